@@ -1,0 +1,1 @@
+"""The pure domain core: commands, events, state, rules. Standard library only."""

@@ -1,0 +1,233 @@
+"""Commands: what someone on set asks ColdCheck to record. Imperative names.
+
+Every command carries who asks (`actor`, a person id; None only for an anonymous concern
+or the production's creation) and when (`at`, UTC microseconds, stamped by the service).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coldcheck.domain.values import (
+    AmmoType,
+    Authority,
+    Barrel,
+    Chamber,
+    IncidentKind,
+    ItemKind,
+    Manoeuvre,
+    Mitigation,
+    Role,
+    SceneAmmo,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    actor: str | None = None
+    at: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateProduction(Command):
+    name: str
+    profile: str = "bulletin1"
+    timezone: str = "UTC"
+    overrides: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddPerson(Command):
+    person_id: str
+    name: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeRoles(Command):
+    person_id: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssignAuthority(Command):
+    person_id: str
+    authority: Authority
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RevokeAuthority(Command):
+    person_id: str
+    authority: Authority
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordQualification(Command):
+    person_id: str
+    kind: str
+    number: str
+    expires_on: str  # ISO date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddLocation(Command):
+    location_id: str
+    name: str
+    secure: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterItem(Command):
+    item_id: str
+    kind: ItemKind
+    serial: str
+    tag: str
+    description: str
+    location_id: str
+    chambers: int = 0
+    caliber: str = ""
+    manufacturer: str = ""
+    model: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiveLot(Command):
+    lot_id: str
+    ammo_type: AmmoType
+    caliber: str
+    count: int
+    source: str
+    invoice: str
+    load: str = ""  # blanks: quarter, half, full
+    close_quarter: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyLot(Command):
+    lot_id: str
+    method: str  # e.g. "rattle test, empty primer pocket, every round"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MoveItem(Command):
+    item_id: str
+    location_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InspectItem(Command):
+    item_id: str
+    barrel: Barrel
+    chambers: tuple[Chamber, ...]
+    shown_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssueItem(Command):
+    item_id: str
+    recipient_id: str
+    scene_id: str
+    recipient_acknowledged: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnItem(Command):
+    item_id: str
+    chambers: tuple[Chamber, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanScene(Command):
+    scene_id: str
+    title: str
+    date: str  # ISO date of shooting
+    items: tuple[str, ...]
+    performers: tuple[str, ...]
+    ammo: SceneAmmo
+    manoeuvres: tuple[Manoeuvre, ...] = ()
+    min_distance_feet: int = 0
+    mitigations: tuple[Mitigation, ...] = ()
+    close_quarter_blanks: bool = False
+    rehearsal: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApproveScenePlan(Command):
+    scene_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoldSafetyMeeting(Command):
+    scene_id: str
+    attendees: tuple[str, ...]
+    topics: tuple[str, ...] = ("intended action", "abort plan", "emergency procedures")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordTraining(Command):
+    person_id: str
+    topics: tuple[str, ...]  # item kinds and manoeuvres
+    minutes: int
+    trainer_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeclineTraining(Command):
+    person_id: str
+    topics: tuple[str, ...]
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RaiseConcern(Command):
+    text: str
+    scene_id: str | None = None
+    item_id: str | None = None
+    blocking: bool = False
+    anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AcknowledgeConcern(Command):
+    concern_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolveConcern(Command):
+    concern_id: str
+    resolution: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EscalateConcerns(Command):
+    """Escalate every concern whose acknowledgements are overdue (run on a timer)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportIncident(Command):
+    kind: IncidentKind
+    description: str
+    item_id: str | None = None
+    lot_id: str | None = None
+    rounds: int = 0  # rounds written off from the lot (unaccounted rounds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignOffReview(Command):
+    incident_id: str
+    findings: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseDay(Command):
+    date: str
+    counts: tuple[tuple[str, int], ...] = ()  # (lot id, rounds physically counted)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorrectRecord(Command):
+    """A correction never edits: it is a new event pointing at the one it corrects."""
+
+    refers_to: int
+    correction: str

@@ -1,0 +1,237 @@
+"""decide(state, command) -> events: validate, check the rules, say what happened.
+
+Pure: the same state and command always give the same events (ids included), so a
+replayed log reproduces the state exactly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from coldcheck.domain import commands as c
+from coldcheck.domain import events as ev
+from coldcheck.domain.errors import InvalidCommand, Refused
+from coldcheck.domain.policy import resolve_profile
+from coldcheck.domain.rules import Violation, evaluate
+from coldcheck.domain.rules.concerns import accountable_people
+from coldcheck.domain.state import State
+from coldcheck.domain.validate import validate
+from coldcheck.domain.values import (
+    Chamber,
+    Content,
+    Custodian,
+    IncidentKind,
+    Role,
+    Severity,
+    derive_label,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    events: tuple[ev.Event, ...]
+    warnings: tuple[Violation, ...] = ()
+    anonymous: bool = False  # record no actor: an anonymous concern
+
+
+def decide(state: State, cmd: c.Command) -> Decision:
+    """Turn a command into events, or raise Refused / InvalidCommand / NotFound."""
+    validate(state, cmd)
+    violations = evaluate(state, cmd)
+    blocking = [v for v in violations if v.severity is Severity.BLOCK]
+    if blocking:
+        raise Refused(blocking)
+    warnings = tuple(v for v in violations if v.severity is Severity.WARN)
+    anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
+    return Decision(tuple(_events(state, cmd)), warnings, anonymous)
+
+
+def _events(s: State, cmd: c.Command) -> list[ev.Event]:
+    match cmd:
+        case c.CreateProduction():
+            resolve_profile(cmd.profile, dict(cmd.overrides))  # validates the overrides
+            return [ev.ProductionCreated(name=cmd.name, profile=cmd.profile,
+                                         timezone=cmd.timezone, overrides=cmd.overrides)]
+        case c.AddPerson():
+            return [ev.PersonAdded(person_id=cmd.person_id, name=cmd.name, roles=cmd.roles)]
+        case c.ChangeRoles():
+            return [ev.RolesChanged(person_id=cmd.person_id, roles=cmd.roles)]
+        case c.AssignAuthority():
+            return [ev.AuthorityAssigned(person_id=cmd.person_id, authority=cmd.authority)]
+        case c.RevokeAuthority():
+            return [ev.AuthorityRevoked(person_id=cmd.person_id, authority=cmd.authority)]
+        case c.RecordQualification():
+            return [ev.QualificationRecorded(person_id=cmd.person_id, kind=cmd.kind,
+                                             number=cmd.number, expires_on=cmd.expires_on)]
+        case c.AddLocation():
+            return [ev.LocationAdded(location_id=cmd.location_id, name=cmd.name,
+                                     secure=cmd.secure)]
+        case c.RegisterItem():
+            return [ev.ItemRegistered(
+                item_id=cmd.item_id, kind=cmd.kind, serial=cmd.serial, tag=cmd.tag,
+                description=cmd.description, location_id=cmd.location_id,
+                chambers=cmd.chambers, caliber=cmd.caliber, manufacturer=cmd.manufacturer,
+                model=cmd.model, source=cmd.source)]
+        case c.ReceiveLot():
+            return [ev.LotReceived(
+                lot_id=cmd.lot_id, ammo_type=cmd.ammo_type, caliber=cmd.caliber,
+                count=cmd.count, source=cmd.source, invoice=cmd.invoice, load=cmd.load,
+                close_quarter=cmd.close_quarter)]
+        case c.VerifyLot():
+            return [ev.LotVerified(lot_id=cmd.lot_id, method=cmd.method)]
+        case c.MoveItem():
+            item = s.items[cmd.item_id]
+            return [ev.ItemMoved(item_id=item.id, from_=item.custodian,
+                                 to=Custodian("location", cmd.location_id))]
+        case c.InspectItem():
+            return _inspect(s, cmd)
+        case c.IssueItem():
+            item = s.items[cmd.item_id]
+            return [ev.ItemIssued(
+                item_id=item.id, from_=item.custodian, recipient_id=cmd.recipient_id,
+                scene_id=cmd.scene_id, inspection_id=item.last_inspection or "",
+                recipient_acknowledged=cmd.recipient_acknowledged)]
+        case c.ReturnItem():
+            return _return(s, cmd)
+        case c.PlanScene():
+            return [ev.ScenePlanned(
+                scene_id=cmd.scene_id, title=cmd.title, date=cmd.date, items=cmd.items,
+                performers=cmd.performers, ammo=cmd.ammo, manoeuvres=cmd.manoeuvres,
+                min_distance_feet=cmd.min_distance_feet, mitigations=cmd.mitigations,
+                close_quarter_blanks=cmd.close_quarter_blanks, rehearsal=cmd.rehearsal)]
+        case c.ApproveScenePlan():
+            return [_approval(s, cmd)]
+        case c.HoldSafetyMeeting():
+            return [ev.SafetyMeetingHeld(
+                meeting_id=s.next_id("meeting", s.meetings), scene_id=cmd.scene_id,
+                date=s.local_date(cmd.at), attendees=cmd.attendees, topics=cmd.topics)]
+        case c.RecordTraining():
+            return [ev.TrainingRecorded(person_id=cmd.person_id, topics=cmd.topics,
+                                        minutes=cmd.minutes, trainer_id=cmd.trainer_id)]
+        case c.DeclineTraining():
+            return [ev.TrainingDeclined(person_id=cmd.person_id, topics=cmd.topics,
+                                        reason=cmd.reason)]
+        case c.RaiseConcern():
+            concern_id = s.next_id("concern", s.concerns)
+            return [
+                ev.ConcernRaised(concern_id=concern_id, text=cmd.text, scene_id=cmd.scene_id,
+                                 item_id=cmd.item_id, blocking=cmd.blocking,
+                                 anonymous=cmd.anonymous),
+                *(ev.ConcernDelivered(concern_id=concern_id, person_id=p, level=0)
+                  for p in accountable_people(s)),
+            ]
+        case c.AcknowledgeConcern():
+            return [ev.ConcernAcknowledged(concern_id=cmd.concern_id, person_id=cmd.actor or "")]
+        case c.ResolveConcern():
+            return [ev.ConcernResolved(concern_id=cmd.concern_id, resolution=cmd.resolution)]
+        case c.EscalateConcerns():
+            return _escalate(s, cmd)
+        case c.ReportIncident():
+            return _incident(s, cmd.kind, cmd.description, cmd.item_id, cmd.lot_id, cmd.rounds)
+        case c.SignOffReview():
+            lifted = set(s.stand_down) == {cmd.incident_id}
+            return [ev.ReviewSignedOff(incident_id=cmd.incident_id, findings=cmd.findings),
+                    *([ev.StandDownLifted()] if lifted else [])]
+        case c.CloseDay():
+            return [ev.DayClosed(date=cmd.date, counts=cmd.counts)]
+        case c.CorrectRecord():
+            return [ev.RecordCorrected(refers_to=cmd.refers_to, correction=cmd.correction)]
+    raise InvalidCommand(f"unknown command {type(cmd).__name__}")
+
+
+def _inspect(s: State, cmd: c.InspectItem) -> list[ev.Event]:
+    label = derive_label(cmd.barrel, cmd.chambers)
+    out: list[ev.Event] = [ev.ItemInspected(
+        inspection_id=s.next_id("inspection", s.inspections), item_id=cmd.item_id,
+        barrel=cmd.barrel, chambers=cmd.chambers, label=label, shown_to=cmd.shown_to)]
+    live = [i for i, ch in enumerate(cmd.chambers, 1) if ch.content is Content.LIVE]
+    if live:
+        # Finding a live round is never refused: it is recorded, and it stands everyone down.
+        where = ", ".join(str(i) for i in live)
+        out += _incident(s, IncidentKind.LIVE_ROUND_FOUND,
+                         f"live round found in {cmd.item_id}, chamber(s) {where}",
+                         cmd.item_id, None, 0)
+    return out
+
+
+def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
+    item = s.items[cmd.item_id]
+    fired: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
+    chambers = []
+    alarms = []
+    for i, (before, after) in enumerate(zip(item.load, cmd.chambers, strict=True), 1):
+        if after == before:
+            chambers.append(after)
+        elif before.content is Content.BLANK and after.content is Content.SPENT:
+            fired[before.lot or ""] += 1
+            chambers.append(Chamber(Content.SPENT, before.lot))
+        elif before.holds_round and after.content is Content.EMPTY:
+            missing[before.lot or ""] += 1
+            chambers.append(after)
+        elif before.content is Content.DUMMY and after.content is Content.SPENT:
+            # A "dummy" that fired was live (Rust).
+            fired[before.lot or ""] += 1
+            chambers.append(Chamber(Content.SPENT, before.lot))
+            alarms.append(f"chamber {i}: a round from dummy lot {before.lot} was fired")
+        else:
+            # Something came back that was not issued: keep it out of every lot's count.
+            chambers.append(Chamber(after.content, None, after.checked))
+            if after.content is not Content.EMPTY:
+                alarms.append(f"chamber {i}: {after.content} came back, {before.content} "
+                              "was issued")
+    out: list[ev.Event] = [ev.ItemReturned(
+        item_id=item.id, from_person=item.custodian.id, chambers=tuple(chambers),
+        fired=tuple(sorted(fired.items())), missing=tuple(sorted(missing.items())))]
+    if alarms:
+        live = any(ch.content is Content.LIVE for ch in cmd.chambers) or any(
+            "fired" in a for a in alarms)
+        kind = IncidentKind.LIVE_ROUND_FOUND if live else IncidentKind.UNACCOUNTED_ROUNDS
+        out += _incident(s, kind, f"on return of {item.id}: " + "; ".join(alarms),
+                         item.id, None, 0)
+    return out
+
+
+def _incident(s: State, kind: IncidentKind, description: str, item_id: str | None,
+              lot_id: str | None, rounds: int) -> list[ev.Event]:
+    incident_id = s.next_id("incident", s.incidents)
+    return [ev.IncidentReported(incident_id=incident_id, kind=kind, description=description,
+                                item_id=item_id, lot_id=lot_id, rounds=rounds),
+            ev.StandDownBegan(incident_id=incident_id)]
+
+
+def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:
+    scene = s.scenes[cmd.scene_id]
+    person = s.people[cmd.actor or ""]
+    done = {r for p, r in scene.approvals}
+    options = []
+    if "firearm_safety" in {str(a) for a in person.authorities}:
+        options.append("firearm_safety")
+    if Role.FIRST_AD in person.roles:
+        options.append("first_ad")
+    todo = [o for o in options if o not in done]
+    if not todo:
+        raise InvalidCommand(f"scene {scene.id} already has the approval {cmd.actor} can give")
+    return ev.ScenePlanApproved(scene_id=scene.id, approver_id=person.id, as_role=todo[0])
+
+
+ESCALATION_ROLES = {1: (Role.SAFETY_REP,), 2: (Role.STUDIO_CONTACT,)}
+
+
+def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:
+    limit_us = s.profile.concern_ack_minutes * 60_000_000
+    out: list[ev.Event] = []
+    for concern in s.concerns.values():
+        waiting = concern.unacknowledged()
+        level = concern.level + 1
+        if not concern.open or not waiting or level not in ESCALATION_ROLES:
+            continue
+        if cmd.at - concern.level_at < limit_us:
+            continue
+        out.append(ev.ConcernEscalated(concern_id=concern.id, level=level, overdue=waiting))
+        delivered = {p for p, _, _ in concern.delivered_to}
+        for p in s.with_role(*ESCALATION_ROLES[level]):
+            if p not in delivered:
+                out.append(ev.ConcernDelivered(concern_id=concern.id, person_id=p, level=level))
+    return out

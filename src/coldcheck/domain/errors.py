@@ -1,0 +1,46 @@
+"""One error hierarchy for ColdCheck; the edges map it to exit codes and HTTP statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coldcheck.domain.rules import Violation
+
+
+class ColdCheckError(Exception):
+    """Base of every error ColdCheck raises on purpose."""
+
+
+class InvalidCommand(ColdCheckError):
+    """The command is malformed or names something that does not exist."""
+
+
+class NotFound(ColdCheckError):
+    """A production, item, person or record that was asked for does not exist."""
+
+
+class Refused(ColdCheckError):
+    """One or more blocking rules refused the command; nothing was recorded."""
+
+    def __init__(self, violations: Sequence[Violation]) -> None:
+        self.violations = tuple(violations)
+        codes = ", ".join(v.code for v in self.violations)
+        super().__init__(f"refused by {codes}")
+
+
+class Conflict(ColdCheckError):
+    """The record changed underneath the command (a concurrent append); retry."""
+
+
+class IntegrityError(ColdCheckError):
+    """The stored record does not verify: it was altered outside ColdCheck."""
+
+    def __init__(self, message: str, seq: int | None = None) -> None:
+        self.seq = seq
+        super().__init__(message)
+
+
+class StorageError(ColdCheckError):
+    """The database could not complete the operation (full disk, read-only, gone)."""

@@ -1,0 +1,296 @@
+"""Events: what happened, in the past tense. The ledger stores them; state folds them.
+
+An event holds only its facts. Who did it, when, and where it sits in the log live in
+the envelope (`Recorded`), so the same fact hashes the same way whoever reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coldcheck.domain.values import (
+    AmmoType,
+    Authority,
+    Barrel,
+    Chamber,
+    Custodian,
+    IncidentKind,
+    ItemKind,
+    Label,
+    Manoeuvre,
+    Mitigation,
+    Role,
+    SceneAmmo,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductionCreated(Event):
+    name: str
+    profile: str
+    timezone: str
+    overrides: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonAdded(Event):
+    person_id: str
+    name: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RolesChanged(Event):
+    person_id: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorityAssigned(Event):
+    person_id: str
+    authority: Authority
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorityRevoked(Event):
+    person_id: str
+    authority: Authority
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QualificationRecorded(Event):
+    person_id: str
+    kind: str
+    number: str
+    expires_on: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LocationAdded(Event):
+    location_id: str
+    name: str
+    secure: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemRegistered(Event):
+    item_id: str
+    kind: ItemKind
+    serial: str
+    tag: str
+    description: str
+    location_id: str
+    chambers: int
+    caliber: str
+    manufacturer: str
+    model: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LotReceived(Event):
+    lot_id: str
+    ammo_type: AmmoType
+    caliber: str
+    count: int
+    source: str
+    invoice: str
+    load: str
+    close_quarter: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LotVerified(Event):
+    lot_id: str
+    method: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemMoved(Event):
+    item_id: str
+    from_: Custodian
+    to: Custodian
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemInspected(Event):
+    inspection_id: str
+    item_id: str
+    barrel: Barrel
+    chambers: tuple[Chamber, ...]
+    label: Label
+    shown_to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemIssued(Event):
+    item_id: str
+    from_: Custodian
+    recipient_id: str
+    scene_id: str
+    inspection_id: str
+    recipient_acknowledged: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemReturned(Event):
+    item_id: str
+    from_person: str
+    chambers: tuple[Chamber, ...]
+    fired: tuple[tuple[str, int], ...]  # (lot, rounds fired)
+    missing: tuple[tuple[str, int], ...]  # (lot, rounds issued that did not come back)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenePlanned(Event):
+    scene_id: str
+    title: str
+    date: str
+    items: tuple[str, ...]
+    performers: tuple[str, ...]
+    ammo: SceneAmmo
+    manoeuvres: tuple[Manoeuvre, ...]
+    min_distance_feet: int
+    mitigations: tuple[Mitigation, ...]
+    close_quarter_blanks: bool
+    rehearsal: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenePlanApproved(Event):
+    scene_id: str
+    approver_id: str
+    as_role: str  # "firearm_safety" or "first_ad"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SafetyMeetingHeld(Event):
+    meeting_id: str
+    scene_id: str
+    date: str
+    attendees: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingRecorded(Event):
+    person_id: str
+    topics: tuple[str, ...]
+    minutes: int
+    trainer_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingDeclined(Event):
+    person_id: str
+    topics: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernRaised(Event):
+    concern_id: str
+    text: str
+    scene_id: str | None
+    item_id: str | None
+    blocking: bool
+    anonymous: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernDelivered(Event):
+    concern_id: str
+    person_id: str
+    level: int  # 0 at raising; 1, 2 … for each escalation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernAcknowledged(Event):
+    concern_id: str
+    person_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernEscalated(Event):
+    concern_id: str
+    level: int
+    overdue: tuple[str, ...]  # who had not acknowledged in time
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernResolved(Event):
+    concern_id: str
+    resolution: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IncidentReported(Event):
+    incident_id: str
+    kind: IncidentKind
+    description: str
+    item_id: str | None
+    lot_id: str | None
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StandDownBegan(Event):
+    incident_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewSignedOff(Event):
+    incident_id: str
+    findings: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StandDownLifted(Event):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayClosed(Event):
+    date: str
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordCorrected(Event):
+    refers_to: int
+    correction: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        ProductionCreated, PersonAdded, RolesChanged, AuthorityAssigned, AuthorityRevoked,
+        QualificationRecorded, LocationAdded, ItemRegistered, LotReceived, LotVerified,
+        ItemMoved, ItemInspected, ItemIssued, ItemReturned, ScenePlanned, ScenePlanApproved,
+        SafetyMeetingHeld, TrainingRecorded, TrainingDeclined, ConcernRaised,
+        ConcernDelivered, ConcernAcknowledged, ConcernEscalated, ConcernResolved,
+        IncidentReported, StandDownBegan, ReviewSignedOff, StandDownLifted, DayClosed,
+        RecordCorrected,
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """An event as it stands in the log: its place, time, author and warnings."""
+
+    seq: int
+    event_id: str
+    at: int  # UTC microseconds, server clock
+    actor: str | None
+    event: Event
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def type(self) -> str:
+        return type(self.event).__name__

@@ -1,0 +1,40 @@
+"""The rule catalogue and its evaluation: `evaluate(state, command) -> violations`."""
+
+from __future__ import annotations
+
+from coldcheck.domain.commands import Command
+from coldcheck.domain.rules import (
+    ammunition,
+    concerns,
+    custody,
+    day,
+    incidents,
+    inspection,
+    people,
+    scenes,
+    training,
+)
+from coldcheck.domain.rules.base import Rule, Violation
+from coldcheck.domain.state import State
+
+CATALOGUE: tuple[Rule, ...] = (
+    *ammunition.RULES, *custody.RULES, *inspection.RULES, *training.RULES, *scenes.RULES,
+    *concerns.RULES, *incidents.RULES, *day.RULES, *people.RULES,
+)
+
+BY_CODE = {r.code: r for r in CATALOGUE}
+
+
+def evaluate(state: State, command: Command) -> list[Violation]:
+    """Every rule the command breaks under the production's profile, in catalogue order."""
+    found = []
+    for r in CATALOGUE:
+        if not isinstance(command, r.applies_to):
+            continue
+        severity = r.severity_under(state)
+        for detail in r.check(state, command):
+            found.append(Violation(r.code, r.title, severity, detail, r.explanation, r.guideline))
+    return found
+
+
+__all__ = ["BY_CODE", "CATALOGUE", "Rule", "Violation", "evaluate"]

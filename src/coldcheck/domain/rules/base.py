@@ -1,0 +1,71 @@
+"""What a rule is: data about it, plus one small pure check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from coldcheck.domain.commands import Command
+from coldcheck.domain.state import State
+from coldcheck.domain.values import Authority, Severity
+
+Check = Callable[[State, Any], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One rule a command breaks, said so a person on set knows what to do instead."""
+
+    code: str
+    title: str
+    severity: Severity
+    detail: str
+    explanation: str
+    guideline: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    title: str
+    guideline: str
+    severity: Severity
+    explanation: str
+    applies_to: tuple[type[Command], ...]
+    check: Check
+
+    def severity_under(self, state: State) -> Severity:
+        """The rule's severity under the production's profile."""
+        if self.name == "armorer_has_no_other_duties":
+            return state.profile.armorer_other_duties
+        return self.severity
+
+
+def rule(
+    code: str,
+    title: str,
+    guideline: str,
+    explanation: str,
+    applies_to: tuple[type[Command], ...],
+    severity: Severity = Severity.BLOCK,
+) -> Callable[[Check], Rule]:
+    """Declare a rule around its check function; the function's name is the rule's name."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(code, check.__name__, title, guideline, severity, explanation,
+                    applies_to, check)
+
+    return wrap
+
+
+def is_armorer(state: State, person_id: str | None) -> bool:
+    """Whether the person holds firearm-safety authority on this production."""
+    person = state.people.get(person_id or "")
+    return person is not None and person.has(Authority.FIREARM_SAFETY)
+
+
+def name_of(state: State, person_id: str | None) -> str:
+    person = state.people.get(person_id or "")
+    return f"{person.name} ({person.id})" if person else repr(person_id)

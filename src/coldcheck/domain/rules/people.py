@@ -1,0 +1,70 @@
+"""People: current qualifications, no second duties for the armorer, who grants authority."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from coldcheck.domain import commands as c
+from coldcheck.domain.rules.base import name_of, rule
+from coldcheck.domain.state import State
+from coldcheck.domain.values import WEAPONS_ROLES, Authority, Severity
+
+
+@rule(
+    "PPL-1",
+    "The armorer's qualifications are current",
+    "Cal. Labor Code §9153: handlers hold a current entertainment firearms permit "
+    "(DOMAIN.md §1.4)",
+    "Renew the expired permit or certificate and record it (`coldcheck person qualify`).",
+    (c.IssueItem, c.InspectItem),
+    Severity.WARN,
+)
+def qualification_current(state: State, cmd: c.IssueItem | c.InspectItem) -> list[str]:
+    person = state.people.get(cmd.actor or "")
+    if person is None:
+        return []
+    today = state.local_date(cmd.at)
+    latest: dict[str, str] = {}
+    for q in person.qualifications:
+        latest[q.kind] = max(latest.get(q.kind, ""), q.expires_on)
+    return [f"{kind} expired on {day}" for kind, day in sorted(latest.items())
+            if dt.date.fromisoformat(day).isoformat() < today]
+
+
+@rule(
+    "PPL-2",
+    "The armorer has no other duties",
+    "Manitoba Guideline 22; Cal. Labor Code §9153 (DOMAIN.md §1.4); on Rust the armorer "
+    "was also props assistant",
+    "Give the other duties to someone else while firearms are in use (`coldcheck person "
+    "roles`), or staff another armorer.",
+    (c.IssueItem, c.InspectItem),
+    Severity.WARN,
+)
+def armorer_has_no_other_duties(state: State, cmd: c.IssueItem | c.InspectItem) -> list[str]:
+    person = state.people.get(cmd.actor or "")
+    if person is None:
+        return []
+    other = sorted(str(r) for r in person.roles - WEAPONS_ROLES)
+    if not other:
+        return []
+    return [f"{name_of(state, person.id)} also works as {', '.join(other)}"]
+
+
+@rule(
+    "PPL-3",
+    "Authority is assigned by a holder of hiring authority",
+    "Rust: the parties disputed for years who held firearm-safety and hiring authority",
+    "Ask the person who holds hiring authority to assign it. The very first assignment on a "
+    "production, when nobody holds hiring authority yet, is open.",
+    (c.AssignAuthority, c.RevokeAuthority),
+)
+def assigned_by_hiring_authority(state: State, cmd: c.AssignAuthority | c.RevokeAuthority
+                                 ) -> list[str]:
+    hiring = state.holders(Authority.HIRING)
+    if not hiring or cmd.actor in hiring:
+        return []
+    return [f"{name_of(state, cmd.actor)} does not hold hiring authority"]
+
+
+RULES = (qualification_current, armorer_has_no_other_duties, assigned_by_hiring_authority)

@@ -1,0 +1,61 @@
+"""Training: nobody receives a weapon, or performs a manoeuvre, untrained."""
+
+from __future__ import annotations
+
+from coldcheck.domain import commands as c
+from coldcheck.domain.rules.base import is_armorer, name_of, rule
+from coldcheck.domain.state import State
+
+
+def _topics(state: State, cmd: c.IssueItem) -> list[str]:
+    item = state.items[cmd.item_id]
+    scene = state.scenes.get(cmd.scene_id)
+    return [str(item.kind), *(str(m) for m in (scene.manoeuvres if scene else ()))]
+
+
+@rule(
+    "TRN-1",
+    "Recipient trained for the item and every planned manoeuvre",
+    "DOMAIN.md §1.5: nobody receives a firearm until trained in safe handling and the "
+    "firing procedure for it",
+    "Train the recipient on what is missing (`coldcheck training record`) before issuing.",
+    (c.IssueItem,),
+)
+def recipient_trained(state: State, cmd: c.IssueItem) -> list[str]:
+    record = state.training[cmd.recipient_id]
+    missing = [t for t in _topics(state, cmd) if record.status(t) == "untrained"]
+    if not missing:
+        return []
+    return [f"{name_of(state, cmd.recipient_id)} has no training for: {', '.join(missing)}"]
+
+
+@rule(
+    "TRN-2",
+    "Declined training blocks the manoeuvre",
+    "DOMAIN.md §1.5; Rust findings: weapons specialists could not decide on more training",
+    "The recipient declined training for this; they may not perform it until trained. "
+    "Change the plan or train them.",
+    (c.IssueItem,),
+)
+def declined_training_blocks(state: State, cmd: c.IssueItem) -> list[str]:
+    record = state.training[cmd.recipient_id]
+    declined = [t for t in _topics(state, cmd) if record.status(t) == "declined"]
+    if not declined:
+        return []
+    return [f"{name_of(state, cmd.recipient_id)} declined training for: {', '.join(declined)}"]
+
+
+@rule(
+    "TRN-3",
+    "Training is given by the armorer",
+    "DOMAIN.md §1.4-1.5: the responsible weapons handler trains",
+    "Record the training with the armorer (a holder of firearm-safety authority) as trainer.",
+    (c.RecordTraining,),
+)
+def trained_by_armorer(state: State, cmd: c.RecordTraining) -> list[str]:
+    if is_armorer(state, cmd.trainer_id):
+        return []
+    return [f"trainer {name_of(state, cmd.trainer_id)} does not hold firearm-safety authority"]
+
+
+RULES = (recipient_trained, declined_training_blocks, trained_by_armorer)

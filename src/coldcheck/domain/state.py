@@ -1,0 +1,387 @@
+"""The projection: a production's current state, folded from its events.
+
+Entity values are frozen dataclasses; the maps that hold them belong to one projection
+and are updated in place by `evolve`, so applying an event costs O(1) however long the
+log is. `decide` and the rules only read state; nothing but `evolve` writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from coldcheck.domain import events as ev
+from coldcheck.domain.policy import Profile, resolve_profile
+from coldcheck.domain.values import (
+    AmmoType,
+    Authority,
+    Barrel,
+    Chamber,
+    Content,
+    Custodian,
+    IncidentKind,
+    ItemKind,
+    Label,
+    Manoeuvre,
+    Mitigation,
+    Role,
+    SceneAmmo,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Qualification:
+    kind: str
+    number: str
+    expires_on: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: str
+    name: str
+    roles: frozenset[Role]
+    authorities: frozenset[Authority] = frozenset()
+    qualifications: tuple[Qualification, ...] = ()
+
+    def has(self, authority: Authority) -> bool:
+        return authority in self.authorities
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    id: str
+    name: str
+    secure: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    kind: ItemKind
+    serial: str
+    tag: str
+    description: str
+    chambers: int
+    caliber: str
+    manufacturer: str
+    model: str
+    source: str
+    custodian: Custodian
+    custody_seq: int  # the event that put it with its current custodian
+    load: tuple[Chamber, ...]
+    last_inspection: str | None = None
+    issued_for: str | None = None  # scene id while issued
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """Rounds of one lot: received = in_box + loaded + fired + missing + written_off."""
+
+    id: str
+    ammo_type: AmmoType
+    caliber: str
+    received: int
+    source: str
+    invoice: str
+    load: str
+    close_quarter: bool
+    verified_by: str | None = None  # method, once verified
+    in_box: int = 0
+    loaded: int = 0
+    fired: int = 0
+    missing: int = 0
+    written_off: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    id: str
+    item_id: str
+    inspector: str
+    at: int
+    seq: int
+    barrel: Barrel
+    chambers: tuple[Chamber, ...]
+    label: Label
+    shown_to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: str
+    title: str
+    date: str
+    items: tuple[str, ...]
+    performers: tuple[str, ...]
+    ammo: SceneAmmo
+    manoeuvres: tuple[Manoeuvre, ...]
+    min_distance_feet: int
+    mitigations: tuple[Mitigation, ...]
+    close_quarter_blanks: bool
+    rehearsal: bool
+    approvals: tuple[tuple[str, str], ...] = ()  # (person, as_role)
+
+    @property
+    def approved(self) -> bool:
+        roles = {r for _, r in self.approvals}
+        return {"firearm_safety", "first_ad"} <= roles
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    scene_id: str
+    date: str
+    attendees: frozenset[str]
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    id: str
+    text: str
+    scene_id: str | None
+    item_id: str | None
+    blocking: bool
+    raised_at: int
+    seq: int
+    delivered_to: tuple[tuple[str, int, int], ...] = ()  # (person, level, delivered at)
+    acknowledged: tuple[tuple[str, int], ...] = ()  # (person, seq)
+    level: int = 0
+    level_at: int = 0
+    resolution: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.resolution is None
+
+    def unacknowledged(self) -> tuple[str, ...]:
+        acked = {p for p, _ in self.acknowledged}
+        return tuple(p for p, _, _ in self.delivered_to if p not in acked)
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: str
+    kind: IncidentKind
+    description: str
+    item_id: str | None
+    at: int
+    seq: int
+    reviewed: str | None = None  # findings, once signed off
+
+
+@dataclass(slots=True)
+class Training:
+    """Per person: the last seq each topic was trained, and declined."""
+
+    trained: dict[str, int] = field(default_factory=dict)
+    declined: dict[str, int] = field(default_factory=dict)
+
+    def status(self, topic: str) -> str:
+        t, d = self.trained.get(topic, 0), self.declined.get(topic, 0)
+        if d > t:
+            return "declined"
+        return "trained" if t else "untrained"
+
+
+@dataclass(slots=True)
+class State:
+    production_id: str
+    seq: int = 0
+    name: str = ""
+    profile: Profile = field(default_factory=lambda: resolve_profile("bulletin1"))
+    timezone: str = "UTC"
+    people: dict[str, Person] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    lots: dict[str, Lot] = field(default_factory=dict)
+    inspections: dict[str, Inspection] = field(default_factory=dict)
+    scenes: dict[str, Scene] = field(default_factory=dict)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    training: dict[str, Training] = field(default_factory=dict)
+    concerns: dict[str, Concern] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    closed_days: dict[str, int] = field(default_factory=dict)
+    corrections: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def created(self) -> bool:
+        return bool(self.name)
+
+    @property
+    def stand_down(self) -> tuple[str, ...]:
+        """Incidents whose review is not signed off; while any, firearms stand down."""
+        return tuple(i.id for i in self.incidents.values() if i.reviewed is None)
+
+    def local_date(self, at_us: int) -> str:
+        """The production's calendar date at a UTC microsecond instant."""
+        when = dt.datetime.fromtimestamp(at_us / 1_000_000, tz=dt.UTC)
+        return when.astimezone(ZoneInfo(self.timezone)).date().isoformat()
+
+    def holders(self, authority: Authority) -> tuple[str, ...]:
+        return tuple(p.id for p in self.people.values() if authority in p.authorities)
+
+    def with_role(self, *roles: Role) -> tuple[str, ...]:
+        return tuple(p.id for p in self.people.values() if p.roles & set(roles))
+
+    def next_id(self, prefix: str, table: Mapping[str, object]) -> str:
+        return f"{prefix}-{len(table) + 1}"
+
+
+def _load_delta(lots: dict[str, Lot], chambers: Iterable[Chamber], sign: int) -> None:
+    # Rounds put into a weapon leave the box; rounds taken out go back to it.
+    for c in chambers:
+        if c.content in (Content.DUMMY, Content.BLANK) and c.lot in lots:
+            lot = lots[c.lot]
+            lots[c.lot] = replace(lot, in_box=lot.in_box - sign, loaded=lot.loaded + sign)
+
+
+def evolve(state: State, rec: ev.Recorded) -> State:
+    """Apply one recorded event to the state (in place) and return it."""
+    e = rec.event
+    s = state
+    match e:
+        case ev.ProductionCreated():
+            s.name, s.timezone = e.name, e.timezone
+            s.profile = resolve_profile(e.profile, dict(e.overrides))
+        case ev.PersonAdded():
+            s.people[e.person_id] = Person(e.person_id, e.name, frozenset(e.roles))
+            s.training[e.person_id] = Training()
+        case ev.RolesChanged():
+            s.people[e.person_id] = replace(s.people[e.person_id], roles=frozenset(e.roles))
+        case ev.AuthorityAssigned():
+            p = s.people[e.person_id]
+            s.people[p.id] = replace(p, authorities=p.authorities | {e.authority})
+        case ev.AuthorityRevoked():
+            p = s.people[e.person_id]
+            s.people[p.id] = replace(p, authorities=p.authorities - {e.authority})
+        case ev.QualificationRecorded():
+            p = s.people[e.person_id]
+            q = Qualification(e.kind, e.number, e.expires_on, rec.seq)
+            s.people[p.id] = replace(p, qualifications=(*p.qualifications, q))
+        case ev.LocationAdded():
+            s.locations[e.location_id] = Location(e.location_id, e.name, e.secure)
+        case ev.ItemRegistered():
+            s.items[e.item_id] = Item(
+                e.item_id, e.kind, e.serial, e.tag, e.description, e.chambers, e.caliber,
+                e.manufacturer, e.model, e.source, Custodian("location", e.location_id),
+                rec.seq, tuple(Chamber(Content.EMPTY) for _ in range(e.chambers)),
+            )
+        case ev.LotReceived():
+            s.lots[e.lot_id] = Lot(
+                e.lot_id, e.ammo_type, e.caliber, e.count, e.source, e.invoice, e.load,
+                e.close_quarter, in_box=e.count,
+            )
+        case ev.LotVerified():
+            s.lots[e.lot_id] = replace(s.lots[e.lot_id], verified_by=e.method)
+        case ev.ItemMoved():
+            item = s.items[e.item_id]
+            s.items[e.item_id] = replace(item, custodian=e.to, custody_seq=rec.seq)
+        case ev.ItemInspected():
+            item = s.items[e.item_id]
+            _load_delta(s.lots, item.load, -1)
+            _load_delta(s.lots, e.chambers, +1)
+            s.inspections[e.inspection_id] = Inspection(
+                e.inspection_id, e.item_id, rec.actor or "", rec.at, rec.seq, e.barrel,
+                e.chambers, e.label, e.shown_to,
+            )
+            s.items[e.item_id] = replace(item, load=e.chambers, last_inspection=e.inspection_id)
+        case ev.ItemIssued():
+            item = s.items[e.item_id]
+            s.items[e.item_id] = replace(
+                item, custodian=Custodian("person", e.recipient_id), custody_seq=rec.seq,
+                issued_for=e.scene_id,
+            )
+        case ev.ItemReturned():
+            _apply_return(s, rec, e)
+        case ev.ScenePlanned():
+            s.scenes[e.scene_id] = Scene(
+                e.scene_id, e.title, e.date, e.items, e.performers, e.ammo, e.manoeuvres,
+                e.min_distance_feet, e.mitigations, e.close_quarter_blanks, e.rehearsal,
+            )
+        case ev.ScenePlanApproved():
+            sc = s.scenes[e.scene_id]
+            s.scenes[sc.id] = replace(sc, approvals=(*sc.approvals, (e.approver_id, e.as_role)))
+        case ev.SafetyMeetingHeld():
+            s.meetings[e.meeting_id] = Meeting(
+                e.meeting_id, e.scene_id, e.date, frozenset(e.attendees), rec.seq
+            )
+        case ev.TrainingRecorded():
+            for topic in e.topics:
+                s.training[e.person_id].trained[topic] = rec.seq
+        case ev.TrainingDeclined():
+            for topic in e.topics:
+                s.training[e.person_id].declined[topic] = rec.seq
+        case ev.ConcernRaised():
+            s.concerns[e.concern_id] = Concern(
+                e.concern_id, e.text, e.scene_id, e.item_id, e.blocking, rec.at, rec.seq,
+                level_at=rec.at,
+            )
+        case ev.ConcernDelivered():
+            c = s.concerns[e.concern_id]
+            s.concerns[c.id] = replace(
+                c, delivered_to=(*c.delivered_to, (e.person_id, e.level, rec.at))
+            )
+        case ev.ConcernAcknowledged():
+            c = s.concerns[e.concern_id]
+            s.concerns[c.id] = replace(c, acknowledged=(*c.acknowledged, (e.person_id, rec.seq)))
+        case ev.ConcernEscalated():
+            c = s.concerns[e.concern_id]
+            s.concerns[c.id] = replace(c, level=e.level, level_at=rec.at)
+        case ev.ConcernResolved():
+            c = s.concerns[e.concern_id]
+            s.concerns[c.id] = replace(c, resolution=e.resolution)
+        case ev.IncidentReported():
+            s.incidents[e.incident_id] = Incident(
+                e.incident_id, e.kind, e.description, e.item_id, rec.at, rec.seq
+            )
+            if e.lot_id and e.rounds:
+                lot = s.lots[e.lot_id]
+                # Writing off rounds clears what was missing first.
+                cleared = min(lot.missing, e.rounds)
+                s.lots[lot.id] = replace(
+                    lot,
+                    missing=lot.missing - cleared,
+                    in_box=lot.in_box - (e.rounds - cleared),
+                    written_off=lot.written_off + e.rounds,
+                )
+        case ev.ReviewSignedOff():
+            inc = s.incidents[e.incident_id]
+            s.incidents[inc.id] = replace(inc, reviewed=e.findings)
+        case ev.DayClosed():
+            s.closed_days[e.date] = rec.seq
+        case ev.RecordCorrected():
+            s.corrections[e.refers_to] = (*s.corrections.get(e.refers_to, ()), rec.seq)
+        case ev.StandDownBegan() | ev.StandDownLifted():
+            pass  # derived from incidents; the events make the record readable
+        case _:
+            raise TypeError(f"no evolve for {type(e).__name__}")
+    s.seq = rec.seq
+    return s
+
+
+def _apply_return(s: State, rec: ev.Recorded, e: ev.ItemReturned) -> None:
+    item = s.items[e.item_id]
+    for lot_id, n in e.fired:
+        lot = s.lots[lot_id]
+        s.lots[lot_id] = replace(lot, loaded=lot.loaded - n, fired=lot.fired + n)
+    for lot_id, n in e.missing:
+        lot = s.lots[lot_id]
+        s.lots[lot_id] = replace(lot, loaded=lot.loaded - n, missing=lot.missing + n)
+    custodian = Custodian("person", rec.actor or "")
+    s.items[e.item_id] = replace(
+        item, custodian=custodian, custody_seq=rec.seq, load=e.chambers, issued_for=None
+    )
+
+
+def replay(production_id: str, records: Iterable[ev.Recorded]) -> State:
+    """Fold a log into state from nothing."""
+    state = State(production_id)
+    for rec in records:
+        evolve(state, rec)
+    return state

@@ -1,0 +1,170 @@
+"""Input checks before any rule runs: ids well formed, references real, values in range.
+
+These are not safety rules (those live in rules/); they turn bad input into a clear
+error that names the problem, before anything is decided.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coldcheck.domain import commands as c
+from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.state import State
+from coldcheck.domain.values import Authority, Content
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MAX_TEXT = 4000
+
+# For each command: field -> the state table a reference must exist in ("new:" = must not).
+REFERENCES: dict[type[c.Command], dict[str, str]] = {
+    c.AddPerson: {"person_id": "new:people"},
+    c.ChangeRoles: {"person_id": "people"},
+    c.AssignAuthority: {"person_id": "people"},
+    c.RevokeAuthority: {"person_id": "people"},
+    c.RecordQualification: {"person_id": "people"},
+    c.AddLocation: {"location_id": "new:locations"},
+    c.RegisterItem: {"item_id": "new:items", "location_id": "locations"},
+    c.ReceiveLot: {"lot_id": "new:lots"},
+    c.VerifyLot: {"lot_id": "lots"},
+    c.MoveItem: {"item_id": "items", "location_id": "locations"},
+    c.InspectItem: {"item_id": "items", "shown_to": "people"},
+    c.IssueItem: {"item_id": "items", "recipient_id": "people", "scene_id": "scenes"},
+    c.ReturnItem: {"item_id": "items"},
+    c.PlanScene: {"scene_id": "new:scenes", "items": "items", "performers": "people"},
+    c.ApproveScenePlan: {"scene_id": "scenes"},
+    c.HoldSafetyMeeting: {"scene_id": "scenes", "attendees": "people"},
+    c.RecordTraining: {"person_id": "people", "trainer_id": "people"},
+    c.DeclineTraining: {"person_id": "people"},
+    c.RaiseConcern: {"scene_id": "scenes", "item_id": "items"},
+    c.AcknowledgeConcern: {"concern_id": "concerns"},
+    c.ResolveConcern: {"concern_id": "concerns"},
+    c.ReportIncident: {"item_id": "items", "lot_id": "lots"},
+    c.SignOffReview: {"incident_id": "incidents"},
+}
+
+SINGULAR = {"people": "person", "locations": "location", "items": "item", "lots": "lot",
+            "scenes": "scene", "concerns": "concern", "incidents": "incident"}
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    """An ISO date, or a clear error naming the field."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidCommand(f"{what} must be a date like 2021-10-21, got {text!r}") from None
+
+
+def validate(state: State, cmd: c.Command) -> None:
+    """Raise InvalidCommand or NotFound if the command cannot even be considered."""
+    if isinstance(cmd, c.CreateProduction):
+        if state.created:
+            raise InvalidCommand(f"production {state.production_id} already exists")
+        _production(cmd)
+        return
+    if not state.created:
+        raise NotFound(f"production {state.production_id} does not exist")
+    _actor(state, cmd)
+    _texts(cmd)
+    for name, table in REFERENCES.get(type(cmd), {}).items():
+        _reference(state, cmd, name, table)
+    _values(state, cmd)
+
+
+def _production(cmd: c.CreateProduction) -> None:
+    if not cmd.name.strip():
+        raise InvalidCommand("a production needs a name")
+    try:
+        ZoneInfo(cmd.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidCommand(f"unknown time zone {cmd.timezone!r}") from None
+
+
+def _actor(state: State, cmd: c.Command) -> None:
+    if cmd.actor is None:
+        # Until someone holds hiring authority, the production's creator sets up its people.
+        bootstrap = not state.holders(Authority.HIRING) and isinstance(
+            cmd, c.AddPerson | c.AssignAuthority)
+        if bootstrap or (isinstance(cmd, c.RaiseConcern) and cmd.anonymous):
+            return
+        raise InvalidCommand("who is asking? every command needs an actor (a person id)")
+    if cmd.actor not in state.people:
+        raise NotFound(f"unknown person {cmd.actor!r} on production {state.production_id}")
+
+
+def _texts(cmd: c.Command) -> None:
+    for f in dataclasses.fields(cmd):
+        value = getattr(cmd, f.name)
+        values = value if isinstance(value, tuple) else (value,)
+        for v in values:
+            if isinstance(v, str) and len(v) > MAX_TEXT:
+                raise InvalidCommand(f"{f.name} is longer than {MAX_TEXT} characters")
+
+
+def _reference(state: State, cmd: c.Command, name: str, table: str) -> None:
+    must_be_new = table.startswith("new:")
+    table = table.removeprefix("new:")
+    value = getattr(cmd, name)
+    rows: dict[str, object] = getattr(state, table)
+    for ref in value if isinstance(value, tuple) else (value,):
+        if ref is None:
+            continue
+        what = SINGULAR[table]
+        if must_be_new:
+            if not ID_PATTERN.match(ref):
+                raise InvalidCommand(
+                    f"{name} {ref!r} is not a valid id: use 1-64 letters, digits, '.', '_' "
+                    "or '-', starting with a letter or digit"
+                )
+            if ref in rows:
+                raise InvalidCommand(f"{what} {ref!r} already exists")
+        elif ref not in rows:
+            raise NotFound(f"unknown {what} {ref!r}")
+
+
+def _values(state: State, cmd: c.Command) -> None:
+    match cmd:
+        case c.AddPerson() | c.ChangeRoles() if not cmd.roles:
+            raise InvalidCommand("a person needs at least one role")
+        case c.RegisterItem() if not 0 <= cmd.chambers <= 100:
+            raise InvalidCommand("chambers must be between 0 and 100")
+        case c.RegisterItem() if any(i.tag == cmd.tag for i in state.items.values()):
+            raise InvalidCommand(f"tag {cmd.tag!r} is already on another item")
+        case c.ReceiveLot() if not 0 < cmd.count <= 1_000_000:
+            raise InvalidCommand("count must be between 1 and 1,000,000")
+        case c.RecordQualification():
+            parse_date(cmd.expires_on, "expires_on")
+        case c.PlanScene():
+            parse_date(cmd.date, "date")
+            if cmd.min_distance_feet < 0:
+                raise InvalidCommand("min_distance_feet cannot be negative")
+        case c.RecordTraining() if cmd.minutes <= 0 or not cmd.topics:
+            raise InvalidCommand("training needs topics and a positive number of minutes")
+        case c.DeclineTraining() if not cmd.topics:
+            raise InvalidCommand("say which training topics were declined")
+        case c.InspectItem() | c.ReturnItem():
+            inspecting = isinstance(cmd, c.InspectItem)
+            for i, ch in enumerate(cmd.chambers, 1):
+                if inspecting and ch.content is Content.SPENT:
+                    raise InvalidCommand(f"chamber {i}: clear spent cases before inspecting")
+                if ch.content is Content.EMPTY and ch.lot is not None:
+                    raise InvalidCommand(f"chamber {i}: an empty chamber has no lot")
+        case c.RaiseConcern() if not cmd.text.strip():
+            raise InvalidCommand("describe the concern")
+        case c.AcknowledgeConcern():
+            concern = state.concerns[cmd.concern_id]
+            if cmd.actor in {p for p, _ in concern.acknowledged}:
+                raise InvalidCommand(f"{cmd.actor} already acknowledged {concern.id}")
+        case c.ReportIncident() if cmd.rounds:
+            lot = state.lots.get(cmd.lot_id or "")
+            if lot is None or not 0 < cmd.rounds <= lot.missing + lot.in_box:
+                raise InvalidCommand("rounds written off need a lot that has that many")
+        case c.CloseDay():
+            parse_date(cmd.date, "date")
+            if cmd.date in state.closed_days:
+                raise InvalidCommand(f"{cmd.date} is already closed")
+        case c.CorrectRecord() if not 0 < cmd.refers_to <= state.seq:
+            raise InvalidCommand(f"there is no event #{cmd.refers_to} to correct")

@@ -1,0 +1,157 @@
+"""Value types of the set: kinds, roles, chamber loads and the label derived from a load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ItemKind(StrEnum):
+    FIREARM = "firearm"  # live-fire capable
+    BLANK_ADAPTED = "blank_adapted"
+    REPLICA = "replica"  # non-firing
+    RUBBER = "rubber"
+    AIRSOFT = "airsoft"
+
+
+# Kinds that can discharge something. Replicas and rubber props cannot.
+DISCHARGING_KINDS = frozenset({ItemKind.FIREARM, ItemKind.BLANK_ADAPTED, ItemKind.AIRSOFT})
+
+
+class AmmoType(StrEnum):
+    DUMMY = "dummy"
+    BLANK = "blank"
+    LIVE = "live"
+
+
+class SceneAmmo(StrEnum):
+    NONE = "none"
+    DUMMY = "dummy"
+    BLANK = "blank"
+
+
+class Role(StrEnum):
+    ARMORER = "armorer"
+    ASSISTANT_ARMORER = "assistant_armorer"
+    PROPERTY_MASTER = "property_master"
+    PROPS_ASSISTANT = "props_assistant"
+    FIRST_AD = "first_ad"
+    PERFORMER = "performer"
+    STUNT_COORDINATOR = "stunt_coordinator"
+    CAMERA = "camera"
+    DIRECTOR = "director"
+    SAFETY_REP = "safety_rep"
+    PRODUCER = "producer"
+    UPM = "upm"
+    STUDIO_CONTACT = "studio_contact"
+    CREW = "crew"
+
+
+WEAPONS_ROLES = frozenset({Role.ARMORER, Role.ASSISTANT_ARMORER, Role.PROPERTY_MASTER})
+
+
+class Authority(StrEnum):
+    FIREARM_SAFETY = "firearm_safety"
+    HIRING = "hiring"
+
+
+class Manoeuvre(StrEnum):
+    DRAW = "draw"
+    CROSS_DRAW = "cross_draw"
+    TWIRL = "twirl"
+    POINT_AT_CAMERA = "point_at_camera"
+    POINT_AT_PERSON = "point_at_person"
+    DRY_FIRE = "dry_fire"
+    FIRE_BLANK = "fire_blank"
+
+
+POINTING = frozenset({Manoeuvre.POINT_AT_CAMERA, Manoeuvre.POINT_AT_PERSON})
+
+
+class Mitigation(StrEnum):
+    SHIELD = "shield"
+    REMOTE_CAMERA = "remote_camera"
+    CHEAT_ANGLE = "cheat_angle"
+    EYE_PROTECTION = "eye_protection"
+    HEARING_PROTECTION = "hearing_protection"
+
+
+class Barrel(StrEnum):
+    CLEAR = "clear"
+    OBSTRUCTED = "obstructed"
+
+
+class Content(StrEnum):
+    EMPTY = "empty"
+    DUMMY = "dummy"
+    BLANK = "blank"
+    LIVE = "live"
+    SPENT = "spent"  # a fired case, seen only when a weapon comes back
+
+
+class Label(StrEnum):
+    """What an inspection shows. "Cold" is displayed only for CLEAR and DUMMIES."""
+
+    CLEAR = "clear"
+    DUMMIES = "dummies"
+    HOT = "hot"
+    UNSAFE = "unsafe"
+
+    @property
+    def is_cold(self) -> bool:
+        return self in (Label.CLEAR, Label.DUMMIES)
+
+
+class IncidentKind(StrEnum):
+    MISFIRE = "misfire"
+    ACCIDENTAL_DISCHARGE = "accidental_discharge"
+    NEGLIGENT_DISCHARGE = "negligent_discharge"
+    LIVE_ROUND_FOUND = "live_round_found"
+    UNSECURED_ITEM = "unsecured_item"
+    UNACCOUNTED_ROUNDS = "unaccounted_rounds"
+    INJURY = "injury"
+
+
+class Severity(StrEnum):
+    BLOCK = "block"
+    WARN = "warn"
+
+
+@dataclass(frozen=True, slots=True)
+class Chamber:
+    """One chamber as the armorer saw it: its content, the lot a round came from, and
+    whether that round was taken out and checked individually."""
+
+    content: Content
+    lot: str | None = None
+    checked: bool = False
+
+    @property
+    def holds_round(self) -> bool:
+        return self.content in (Content.DUMMY, Content.BLANK, Content.LIVE)
+
+
+def derive_label(barrel: Barrel, chambers: tuple[Chamber, ...]) -> Label:
+    """The label follows from the load; nobody types it."""
+    contents = {c.content for c in chambers}
+    if barrel is Barrel.OBSTRUCTED or Content.LIVE in contents or Content.SPENT in contents:
+        return Label.UNSAFE
+    if Content.BLANK in contents:
+        return Label.HOT
+    if Content.DUMMY in contents:
+        # A dummy that was not taken out and checked could be anything (DOMAIN.md §2).
+        if not all(c.checked for c in chambers if c.content is Content.DUMMY):
+            return Label.UNSAFE
+        return Label.DUMMIES
+    return Label.CLEAR
+
+
+@dataclass(frozen=True, slots=True)
+class Custodian:
+    """Where an item is: a storage location, or one named person."""
+
+    kind: str  # "location" | "person"
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"

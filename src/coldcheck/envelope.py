@@ -1,0 +1,40 @@
+"""The bytes of a recorded event: canonical JSON of its envelope, the Merkle leaf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coldcheck.domain.codec import from_data, to_data
+from coldcheck.domain.errors import IntegrityError
+from coldcheck.domain.events import EVENT_TYPES, Recorded
+from coldcheck.ledger import canonical_json, parse_json
+
+VERSION = 1
+
+
+def encode(production_id: str, rec: Recorded) -> bytes:
+    """Canonical bytes of one recorded event (RFC 8785): what is stored and hashed."""
+    return canonical_json({
+        "v": VERSION,
+        "production": production_id,
+        "seq": rec.seq,
+        "id": rec.event_id,
+        "at": rec.at,
+        "actor": rec.actor,
+        "type": rec.type,
+        "data": to_data(rec.event),
+        "warnings": list(rec.warnings),
+    })
+
+
+def decode(body: bytes) -> tuple[str, Recorded]:
+    """The production id and recorded event in stored bytes; IntegrityError if unreadable."""
+    try:
+        doc: dict[str, Any] = parse_json(body)
+        event_cls = EVENT_TYPES[doc["type"]]
+        event = from_data(event_cls, doc["data"])
+        rec = Recorded(seq=doc["seq"], event_id=doc["id"], at=doc["at"], actor=doc["actor"],
+                       event=event, warnings=tuple(doc["warnings"]))
+        return doc["production"], rec
+    except Exception as exc:  # any malformation means the bytes were altered
+        raise IntegrityError(f"unreadable event: {exc}") from exc

@@ -1,0 +1,66 @@
+"""Tables, as SQLAlchemy Core objects. The Alembic migrations create them; a test checks
+that the migrated database and these definitions agree."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+productions = Table(
+    "productions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+)
+
+# One row per production, created with it, so the first append has a row to lock.
+chain_heads = Table(
+    "chain_heads",
+    metadata,
+    Column("production_id", String(64), ForeignKey("productions.id"), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("frontier", Text, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("signed_at", BigInteger, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+# Append-only: (production_id, seq) is the order; event_id makes retries idempotent.
+# `body` holds the exact canonical bytes that were hashed; the other columns are copies
+# for filtering and are checked against it by `verify`.
+events = Table(
+    "events",
+    metadata,
+    Column("production_id", String(64), ForeignKey("productions.id"), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("event_id", String(80), nullable=False, unique=True),
+    Column("type", String(40), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("actor", String(64), nullable=True),
+    Column("body", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("production_id", String(64), ForeignKey("productions.id"), primary_key=True),
+    Column("tree_size", BigInteger, primary_key=True),
+    Column("root", LargeBinary, nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)

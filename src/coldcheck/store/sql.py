@@ -1,0 +1,259 @@
+"""The store: one SQLAlchemy Core implementation for SQLite and PostgreSQL.
+
+The append protocol (docs/architecture.md): a chain-head row per production, created
+with it; each append locks that row (BEGIN IMMEDIATE on SQLite, SELECT … FOR UPDATE on
+PostgreSQL), so appends to one production are serialised and appends to different
+productions never wait on each other's rows. (production_id, seq) is the primary key and
+event_id is unique, so a fork or a double retry is an error, not a silent duplicate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection, Engine
+
+from coldcheck.domain.errors import Conflict, NotFound, StorageError
+from coldcheck.store.schema import chain_heads, checkpoints, events, productions
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+READ_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    production_id: str
+    seq: int
+    frontier: str
+    root: bytes
+    signed_at: int
+    key_id: str
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    production_id: str
+    seq: int
+    event_id: str
+    type: str
+    at: int
+    actor: str | None
+    body: bytes
+    leaf_hash: bytes
+    root: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckpoint:
+    production_id: str
+    tree_size: int
+    root: bytes
+    at: int
+    key_id: str
+    signature: bytes
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with durable settings for the backend the URL names."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        _durable_sqlite(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _durable_sqlite(engine: Engine) -> None:
+    @sa_event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the driver so BEGIN is ours to choose.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # FULL: a custody handover someone relies on survives power loss (NORMAL may not).
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        # A deferred transaction that later upgrades to a write fails at once with
+        # SQLITE_BUSY, ignoring busy_timeout; writers therefore begin IMMEDIATE.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class WriteTx:
+    """One append transaction on one production, its head row locked."""
+
+    def __init__(self, conn: Connection, head: Head) -> None:
+        self.conn = conn
+        self.head = head
+
+    def events_after(self, seq: int) -> Iterator[StoredEvent]:
+        return _read_events(self.conn, self.head.production_id, seq, self.head.seq)
+
+    def find_event(self, event_id: str) -> StoredEvent | None:
+        row = self.conn.execute(
+            sa.select(events).where(events.c.event_id == event_id)
+        ).first()
+        return StoredEvent(**row._mapping) if row else None
+
+    def append(self, rows: Sequence[StoredEvent], head: Head) -> None:
+        """Insert events and move the head; the caller has checked seq continuity."""
+        if rows:
+            self.conn.execute(events.insert(), [_as_dict(r) for r in rows])
+        result = self.conn.execute(
+            chain_heads.update()
+            .where(chain_heads.c.production_id == head.production_id)
+            .where(chain_heads.c.seq == self.head.seq)
+            .values(seq=head.seq, frontier=head.frontier, root=head.root,
+                    signed_at=head.signed_at, key_id=head.key_id, signature=head.signature)
+        )
+        if result.rowcount != 1:
+            raise Conflict(f"the head of {head.production_id} moved during the append")
+        self.head = head
+
+    def add_checkpoint(self, cp: StoredCheckpoint) -> None:
+        self.conn.execute(checkpoints.insert(), [_as_dict(cp)])
+
+
+def _as_dict(obj: StoredEvent | StoredCheckpoint) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def _read_events(conn: Connection, production_id: str, after: int,
+                 upto: int | None) -> Iterator[StoredEvent]:
+    # Keyset pages keep memory flat however long the log is.
+    last = after
+    while True:
+        query = (sa.select(events).where(events.c.production_id == production_id)
+                 .where(events.c.seq > last).order_by(events.c.seq).limit(READ_BATCH))
+        if upto is not None:
+            query = query.where(events.c.seq <= upto)
+        rows = conn.execute(query).all()
+        for row in rows:
+            yield StoredEvent(**row._mapping)
+        if len(rows) < READ_BATCH:
+            return
+        last = rows[-1].seq
+
+
+class SqlStore:
+    """The persistence port over SQLAlchemy Core."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.dialect = self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (idempotent)."""
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with self._errors(), self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            alembic_command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        # Driver exceptions never escape the store.
+        try:
+            yield
+        except sa.exc.IntegrityError as exc:
+            raise Conflict(f"the record changed underneath: {exc.orig}") from exc
+        except sa.exc.OperationalError as exc:
+            raise StorageError(f"database error: {exc.orig}") from exc
+        except sa.exc.DBAPIError as exc:
+            raise StorageError(f"database error: {exc.orig}") from exc
+
+    @contextlib.contextmanager
+    def creating(self, production_id: str, at: int, public_key: bytes,
+                 head: Head) -> Iterator[WriteTx]:
+        """Create a production and its chain head, then append in the same transaction."""
+        with self._errors(), self._writer() as conn:
+            exists = conn.execute(
+                sa.select(productions.c.id).where(productions.c.id == production_id)
+            ).first()
+            if exists:
+                raise Conflict(f"production {production_id} already exists")
+            conn.execute(productions.insert().values(
+                id=production_id, created_at=at, public_key=public_key))
+            conn.execute(chain_heads.insert().values(
+                production_id=production_id, seq=head.seq, frontier=head.frontier,
+                root=head.root, signed_at=head.signed_at, key_id=head.key_id,
+                signature=head.signature))
+            yield WriteTx(conn, head)
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[Connection]:
+        conn = self.engine.connect()
+        if self.dialect == "sqlite":
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def writing(self, production_id: str) -> Iterator[WriteTx]:
+        """A transaction holding the production's head row; commits on normal exit."""
+        with self._errors(), self._writer() as conn:
+            row = conn.execute(
+                sa.select(chain_heads)
+                .where(chain_heads.c.production_id == production_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise NotFound(f"production {production_id} does not exist")
+            yield WriteTx(conn, Head(**row._mapping))
+
+    def head(self, production_id: str) -> Head:
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(chain_heads).where(chain_heads.c.production_id == production_id)
+            ).first()
+        if row is None:
+            raise NotFound(f"production {production_id} does not exist")
+        return Head(**row._mapping)
+
+    def public_key(self, production_id: str) -> bytes:
+        with self._errors(), self.engine.connect() as conn:
+            key = conn.execute(
+                sa.select(productions.c.public_key).where(productions.c.id == production_id)
+            ).scalar()
+        if key is None:
+            raise NotFound(f"production {production_id} does not exist")
+        return bytes(key)
+
+    def production_ids(self) -> list[str]:
+        with self._errors(), self.engine.connect() as conn:
+            return list(conn.execute(sa.select(productions.c.id).order_by(productions.c.id))
+                        .scalars())
+
+    def read_events(self, production_id: str, after: int = 0,
+                    upto: int | None = None) -> Iterator[StoredEvent]:
+        """Events in seq order, streamed in pages."""
+        with self._errors(), self.engine.connect() as conn:
+            yield from _read_events(conn, production_id, after, upto)
+
+    def checkpoints(self, production_id: str) -> list[StoredCheckpoint]:
+        with self._errors(), self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(checkpoints).where(checkpoints.c.production_id == production_id)
+                .order_by(checkpoints.c.tree_size)
+            ).all()
+        return [StoredCheckpoint(**r._mapping) for r in rows]
