@@ -410,7 +410,7 @@ def verify_consistency(
     if old_size == 0:
         # The empty tree is a prefix of every tree, but its head must still be the
         # genuine empty root, and there is nothing a non-empty proof could prove.
-        return not proof
+        return not proof and hmac.compare_digest(old_root, EMPTY_ROOT)
     if old_size == new_size:
         return not proof and hmac.compare_digest(old_root, new_root)
     # 0 < old_size < new_size: RFC 9162 section 2.1.4.2 step by step.
@@ -440,6 +440,4 @@ def verify_consistency(
             sr = node_hash(sr, c)
         fn >>= 1
         sn >>= 1
-    return (
-        sn == 0 and hmac.compare_digest(fr, old_root) and hmac.compare_digest(sr, new_root)
-    )
+    return sn == 0 and hmac.compare_digest(fr, old_root) and hmac.compare_digest(sr, new_root)

@@ -65,9 +65,7 @@ class SigningKey:
         # overwrite atomically (no check-then-write race), and a concurrent reader or a
         # crash can never observe a half-written key under the final name.
         # mkstemp creates the file with mode 0600 regardless of the umask.
-        fd, tmp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(pem)

@@ -164,6 +164,11 @@ class SqlStore:
             cfg.attributes["connection"] = conn
             alembic_command.upgrade(cfg, "head")
 
+    def initialised(self) -> bool:
+        """Whether the schema exists (`coldcheck init` has run against this database)."""
+        with self._errors():
+            return sa.inspect(self.engine).has_table("chain_heads")
+
     def close(self) -> None:
         self.engine.dispose()
 

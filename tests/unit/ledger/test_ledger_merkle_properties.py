@@ -86,6 +86,7 @@ def ref_consistency(m: int, hashes: Sequence[bytes]) -> list[bytes]:
 
 # ------------------------------------------------------------------------ strategies
 
+
 # Unique leaves: with duplicates, "verify at the wrong index" can legitimately succeed
 # (identical leaves in mirrored positions have identical audit paths).
 # Draw the length first: a plain st.lists(max_size=300) almost only produces short lists,
@@ -182,8 +183,11 @@ def test_frontier_json_round_trip(leaves: list[bytes]) -> None:
 def test_frontier_json_shape() -> None:
     frontier = Frontier.from_leaf_hashes([leaf_hash(b"x"), leaf_hash(b"y"), leaf_hash(b"z")])
     assert frontier.to_json() == (
-        '{"nodes":["' + node_hash(leaf_hash(b"x"), leaf_hash(b"y")).hex() + '","'
-        + leaf_hash(b"z").hex() + '"],"size":3}'
+        '{"nodes":["'
+        + node_hash(leaf_hash(b"x"), leaf_hash(b"y")).hex()
+        + '","'
+        + leaf_hash(b"z").hex()
+        + '"],"size":3}'
     )
     assert Frontier.empty().to_json() == '{"nodes":[],"size":0}'
     assert Frontier.empty().root() == EMPTY_ROOT
@@ -275,6 +279,18 @@ def test_inclusion_edge_cases() -> None:
     assert not verify_inclusion(h, True, 2, [h], h)  # bool is not an index
 
 
+def test_inclusion_path_length_is_bound_to_tree_size() -> None:
+    # Without the RFC's "sn must reach exactly 0" checks, these would verify: the hashes
+    # do combine to the root, but the claimed (index, size) puts the leaf elsewhere.
+    h0, h1, h2, h3 = (leaf_hash(bytes([i])) for i in range(4))
+    root2 = node_hash(h0, h1)
+    root4 = node_hash(root2, node_hash(h2, h3))
+    assert verify_inclusion(h1, 1, 2, [h0], root2)
+    assert not verify_inclusion(h1, 0, 1, [h0], root2)  # path longer than size allows
+    # An interior node presented as a leaf, with the path shortened to match.
+    assert not verify_inclusion(root2, 0, 4, [node_hash(h2, h3)], root4)
+
+
 # ------------------------------------------------------------------------ consistency
 
 
@@ -320,6 +336,24 @@ def test_consistency_edge_cases() -> None:
     assert not verify_consistency(3, 3, a, a, [a])
     assert not verify_consistency(2, 3, a, b, [])  # 0 < old < new needs a proof
     assert not verify_consistency(4, 3, a, b, [a])
+
+
+def test_consistency_proof_length_is_bound_to_sizes() -> None:
+    # Inputs crafted so that the hashes combine to the given roots, and only the RFC's
+    # "sn must reach exactly 0" checks reject the mismatched sizes.
+    hashes = [leaf_hash(bytes([i])) for i in range(4)]
+    tree = MerkleTree.from_leaf_hashes(hashes)
+    h0, h1 = hashes[0], hashes[1]
+    root2, root3, root4 = tree.root(2), tree.root(3), tree.root(4)
+    assert verify_consistency(1, 2, h0, root2, [h1])
+    assert not verify_consistency(1, 4, h0, root2, [h1])  # proof too short for size 4
+    extra = leaf_hash(b"extra")
+    proof = tree.consistency_proof(3, 4)
+    assert verify_consistency(3, 4, root3, root4, proof)
+    # One element too many, with roots chosen to match what a lax verifier computes.
+    assert not verify_consistency(
+        3, 4, node_hash(extra, root3), node_hash(extra, root4), [*proof, extra]
+    )
 
 
 # --------------------------------------------------------- exhaustive on small trees

@@ -80,9 +80,7 @@ def test_inclusion_proofs(vectors: dict[str, Any], hashes: list[bytes], tree: Me
         assert verify_inclusion(hashes[index], index, size, path, root), entry
 
 
-def test_consistency_proofs(
-    vectors: dict[str, Any], hashes: list[bytes], tree: MerkleTree
-) -> None:
+def test_consistency_proofs(vectors: dict[str, Any], hashes: list[bytes], tree: MerkleTree) -> None:
     for entry in vectors["consistency"]:
         old, new, proof = entry["old_size"], entry["new_size"], _unhex(entry["proof"])
         old_root = bytes.fromhex(vectors["roots"][str(old)])

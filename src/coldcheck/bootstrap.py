@@ -1,0 +1,30 @@
+"""Composition root: settings in, a wired application service out."""
+
+from __future__ import annotations
+
+from coldcheck.config import Settings
+from coldcheck.domain.errors import ColdCheckError
+from coldcheck.ledger import SigningKey
+from coldcheck.service import ColdCheck
+from coldcheck.store import SqlStore
+
+
+def open_app(settings: Settings, create: bool = False) -> ColdCheck:
+    """Open the store and signing key; with `create`, migrate and make a key if missing."""
+    store = SqlStore(settings.database_url)
+    if create:
+        store.migrate()
+        key = SigningKey.load_or_create(settings.key_file)
+    else:
+        if not store.initialised():
+            raise ColdCheckError(
+                f"no ColdCheck database at {settings.database_url}; run `coldcheck init` "
+                "first (or set COLDCHECK_DATABASE_URL)"
+            )
+        if not settings.key_file.exists():
+            raise ColdCheckError(
+                f"no signing key at {settings.key_file}; run `coldcheck init` first "
+                "(or set COLDCHECK_KEY_FILE)"
+            )
+        key = SigningKey.load(settings.key_file)
+    return ColdCheck(store, key)

@@ -1,0 +1,223 @@
+"""On set: inspect, issue, return, scenes, meetings, training, concerns, incidents, day."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+import typer
+
+from coldcheck.cli.context import ctx_of, handled, today
+from coldcheck.domain import commands as c
+from coldcheck.domain.errors import InvalidCommand
+from coldcheck.domain.values import (
+    Barrel,
+    Chamber,
+    Content,
+    IncidentKind,
+    Manoeuvre,
+    Mitigation,
+    SceneAmmo,
+)
+
+scene = typer.Typer(help="Scene plans and approvals.", no_args_is_help=True)
+training = typer.Typer(help="Training given or declined.", no_args_is_help=True)
+concern = typer.Typer(help="Safety concerns: raise, acknowledge, resolve, escalate.",
+                      no_args_is_help=True)
+
+CHAMBER_HELP = ("One per chamber, in order: empty, dummy:LOT (taken out and checked), "
+                "dummy:LOT:unchecked, blank:LOT, live, spent:LOT (on return).")
+
+
+def parse_chamber(spec: str) -> Chamber:
+    """'dummy:dum-45' → Chamber(DUMMY, 'dum-45', checked=True)."""
+    parts = spec.split(":")
+    try:
+        content = Content(parts[0])
+    except ValueError:
+        raise InvalidCommand(f"chamber {spec!r}: {CHAMBER_HELP}") from None
+    lot = parts[1] if len(parts) > 1 and parts[1] else None
+    unchecked = len(parts) > 2 and parts[2] == "unchecked"
+    if len(parts) > 3 or (len(parts) == 3 and not unchecked):
+        raise InvalidCommand(f"chamber {spec!r}: {CHAMBER_HELP}")
+    return Chamber(content, lot, checked=content is Content.DUMMY and not unchecked)
+
+
+ChamberOpt = Annotated[list[str] | None, typer.Option("--chamber", help=CHAMBER_HELP)]
+
+
+@scene.command("plan")
+def scene_plan(
+    ctx: typer.Context, scene_id: str, title: Annotated[str, typer.Option()],
+    item: Annotated[list[str], typer.Option(help="Repeat for each item.")],
+    performer: Annotated[list[str], typer.Option(help="Repeat for each performer.")],
+    ammo: Annotated[SceneAmmo, typer.Option()] = SceneAmmo.NONE,
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")] = None,
+    manoeuvre: Annotated[list[Manoeuvre] | None, typer.Option()] = None,
+    distance: Annotated[int, typer.Option(help="Closest muzzle-to-person, feet.")] = 0,
+    mitigation: Annotated[list[Mitigation] | None, typer.Option()] = None,
+    close_quarter: Annotated[bool, typer.Option(help="Close-quarter blanks.")] = False,
+    rehearsal: Annotated[bool, typer.Option()] = False,
+) -> None:
+    """Plan a scene (or rehearsal): items, performers, ammunition, manoeuvres, mitigations."""
+    with handled():
+        cx = ctx_of(ctx)
+        cx.run(c.PlanScene(
+            scene_id=scene_id, title=title, date=date or today(cx.tz()), items=tuple(item),
+            performers=tuple(performer), ammo=ammo, manoeuvres=tuple(manoeuvre or ()),
+            min_distance_feet=distance, mitigations=tuple(mitigation or ()),
+            close_quarter_blanks=close_quarter, rehearsal=rehearsal))
+
+
+@scene.command("approve")
+def scene_approve(ctx: typer.Context, scene_id: str) -> None:
+    """Approve a scene plan (the armorer and the 1st AD each approve)."""
+    with handled():
+        ctx_of(ctx).run(c.ApproveScenePlan(scene_id=scene_id))
+
+
+def meeting(ctx: typer.Context, scene_id: str,
+            attendee: Annotated[list[str], typer.Option(help="Repeat for each person.")],
+            topic: Annotated[list[str] | None, typer.Option()] = None) -> None:
+    """Record today's safety meeting for a scene and who attended."""
+    with handled():
+        cmd = c.HoldSafetyMeeting(scene_id=scene_id, attendees=tuple(attendee))
+        ctx_of(ctx).run(replace(cmd, topics=tuple(topic)) if topic else cmd)
+
+
+def move(ctx: typer.Context, item_id: str, location_id: str) -> None:
+    """Put an item in a storage location (the armorer only)."""
+    with handled():
+        ctx_of(ctx).run(c.MoveItem(item_id=item_id, location_id=location_id))
+
+
+def inspect(ctx: typer.Context, item_id: str, chamber: ChamberOpt = None,
+            barrel: Annotated[Barrel, typer.Option()] = Barrel.CLEAR,
+            shown_to: Annotated[list[str] | None, typer.Option(
+                help="Each person shown the open weapon.")] = None) -> None:
+    """Record an inspection: the barrel and every chamber; the label follows from them."""
+    with handled():
+        chambers = tuple(parse_chamber(s) for s in chamber or [])
+        ctx_of(ctx).run(c.InspectItem(item_id=item_id, barrel=barrel, chambers=chambers,
+                                      shown_to=tuple(shown_to or ())))
+
+
+def issue(ctx: typer.Context, item_id: str,
+          to: Annotated[str, typer.Option(help="The recipient (person id).")],
+          scene_id: Annotated[str, typer.Option("--scene")],
+          acknowledged: Annotated[bool, typer.Option(
+              help="The recipient confirms they were shown it clear.")] = False) -> None:
+    """Hand an inspected weapon to a performer (the armorer only)."""
+    with handled():
+        ctx_of(ctx).run(c.IssueItem(item_id=item_id, recipient_id=to, scene_id=scene_id,
+                                    recipient_acknowledged=acknowledged))
+
+
+def take_back(ctx: typer.Context, item_id: str, chamber: ChamberOpt = None) -> None:
+    """Take a weapon back, recording what is in each chamber now."""
+    with handled():
+        chambers = tuple(parse_chamber(s) for s in chamber or [])
+        ctx_of(ctx).run(c.ReturnItem(item_id=item_id, chambers=chambers))
+
+
+@training.command("record")
+def training_record(ctx: typer.Context, person_id: str,
+                    topic: Annotated[list[str], typer.Option(
+                        help="Item kinds and manoeuvres covered.")],
+                    minutes: Annotated[int, typer.Option()],
+                    trainer: Annotated[str, typer.Option(help="The armorer who trained.")]
+                    ) -> None:
+    """Record training given."""
+    with handled():
+        ctx_of(ctx).run(c.RecordTraining(person_id=person_id, topics=tuple(topic),
+                                         minutes=minutes, trainer_id=trainer))
+
+
+@training.command("decline")
+def training_decline(ctx: typer.Context, person_id: str,
+                     topic: Annotated[list[str], typer.Option()],
+                     reason: Annotated[str, typer.Option()] = "") -> None:
+    """Record training that was offered and declined (it blocks the manoeuvre)."""
+    with handled():
+        ctx_of(ctx).run(c.DeclineTraining(person_id=person_id, topics=tuple(topic),
+                                          reason=reason))
+
+
+@concern.command("raise")
+def concern_raise(ctx: typer.Context, text: str,
+                  scene_id: Annotated[str | None, typer.Option("--scene")] = None,
+                  item_id: Annotated[str | None, typer.Option("--item")] = None,
+                  blocking: Annotated[bool, typer.Option(help="Stop work until resolved.")
+                                      ] = False,
+                  anonymous: Annotated[bool, typer.Option(help="Keep no name.")] = False
+                  ) -> None:
+    """Raise a safety concern; it is delivered to every accountable person."""
+    with handled():
+        ctx_of(ctx).run(c.RaiseConcern(text=text, scene_id=scene_id, item_id=item_id,
+                                       blocking=blocking, anonymous=anonymous))
+
+
+@concern.command("ack")
+def concern_ack(ctx: typer.Context, concern_id: str) -> None:
+    """Acknowledge a concern delivered to you."""
+    with handled():
+        ctx_of(ctx).run(c.AcknowledgeConcern(concern_id=concern_id))
+
+
+@concern.command("resolve")
+def concern_resolve(ctx: typer.Context, concern_id: str,
+                    resolution: Annotated[str, typer.Option(help="What was done.")]) -> None:
+    """Record what was done about a concern."""
+    with handled():
+        ctx_of(ctx).run(c.ResolveConcern(concern_id=concern_id, resolution=resolution))
+
+
+@concern.command("escalate")
+def concern_escalate(ctx: typer.Context) -> None:
+    """Escalate every concern whose acknowledgements are overdue."""
+    with handled():
+        ctx_of(ctx).run(c.EscalateConcerns())
+
+
+def incident(ctx: typer.Context, kind: IncidentKind,
+             description: Annotated[str, typer.Option()],
+             item_id: Annotated[str | None, typer.Option("--item")] = None,
+             lot_id: Annotated[str | None, typer.Option("--lot")] = None,
+             rounds: Annotated[int, typer.Option(help="Rounds to write off the lot.")] = 0
+             ) -> None:
+    """Report an incident; the production's firearms stand down until it is reviewed."""
+    with handled():
+        ctx_of(ctx).run(c.ReportIncident(kind=kind, description=description, item_id=item_id,
+                                         lot_id=lot_id, rounds=rounds))
+
+
+def review(ctx: typer.Context, incident_id: str,
+           findings: Annotated[str, typer.Option()]) -> None:
+    """Sign off the safety review of an incident."""
+    with handled():
+        ctx_of(ctx).run(c.SignOffReview(incident_id=incident_id, findings=findings))
+
+
+def close_day(ctx: typer.Context,
+              count: Annotated[list[str] | None, typer.Option(
+                  help="LOT=N, the rounds physically counted in each lot's box.")] = None,
+              date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")
+                              ] = None) -> None:
+    """Close the day: every item secured, every lot counted."""
+    with handled():
+        counts = []
+        for pair in count or []:
+            lot_id, _, n = pair.partition("=")
+            if not n.isdigit():
+                raise InvalidCommand(f"--count {pair!r}: expected LOT=N")
+            counts.append((lot_id, int(n)))
+        cx = ctx_of(ctx)
+        cx.run(c.CloseDay(date=date or today(cx.tz()), counts=tuple(counts)))
+
+
+def correct(ctx: typer.Context, seq: int,
+            note: Annotated[str, typer.Option(help="What was wrong and what is right.")]
+            ) -> None:
+    """Record a correction to an earlier event (nothing is edited or deleted)."""
+    with handled():
+        ctx_of(ctx).run(c.CorrectRecord(refers_to=seq, correction=note))

@@ -1,0 +1,152 @@
+"""What every CLI command shares: the opened service, the production, who is asking,
+and one place where errors become messages and exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from coldcheck.bootstrap import open_app
+from coldcheck.config import ENV_ACTOR, ENV_PRODUCTION, Settings
+from coldcheck.domain import commands as c
+from coldcheck.domain.errors import (
+    ColdCheckError,
+    Conflict,
+    IntegrityError,
+    InvalidCommand,
+    NotFound,
+    Refused,
+    StorageError,
+)
+from coldcheck.service import ColdCheck, Outcome
+
+console = Console()
+err = Console(stderr=True)
+
+# One table from error to exit code; the API maps the same hierarchy to HTTP statuses.
+EXIT_CODES: dict[type[ColdCheckError], int] = {
+    InvalidCommand: 2,
+    Refused: 3,
+    NotFound: 4,
+    IntegrityError: 5,
+    StorageError: 6,
+    Conflict: 7,
+}
+
+
+@dataclass(slots=True)
+class Ctx:
+    settings: Settings
+    production: str | None = None
+    actor: str | None = None
+    _app: ColdCheck | None = field(default=None)
+
+    @property
+    def app(self) -> ColdCheck:
+        if self._app is None:
+            self._app = open_app(self.settings)
+        return self._app
+
+    def production_id(self) -> str:
+        chosen = self.production or os.environ.get(ENV_PRODUCTION)
+        if chosen:
+            return chosen
+        ids = self.app.store.production_ids()
+        if len(ids) == 1:
+            return ids[0]
+        if not ids:
+            raise NotFound("no production yet: create one with `coldcheck production create` "
+                           "or seed the demo with `coldcheck demo`")
+        raise InvalidCommand(f"several productions ({', '.join(ids)}); choose one with "
+                             "--production or COLDCHECK_PRODUCTION")
+
+    def who(self) -> str | None:
+        return self.actor or os.environ.get(ENV_ACTOR)
+
+    def run(self, cmd: c.Command, command_id: str | None = None) -> Outcome:
+        """Run a command as the current actor and print what it recorded."""
+        if cmd.actor is None and not (isinstance(cmd, c.RaiseConcern) and cmd.anonymous):
+            cmd = replace(cmd, actor=self.who())
+        outcome = self.app.execute(self.production_id(), cmd, command_id)
+        print_outcome(outcome)
+        return outcome
+
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.app.state(self.production_id()).timezone)
+
+
+def ctx_of(typer_ctx: typer.Context) -> Ctx:
+    obj = typer_ctx.find_root().obj
+    if not isinstance(obj, Ctx):
+        raise typer.Exit(1)
+    return obj
+
+
+def print_outcome(outcome: Outcome) -> None:
+    for w in outcome.warnings:
+        err.print(f"[yellow]warning {w.code}[/] {w.title}: {w.detail}\n  → {w.explanation}")
+    if outcome.replayed:
+        console.print("already recorded (same command id); nothing new written")
+    for rec in outcome.records:
+        console.print(f"[green]#{rec.seq}[/] {rec.type}")
+    if not outcome.records and not outcome.replayed:
+        console.print("nothing to record")
+
+
+def print_violations(refused: Refused) -> None:
+    table = Table(title="Refused — nothing was recorded", show_lines=True)
+    for col in ("rule", "what is wrong", "do this instead"):
+        table.add_column(col)
+    for v in refused.violations:
+        table.add_row(f"[bold red]{v.code}[/]\n{v.title}", v.detail, v.explanation)
+    err.print(table)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn ColdCheck errors into a message and a documented exit code."""
+    try:
+        yield
+    except Refused as exc:
+        print_violations(exc)
+        raise typer.Exit(EXIT_CODES[Refused]) from None
+    except ColdCheckError as exc:
+        code = next((v for k, v in EXIT_CODES.items() if isinstance(exc, k)), 1)
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code) from None
+
+
+def parse_time(text: str | None, tz: ZoneInfo) -> int | None:
+    """'2021-10-21 13:00' in the production's zone (or with an offset) → UTC µs."""
+    if text is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidCommand(f"--at must be a time like '2021-10-21 13:00', got {text!r}"
+                             ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=tz)
+    return int(when.timestamp() * 1_000_000)
+
+
+def show_time(at_us: int, tz: ZoneInfo) -> str:
+    when = dt.datetime.fromtimestamp(at_us / 1_000_000, tz=dt.UTC).astimezone(tz)
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def today(tz: ZoneInfo) -> str:
+    return dt.datetime.now(tz).date().isoformat()
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,147 @@
+"""The record itself: init, demo, log, verify, checkpoint, rules, status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from coldcheck import demo as demo_story
+from coldcheck.bootstrap import open_app
+from coldcheck.cli.context import console, ctx_of, err, handled, show_time, today
+from coldcheck.codes import rule_table
+from coldcheck.domain.codec import to_data
+from coldcheck.domain.errors import IntegrityError
+from coldcheck.verification import verify_log
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the database schema and the signing key (safe to run again)."""
+    with handled():
+        cx = ctx_of(ctx)
+        app = open_app(cx.settings, create=True)
+        console.print(f"database ready: {cx.settings.database_url}")
+        console.print(f"signing key: {cx.settings.key_file} (key id {app.key.key_id()}); "
+                      "keep it outside the database and back it up")
+
+
+def demo(ctx: typer.Context) -> None:
+    """Seed the demo western production with a day of custody, if not there already."""
+    with handled():
+        cx = ctx_of(ctx)
+        app = open_app(cx.settings, create=True)
+        cx._app = app
+        pid = demo_story.PRODUCTION
+        if pid in app.store.production_ids():
+            console.print(f"demo production {pid} is already there")
+            return
+        day = today(ZoneInfo("America/Denver"))
+        demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
+        head = app.store.head(pid)
+        console.print(f"demo production [bold]{pid}[/] seeded: {head.seq} events, day {day}")
+
+
+def log(ctx: typer.Context,
+        type_: Annotated[str | None, typer.Option("--type", help="Only this event type.")
+                         ] = None,
+        item: Annotated[str | None, typer.Option(help="Only events about this item.")] = None,
+        actor: Annotated[str | None, typer.Option(help="Only events by this person.")] = None,
+        since: Annotated[int, typer.Option(help="Only events after this seq.")] = 0,
+        limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 0) -> None:
+    """Show the production's events, filterable."""
+    with handled():
+        cx = ctx_of(ctx)
+        tz = cx.tz()
+        table = Table()
+        for col in ("seq", "when", "by", "event", "details"):
+            table.add_column(col)
+        shown = 0
+        for rec in cx.app.records(cx.production_id(), after=since):
+            data = to_data(rec.event)
+            if type_ and rec.type != type_:
+                continue
+            if item and data.get("item_id") != item:
+                continue
+            if actor and rec.actor != actor:
+                continue
+            details = ", ".join(f"{k}={v}" for k, v in data.items() if v not in ("", [], None))
+            if rec.warnings:
+                details += f" [yellow]warnings: {', '.join(rec.warnings)}[/]"
+            table.add_row(f"#{rec.seq}", show_time(rec.at, tz), rec.actor or "", rec.type,
+                          details)
+            shown += 1
+            if limit and shown >= limit:
+                break
+        console.print(table)
+
+
+def verify(ctx: typer.Context) -> None:
+    """Recompute the whole log and check its signatures; exit 5 naming the first bad seq."""
+    with handled():
+        cx = ctx_of(ctx)
+        pid = cx.production_id()
+        app = cx.app
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("verifying", total=app.store.head(pid).seq or 1)
+            report = verify_log(app.store, pid, app.key.public_key_bytes(),
+                                lambda done, total: bar.update(task, completed=done,
+                                                               total=total))
+        if not report.ok:
+            raise IntegrityError(f"{pid}: first bad event #{report.first_bad_seq}: "
+                                 f"{report.problem}", report.first_bad_seq)
+        console.print(f"[green]intact[/]: {pid}, {report.events} events, "
+                      f"{report.checkpoints} signed checkpoint(s), root {report.root.hex()}")
+
+
+def checkpoint(ctx: typer.Context) -> None:
+    """Sign and store a checkpoint of the log as it stands."""
+    with handled():
+        cx = ctx_of(ctx)
+        cp = cx.app.checkpoint(cx.production_id())
+        console.print(f"checkpoint at size {cp.tree_size}: root {cp.root.hex()} "
+                      f"signed by key {cp.key_id}")
+
+
+def rules(ctx: typer.Context) -> None:
+    """List every rule: code, severity, title, guideline."""
+    table = Table(show_lines=True)
+    for col in ("code", "severity", "rule", "guideline", "applies to"):
+        table.add_column(col)
+    for row in rule_table():
+        table.add_row(*row)
+    console.print(table)
+
+
+def status(ctx: typer.Context) -> None:
+    """The board: every item, where it is, its last inspection; stand-down and concerns."""
+    with handled():
+        cx = ctx_of(ctx)
+        state = cx.app.state(cx.production_id())
+        tz = cx.tz()
+        console.print(f"[bold]{state.name}[/] ({state.production_id}), profile "
+                      f"{state.profile.name}, event #{state.seq}")
+        if state.stand_down:
+            console.print(f"[bold white on red] STAND-DOWN [/] incidents awaiting review: "
+                          f"{', '.join(state.stand_down)}")
+        table = Table()
+        for col in ("item", "kind", "where", "last inspection", "flags"):
+            table.add_column(col)
+        for item in state.items.values():
+            insp = state.inspections.get(item.last_inspection or "")
+            seen = (f"{insp.id}: {insp.label} at {show_time(insp.at, tz)}" if insp
+                    else "never")
+            flags = []
+            if item.custodian.kind == "location" and not state.locations[item.custodian.id].secure:
+                flags.append("UNATTENDED")
+            if item.issued_for:
+                flags.append(f"issued for {item.issued_for}")
+            table.add_row(item.id, str(item.kind), str(item.custodian), seen, ", ".join(flags))
+        console.print(table)
+        for k in state.concerns.values():
+            if k.open:
+                waiting = ", ".join(k.unacknowledged()) or "nobody"
+                console.print(f"open concern {k.id}{' (blocking)' if k.blocking else ''}: "
+                              f"{k.text} — not yet acknowledged by: {waiting}")

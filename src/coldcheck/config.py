@@ -1,0 +1,37 @@
+"""Settings, from command-line options or the environment. Nothing happens at import."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_DATABASE_URL = "COLDCHECK_DATABASE_URL"
+ENV_KEY_FILE = "COLDCHECK_KEY_FILE"
+ENV_PRODUCTION = "COLDCHECK_PRODUCTION"
+ENV_ACTOR = "COLDCHECK_AS"
+
+DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
+DEFAULT_KEY_FILE = "coldcheck-signing.key"
+
+# Every setting, with its environment variable; docs/settings are tested against this.
+SETTINGS = {
+    "database_url": (ENV_DATABASE_URL, "Database URL (SQLite file or PostgreSQL)."),
+    "key_file": (ENV_KEY_FILE, "Ed25519 signing key file, kept outside the database."),
+    "production": (ENV_PRODUCTION, "Production id the CLI acts on (default: the only one)."),
+    "actor": (ENV_ACTOR, "Person id the CLI acts as."),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    key_file: Path = Path(DEFAULT_KEY_FILE)
+
+    @classmethod
+    def load(cls, database_url: str | None = None, key_file: str | None = None) -> Settings:
+        """Options win over the environment, which wins over the defaults."""
+        return cls(
+            database_url=database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL,
+            key_file=Path(key_file or os.environ.get(ENV_KEY_FILE) or DEFAULT_KEY_FILE),
+        )

@@ -1,0 +1,226 @@
+"""The questions the record answers (DESIGN.md), each with the seqs it rests on.
+
+Pure functions over a production's recorded events; the CLI, API and reports render them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from coldcheck.domain import events as ev
+from coldcheck.domain.errors import NotFound
+from coldcheck.domain.state import Lot, State, replay
+from coldcheck.domain.values import Chamber, Custodian
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One fact in an answer, citing the event it comes from."""
+
+    seq: int
+    at: int
+    actor: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    summary: str
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def seqs(self) -> tuple[int, ...]:
+        return tuple(s.seq for s in self.steps)
+
+
+def _step(rec: ev.Recorded, text: str) -> Step:
+    return Step(rec.seq, rec.at, rec.actor, text)
+
+
+def state_at(production_id: str, records: Iterable[ev.Recorded], at: int | None) -> State:
+    """The production's state as it stood at a moment (None: now)."""
+    return replay(production_id, (r for r in records if at is None or r.at <= at))
+
+
+def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None) -> Answer:
+    """Q1: who held the item at a moment, and every hand and place it passed through."""
+    steps = []
+    holder: Custodian | None = None
+    for rec in records:
+        e = rec.event
+        if at is not None and rec.at > at:
+            break
+        match e:
+            case ev.ItemRegistered(item_id=i) if i == item_id:
+                holder = Custodian("location", e.location_id)
+                steps.append(_step(rec, f"registered into {holder}"))
+            case ev.ItemMoved(item_id=i) if i == item_id:
+                holder = e.to
+                steps.append(_step(rec, f"moved from {e.from_} to {e.to}"))
+            case ev.ItemIssued(item_id=i) if i == item_id:
+                holder = Custodian("person", e.recipient_id)
+                steps.append(_step(rec, f"issued from {e.from_} to person:{e.recipient_id} "
+                                        f"for scene {e.scene_id} after {e.inspection_id}"))
+            case ev.ItemReturned(item_id=i) if i == item_id:
+                holder = Custodian("person", rec.actor or "")
+                steps.append(_step(rec, f"returned by person:{e.from_person} to {holder}"))
+    if holder is None:
+        raise NotFound(f"unknown item {item_id!r}")
+    return Answer("Who held it, and through whose hands did it pass?",
+                  f"{item_id} was with {holder}", tuple(steps))
+
+
+def declarations(records: Sequence[ev.Recorded], item_id: str) -> Answer:
+    """Q2: who showed it clear (or not), after which inspection, shown to whom."""
+    steps = []
+    for rec in records:
+        e = rec.event
+        if isinstance(e, ev.ItemInspected) and e.item_id == item_id:
+            shown = ", ".join(e.shown_to) or "nobody"
+            word = "COLD" if e.label.is_cold else "NOT COLD"
+            steps.append(_step(rec, f"{e.inspection_id} by {rec.actor}: barrel {e.barrel}, "
+                                    f"label {e.label} ({word}); shown to {shown}"))
+        elif isinstance(e, ev.ItemIssued) and e.item_id == item_id:
+            ack = "acknowledged" if e.recipient_acknowledged else "did NOT acknowledge"
+            steps.append(_step(rec, f"issued to {e.recipient_id} on {e.inspection_id}; "
+                                    f"recipient {ack} being shown it"))
+    summary = steps[-1].text if steps else f"{item_id} was never inspected"
+    return Answer("Who declared it cold, after which inspection, shown to whom?", summary,
+                  tuple(steps))
+
+
+def chambers(records: Sequence[ev.Recorded], production_id: str, item_id: str,
+             at: int | None = None) -> Answer:
+    """Q3: what was in each chamber, and where each round came from."""
+    state = state_at(production_id, records, at)
+    item = state.items.get(item_id)
+    if item is None:
+        raise NotFound(f"unknown item {item_id!r}")
+    by_seq = {r.seq: r for r in records}
+    steps = []
+    insp = state.inspections.get(item.last_inspection or "")
+    if insp is not None:
+        steps.append(_step(by_seq[insp.seq], f"{insp.id}: label {insp.label}"))
+    for i, ch in enumerate(item.load, 1):
+        steps.append(Step(item.custody_seq if insp is None else insp.seq, 0, None,
+                          f"chamber {i}: {_describe(ch, state.lots.get(ch.lot or ''))}"))
+    summary = f"{item_id}: " + ", ".join(str(ch.content) for ch in item.load)
+    return Answer("What was in each chamber, and where did each round come from?",
+                  summary or f"{item_id} has no chambers", tuple(steps))
+
+
+def _describe(ch: Chamber, lot: Lot | None) -> str:
+    if lot is None:
+        return str(ch.content) + (" (from no known lot)" if ch.holds_round else "")
+    checked = ", individually checked" if ch.checked else ""
+    verified = f"; lot verified: {lot.verified_by}" if lot.verified_by else "; lot NOT verified"
+    return (f"{ch.content} from lot {lot.id} ({lot.caliber}, {lot.source}, invoice "
+            f"{lot.invoice}{checked}{verified})")
+
+
+def training(records: Sequence[ev.Recorded], person_id: str) -> Answer:
+    """Q4: the training a person received or declined, topic by topic."""
+    steps = []
+    status: dict[str, str] = {}
+    for rec in records:
+        e = rec.event
+        if isinstance(e, ev.TrainingRecorded) and e.person_id == person_id:
+            steps.append(_step(rec, f"trained by {e.trainer_id}, {e.minutes} min: "
+                                    f"{', '.join(e.topics)}"))
+            status.update(dict.fromkeys(e.topics, "trained"))
+        elif isinstance(e, ev.TrainingDeclined) and e.person_id == person_id:
+            why = f" ({e.reason})" if e.reason else ""
+            steps.append(_step(rec, f"DECLINED: {', '.join(e.topics)}{why}"))
+            status.update(dict.fromkeys(e.topics, "declined"))
+    summary = "; ".join(f"{t}: {s}" for t, s in sorted(status.items())) or "no training"
+    return Answer(f"Which training did {person_id} receive or decline?", summary, tuple(steps))
+
+
+@dataclass(slots=True)
+class _ConcernTrail:
+    steps: list[Step] = field(default_factory=list)
+    delivered: set[str] = field(default_factory=set)
+    acked: set[str] = field(default_factory=set)
+    resolved: bool = False
+
+
+def concerns(records: Sequence[ev.Recorded], before: int | None = None) -> Answer:
+    """Q5: concerns raised (before a seq), to whom delivered, who acknowledged, what was done."""
+    trails: dict[str, _ConcernTrail] = {}
+    for rec in records:
+        e = rec.event
+        if isinstance(e, ev.ConcernRaised):
+            if before is not None and rec.seq >= before:
+                continue
+            who = "anonymous" if e.anonymous else rec.actor
+            block = "BLOCKING " if e.blocking else ""
+            trails[e.concern_id] = _ConcernTrail(
+                [_step(rec, f"{e.concern_id} {block}raised by {who}: {e.text!r}")])
+            continue
+        trail = trails.get(getattr(e, "concern_id", ""))
+        if trail is None:
+            continue
+        if isinstance(e, ev.ConcernDelivered):
+            trail.delivered.add(e.person_id)
+            trail.steps.append(_step(rec, f"delivered to {e.person_id} (level {e.level})"))
+        elif isinstance(e, ev.ConcernAcknowledged):
+            trail.acked.add(e.person_id)
+            trail.steps.append(_step(rec, f"acknowledged by {e.person_id}"))
+        elif isinstance(e, ev.ConcernEscalated):
+            trail.steps.append(_step(rec, f"escalated to level {e.level}; overdue: "
+                                          f"{', '.join(e.overdue)}"))
+        elif isinstance(e, ev.ConcernResolved):
+            trail.resolved = True
+            trail.steps.append(_step(rec, f"resolved by {rec.actor}: {e.resolution!r}"))
+    steps = tuple(s for t in trails.values() for s in t.steps)
+    open_ = [k for k, t in trails.items() if not t.resolved]
+    unacked = {k: sorted(t.delivered - t.acked) for k, t in trails.items() if t.delivered - t.acked}
+    summary = f"{len(trails)} concern(s); open: {', '.join(open_) or 'none'}"
+    if unacked:
+        summary += "; never acknowledged by: " + "; ".join(
+            f"{k}: {', '.join(v)}" for k, v in unacked.items())
+    return Answer("Which concerns were raised, to whom delivered, who acknowledged them, "
+                  "and what was done?", summary, steps)
+
+
+def authorities(records: Sequence[ev.Recorded], at: int | None = None) -> Answer:
+    """Q6: who held firearm-safety and hiring authority at a moment."""
+    holding: dict[tuple[str, str], ev.Recorded] = {}
+    for rec in records:
+        if at is not None and rec.at > at:
+            break
+        e = rec.event
+        if isinstance(e, ev.AuthorityAssigned):
+            holding[(str(e.authority), e.person_id)] = rec
+        elif isinstance(e, ev.AuthorityRevoked):
+            holding.pop((str(e.authority), e.person_id), None)
+    steps = tuple(_step(rec, f"{auth}: {person} (assigned by {rec.actor or 'the creator'})")
+                  for (auth, person), rec in sorted(holding.items()))
+    summary = "; ".join(s.text.split(" (")[0] for s in steps) or "nobody held any authority"
+    return Answer("Who held firearm-safety and hiring authority?", summary, steps)
+
+
+def incidents(records: Sequence[ev.Recorded]) -> Answer:
+    """Q7: every incident, the stand-down it caused, and the review that followed."""
+    steps = []
+    reviewed: set[str] = set()
+    reported: list[str] = []
+    for rec in records:
+        e = rec.event
+        if isinstance(e, ev.IncidentReported):
+            reported.append(e.incident_id)
+            steps.append(_step(rec, f"{e.incident_id} {e.kind} reported by "
+                                    f"{rec.actor or 'the system'}: {e.description}"))
+        elif isinstance(e, ev.StandDownBegan):
+            steps.append(_step(rec, f"stand-down began for {e.incident_id}"))
+        elif isinstance(e, ev.ReviewSignedOff):
+            reviewed.add(e.incident_id)
+            steps.append(_step(rec, f"{e.incident_id} review signed off by {rec.actor}: "
+                                    f"{e.findings}"))
+        elif isinstance(e, ev.StandDownLifted):
+            steps.append(_step(rec, "stand-down lifted"))
+    pending = [i for i in reported if i not in reviewed]
+    summary = (f"{len(reported)} incident(s); awaiting review: {', '.join(pending) or 'none'}")
+    return Answer("Which incidents happened, and what review followed?", summary, tuple(steps))
