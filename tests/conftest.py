@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from support.harness import Harness
 
 from coldcheck import demo
+from support.harness import Harness
 
 
 @pytest.fixture

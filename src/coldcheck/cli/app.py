@@ -16,6 +16,7 @@ app = typer.Typer(
          "rules that refuse the unsafe step, and a tamper-evident record.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 
 
@@ -23,13 +24,13 @@ app = typer.Typer(
 def main_options(
     ctx: typer.Context,
     database_url: Annotated[str | None, typer.Option(
-        help=f"Database URL [env {ENV_DATABASE_URL}; default sqlite:///coldcheck.db]")] = None,
+        help=f"Database URL (env {ENV_DATABASE_URL}; default sqlite:///coldcheck.db)")] = None,
     key_file: Annotated[str | None, typer.Option(
-        help=f"Signing key file [env {ENV_KEY_FILE}; default coldcheck-signing.key]")] = None,
+        help=f"Signing key file (env {ENV_KEY_FILE}; default coldcheck-signing.key)")] = None,
     production: Annotated[str | None, typer.Option(
-        help=f"Production id [env {ENV_PRODUCTION}; default: the only one]")] = None,
+        help=f"Production id (env {ENV_PRODUCTION}; default: the only one)")] = None,
     as_: Annotated[str | None, typer.Option(
-        "--as", help=f"Person id you act as [env {ENV_ACTOR}]")] = None,
+        "--as", help=f"Person id you act as (env {ENV_ACTOR})")] = None,
 ) -> None:
     """Global options."""
     ctx.obj = Ctx(Settings.load(database_url, key_file), production, as_)

@@ -12,7 +12,7 @@ from rich.table import Table
 from coldcheck import demo as demo_story
 from coldcheck.bootstrap import open_app
 from coldcheck.cli.context import console, ctx_of, err, handled, show_time, today
-from coldcheck.codes import rule_table
+from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.verification import verify_log
@@ -105,8 +105,13 @@ def checkpoint(ctx: typer.Context) -> None:
                       f"signed by key {cp.key_id}")
 
 
-def rules(ctx: typer.Context) -> None:
+def rules(ctx: typer.Context,
+          markdown: Annotated[bool, typer.Option(help="Print as Markdown (docs/rules.md).")
+                              ] = False) -> None:
     """List every rule: code, severity, title, guideline."""
+    if markdown:
+        typer.echo(rule_markdown(), nl=False)
+        return
     table = Table(show_lines=True)
     for col in ("code", "severity", "rule", "guideline", "applies to"):
         table.add_column(col)

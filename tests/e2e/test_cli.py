@@ -1,0 +1,150 @@
+"""The CLI as a user drives it: a real SQLite file and key in a temporary folder."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coldcheck.cli import app
+
+runner = CliRunner()
+
+
+def cc(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.fixture
+def seeded(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(demo_dir)
+    if not (demo_dir / "coldcheck.db").exists():
+        code, out = cc("demo")
+        assert code == 0, out
+    return demo_dir
+
+
+def test_commands_need_init_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out = cc("status")
+    assert code == 1
+    assert "coldcheck init" in out
+
+
+def test_demo_is_intact_and_answers_all_seven_questions(seeded: Path) -> None:
+    code, out = cc("verify")
+    assert code == 0, out
+    assert "intact" in out
+    answers = {
+        ("who-held", "colt-1"): "colt-1 was with location:truck-safe",
+        ("declared", "colt-1"): "shown to jack, dan",
+        ("chambers", "colt-1", "--at", "2100-01-01 00:00"): "chamber 6: empty",
+        ("trained", "mia"): "cross_draw: declined",
+        ("concerns", "--before", "incident-1"): "never acknowledged by: concern-1: gil, paula",
+        ("authority",): "firearm_safety: rosa; hiring: paula",
+        ("incidents",): "misfire reported by sam",
+    }
+    for args, expected in answers.items():
+        code, out = cc(*args)
+        assert code == 0, out
+        assert expected in out, (args, out)
+        assert re.search(r"rests on events #\d+", out), (args, out)
+
+
+@pytest.mark.parametrize(
+    ("args", "code_expected"),
+    [
+        (("--as", "dan", "issue", "colt-1", "--to", "jack", "--scene", "sc-12",
+          "--acknowledged"), "CUS-1"),
+        (("--as", "rosa", "lot", "receive", "live-1", "live", "--caliber", ".45 LC",
+          "--count", "6", "--source", "unknown", "--invoice", "none"), "AMM-1"),
+    ],
+)
+def test_unsafe_steps_are_refused_and_nothing_is_written(
+    seeded: Path, args: tuple[str, ...], code_expected: str
+) -> None:
+    before = _event_count(seeded)
+    code, out = cc(*args)
+    assert code == 3, out
+    assert code_expected in out
+    assert "nothing was recorded" in out
+    assert _event_count(seeded) == before
+
+
+def test_untrained_cross_draw_and_stand_down_are_refused(seeded: Path) -> None:
+    as_rosa = ("--as", "rosa")
+    ok = [
+        ("--as", "dan", "scene", "plan", "sc-30", "--title", "Mia's cross-draw",
+         "--item", "colt-1", "--performer", "mia", "--ammo", "none",
+         "--manoeuvre", "cross_draw"),
+        (*as_rosa, "scene", "approve", "sc-30"),
+        ("--as", "dan", "scene", "approve", "sc-30"),
+        ("--as", "dan", "meeting", "sc-30", "--attendee", "mia", "--attendee", "rosa"),
+        (*as_rosa, "inspect", "colt-1", *(["--chamber", "empty"] * 6), "--shown-to", "mia"),
+    ]
+    for args in ok:
+        code, out = cc(*args)
+        assert code == 0, (args, out)
+    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30",
+                   "--acknowledged")
+    assert code == 3
+    assert "TRN-2" in out
+    assert "declined" in out
+    code, out = cc("--as", "lane", "incident", "misfire", "--description", "misfire, sc-14")
+    assert code == 0, out
+    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30",
+                   "--acknowledged")
+    assert code == 3
+    assert "INC-1" in out
+    code, out = cc("status")
+    assert "STAND-DOWN" in out
+
+
+def test_bad_input_names_the_problem(seeded: Path) -> None:
+    code, out = cc("--as", "rosa", "inspect", "colt-1", "--chamber", "bullet")
+    assert code == 2
+    assert "chamber 'bullet'" in out
+    code, out = cc("--as", "nobody", "move", "colt-1", "truck-safe")
+    assert code == 4
+    assert "unknown person 'nobody'" in out
+
+
+def test_verify_names_the_tampered_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                         ) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cc("demo")[0] == 0
+    db = sqlite3.connect(tmp_path / "coldcheck.db")
+    db.execute("DROP TRIGGER events_no_update")
+    body = db.execute("SELECT body FROM events WHERE seq = 40").fetchone()[0]
+    flipped = bytes(body).replace(b"lane", b"lanf", 1)
+    assert flipped != body
+    db.execute("UPDATE events SET body = ? WHERE seq = 40", (flipped,))
+    db.commit()
+    db.close()
+    code, out = cc("verify")
+    assert code == 5
+    assert "first bad event #40" in out
+
+
+def test_log_filters_and_rules_list(seeded: Path) -> None:
+    code, out = cc("log", "--item", "colt-2", "--type", "ItemIssued")
+    assert code == 0
+    assert "ItemIssued" in out
+    assert "ItemRegistered" not in out
+    code, out = cc("rules")
+    assert code == 0
+    assert "CUS-1" in out
+
+
+def _event_count(folder: Path) -> int:
+    with sqlite3.connect(folder / "coldcheck.db") as db:
+        return int(db.execute("SELECT count(*) FROM events").fetchone()[0])
