@@ -89,11 +89,13 @@ class ColdCheck:
         if not ID_PATTERN.match(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
         with self._lock(production_id):
-            cmd = replace(cmd, at=self.clock())
             with self.store.writing(production_id) as tx:
                 earlier = self._earlier(tx, command_id)
                 if earlier:
                     return Outcome(earlier, replayed=True)
+                # Stamped under the write lock, never before the head: the log is read as
+                # time-ordered ("who held it at T") whichever process or host appends.
+                cmd = replace(cmd, at=max(self.clock(), tx.head.signed_at))
                 state = self._caught_up(production_id, tx)
                 decision = decide(state, cmd)
                 records = self._append(tx, state, decision, cmd, command_id)

@@ -161,32 +161,36 @@ def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
     missing: Counter[str] = Counter()
     chambers = []
     alarms = []
+    live = any(ch.content is Content.LIVE for ch in cmd.chambers)
     for i, (before, after) in enumerate(zip(item.load, cmd.chambers, strict=True), 1):
+        counted = before.lot is not None and before.lot in s.lots
         if after == before:
             chambers.append(after)
         elif before.content is Content.BLANK and after.content is Content.SPENT:
             fired[before.lot or ""] += 1
             chambers.append(Chamber(Content.SPENT, before.lot))
-        elif before.holds_round and after.content is Content.EMPTY:
-            missing[before.lot or ""] += 1
-            chambers.append(after)
         elif before.content is Content.DUMMY and after.content is Content.SPENT:
             # A "dummy" that fired was live (Rust).
             fired[before.lot or ""] += 1
             chambers.append(Chamber(Content.SPENT, before.lot))
             alarms.append(f"chamber {i}: a round from dummy lot {before.lot} was fired")
+            live = True
         else:
-            # Something came back that was not issued: keep it out of every lot's count.
+            # Anything else that came back was not issued: keep it out of every lot's count,
+            # and count the issued round as missing (else it stays "loaded" forever).
+            if before.holds_round and counted:
+                missing[before.lot or ""] += 1
             chambers.append(Chamber(after.content, None, after.checked))
-            if after.content is not Content.EMPTY:
+            if after.content is Content.SPENT:
+                alarms.append(f"chamber {i}: a round nobody loaded was fired")
+                live = True
+            elif after.content is not Content.EMPTY:
                 alarms.append(f"chamber {i}: {after.content} came back, {before.content} "
                               "was issued")
     out: list[ev.Event] = [ev.ItemReturned(
         item_id=item.id, from_person=item.custodian.id, chambers=tuple(chambers),
         fired=tuple(sorted(fired.items())), missing=tuple(sorted(missing.items())))]
     if alarms:
-        live = any(ch.content is Content.LIVE for ch in cmd.chambers) or any(
-            "fired" in a for a in alarms)
         kind = IncidentKind.LIVE_ROUND_FOUND if live else IncidentKind.UNACCOUNTED_ROUNDS
         out += _incident(s, kind, f"on return of {item.id}: " + "; ".join(alarms),
                          item.id, None, 0)

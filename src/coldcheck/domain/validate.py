@@ -163,7 +163,8 @@ def _values(state: State, cmd: c.Command) -> None:
             if lot is None or not 0 < cmd.rounds <= lot.missing + lot.in_box:
                 raise InvalidCommand("rounds written off need a lot that has that many")
         case c.CloseDay():
-            parse_date(cmd.date, "date")
+            if parse_date(cmd.date, "date").isoformat() > state.local_date(cmd.at):
+                raise InvalidCommand(f"{cmd.date} has not begun; a day is closed on or after it")
             if cmd.date in state.closed_days:
                 raise InvalidCommand(f"{cmd.date} is already closed")
         case c.CorrectRecord() if not 0 < cmd.refers_to <= state.seq:

@@ -136,12 +136,13 @@ def derive_label(barrel: Barrel, chambers: tuple[Chamber, ...]) -> Label:
     contents = {c.content for c in chambers}
     if barrel is Barrel.OBSTRUCTED or Content.LIVE in contents or Content.SPENT in contents:
         return Label.UNSAFE
+    # A dummy that was not taken out and checked could be anything (DOMAIN.md §2), even
+    # in a weapon that also holds blanks.
+    if not all(c.checked for c in chambers if c.content is Content.DUMMY):
+        return Label.UNSAFE
     if Content.BLANK in contents:
         return Label.HOT
     if Content.DUMMY in contents:
-        # A dummy that was not taken out and checked could be anything (DOMAIN.md §2).
-        if not all(c.checked for c in chambers if c.content is Content.DUMMY):
-            return Label.UNSAFE
         return Label.DUMMIES
     return Label.CLEAR
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from support.harness import Harness
 
 from coldcheck import demo
 from coldcheck.domain import commands as c
 from coldcheck.domain.decide import Decision
 from coldcheck.domain.errors import Refused
 from coldcheck.domain.values import Barrel, Chamber, Manoeuvre, Mitigation, SceneAmmo
+from support.harness import Harness
 
 TODAY = "2021-10-21"
 
@@ -40,7 +40,8 @@ class Expect:
         codes = [w.code for w in decision.warnings]
         assert code in codes, f"expected warning {code} among {codes}"
         recorded = h.records[len(h.records) - len(decision.events):]
-        assert recorded and all(code in r.warnings for r in recorded)
+        assert recorded
+        assert all(code in r.warnings for r in recorded)
         return decision
 
     def accepted(self, h: Harness, cmd: c.Command, code: str) -> Decision:
@@ -111,9 +112,10 @@ class Steps:
     def stage(self, h: Harness, scene_id: str, performers: tuple[str, ...],
               items: tuple[str, ...], ammo: SceneAmmo = SceneAmmo.DUMMY,
               manoeuvres: tuple[Manoeuvre, ...] = (), mitigations: tuple[Mitigation, ...] = (),
-              meeting: bool = True) -> None:
+              min_distance_feet: int = 25, meeting: bool = True) -> None:
         """Plan a scene, have the armorer and the 1st AD approve it, and hold its meeting."""
-        h.run(self.plan(h, scene_id, performers, items, ammo, manoeuvres, mitigations))
+        h.run(self.plan(h, scene_id, performers, items, ammo, manoeuvres, mitigations,
+                        min_distance_feet))
         h.run(c.ApproveScenePlan(actor="dan", scene_id=scene_id))
         if meeting:
             h.run(c.HoldSafetyMeeting(actor="dan", scene_id=scene_id,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from support.harness import Harness
-
 from coldcheck import demo
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
@@ -17,6 +15,7 @@ from coldcheck.domain.values import (
     IncidentKind,
     Label,
 )
+from support.harness import Harness
 
 if TYPE_CHECKING:
     from conftest import Expect, Steps
@@ -199,17 +198,51 @@ def test_a_dummy_that_comes_back_fired_was_live_and_stands_everyone_down(
     assert planned.state.stand_down == (incident.incident_id,)
 
 
-def test_a_live_round_coming_back_opens_a_live_round_incident(
-    planned: Harness, steps: Steps
+def test_a_live_round_coming_back_opens_an_incident_and_the_dummy_is_missing(
+    planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     planned.run(steps.ready_colt1(planned))
-    decision = planned.run(c.ReturnItem(actor="rosa", item_id="colt-1",
-                                        chambers=(Chamber(Content.LIVE),) + (demo.DUMMY,) * 5))
+    back = c.ReturnItem(actor="rosa", item_id="colt-1",
+                        chambers=(Chamber(Content.LIVE),) + (demo.DUMMY,) * 5)
+    decision = expect.warned(planned, back, "AMM-5")
     incidents = [e for e in decision.events if isinstance(e, ev.IncidentReported)]
     assert [i.kind for i in incidents] == [IncidentKind.LIVE_ROUND_FOUND]
-    # The dummy that should be in chamber 1 is missing too, and its lot says so.
-    assert planned.state.lots["dum-45"].missing == 0 or True
+    assert "chamber 1: live came back, dummy was issued" in incidents[0].description
+    # The live round is kept out of every lot; the dummy issued in chamber 1 is missing.
     assert planned.state.items["colt-1"].load[0] == Chamber(Content.LIVE)
+    assert lot_balances(planned, "dum-45") == (44, 5, 0, 1, 0)
+    steps.inspect(planned, "colt-1", (demo.EMPTY,) * 6)
+    assert lot_balances(planned, "dum-45") == (49, 0, 0, 1, 0)
+
+
+def test_a_round_fired_from_a_chamber_issued_empty_was_live(
+    planned: Harness, steps: Steps
+) -> None:
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3,
+                  shown_to=("sam",))
+    planned.run(steps.issue("colt-2", "sam", "sc-14"))
+    decision = planned.run(c.ReturnItem(actor="rosa", item_id="colt-2",
+                                        chambers=(demo.BLANK,) * 3 + (demo.SPENT,)
+                                        + (demo.EMPTY,) * 2))
+    incidents = [e for e in decision.events if isinstance(e, ev.IncidentReported)]
+    assert [i.kind for i in incidents] == [IncidentKind.LIVE_ROUND_FOUND]
+    assert "chamber 4: a round nobody loaded was fired" in incidents[0].description
+    assert lot_balances(planned, "blk-45") == (47, 3, 0, 0, 0)
+
+
+def test_an_extra_round_coming_back_in_an_empty_chamber_is_kept_out_of_the_lots(
+    planned: Harness, steps: Steps
+) -> None:
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3,
+                  shown_to=("sam",))
+    planned.run(steps.issue("colt-2", "sam", "sc-14"))
+    decision = planned.run(c.ReturnItem(actor="rosa", item_id="colt-2",
+                                        chambers=(demo.BLANK,) * 4 + (demo.EMPTY,) * 2))
+    incidents = [e for e in decision.events if isinstance(e, ev.IncidentReported)]
+    assert [i.kind for i in incidents] == [IncidentKind.UNACCOUNTED_ROUNDS]
+    assert lot_balances(planned, "blk-45") == (47, 3, 0, 0, 0)
+    steps.inspect(planned, "colt-2", (demo.EMPTY,) * 6)
+    assert lot_balances(planned, "blk-45") == (50, 0, 0, 0, 0)
 
 
 def test_inspection_label_follows_the_load(planned: Harness, steps: Steps) -> None:

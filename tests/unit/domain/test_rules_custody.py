@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from support.harness import Harness
-
 from coldcheck import demo
 from coldcheck.domain import commands as c
 from coldcheck.domain.values import AmmoType, Authority, Barrel, Custodian, ItemKind, Role
+from support.harness import Harness
 
 if TYPE_CHECKING:
     from conftest import Expect, Steps

@@ -51,7 +51,7 @@ def custody_continuous_since_inspection(state: State, cmd: c.IssueItem) -> list[
     insp = state.inspections.get(item.last_inspection or "")
     if insp is None or item.custody_seq < insp.seq:
         return []
-    return [f"custody changed at #{item.custody_seq}, after inspection {insp.id} at #{insp.seq}"]
+    return [f"custody changed at #{item.custody_seq}, after {insp.id} at #{insp.seq}"]
 
 
 @rule(

@@ -53,7 +53,7 @@ def inspection_is_fresh(state: State, cmd: c.IssueItem) -> list[str]:
     age_min = (cmd.at - insp.at) / 60_000_000
     if age_min <= limit:
         return []
-    return [f"inspection {insp.id} is {age_min:.0f} minutes old; the limit is {limit}"]
+    return [f"{insp.id} is {age_min:.0f} minutes old; the limit is {limit}"]
 
 
 @rule(
@@ -78,7 +78,7 @@ def load_fits_scene(state: State, cmd: c.IssueItem) -> list[str]:
     }[scene.ammo]
     if insp.label in allowed:
         return []
-    return [f"inspection {insp.id} found it {insp.label}; scene {scene.id} plans "
+    return [f"{insp.id} found it {insp.label}; scene {scene.id} plans "
             f"ammunition: {scene.ammo}"]
 
 
@@ -95,7 +95,7 @@ def recipient_shown_clear(state: State, cmd: c.IssueItem) -> list[str]:
     insp = state.inspections.get(item.last_inspection or "")
     problems = []
     if insp is not None and cmd.recipient_id not in insp.shown_to:
-        problems.append(f"{name_of(state, cmd.recipient_id)} was not shown inspection {insp.id}")
+        problems.append(f"{name_of(state, cmd.recipient_id)} was not shown {insp.id}")
     if not cmd.recipient_acknowledged:
         problems.append("the recipient has not acknowledged being shown the weapon")
     return problems

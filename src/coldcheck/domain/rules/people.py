@@ -62,9 +62,15 @@ def armorer_has_no_other_duties(state: State, cmd: c.IssueItem | c.InspectItem) 
 def assigned_by_hiring_authority(state: State, cmd: c.AssignAuthority | c.RevokeAuthority
                                  ) -> list[str]:
     hiring = state.holders(Authority.HIRING)
-    if not hiring or cmd.actor in hiring:
-        return []
-    return [f"{name_of(state, cmd.actor)} does not hold hiring authority"]
+    problems = []
+    if hiring and cmd.actor not in hiring:
+        problems.append(f"{name_of(state, cmd.actor)} does not hold hiring authority")
+    if isinstance(cmd, c.RevokeAuthority) and cmd.authority is Authority.HIRING and (
+            hiring == (cmd.person_id,)):
+        # Nobody holding it would reopen the bootstrap: anyone could then assign authority.
+        problems.append(f"{name_of(state, cmd.person_id)} is the last holder of hiring "
+                        "authority; assign it to someone else first")
+    return problems
 
 
 RULES = (qualification_current, armorer_has_no_other_duties, assigned_by_hiring_authority)

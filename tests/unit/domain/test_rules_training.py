@@ -1,0 +1,104 @@
+"""Training rules: trained for the item and every manoeuvre; declined training blocks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coldcheck import demo
+from coldcheck.domain import commands as c
+from coldcheck.domain.values import Manoeuvre, SceneAmmo
+from support.harness import Harness
+
+if TYPE_CHECKING:
+    from conftest import Expect, Steps
+
+
+def train(person_id: str, *topics: str, trainer_id: str = "rosa") -> c.RecordTraining:
+    return c.RecordTraining(actor="rosa", person_id=person_id, topics=topics, minutes=45,
+                            trainer_id=trainer_id)
+
+
+# TRN-2 (and TRN-1) ---------------------------------------------------------------------
+
+
+def test_performer_who_declined_cross_draw_training_cannot_do_a_cross_draw(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
+    steps.stage(planned, "sc-20", ("mia",), ("colt-1",), manoeuvres=(Manoeuvre.CROSS_DRAW,))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("mia",))
+    handoff = steps.issue("colt-1", "mia", "sc-20")
+    refusal = expect.refused(planned, handoff, "TRN-2")
+    assert "Mia Long (mia) declined training for: cross_draw" in [
+        v.detail for v in refusal.violations]
+    # Declined is not untrained: TRN-1 does not double-report it.
+    assert "TRN-1" not in [v.code for v in refusal.violations]
+    planned.run(train("mia", "cross_draw"))
+    expect.accepted(planned, handoff, "TRN-2")
+
+
+def test_declining_again_after_training_blocks_again(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
+    planned.run(train("mia", "cross_draw"))
+    planned.run(c.DeclineTraining(actor="mia", person_id="mia", topics=("cross_draw",)))
+    steps.stage(planned, "sc-20", ("mia",), ("colt-1",), manoeuvres=(Manoeuvre.CROSS_DRAW,))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("mia",))
+    expect.refused(planned, steps.issue("colt-1", "mia", "sc-20"), "TRN-2")
+
+
+def test_performer_without_the_declined_manoeuvre_is_not_blocked_by_it(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
+    planned.run(train("mia", "draw"))
+    steps.stage(planned, "sc-20", ("mia",), ("colt-1",), manoeuvres=(Manoeuvre.DRAW,))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("mia",))
+    expect.accepted(planned, steps.issue("colt-1", "mia", "sc-20"), "TRN-2")
+
+
+# TRN-1 -------------------------------------------------------------------------------
+
+
+def test_performer_untrained_for_a_planned_manoeuvre_cannot_receive_the_weapon(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
+    steps.stage(planned, "sc-20", ("mia",), ("colt-1",), manoeuvres=(Manoeuvre.TWIRL,))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("mia",))
+    handoff = steps.issue("colt-1", "mia", "sc-20")
+    refusal = expect.refused(planned, handoff, "TRN-1")
+    assert "Mia Long (mia) has no training for: twirl" in [v.detail for v in refusal.violations]
+    planned.run(train("mia", "twirl"))
+    expect.accepted(planned, handoff, "TRN-1")
+
+
+def test_performer_untrained_for_the_item_kind_cannot_receive_it(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
+    # jack trained on revolvers ("firearm"), not on the blank-adapted rifle.
+    steps.stage(planned, "sc-20", ("jack",), ("rifle-1",), ammo=SceneAmmo.BLANK)
+    steps.inspect(planned, "rifle-1", (demo.BLANK,), shown_to=("jack",))
+    handoff = steps.issue("rifle-1", "jack", "sc-20")
+    refusal = expect.refused(planned, handoff, "TRN-1")
+    assert "Jack Reyes (jack) has no training for: blank_adapted" in [
+        v.detail for v in refusal.violations]
+    planned.run(train("jack", "blank_adapted"))
+    expect.accepted(planned, handoff, "TRN-1")
+
+
+def test_trained_performer_receives_the_weapon_for_the_planned_cross_draw(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
+    expect.accepted(planned, steps.ready_colt1(planned), "TRN-1")
+
+
+# TRN-3 -------------------------------------------------------------------------------
+
+
+def test_training_given_by_the_assistant_director_is_not_recorded(
+    planned: Harness, expect: Expect
+) -> None:
+    refusal = expect.refused(planned, train("mia", "cross_draw", trainer_id="dan"), "TRN-3")
+    assert "trainer Dan Ortiz (dan) does not hold firearm-safety authority" in [
+        v.detail for v in refusal.violations]
+    assert planned.state.training["mia"].status("cross_draw") == "declined"
+    expect.accepted(planned, train("mia", "cross_draw", trainer_id="rosa"), "TRN-3")
+    assert planned.state.training["mia"].status("cross_draw") == "trained"
