@@ -16,14 +16,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Seed the demo production into ./coldcheck.db and show the board.
+# Seed the demo production into ./coldcheck.db and serve it on http://127.0.0.1:8000/.
 run: setup
-	$(BIN)/coldcheck init
 	$(BIN)/coldcheck demo
 	$(BIN)/coldcheck status
-	@echo
-	@echo "Try: $(BIN)/coldcheck who-held colt-1    (and: declared, chambers, trained,"
-	@echo "     concerns, authority, incidents, log, verify, rules; --help on any)"
+	$(BIN)/coldcheck serve --host 127.0.0.1 --port 8000
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -10,6 +10,7 @@ ENV_DATABASE_URL = "COLDCHECK_DATABASE_URL"
 ENV_KEY_FILE = "COLDCHECK_KEY_FILE"
 ENV_PRODUCTION = "COLDCHECK_PRODUCTION"
 ENV_ACTOR = "COLDCHECK_AS"
+ENV_ADMIN_PASSWORD = "COLDCHECK_ADMIN_PASSWORD"  # noqa: S105 - a variable name
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
@@ -20,6 +21,7 @@ SETTINGS = {
     "key_file": (ENV_KEY_FILE, "Ed25519 signing key file, kept outside the database."),
     "production": (ENV_PRODUCTION, "Production id the CLI acts on (default: the only one)."),
     "actor": (ENV_ACTOR, "Person id the CLI acts as."),
+    "admin_password": (ENV_ADMIN_PASSWORD, "Password for `coldcheck init --admin`."),
 }
 
 

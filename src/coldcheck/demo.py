@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from coldcheck.accounts import Accounts
 from coldcheck.domain import commands as c
 from coldcheck.domain.values import (
     AmmoType,
@@ -26,6 +27,9 @@ from coldcheck.domain.values import (
 
 Run = Callable[[c.Command], Any]
 PRODUCTION = "cold-creek"
+# Demo credentials, printed by `coldcheck demo`; never use them for a real production.
+DEMO_PASSWORD = "cold-creek-demo"  # noqa: S105 - printed demo credential
+DEMO_PIN = "2468"
 
 PEOPLE = [
     ("paula", "Paula Grant", (Role.PRODUCER,)),
@@ -166,3 +170,14 @@ def shoot(run: Run, today: str) -> None:
     for item_id in ("colt-1", "colt-2"):
         run(c.MoveItem(actor="rosa", item_id=item_id, location_id="truck-safe"))
     run(c.CloseDay(actor="rosa", date=today, counts=(("blk-45", 48), ("dum-45", 50))))
+
+
+def seed_accounts(accounts: Accounts) -> None:
+    """An administrator and one account per demo person, all with the demo password."""
+    if accounts.rows.get("admin") is None:
+        accounts.create("admin", DEMO_PASSWORD, is_admin=True)
+    for person_id, _, _ in PEOPLE:
+        if accounts.rows.get(person_id) is None:
+            accounts.create(person_id, DEMO_PASSWORD)
+            accounts.set_pin(person_id, DEMO_PIN)
+            accounts.rows.link(person_id, PRODUCTION, person_id)

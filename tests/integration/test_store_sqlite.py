@@ -52,7 +52,7 @@ def test_migrating_twice_is_harmless(db: Path) -> None:
     SqlStore(f"sqlite:///{db}").migrate()  # another process starting up
     assert _schema(db) == before
     with raw(db) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
     store.close()
 
 

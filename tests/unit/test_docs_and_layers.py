@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer.main
 
+from coldcheck.api.authz import table_markdown
 from coldcheck.cli import app
 from coldcheck.codes import rule_markdown
 from coldcheck.config import SETTINGS
@@ -78,3 +79,8 @@ def test_drivers_stay_inside_the_store() -> None:
             if banned in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {banned}")
     assert not offenders, offenders
+
+
+def test_authorization_page_matches_the_table() -> None:
+    page = (ROOT / "docs" / "authorization.md").read_text(encoding="utf-8")
+    assert page == table_markdown(), "run: coldcheck authz > docs/authorization.md"

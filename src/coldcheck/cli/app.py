@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, questions, record, setup
+from coldcheck.cli import actions, questions, record, server, setup
 from coldcheck.cli.context import Ctx
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
@@ -39,13 +39,13 @@ def main_options(
 for group, name in ((setup.production, "production"), (setup.person, "person"),
                     (setup.location, "location"), (setup.item, "item"), (setup.lot, "lot"),
                     (actions.scene, "scene"), (actions.training, "training"),
-                    (actions.concern, "concern")):
+                    (actions.concern, "concern"), (server.account, "account")):
     app.add_typer(group, name=name)
 
 for fn, name in (
     (record.init, "init"), (record.demo, "demo"), (record.status, "status"),
     (record.log, "log"), (record.verify, "verify"), (record.checkpoint, "checkpoint"),
-    (record.rules, "rules"),
+    (record.rules, "rules"), (server.serve, "serve"), (server.authz, "authz"),
     (actions.move, "move"), (actions.inspect, "inspect"), (actions.issue, "issue"),
     (actions.take_back, "return"), (actions.meeting, "meeting"),
     (actions.incident, "incident"), (actions.review, "review"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -10,15 +11,21 @@ from rich.progress import Progress
 from rich.table import Table
 
 from coldcheck import demo as demo_story
+from coldcheck.accounts import Accounts
 from coldcheck.bootstrap import open_app
 from coldcheck.cli.context import console, ctx_of, err, handled, show_time, today
 from coldcheck.codes import rule_markdown, rule_table
+from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError
+from coldcheck.store.accounts import AccountStore
 from coldcheck.verification import verify_log
 
 
-def init(ctx: typer.Context) -> None:
+def init(ctx: typer.Context,
+         admin: Annotated[str | None, typer.Option(
+             help=f"Create this first administrator account (password from "
+                  f"{ENV_ADMIN_PASSWORD}, or asked for).")] = None) -> None:
     """Create the database schema and the signing key (safe to run again)."""
     with handled():
         cx = ctx_of(ctx)
@@ -26,6 +33,15 @@ def init(ctx: typer.Context) -> None:
         console.print(f"database ready: {cx.settings.database_url}")
         console.print(f"signing key: {cx.settings.key_file} (key id {app.key.key_id()}); "
                       "keep it outside the database and back it up")
+        accounts = Accounts(AccountStore(app.store), app.clock)
+        if admin:
+            password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
+                f"password for {admin}", hide_input=True, confirmation_prompt=True)
+            accounts.create(admin, password, is_admin=True)
+            console.print(f"administrator {admin} created")
+        elif not accounts.rows.has_admin():
+            console.print("no administrator yet: nothing is open until one exists; run "
+                          "`coldcheck init --admin NAME`")
 
 
 def demo(ctx: typer.Context) -> None:
@@ -37,11 +53,16 @@ def demo(ctx: typer.Context) -> None:
         pid = demo_story.PRODUCTION
         if pid in app.store.production_ids():
             console.print(f"demo production {pid} is already there")
-            return
-        day = today(ZoneInfo("America/Denver"))
-        demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
-        head = app.store.head(pid)
-        console.print(f"demo production [bold]{pid}[/] seeded: {head.seq} events, day {day}")
+        else:
+            day = today(ZoneInfo("America/Denver"))
+            demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
+            head = app.store.head(pid)
+            console.print(f"demo production [bold]{pid}[/] seeded: {head.seq} events, "
+                          f"day {day}")
+        demo_story.seed_accounts(Accounts(AccountStore(app.store), app.clock))
+        console.print(f"demo accounts: admin, and one per person (rosa the armorer, dan the "
+                      f"1st AD, jack, sam, mia, paula, gil, nora, lane …), password "
+                      f"[bold]{demo_story.DEMO_PASSWORD}[/], PIN {demo_story.DEMO_PIN}")
 
 
 def log(ctx: typer.Context,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     LargeBinary,
@@ -63,4 +64,38 @@ checkpoints = Table(
     Column("at", BigInteger, nullable=False),
     Column("key_id", String(16), nullable=False),
     Column("signature", LargeBinary, nullable=False),
+)
+
+# Credentials are not facts of the set: they live beside the log, not in it, and a
+# password change is an update. Memberships say which person an account is on which
+# production; the person's roles and authorities come from the log.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("pin_hash", Text, nullable=True),
+    Column("is_admin", Boolean, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("username", String(64), ForeignKey("accounts.username"), primary_key=True),
+    Column("production_id", String(64), primary_key=True),
+    Column("person_id", String(64), nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_id", String(32), primary_key=True),
+    Column("token_hash", LargeBinary, nullable=False, unique=True),
+    Column("username", String(64), ForeignKey("accounts.username"), nullable=False),
+    Column("kind", String(16), nullable=False),  # "session" (browser) or "device"
+    Column("label", String(200), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger, nullable=True),
 )

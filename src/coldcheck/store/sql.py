@@ -172,6 +172,10 @@ class SqlStore:
     def close(self) -> None:
         self.engine.dispose()
 
+    def guarded(self) -> contextlib.AbstractContextManager[None]:
+        """A context in which driver errors become ColdCheck errors (for sibling stores)."""
+        return self._errors()
+
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
         # Driver exceptions never escape the store.

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): every command and question, behind accounts and roles."""

@@ -1,0 +1,18 @@
+"""The ASGI entry point `coldcheck serve` runs in each worker, configured from the
+environment (COLDCHECK_DATABASE_URL, COLDCHECK_KEY_FILE)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from coldcheck.accounts import Accounts
+from coldcheck.api.app import create_app
+from coldcheck.bootstrap import open_app
+from coldcheck.config import Settings
+from coldcheck.store.accounts import AccountStore
+
+
+def build() -> FastAPI:
+    """Open the store and key named by the environment and return the app."""
+    service = open_app(Settings.load())
+    return create_app(service, Accounts(AccountStore(service.store), service.clock))

@@ -1,0 +1,96 @@
+"""Errors as RFC 9457 problem+json, mapped from the one error hierarchy in one place."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from coldcheck.accounts import Forbidden, Unauthenticated
+from coldcheck.api.schemas import Problem, ViolationOut
+from coldcheck.domain.errors import (
+    ColdCheckError,
+    Conflict,
+    IntegrityError,
+    InvalidCommand,
+    NotFound,
+    Refused,
+    StorageError,
+)
+
+MEDIA = "application/problem+json"
+
+STATUS: dict[type[ColdCheckError], tuple[int, str]] = {
+    Unauthenticated: (401, "unauthenticated"),
+    Forbidden: (403, "forbidden"),
+    NotFound: (404, "not-found"),
+    Refused: (409, "refused"),
+    Conflict: (409, "conflict"),
+    InvalidCommand: (422, "invalid"),
+    IntegrityError: (503, "integrity"),
+    StorageError: (503, "storage"),
+}
+
+TITLES = {
+    "unauthenticated": "Not logged in",
+    "forbidden": "Not allowed for your roles",
+    "not-found": "Not found",
+    "refused": "Refused by the safety rules; nothing was recorded",
+    "conflict": "Conflicting change; nothing was recorded",
+    "invalid": "Invalid request; nothing was recorded",
+    "integrity": "The record does not verify; nothing was recorded",
+    "storage": "The database could not complete the request; nothing was recorded",
+    "too-large": "Request too large",
+}
+
+
+def problem(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
+    body = Problem(type=f"/problems/{kind}", title=TITLES.get(kind, kind), status=status,
+                   detail=detail, **extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA,
+                        headers=headers)
+
+
+def for_error(exc: ColdCheckError) -> JSONResponse:
+    status, kind = next((v for k, v in STATUS.items() if isinstance(exc, k)),
+                        (500, "internal"))
+    violations = ([ViolationOut.of(v) for v in exc.violations]
+                  if isinstance(exc, Refused) else [])
+    return problem(status, kind, str(exc), violations=violations)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into problem+json."""
+
+    async def on_domain(_: Request, exc: Exception) -> JSONResponse:
+        return for_error(cast(ColdCheckError, exc))
+
+    async def on_validation(_: Request, exc: Exception) -> JSONResponse:
+        parts = []
+        for e in cast(RequestValidationError, exc).errors():
+            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+            parts.append(f"{where}: {e.get('msg', 'invalid')}")
+        return problem(422, "invalid", "; ".join(parts) or "invalid request")
+
+    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+        exc = cast(HTTPException, exc)
+        kind = {401: "unauthenticated", 403: "forbidden", 404: "not-found",
+                413: "too-large"}.get(exc.status_code, "http")
+        return problem(exc.status_code, kind, str(exc.detail))
+
+    app.add_exception_handler(ColdCheckError, on_domain)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(HTTPException, on_http)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": TITLES[kind],
+             "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for status, kind in ((401, "unauthenticated"), (403, "forbidden"), (404, "not-found"),
+                         (409, "refused"), (413, "too-large"), (422, "invalid"),
+                         (503, "storage"))
+}

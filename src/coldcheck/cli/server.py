@@ -1,0 +1,70 @@
+"""Serving the API, and managing accounts from the command line."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from coldcheck.accounts import Accounts
+from coldcheck.api.authz import table_markdown
+from coldcheck.cli.context import console, ctx_of, handled
+from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
+from coldcheck.domain.errors import NotFound
+from coldcheck.store.accounts import AccountStore
+
+account = typer.Typer(help="Accounts: create, link to a person, set a PIN.",
+                      no_args_is_help=True)
+
+
+def serve(ctx: typer.Context,
+          host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option()] = 8000,
+          workers: Annotated[int, typer.Option(help="Worker processes.")] = 1) -> None:
+    """Serve the HTTP API (and, later, the web UI) on the configured database."""
+    with handled():
+        cx = ctx_of(ctx)
+        cx.app  # fail here, clearly, if the database or key is missing  # noqa: B018
+        # Workers are separate processes: they read their settings from the environment.
+        os.environ[ENV_DATABASE_URL] = cx.settings.database_url
+        os.environ[ENV_KEY_FILE] = str(cx.settings.key_file.resolve())
+        console.print(f"ColdCheck on [bold]http://{host}:{port}/[/] "
+                      f"(API under /api/v1, OpenAPI at /openapi.json)")
+    uvicorn.run("coldcheck.api.main:build", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
+
+
+def _accounts(ctx: typer.Context) -> Accounts:
+    app = ctx_of(ctx).app
+    return Accounts(AccountStore(app.store), app.clock)
+
+
+@account.command("create")
+def account_create(ctx: typer.Context, username: str,
+                   admin: Annotated[bool, typer.Option(help="An administrator.")] = False
+                   ) -> None:
+    """Create an account; the password is asked for (or COLDCHECK_ADMIN_PASSWORD)."""
+    with handled():
+        password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
+            f"password for {username}", hide_input=True, confirmation_prompt=True)
+        _accounts(ctx).create(username, password, is_admin=admin)
+        console.print(f"account {username} created")
+
+
+@account.command("link")
+def account_link(ctx: typer.Context, username: str, person_id: str) -> None:
+    """Let an account act as a person on the production."""
+    with handled():
+        cx = ctx_of(ctx)
+        pid = cx.production_id()
+        if person_id not in cx.app.state(pid).people:
+            raise NotFound(f"unknown person {person_id!r}")
+        _accounts(ctx).rows.link(username, pid, person_id)
+        console.print(f"{username} acts as {person_id} on {pid}")
+
+
+def authz() -> None:
+    """The role by action table the API enforces (docs/authorization.md)."""
+    typer.echo(table_markdown(), nl=False)
