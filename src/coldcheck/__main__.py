@@ -1,0 +1,5 @@
+"""`python -m coldcheck` runs the CLI."""
+
+from coldcheck.cli import main
+
+main()

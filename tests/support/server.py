@@ -1,0 +1,86 @@
+"""A real `coldcheck serve` with several workers, on loopback, for race tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from coldcheck import demo
+from coldcheck.accounts import Accounts
+from coldcheck.bootstrap import open_app
+from coldcheck.config import Settings
+from coldcheck.store.accounts import AccountStore
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    production: str = demo.PRODUCTION
+
+    def login(self, username: str) -> dict[str, str]:
+        r = httpx.post(f"{self.base}/api/v1/auth/login",
+                       json={"username": username, "password": demo.DEMO_PASSWORD}, timeout=30)
+        r.raise_for_status()
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    def command(self, slug: str) -> str:
+        return f"{self.base}/api/v1/productions/{self.production}/commands/{slug}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed(database_url: str, key_file: Path) -> None:
+    """The demo production and its accounts, through the service, on the real clock."""
+    app = open_app(Settings(database_url, key_file), create=True)
+    day = dt.datetime.now(ZoneInfo("America/Denver")).date().isoformat()
+    demo.seed(lambda cmd: app.execute(demo.PRODUCTION, cmd), day)
+    demo.seed_accounts(Accounts(AccountStore(app.store), app.clock))
+    app.store.close()
+
+
+@contextmanager
+def serving(database_url: str, folder: Path, workers: int = 2) -> Iterator[Server]:
+    """Seed, start `coldcheck serve --workers N`, wait until it answers, stop it after."""
+    key = folder / "signing.key"
+    seed(database_url, key)
+    port = _free_port()
+    env = {**os.environ, "COLDCHECK_DATABASE_URL": database_url,
+           "COLDCHECK_KEY_FILE": str(key)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coldcheck", "serve", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {proc.stderr.read() if proc.stderr else ''!r}")
+            time.sleep(0.2)
+        yield Server(base)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
