@@ -75,7 +75,8 @@ def serving(database_url: str, folder: Path, workers: int = 2) -> Iterator[Serve
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {proc.stderr.read() if proc.stderr else ''!r}")
+                output = proc.stderr.read() if proc.stderr else b""
+                raise RuntimeError(f"server did not start: {output!r}")
             time.sleep(0.2)
         yield Server(base)
     finally:
