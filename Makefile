@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test lint unit clean
+.PHONY: setup run test lint browser clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,7 +26,10 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: lint
+browser:
+	scripts/ensure-chromium
+
+test: lint browser
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10
 
 clean:

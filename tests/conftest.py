@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from coldcheck import demo
+from support import postgres
 from support.harness import Harness
+from support.service_db import BACKENDS, Databases, databases_for
 
 
 @pytest.fixture
@@ -19,3 +24,39 @@ def planned() -> Harness:
     demo.setup(h.run)
     demo.plan_day(h.run, "2021-10-21")
     return h
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A superuser's URL on a real PostgreSQL server: $COLDCHECK_TEST_POSTGRES_URL (`make
+    test` starts one for every worker), or a server of this process's own, started on
+    first use and stopped at the end of the session."""
+    with postgres.server() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databases]:
+    """Fresh databases for one test, on each backend in turn."""
+    with databases_for(request, request.param, tmp_path) as made:
+        yield made
+
+
+@pytest.fixture
+def backend(databases: Databases) -> str:
+    """The URL of a fresh, empty database: a SQLite file, or a PostgreSQL database of its
+    own (dropped after the test)."""
+    return databases.create()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path) -> str:
+    """A fresh SQLite file, for the checks that only SQLite has (PRAGMAs, its locks)."""
+    return f"sqlite:///{tmp_path / 'coldcheck.db'}"
+
+
+@pytest.fixture
+def postgresql_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh PostgreSQL database, for the checks that only PostgreSQL has."""
+    with databases_for(request, "postgresql", tmp_path) as made:
+        yield made.create()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -41,11 +42,18 @@ def _token_hash(token: str) -> bytes:
 class Accounts:
     """Creating accounts, logging in, checking tokens and PINs."""
 
-    def __init__(self, rows: AccountStore, clock: Clock = utc_now_us) -> None:
+    def __init__(self, rows: AccountStore, clock: Clock = utc_now_us,
+                 hasher: PasswordHasher | None = None) -> None:
         self.rows = rows
         self.clock = clock
         # argon2id with the library's defaults (RFC 9106 low-memory profile).
-        self.hasher = PasswordHasher()
+        self.hasher = hasher or PasswordHasher()
+
+    @cached_property
+    def _decoy(self) -> str:
+        # Checked when the username is unknown, so that costs what a wrong password costs
+        # and the time taken does not tell which usernames exist.
+        return self.hasher.hash(secrets.token_urlsafe(16))
 
     def create(self, username: str, password: str, is_admin: bool = False) -> None:
         """A new account; the password must be at least MIN_PASSWORD characters."""
@@ -68,8 +76,9 @@ class Accounts:
     def login(self, username: str, password: str, kind: str = "session",
               label: str = "") -> Issued:
         """A new token for a correct password; the same error for any wrong detail."""
-        row = self.rows.get(username)
-        if row is None or not self._matches(row.password_hash, password):
+        row = self.rows.get(username) if ID_PATTERN.match(username) else None
+        matches = self._matches(row.password_hash if row else self._decoy, password)
+        if row is None or not matches:
             raise Unauthenticated("wrong username or password")
         return self.issue(username, kind, label)
 

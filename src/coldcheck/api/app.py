@@ -7,18 +7,20 @@ from the route functions' annotations at runtime.
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import authz, problems
+from coldcheck.api import gateway, problems
 from coldcheck.api.schemas import (
     BODIES,
     COMMANDS,
+    SAFE_INT,
     AnswerOut,
     Board,
     CommandResult,
@@ -38,6 +40,7 @@ from coldcheck.api.schemas import (
     TokenOut,
     VerifyOut,
     ViolationOut,
+    doc,
 )
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
@@ -48,6 +51,7 @@ from coldcheck.domain.values import Authority, Role
 from coldcheck.service import ColdCheck, Outcome
 from coldcheck.store.accounts import AccountRow
 from coldcheck.verification import verify_log
+from coldcheck.web import routes as web
 
 PREFIX = "/api/v1"
 COOKIE = "coldcheck_session"
@@ -63,6 +67,53 @@ class Caller:
         self.token_id = token_id
 
 
+class BodyLimit:
+    """413 for a body over MAX_BODY bytes, whether its length is declared or it is sent
+    in chunks (no Content-Length): a chunked body is read, up to the limit, before the
+    app sees any of it, then handed on whole."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > MAX_BODY:
+                await self._too_large(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > MAX_BODY:
+                await self._too_large(scope, receive, send)
+                return
+            more = message.get("more_body", False)
+        whole: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
+                                 "more_body": False}]
+
+        async def replay() -> Message:
+            return whole.pop() if whole else await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+        response = problems.problem(413, "too-large",
+                                    f"a request body is at most {MAX_BODY} bytes")
+        await response(scope, receive, send)
+
+
 def create_app(service: ColdCheck, accounts: Accounts) -> FastAPI:
     """Wire routes to one service and one account store."""
     app = FastAPI(title="ColdCheck", version="1",
@@ -71,13 +122,7 @@ def create_app(service: ColdCheck, accounts: Accounts) -> FastAPI:
                   docs_url=None, redoc_url=None, responses=problems.ERROR_RESPONSES)
     problems.install(app)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Any]) -> Any:
-        length = request.headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            return problems.problem(413, "too-large", f"a request body is at most {MAX_BODY} "
-                                                      "bytes")
-        return await call_next(request)
+    app.add_middleware(BodyLimit)
 
     def caller(request: Request,
                authorization: Annotated[str | None, Header()] = None) -> Caller:
@@ -210,7 +255,7 @@ def create_app(service: ColdCheck, accounts: Accounts) -> FastAPI:
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/events", tags=["record"])
     def events(production_id: str, who: Who,
-               after: Annotated[int, Query(ge=0)] = 0,
+               after: Annotated[int, Query(ge=0, le=SAFE_INT)] = 0,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EventOut]:
         """The production's events in order, a page at a time."""
         member(production_id, who)
@@ -311,10 +356,8 @@ def create_app(service: ColdCheck, accounts: Accounts) -> FastAPI:
         """Liveness; touches nothing."""
         return {"status": "ok"}
 
-    @app.get("/", include_in_schema=False)
-    def home() -> HTMLResponse:
-        return HTMLResponse(HOME)
-
+    app.include_router(web.pages(service, accounts))
+    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app
 
 
@@ -338,11 +381,7 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
             data["recipient_acknowledged"] = accounts.pin_matches(
                 production_id, data["recipient_id"], pin)
         cmd = from_data(cls, data)
-        state = service.state(production_id)
-        if not authz.permitted(state, person, cmd):
-            raise Forbidden(f"{cls.__name__} needs {authz.describe(authz.POLICY[cls])}")
         anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
-        cmd = replace(cmd, actor=None if anonymous else person)
         command_id = None
         if idempotency_key is not None:
             if not KEY_PATTERN.match(idempotency_key):
@@ -352,7 +391,7 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
             scope = "" if anonymous else who.account.username
             command_id = hashlib.sha256(
                 f"{production_id}\n{scope}\n{idempotency_key}".encode()).hexdigest()[:40]
-        return _result(service.execute(production_id, cmd, command_id))
+        return _result(gateway.submit(service, production_id, person, cmd, command_id))
 
     def endpoint(production_id: str, body: Any, who: Caller = Depends(caller),  # noqa: B008
                  idempotency_key: Annotated[str | None, Header(
@@ -361,18 +400,8 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
         return run(production_id, body, who, idempotency_key)
 
     endpoint.__annotations__["body"] = body_type
-    endpoint.__doc__ = cls.__doc__ or cls.__name__
+    endpoint.__doc__ = doc(cls) or cls.__name__
     endpoint.__name__ = cls.__name__
     app.post(f"{PREFIX}/productions/{{production_id}}/commands/{slug}", tags=["commands"],
              summary=re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).capitalize(),
              operation_id=slug)(endpoint)
-
-
-HOME = """<!doctype html><html lang="en"><meta charset="utf-8">
-<title>ColdCheck</title>
-<body style="font: 18px system-ui; max-width: 40em; margin: 2em auto; color: #111">
-<h1>ColdCheck</h1>
-<p>The HTTP API is served under <code>/api/v1</code>; its OpenAPI document is at
-<a href="/openapi.json">/openapi.json</a>. Log in with
-<code>POST /api/v1/auth/login</code>. The web interface for the set comes next.</p>
-</body></html>"""

@@ -78,6 +78,10 @@ def install(app: FastAPI) -> None:
 
     async def on_http(_: Request, exc: Exception) -> JSONResponse:
         exc = cast(HTTPException, exc)
+        if exc.status_code == 400:
+            # FastAPI's "error parsing the body" (bytes that are not UTF-8 JSON): malformed
+            # input like any other, so the documented 422.
+            return problem(422, "invalid", f"body: {exc.detail}")
         kind = {401: "unauthenticated", 403: "forbidden", 404: "not-found",
                 413: "too-large"}.get(exc.status_code, "http")
         return problem(exc.status_code, kind, str(exc.detail))

@@ -8,18 +8,35 @@ import re
 import types
 import typing
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    create_model,
+)
 
 from coldcheck.domain import commands as c
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.events import Recorded
 from coldcheck.domain.queries import Answer
 from coldcheck.domain.rules import Violation
+from coldcheck.domain.validate import ID_PATTERN, MAX_TEXT
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 SERVER_FIELDS = frozenset({"actor", "at"})
+# The record is canonical JSON (RFC 8785), which holds integers up to 2**53 - 1 exactly.
+SAFE_INT = 2**53 - 1
+# Text as the domain takes it (validate.MAX_TEXT); the length check also makes pydantic
+# refuse lone surrogates, which cannot be encoded into the record.
+Text = Annotated[StrictStr, Field(max_length=MAX_TEXT)]
+Int = Annotated[StrictInt, Field(ge=-SAFE_INT, le=SAFE_INT)]
+Id = Annotated[str, Field(pattern=ID_PATTERN.pattern)]
 
 # Every command the API takes, by URL slug (IssueItem → issue-item).
 COMMANDS: dict[str, type[c.Command]] = {
@@ -50,10 +67,17 @@ def edge_type(tp: Any) -> Any:
         return tp
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _model(tp, f"{tp.__name__}In", frozenset())
-    return {str: StrictStr, int: StrictInt, bool: StrictBool, type(None): None}[tp]
+    return {str: Text, int: Int, bool: StrictBool, type(None): None}[tp]
 
 
 _MODELS: dict[str, type[BaseModel]] = {}
+
+
+def doc(cls: type) -> str:
+    """A class's own docstring, not the signature dataclasses write in its place (which
+    would document `actor` and `at` as if a client sent them)."""
+    text = cls.__doc__ or ""
+    return "" if text.startswith(f"{cls.__name__}(") else text
 
 
 def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
@@ -65,13 +89,15 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
         if f.name in skip:
             continue
         required = f.default is dataclasses.MISSING
-        fields[f.name.rstrip("_")] = (edge_type(hints[f.name]), ... if required else f.default)
+        # Defaults as the JSON the field takes (a tuple default is a list at the edge).
+        default = ... if required else to_data(f.default)
+        fields[f.name.rstrip("_")] = (edge_type(hints[f.name]), default)
     if cls is c.IssueItem:
         # The recipient attests being shown it clear with their own PIN.
         fields["recipient_pin"] = (StrictStr, Field(min_length=4, max_length=8,
                                                     description="The recipient's own PIN."))
     model: type[BaseModel] = create_model(
-        name, __config__=ConfigDict(extra="forbid"), __doc__=cls.__doc__, **fields)
+        name, __config__=ConfigDict(extra="forbid"), __doc__=doc(cls) or None, **fields)
     _MODELS[name] = model
     return model
 
@@ -203,24 +229,28 @@ class NewAccount(BaseModel):
 
 class NewMember(BaseModel):
     model_config = STRICT
-    username: str = Field(min_length=1, max_length=64)
-    person_id: str = Field(min_length=1, max_length=64)
+    username: Id
+    person_id: Id
 
 
 class Founder(BaseModel):
     model_config = STRICT
-    username: str = Field(min_length=1, max_length=64)
-    person_id: str = Field(min_length=1, max_length=64)
+    username: Id
+    # Checked here, not only by AddPerson: a bad id must not leave a production created
+    # without its founder.
+    person_id: Id
     name: str = Field(min_length=1, max_length=200)
 
 
 class NewProduction(BaseModel):
     model_config = STRICT
-    production_id: str = Field(min_length=1, max_length=64)
+    production_id: Id
     name: str = Field(min_length=1, max_length=200)
-    profile: str = "bulletin1"
-    timezone: str = "UTC"
-    overrides: list[tuple[str, int]] = []
+    profile: str = Field(default="bulletin1", max_length=64)
+    timezone: str = Field(default="UTC", max_length=64)
+    # A JSON array is never a Python tuple, so the pair is validated non-strictly (its
+    # parts stay strict).
+    overrides: list[Annotated[tuple[Text, Int], Strict(False)]] = []
     founder: Founder = Field(description="The producer who holds hiring authority first.")
 
 

@@ -5,6 +5,9 @@ with it; each append locks that row (BEGIN IMMEDIATE on SQLite, SELECT … FOR U
 PostgreSQL), so appends to one production are serialised and appends to different
 productions never wait on each other's rows. (production_id, seq) is the primary key and
 event_id is unique, so a fork or a double retry is an error, not a silent duplicate.
+
+The database URL chooses the backend: `sqlite:///file.db`, or PostgreSQL through psycopg 3
+(`postgresql+psycopg://user@host/db`; `postgresql://` and `postgres://` mean the same).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from coldcheck.store.schema import chain_heads, checkpoints, events, productions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_BATCH = 2000
+MIGRATION_LOCK_ID = 0x636F6C64  # "cold": the advisory lock migrations hold on PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +66,53 @@ class StoredCheckpoint:
     signature: bytes
 
 
+# How long a writer waits for another writer's lock before giving up (StorageError).
+LOCK_TIMEOUT_S = 30
+# SQLSTATEs PostgreSQL uses for "a concurrent transaction got in the way; retry".
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+
+def database_url(url: str) -> sa.URL:
+    """The URL, checked: SQLite, or PostgreSQL through psycopg 3 (the driver we test)."""
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise StorageError(f"not a database URL: {url!r}") from exc
+    # `postgres://` is the spelling libpq and many hosts use; with no driver named,
+    # SQLAlchemy would pick psycopg2, which ColdCheck neither installs nor tests.
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
+        return parsed
+    shown = parsed.render_as_string(hide_password=True)
+    raise StorageError(f"unsupported database URL {shown}: use sqlite:///FILE or "
+                       "postgresql+psycopg://USER@HOST/DATABASE")
+
+
 def make_engine(url: str) -> Engine:
     """An engine with durable settings for the backend the URL names."""
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
-        _durable_sqlite(engine)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    parsed = database_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            engine = sa.create_engine(parsed, connect_args={"timeout": LOCK_TIMEOUT_S})
+            _durable_sqlite(engine)
+        else:
+            # READ COMMITTED, stated so a server default cannot change it. It suffices
+            # because every append first locks its production's chain_heads row (SELECT …
+            # FOR UPDATE): that lock serialises appenders per production, a waiting
+            # appender re-reads the row as the previous one committed it, and everything
+            # else it reads (events after its cached seq, the command id) is read after
+            # the lock is held, by statements that each see all commits made before them.
+            # The head's compare-and-set on seq backs this up. A stricter level would add
+            # only serialization failures to retry.
+            engine = sa.create_engine(
+                parsed, isolation_level="READ COMMITTED", pool_pre_ping=True,
+                connect_args={"connect_timeout": LOCK_TIMEOUT_S})
+            _durable_postgresql(engine)
+    except (ImportError, sa.exc.ArgumentError) as exc:
+        raise StorageError(f"cannot open {parsed.render_as_string(hide_password=True)}: "
+                           f"{exc}") from exc
+    return engine
 
 
 def _durable_sqlite(engine: Engine) -> None:
@@ -92,6 +136,21 @@ def _durable_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _durable_postgresql(engine: Engine) -> None:
+    @sa_event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            # An acknowledged handover must survive a crash: refuse a server (or role)
+            # default of synchronous_commit=off; stronger settings (remote_apply) stay.
+            cur.execute("SHOW synchronous_commit")
+            if cur.fetchone()[0] == "off":
+                cur.execute("SET synchronous_commit = on")
+            # Like SQLite's busy timeout: an appender waits for another's head row lock,
+            # but not for ever.
+            cur.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
+        dbapi_conn.commit()  # a SET inside a transaction that rolls back is undone
+
+
 class WriteTx:
     """One append transaction on one production, its head row locked."""
 
@@ -106,7 +165,7 @@ class WriteTx:
         row = self.conn.execute(
             sa.select(events).where(events.c.event_id == event_id)
         ).first()
-        return StoredEvent(**row._mapping) if row else None
+        return StoredEvent(**_values(row)) if row else None
 
     def append(self, rows: Sequence[StoredEvent], head: Head) -> None:
         """Insert events and move the head; the caller has checked seq continuity."""
@@ -131,6 +190,13 @@ def _as_dict(obj: StoredEvent | StoredCheckpoint) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
+def _values(row: sa.Row[Any]) -> dict[str, Any]:
+    """A row's columns, binary ones as bytes: hashes and bodies are compared and hashed as
+    bytes, whatever buffer type a driver hands back (memoryview, bytearray)."""
+    return {name: bytes(value) if isinstance(value, memoryview | bytearray) else value
+            for name, value in row._mapping.items()}
+
+
 def _read_events(conn: Connection, production_id: str, after: int,
                  upto: int | None) -> Iterator[StoredEvent]:
     # Keyset pages keep memory flat however long the log is.
@@ -142,10 +208,14 @@ def _read_events(conn: Connection, production_id: str, after: int,
             query = query.where(events.c.seq <= upto)
         rows = conn.execute(query).all()
         for row in rows:
-            yield StoredEvent(**row._mapping)
+            yield StoredEvent(**_values(row))
         if len(rows) < READ_BATCH:
             return
         last = rows[-1].seq
+
+
+def _message(exc: sa.exc.DBAPIError) -> str:
+    return " ".join(str(exc.orig).split()) or type(exc.orig).__name__
 
 
 class SqlStore:
@@ -160,7 +230,12 @@ class SqlStore:
         """Bring the schema to the newest migration (idempotent)."""
         cfg = AlembicConfig()
         cfg.set_main_option("script_location", str(MIGRATIONS))
-        with self._errors(), self.engine.begin() as conn:
+        # One migrator at a time (two processes starting together): SQLite's BEGIN
+        # IMMEDIATE, a transaction-scoped advisory lock on PostgreSQL. The second reads
+        # the version table after the first has committed and has nothing left to do.
+        with self._errors(), self._writer() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
             cfg.attributes["connection"] = conn
             alembic_command.upgrade(cfg, "head")
 
@@ -178,15 +253,20 @@ class SqlStore:
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
-        # Driver exceptions never escape the store.
+        # Driver exceptions never escape the store. SQLAlchemy wraps every DB-API error
+        # (sqlite3's and psycopg's) in a DBAPIError holding the driver's as `orig`.
         try:
             yield
         except sa.exc.IntegrityError as exc:
-            raise Conflict(f"the record changed underneath: {exc.orig}") from exc
-        except sa.exc.OperationalError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+            # A unique or primary key refused a row: another append got there first.
+            raise Conflict(f"the record changed underneath: {_message(exc)}") from exc
         except sa.exc.DBAPIError as exc:
-            raise StorageError(f"database error: {exc.orig}") from exc
+            if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+                raise Conflict(f"a concurrent change got in the way, nothing was recorded; "
+                               f"retry: {_message(exc)}") from exc
+            raise StorageError(f"database error: {_message(exc)}") from exc
+        except sa.exc.SQLAlchemyError as exc:  # e.g. no connection free in the pool
+            raise StorageError(f"database error: {exc}") from exc
 
     @contextlib.contextmanager
     def creating(self, production_id: str, at: int, public_key: bytes,
@@ -228,7 +308,7 @@ class SqlStore:
             ).first()
             if row is None:
                 raise NotFound(f"production {production_id} does not exist")
-            yield WriteTx(conn, Head(**row._mapping))
+            yield WriteTx(conn, Head(**_values(row)))
 
     def head(self, production_id: str) -> Head:
         with self._errors(), self.engine.connect() as conn:
@@ -237,7 +317,7 @@ class SqlStore:
             ).first()
         if row is None:
             raise NotFound(f"production {production_id} does not exist")
-        return Head(**row._mapping)
+        return Head(**_values(row))
 
     def public_key(self, production_id: str) -> bytes:
         with self._errors(), self.engine.connect() as conn:
@@ -265,4 +345,4 @@ class SqlStore:
                 sa.select(checkpoints).where(checkpoints.c.production_id == production_id)
                 .order_by(checkpoints.c.tree_size)
             ).all()
-        return [StoredCheckpoint(**r._mapping) for r in rows]
+        return [StoredCheckpoint(**_values(r)) for r in rows]

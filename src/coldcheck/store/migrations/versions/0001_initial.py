@@ -85,3 +85,5 @@ def _append_only() -> None:
 def downgrade() -> None:
     for table in ("checkpoints", "events", "chain_heads", "productions"):
         op.drop_table(table)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS coldcheck_append_only()")

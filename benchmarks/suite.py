@@ -1,0 +1,27 @@
+"""The benchmarks, in the order the table lists them."""
+
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from benchmarks import (
+    bench_append,
+    bench_concurrent,
+    bench_http,
+    bench_projection,
+    bench_proofs,
+    bench_verify,
+)
+from benchmarks.harness import Context, Result
+
+BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
+    "append": bench_append.run,
+    "concurrent": bench_concurrent.run,
+    "verify": bench_verify.run,
+    "proofs": bench_proofs.run,
+    "projection": bench_projection.run,
+    "http": bench_http.run,
+}
+
+__all__ = ["BENCHMARKS"]
