@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coldcheck import bundle
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
 from coldcheck.api import gateway, problems
 from coldcheck.api.schemas import (
@@ -48,6 +49,7 @@ from coldcheck.domain.codec import from_data
 from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.values import Authority, Role
+from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck, Outcome
 from coldcheck.store.accounts import AccountRow
 from coldcheck.verification import verify_log
@@ -343,6 +345,44 @@ def create_app(service: ColdCheck, accounts: Accounts) -> FastAPI:
     def incidents(production_id: str, who: Who) -> AnswerOut:
         """Q7: every incident, its stand-down and its review."""
         return answer(production_id, who, q.incidents)
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/dossier", tags=["reports"],
+             responses={200: {"content": {"text/html": {}, "application/pdf": {},
+                                          "application/json": {}}}})
+    def get_dossier(production_id: str, who: Who,
+                    format: Annotated[str, Query(pattern="^(html|pdf|bundle)$")] = "html",
+                    incident: str | None = None, item: str | None = None,
+                    person: str | None = None) -> Response:
+        """The seven questions for an incident, item or person: HTML, PDF or proof bundle."""
+        member(production_id, who)
+        d = dossier.build(service, production_id, incident=incident, item=item,
+                          person=person)
+        if format == "pdf":
+            return Response(render.pdf(d), media_type="application/pdf")
+        if format == "bundle":
+            return Response(bundle.dumps(bundle.build(service, production_id, d.cited)),
+                            media_type="application/json")
+        return Response(render.html(d), media_type="text/html")
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/daily-report", tags=["reports"])
+    def get_daily_report(production_id: str, who: Who,
+                         date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+                         ) -> daily.DailyReport:
+        """The day's custody, lot reconciliation, concerns, incidents and training gaps."""
+        member(production_id, who)
+        try:
+            return daily.build(service, production_id, date)
+        except ValueError:
+            raise InvalidCommand(f"date {date!r} is not a calendar date") from None
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/bound-book.csv", tags=["reports"],
+             responses={200: {"content": {"text/csv": {}}}})
+    def get_bound_book(production_id: str, who: Who) -> Response:
+        """Acquisitions and dispositions of firearms (27 CFR 478.125(e) fields)."""
+        member(production_id, who)
+        table = boundbook.rows(service.records(production_id),
+                               service.state(production_id).timezone)
+        return Response(boundbook.to_csv(table), media_type="text/csv")
 
     @app.get(f"{PREFIX}/rules", tags=["record"])
     def rules() -> list[RuleOut]:

@@ -43,6 +43,7 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.ReceiveLot: ARMORER_ONLY,
     c.VerifyLot: ARMORER_ONLY,
     c.MoveItem: ARMORER_ONLY,
+    c.DisposeItem: ARMORER_ONLY,
     c.InspectItem: ARMORER_ONLY,
     c.IssueItem: ARMORER_ONLY,
     c.ReturnItem: ARMORER_ONLY,

@@ -44,7 +44,7 @@ COMMANDS: dict[str, type[c.Command]] = {
     for cls in (
         c.AddPerson, c.ChangeRoles, c.AssignAuthority, c.RevokeAuthority,
         c.RecordQualification, c.AddLocation, c.RegisterItem, c.ReceiveLot, c.VerifyLot,
-        c.MoveItem, c.InspectItem, c.IssueItem, c.ReturnItem, c.PlanScene,
+        c.MoveItem, c.DisposeItem, c.InspectItem, c.IssueItem, c.ReturnItem, c.PlanScene,
         c.ApproveScenePlan, c.HoldSafetyMeeting, c.RecordTraining, c.DeclineTraining,
         c.RaiseConcern, c.AcknowledgeConcern, c.ResolveConcern, c.EscalateConcerns,
         c.ReportIncident, c.SignOffReview, c.CloseDay, c.CorrectRecord,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, questions, record, server, setup
+from coldcheck.cli import actions, questions, record, reports, server, setup
 from coldcheck.cli.context import Ctx
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
@@ -45,7 +45,9 @@ for group, name in ((setup.production, "production"), (setup.person, "person"),
 for fn, name in (
     (record.init, "init"), (record.demo, "demo"), (record.status, "status"),
     (record.log, "log"), (record.verify, "verify"), (record.checkpoint, "checkpoint"),
-    (record.rules, "rules"), (server.serve, "serve"), (server.authz, "authz"),
+    (record.rules, "rules"), (reports.dossier, "dossier"),
+    (reports.verify_bundle, "verify-bundle"), (reports.daily_report, "daily-report"),
+    (reports.bound_book, "bound-book"), (server.serve, "serve"), (server.authz, "authz"),
     (actions.move, "move"), (actions.inspect, "inspect"), (actions.issue, "issue"),
     (actions.take_back, "return"), (actions.meeting, "meeting"),
     (actions.incident, "incident"), (actions.review, "review"),

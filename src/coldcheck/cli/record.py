@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError
+from coldcheck.ledger import Checkpoint, SignedCheckpoint
 from coldcheck.store.accounts import AccountStore
 from coldcheck.verification import verify_log
 
@@ -117,11 +120,18 @@ def verify(ctx: typer.Context) -> None:
                       f"{report.checkpoints} signed checkpoint(s), root {report.root.hex()}")
 
 
-def checkpoint(ctx: typer.Context) -> None:
+def checkpoint(ctx: typer.Context,
+               export: Annotated[Path | None, typer.Option(
+                   help="Also write it to this file, for an auditor to keep.")] = None
+               ) -> None:
     """Sign and store a checkpoint of the log as it stands."""
     with handled():
         cx = ctx_of(ctx)
         cp = cx.app.checkpoint(cx.production_id())
+        if export is not None:
+            signed = SignedCheckpoint(Checkpoint(cp.production_id, cp.tree_size, cp.root,
+                                                 cp.at, cp.key_id), cp.signature)
+            export.write_text(json.dumps(signed.to_dict(), indent=1) + "\n")
         console.print(f"checkpoint at size {cp.tree_size}: root {cp.root.hex()} "
                       f"signed by key {cp.key_id}")
 

@@ -130,3 +130,13 @@ def lot_verify(ctx: typer.Context, lot_id: str,
     """Record how a dummy lot was verified."""
     with handled():
         ctx_of(ctx).run(c.VerifyLot(lot_id=lot_id, method=method))
+
+
+@item.command("dispose")
+def item_dispose(ctx: typer.Context, item_id: str,
+                 to: Annotated[str, typer.Option(help="Transferee: name and address, or "
+                                                      "licence number.")],
+                 reason: Annotated[str, typer.Option()] = "") -> None:
+    """Record that an item left the inventory (the bound book's disposition)."""
+    with handled():
+        ctx_of(ctx).run(c.DisposeItem(item_id=item_id, transferee=to, reason=reason))

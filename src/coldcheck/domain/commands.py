@@ -70,6 +70,15 @@ class RecordQualification(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DisposeItem(Command):
+    """The item leaves the production's inventory (returned to the rental house, sold)."""
+
+    item_id: str
+    transferee: str  # name and address, or licence number
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AddLocation(Command):
     location_id: str
     name: str
@@ -89,6 +98,7 @@ class RegisterItem(Command):
     manufacturer: str = ""
     model: str = ""
     source: str = ""
+    importer: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

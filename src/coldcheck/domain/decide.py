@@ -72,7 +72,11 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                 item_id=cmd.item_id, kind=cmd.kind, serial=cmd.serial, tag=cmd.tag,
                 description=cmd.description, location_id=cmd.location_id,
                 chambers=cmd.chambers, caliber=cmd.caliber, manufacturer=cmd.manufacturer,
-                model=cmd.model, source=cmd.source)]
+                model=cmd.model, source=cmd.source, importer=cmd.importer)]
+        case c.DisposeItem():
+            item = s.items[cmd.item_id]
+            return [ev.ItemDisposed(item_id=item.id, from_=item.custodian,
+                                    transferee=cmd.transferee, reason=cmd.reason)]
         case c.ReceiveLot():
             return [ev.LotReceived(
                 lot_id=cmd.lot_id, ammo_type=cmd.ammo_type, caliber=cmd.caliber,

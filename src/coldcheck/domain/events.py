@@ -90,6 +90,15 @@ class ItemRegistered(Event):
     manufacturer: str
     model: str
     source: str
+    importer: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemDisposed(Event):
+    item_id: str
+    from_: Custodian
+    transferee: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -270,7 +279,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
         ProductionCreated, PersonAdded, RolesChanged, AuthorityAssigned, AuthorityRevoked,
-        QualificationRecorded, LocationAdded, ItemRegistered, LotReceived, LotVerified,
+        QualificationRecorded, LocationAdded, ItemRegistered, ItemDisposed, LotReceived,
+        LotVerified,
         ItemMoved, ItemInspected, ItemIssued, ItemReturned, ScenePlanned, ScenePlanApproved,
         SafetyMeetingHeld, TrainingRecorded, TrainingDeclined, ConcernRaised,
         ConcernDelivered, ConcernAcknowledged, ConcernEscalated, ConcernResolved,

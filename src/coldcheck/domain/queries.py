@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import NotFound
 from coldcheck.domain.state import Lot, State, replay
-from coldcheck.domain.values import Chamber, Custodian
+from coldcheck.domain.values import AmmoType, Chamber, Custodian
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +63,9 @@ def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None)
                 holder = Custodian("person", e.recipient_id)
                 steps.append(_step(rec, f"issued from {e.from_} to person:{e.recipient_id} "
                                         f"for scene {e.scene_id} after {e.inspection_id}"))
+            case ev.ItemDisposed(item_id=i) if i == item_id:
+                holder = Custodian("disposed", e.transferee)
+                steps.append(_step(rec, f"disposed of to {e.transferee}: {e.reason}"))
             case ev.ItemReturned(item_id=i) if i == item_id:
                 holder = Custodian("person", rec.actor or "")
                 steps.append(_step(rec, f"returned by person:{e.from_person} to {holder}"))
@@ -115,7 +118,10 @@ def _describe(ch: Chamber, lot: Lot | None) -> str:
     if lot is None:
         return str(ch.content) + (" (from no known lot)" if ch.holds_round else "")
     checked = ", individually checked" if ch.checked else ""
-    verified = f"; lot verified: {lot.verified_by}" if lot.verified_by else "; lot NOT verified"
+    verified = ""
+    if lot.ammo_type is AmmoType.DUMMY:
+        verified = (f"; lot verified: {lot.verified_by}" if lot.verified_by
+                    else "; lot NOT verified")
     return (f"{ch.content} from lot {lot.id} ({lot.caliber}, {lot.source}, invoice "
             f"{lot.invoice}{checked}{verified})")
 

@@ -272,6 +272,10 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 e.manufacturer, e.model, e.source, Custodian("location", e.location_id),
                 rec.seq, tuple(Chamber(Content.EMPTY) for _ in range(e.chambers)),
             )
+        case ev.ItemDisposed():
+            item = s.items[e.item_id]
+            s.items[e.item_id] = replace(item, custodian=Custodian("disposed", e.transferee),
+                                         custody_seq=rec.seq)
         case ev.LotReceived():
             s.lots[e.lot_id] = Lot(
                 e.lot_id, e.ammo_type, e.caliber, e.count, e.source, e.invoice, e.load,

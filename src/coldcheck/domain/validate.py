@@ -31,6 +31,7 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.ReceiveLot: {"lot_id": "new:lots"},
     c.VerifyLot: {"lot_id": "lots"},
     c.MoveItem: {"item_id": "items", "location_id": "locations"},
+    c.DisposeItem: {"item_id": "items"},
     c.InspectItem: {"item_id": "items", "shown_to": "people"},
     c.IssueItem: {"item_id": "items", "recipient_id": "people", "scene_id": "scenes"},
     c.ReturnItem: {"item_id": "items"},
@@ -133,6 +134,8 @@ def _values(state: State, cmd: c.Command) -> None:
             raise InvalidCommand("chambers must be between 0 and 100")
         case c.RegisterItem() if any(i.tag == cmd.tag for i in state.items.values()):
             raise InvalidCommand(f"tag {cmd.tag!r} is already on another item")
+        case c.DisposeItem() if not cmd.transferee.strip():
+            raise InvalidCommand("say who receives the item (name and address or licence)")
         case c.ReceiveLot() if not 0 < cmd.count <= 1_000_000:
             raise InvalidCommand("count must be between 1 and 1,000,000")
         case c.RecordQualification():

@@ -16,7 +16,7 @@ from coldcheck.domain.values import Severity
     "Ask the armorer (a holder of firearm-safety authority) to do it. An assistant director "
     "or anyone else may ask for the weapon to be shown clear and witness it, not hand it over.",
     (c.IssueItem, c.ReturnItem, c.MoveItem, c.RegisterItem, c.ReceiveLot, c.VerifyLot,
-     c.CloseDay),
+     c.CloseDay, c.DisposeItem),
 )
 def only_armorer_handles(state: State, cmd: c.Command) -> list[str]:
     if is_armorer(state, cmd.actor):
@@ -73,9 +73,10 @@ def returned_from_its_holder(state: State, cmd: c.ReturnItem) -> list[str]:
     "An issued item comes back to the armorer before it moves",
     "DOMAIN.md §1.14",
     "Take the item back from the person holding it (return) first.",
-    (c.MoveItem, c.InspectItem),
+    (c.MoveItem, c.InspectItem, c.DisposeItem),
 )
-def not_while_issued(state: State, cmd: c.MoveItem | c.InspectItem) -> list[str]:
+def not_while_issued(state: State, cmd: c.MoveItem | c.InspectItem | c.DisposeItem
+                     ) -> list[str]:
     item = state.items[cmd.item_id]
     if item.issued_for is None:
         return []

@@ -40,6 +40,8 @@ def items_secured(state: State, cmd: c.CloseDay) -> list[str]:
     problems = []
     for item in state.items.values():
         where = item.custodian
+        if where.kind == "disposed":
+            continue
         if where.kind == "person" or not state.locations[where.id].secure:
             problems.append(f"{item.id} is with {where}, not in secure storage")
     return problems

@@ -1,0 +1,136 @@
+"""Dossiers with proof bundles, and the standalone bundle verifier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from coldcheck import bundle
+from coldcheck.cli.context import console, ctx_of, handled, parse_time, today
+from coldcheck.domain.errors import IntegrityError, InvalidCommand
+from coldcheck.ledger import SignedCheckpoint, SigningKey
+from coldcheck.reports import boundbook, daily, render
+from coldcheck.reports import dossier as dossier_mod
+
+
+def dossier(
+    ctx: typer.Context,
+    incident: Annotated[str | None, typer.Option(help="An incident id.")] = None,
+    item: Annotated[str | None, typer.Option(help="An item id.")] = None,
+    person: Annotated[str | None, typer.Option(help="A person id.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Window start, local time.")
+                     ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Window end, local time.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for dossier.html, .pdf, bundle.json.")
+                   ] = Path("dossier"),
+    since: Annotated[Path | None, typer.Option(
+        help="A checkpoint you kept (coldcheck checkpoint --export): add a consistency "
+             "proof that the log only grew since.")] = None,
+) -> None:
+    """Answer the seven questions for a scope, in HTML and PDF, with a proof bundle."""
+    with handled():
+        cx = ctx_of(ctx)
+        pid = cx.production_id()
+        tz = cx.tz()
+        d = dossier_mod.build(cx.app, pid, incident=incident, item=item, person=person,
+                              start=parse_time(start, tz), end=parse_time(end, tz))
+        old = None
+        if since is not None:
+            try:
+                old = SignedCheckpoint.from_dict(json.loads(since.read_text()))
+            except (OSError, ValueError) as exc:
+                raise InvalidCommand(f"--since {since}: not a checkpoint file ({exc})"
+                                     ) from None
+        proof = bundle.build(cx.app, pid, d.cited, since=old)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "dossier.html").write_text(render.html(d), encoding="utf-8")
+        (out / "dossier.pdf").write_bytes(render.pdf(d))
+        (out / "bundle.json").write_text(bundle.dumps(proof), encoding="utf-8")
+        console.print(f"dossier on {d.scope}: {len(d.cited)} cited events")
+        for name in ("dossier.html", "dossier.pdf", "bundle.json"):
+            console.print(f"  {out / name}")
+
+
+def verify_bundle(
+    file: Path,
+    key: Annotated[str | None, typer.Option(help="The production's public key (hex) you "
+                                                 "trust.")] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Or the signing key file.")] = None,
+) -> None:
+    """Check a proof bundle with nothing else: no database, no server."""
+    with handled():
+        trusted = None
+        if key:
+            trusted = bytes.fromhex(key)
+        elif key_file:
+            trusted = SigningKey.load(key_file).public_key_bytes()
+        try:
+            text = file.read_bytes()
+        except OSError as exc:
+            raise InvalidCommand(f"cannot read {file}: {exc}") from None
+        report = bundle.verify_bundle(text, trusted)
+        if not report.ok:
+            raise IntegrityError(f"bundle does NOT verify: {report.problem}")
+        console.print(f"[green]bundle verifies[/]: {report.production}, checkpoint of "
+                      f"{report.tree_size} events, {len(report.proven)} events proven: "
+                      + ", ".join(f"#{n}" for n in report.proven))
+        if report.consistent_since is not None:
+            console.print(f"the log only grew since the earlier checkpoint at size "
+                          f"{report.consistent_since}")
+        if trusted is None:
+            console.print("[yellow]note[/]: checked against the key inside the bundle; pass "
+                          "--key with the production's public key to trust it")
+
+
+def daily_report(ctx: typer.Context,
+                 date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")
+                                 ] = None) -> None:
+    """The day's safety report: custody, lots reconciled, concerns, incidents, gaps."""
+    with handled():
+        cx = ctx_of(ctx)
+        day = date or today(cx.tz())
+        r = daily.build(cx.app, cx.production_id(), day)
+        console.print(f"[bold]Daily safety report, {r.production_id}, {r.date}[/]")
+        lots = Table(title="Ammunition")
+        for col in ("lot", "received", "issued", "fired", "returned", "missing", "on hand",
+                    "reconciled"):
+            lots.add_column(col)
+        for lot in r.lots:
+            lots.add_row(lot.lot_id, *(str(n) for n in (lot.received, lot.issued, lot.fired,
+                                                        lot.returned, lot.missing,
+                                                        lot.on_hand)),
+                         "yes" if lot.balanced else "[bold red]DIFFERENCE[/]")
+        console.print(lots)
+        console.print("Custody at close: " + "; ".join(f"{i}: {w}" for i, w in r.custody))
+        for seq, item, label, by in r.inspections:
+            console.print(f"  inspection #{seq}: {item} {label} by {by}")
+        for cid, hours, text, waiting in r.open_concerns:
+            console.print(f"  open concern {cid}, {hours} h old: {text} (waiting for "
+                          f"{', '.join(waiting) or 'nobody'})")
+        for seq, iid, kind, reviewed in r.incidents:
+            console.print(f"  incident {iid} #{seq}: {kind}, "
+                          f"{'reviewed' if reviewed else 'AWAITING REVIEW'}")
+        for scene, person, code, detail in r.training_gaps:
+            console.print(f"  tomorrow {scene}: {person} would be refused {code}: {detail}")
+        if not r.training_gaps:
+            console.print("  no training gaps for tomorrow's scenes")
+
+
+def bound_book(ctx: typer.Context,
+               out: Annotated[Path | None, typer.Option(help="Write here (default stdout).")
+                              ] = None) -> None:
+    """Acquisitions and dispositions of firearms as CSV (27 CFR 478.125(e) fields)."""
+    with handled():
+        cx = ctx_of(ctx)
+        pid = cx.production_id()
+        text = boundbook.to_csv(boundbook.rows(cx.app.records(pid),
+                                               cx.app.state(pid).timezone))
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8")
+            console.print(f"wrote {out}")

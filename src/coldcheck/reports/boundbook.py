@@ -1,0 +1,61 @@
+"""Acquisition and disposition records of firearms, in the fields a licensed dealer's
+bound book keeps under 27 CFR 478.125(e), as CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from coldcheck.domain import events as ev
+from coldcheck.domain.values import ItemKind
+
+FIELDS = [
+    "item_id",
+    "acquisition_date",
+    "acquired_from",  # name and address, or licence number, of the source
+    "manufacturer",
+    "importer",
+    "model",
+    "serial_number",
+    "type",
+    "caliber_or_gauge",
+    "disposition_date",
+    "disposed_to",  # name and address, or licence number, of the transferee
+    "acquisition_event",
+    "disposition_event",
+]
+
+FIREARM_KINDS = {ItemKind.FIREARM: "revolver/pistol/rifle (live-fire capable)",
+                 ItemKind.BLANK_ADAPTED: "blank-adapted firearm"}
+
+
+def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
+    """One row per firearm: its acquisition, and its disposition once there is one."""
+    tz = ZoneInfo(timezone)
+    by_item: dict[str, dict[str, str]] = {}
+    for rec in records:
+        e = rec.event
+        day = dt.datetime.fromtimestamp(rec.at / 1e6, tz=dt.UTC).astimezone(tz).date()
+        if isinstance(e, ev.ItemRegistered) and e.kind in FIREARM_KINDS:
+            by_item[e.item_id] = dict.fromkeys(FIELDS, "") | {
+                "item_id": e.item_id, "acquisition_date": day.isoformat(),
+                "acquired_from": e.source, "manufacturer": e.manufacturer,
+                "importer": e.importer, "model": e.model, "serial_number": e.serial,
+                "type": FIREARM_KINDS[e.kind], "caliber_or_gauge": e.caliber,
+                "acquisition_event": f"#{rec.seq}"}
+        elif isinstance(e, ev.ItemDisposed) and e.item_id in by_item:
+            by_item[e.item_id] |= {"disposition_date": day.isoformat(),
+                                   "disposed_to": e.transferee,
+                                   "disposition_event": f"#{rec.seq}"}
+    return list(by_item.values())
+
+
+def to_csv(table: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
+    return out.getvalue()
