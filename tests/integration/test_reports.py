@@ -10,6 +10,7 @@ import re
 import pytest
 
 from coldcheck import bundle, demo
+from coldcheck.api.app import escalate_all
 from coldcheck.domain import commands as c
 from coldcheck.domain.values import Barrel, Chamber, Content, ItemKind, Manoeuvre, SceneAmmo
 from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
@@ -169,3 +170,24 @@ def test_bound_book_has_the_regulation_fields_and_dispositions(app: ColdCheck) -
     assert colt2["acquired_from"].startswith("Western Prop Rentals")
     assert colt2["disposed_to"].endswith("01234")
     assert colt2["disposition_date"] == TODAY
+
+
+def test_unacknowledged_concern_escalates_on_the_timer_and_shows_in_the_dossier(
+    backend: str,
+) -> None:
+    clock = FakeClock()
+    app = open_app(backend, KEY, clock=clock)
+    demo.seed(runner(app), TODAY)
+    assert escalate_all(app) == 0  # nothing overdue yet
+    clock.now += 61 * 60 * 1_000_000  # past bulletin1's 60 minutes
+    assert escalate_all(app) > 0
+    concern = app.state(PID).concerns["concern-1"]
+    assert concern.level == 1
+    assert "nora" in {p for p, _, _ in concern.delivered_to}  # the safety rep
+    assert escalate_all(app) == 0  # once per overdue period
+    d = dossier.build(app, PID)
+    q5 = " ".join(s.text for a in d.sections[4].answers for s in a.steps)
+    assert "escalated to level 1; overdue: gil, paula" in q5
+    assert "delivered to nora (level 1)" in q5
+    escalated = [r for r in app.records(PID) if r.type == "ConcernEscalated"]
+    assert escalated[0].actor is None

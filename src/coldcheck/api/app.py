@@ -4,14 +4,17 @@ No `from __future__ import annotations` here: FastAPI reads the generated body m
 from the route functions' annotations at runtime.
 """
 
+import asyncio
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,7 +49,7 @@ from coldcheck.api.schemas import (
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
 from coldcheck.domain.codec import from_data
-from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.values import Authority, Role
 from coldcheck.reports import boundbook, daily, dossier, render
@@ -116,9 +119,35 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def create_app(service: ColdCheck, accounts: Accounts) -> FastAPI:
-    """Wire routes to one service and one account store."""
-    app = FastAPI(title="ColdCheck", version="1",
+def escalate_all(service: ColdCheck) -> int:
+    """Escalate every overdue concern on every production; how many events that recorded."""
+    recorded = 0
+    for pid in service.store.production_ids():
+        recorded += len(service.execute(pid, c.EscalateConcerns()).records)
+    return recorded
+
+
+def create_app(service: ColdCheck, accounts: Accounts,
+               escalate_every_s: float | None = None) -> FastAPI:
+    """Wire routes to one service and one account store; with `escalate_every_s`, a timer
+    escalates overdue concerns (every worker may run it: appends serialise, and a concern
+    escalates once per overdue period)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if escalate_every_s:
+            async def timer() -> None:
+                while True:
+                    await asyncio.sleep(escalate_every_s)
+                    with contextlib.suppress(ColdCheckError):
+                        await run_in_threadpool(escalate_all, service)
+            task = asyncio.create_task(timer())
+        yield
+        if task:
+            task.cancel()
+
+    app = FastAPI(title="ColdCheck", version="1", lifespan=lifespan,
                   description="Prop firearm safety on set: custody, inspections, rules that "
                               "refuse the unsafe step, and a tamper-evident record.",
                   docs_url=None, redoc_url=None, responses=problems.ERROR_RESPONSES)

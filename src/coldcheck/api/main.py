@@ -15,4 +15,5 @@ from coldcheck.store.accounts import AccountStore
 def build() -> FastAPI:
     """Open the store and key named by the environment and return the app."""
     service = open_app(Settings.load())
-    return create_app(service, Accounts(AccountStore(service.store), service.clock))
+    return create_app(service, Accounts(AccountStore(service.store), service.clock),
+                      escalate_every_s=60)

@@ -89,7 +89,9 @@ def _actor(state: State, cmd: c.Command) -> None:
         # Until someone holds hiring authority, the production's creator sets up its people.
         bootstrap = not state.holders(Authority.HIRING) and isinstance(
             cmd, c.AddPerson | c.AssignAuthority)
-        if bootstrap or (isinstance(cmd, c.RaiseConcern) and cmd.anonymous):
+        # The escalation timer acts for nobody; an anonymous concern names nobody.
+        timer = isinstance(cmd, c.EscalateConcerns)
+        if bootstrap or timer or (isinstance(cmd, c.RaiseConcern) and cmd.anonymous):
             return
         raise InvalidCommand("who is asking? every command needs an actor (a person id)")
     if cmd.actor not in state.people:
