@@ -12,6 +12,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
+from coldcheck import backups
 from coldcheck import demo as demo_story
 from coldcheck.accounts import Accounts
 from coldcheck.bootstrap import open_app
@@ -19,8 +20,8 @@ from coldcheck.cli.context import console, ctx_of, err, handled, show_time, toda
 from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
-from coldcheck.domain.errors import IntegrityError
-from coldcheck.ledger import Checkpoint, SignedCheckpoint
+from coldcheck.domain.errors import IntegrityError, InvalidCommand
+from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
 from coldcheck.store.accounts import AccountStore
 from coldcheck.verification import verify_log
 
@@ -181,3 +182,24 @@ def status(ctx: typer.Context) -> None:
                 waiting = ", ".join(k.unacknowledged()) or "nobody"
                 console.print(f"open concern {k.id}{' (blocking)' if k.blocking else ''}: "
                               f"{k.text} — not yet acknowledged by: {waiting}")
+
+
+def backup(ctx: typer.Context, file: Path) -> None:
+    """Take a consistent online copy of the database (the server may keep writing)."""
+    with handled():
+        cx = ctx_of(ctx)
+        backups.backup(cx.settings.database_url, file)
+        console.print(f"backup written to {file}")
+
+
+def restore(ctx: typer.Context, file: Path) -> None:
+    """Restore a backup into a new database (--database-url); refused unless it verifies."""
+    with handled():
+        cx = ctx_of(ctx)
+        if not cx.settings.key_file.exists():
+            raise InvalidCommand(f"no signing key at {cx.settings.key_file}: restore checks "
+                                 "the backup against the production's key")
+        key = SigningKey.load(cx.settings.key_file)
+        for r in backups.restore(file, cx.settings.database_url, key):
+            console.print(f"[green]restored and verified[/]: {r.production_id}, {r.events} "
+                          "events")
