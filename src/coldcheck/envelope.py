@@ -14,7 +14,7 @@ VERSION = 1
 
 def encode(production_id: str, rec: Recorded) -> bytes:
     """Canonical bytes of one recorded event (RFC 8785): what is stored and hashed."""
-    return canonical_json({
+    doc = {
         "v": VERSION,
         "production": production_id,
         "seq": rec.seq,
@@ -24,7 +24,10 @@ def encode(production_id: str, rec: Recorded) -> bytes:
         "type": rec.type,
         "data": to_data(rec.event),
         "warnings": list(rec.warnings),
-    })
+    }
+    if rec.claimed_at is not None:
+        doc["claimed_at"] = rec.claimed_at
+    return canonical_json(doc)
 
 
 def decode(body: bytes) -> tuple[str, Recorded]:
@@ -34,7 +37,8 @@ def decode(body: bytes) -> tuple[str, Recorded]:
         event_cls = EVENT_TYPES[doc["type"]]
         event = from_data(event_cls, doc["data"])
         rec = Recorded(seq=doc["seq"], event_id=doc["id"], at=doc["at"], actor=doc["actor"],
-                       event=event, warnings=tuple(doc["warnings"]))
+                       event=event, warnings=tuple(doc["warnings"]),
+                       claimed_at=doc.get("claimed_at"))
         return doc["production"], rec
     except Exception as exc:  # any malformation means the bytes were altered
         raise IntegrityError(f"unreadable event: {exc}") from exc

@@ -171,7 +171,7 @@ class ColdCheck:
         records, rows = [], []
         for i, event in enumerate(decision.events):
             rec = ev.Recorded(tx.head.seq + 1 + i, f"{command_id}.{i}", cmd.at, actor, event,
-                              warnings)
+                              warnings, cmd.claimed_at)
             body = envelope.encode(production_id, rec)
             lh = leaf_hash(body)
             frontier.append(lh)

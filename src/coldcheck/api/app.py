@@ -51,6 +51,7 @@ from coldcheck.domain import queries as q
 from coldcheck.domain.codec import from_data
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
+from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import Authority, Role
 from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck, Outcome
@@ -171,7 +172,9 @@ def create_app(service: ColdCheck, accounts: Accounts,
     Who = Annotated[Caller, Depends(caller)]
 
     def member(production_id: str, who: Caller) -> str:
-        person = accounts.rows.person(who.account.username, production_id)
+        # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
+        person = (accounts.rows.person(who.account.username, production_id)
+                  if ID_PATTERN.match(production_id) else None)
         if person is None:
             # Non-members cannot tell a production they are not on from one that does
             # not exist.
@@ -266,6 +269,8 @@ def create_app(service: ColdCheck, accounts: Accounts,
               status_code=204)
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
+        if not ID_PATTERN.match(production_id):
+            raise NotFound(f"unknown production {production_id!r}")
         state = service.state(production_id)
         person = accounts.rows.person(who.account.username, production_id)
         hiring = person is not None and state.people[person].has(Authority.HIRING)
@@ -441,14 +446,15 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
                    slug: str, cls: type[c.Command]) -> None:
     body_type: type[BaseModel] = BODIES[slug]
 
-    def run(production_id: str, body: Any, who: Caller,
-            idempotency_key: str | None) -> CommandResult:
+    def run(production_id: str, body: Any, who: Caller, idempotency_key: str | None,
+            device_time: int | None) -> CommandResult:
         person = member(production_id, who)
         data = body.model_dump(mode="json")
         if cls is c.IssueItem:
             pin = data.pop("recipient_pin")
             data["recipient_acknowledged"] = accounts.pin_matches(
                 production_id, data["recipient_id"], pin)
+        data["claimed_at"] = device_time
         cmd = from_data(cls, data)
         anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
         command_id = None
@@ -464,9 +470,13 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
 
     def endpoint(production_id: str, body: Any, who: Caller = Depends(caller),  # noqa: B008
                  idempotency_key: Annotated[str | None, Header(
-                     description="Retries with the same key get the first answer")] = None
+                     description="Retries with the same key get the first answer")] = None,
+                 x_device_time: Annotated[int | None, Header(
+                     ge=0, le=2**53 - 1,
+                     description="The device's clock, UTC microseconds: kept as a claim; "
+                                 "a large difference from the server's is flagged")] = None
                  ) -> CommandResult:
-        return run(production_id, body, who, idempotency_key)
+        return run(production_id, body, who, idempotency_key, x_device_time)
 
     endpoint.__annotations__["body"] = body_type
     endpoint.__doc__ = doc(cls) or cls.__name__

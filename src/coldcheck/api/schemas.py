@@ -29,7 +29,7 @@ from coldcheck.domain.rules import Violation
 from coldcheck.domain.validate import ID_PATTERN, MAX_TEXT
 
 STRICT = ConfigDict(extra="forbid", strict=True)
-SERVER_FIELDS = frozenset({"actor", "at"})
+SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
 # The record is canonical JSON (RFC 8785), which holds integers up to 2**53 - 1 exactly.
 SAFE_INT = 2**53 - 1
 # Text as the domain takes it (validate.MAX_TEXT); the length check also makes pydantic

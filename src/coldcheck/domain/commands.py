@@ -1,7 +1,8 @@
 """Commands: what someone on set asks ColdCheck to record. Imperative names.
 
-Every command carries who asks (`actor`, a person id; None only for an anonymous concern
-or the production's creation) and when (`at`, UTC microseconds, stamped by the service).
+Every command carries who asks (`actor`, a person id; None only for an anonymous concern,
+the escalation timer or the production's creation) and when (`at`, UTC microseconds,
+stamped by the service; `claimed_at`, the device's own clock, if it sent one).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from coldcheck.domain.values import (
 class Command:
     actor: str | None = None
     at: int = 0
+    # When the device says it acted (UTC µs): kept as a claim; the server's `at` and the
+    # log's order are what count.
+    claimed_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

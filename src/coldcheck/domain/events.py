@@ -300,6 +300,7 @@ class Recorded:
     actor: str | None
     event: Event
     warnings: tuple[str, ...] = ()
+    claimed_at: int | None = None  # the device's clock, kept as a claim
 
     @property
     def type(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coldcheck.domain.commands import Command
 from coldcheck.domain.rules import (
     ammunition,
+    clock,
     concerns,
     custody,
     day,
@@ -19,7 +20,7 @@ from coldcheck.domain.state import State
 
 CATALOGUE: tuple[Rule, ...] = (
     *ammunition.RULES, *custody.RULES, *inspection.RULES, *training.RULES, *scenes.RULES,
-    *concerns.RULES, *incidents.RULES, *day.RULES, *people.RULES,
+    *concerns.RULES, *incidents.RULES, *day.RULES, *people.RULES, *clock.RULES,
 )
 
 BY_CODE = {r.code: r for r in CATALOGUE}

@@ -1,0 +1,35 @@
+"""Device clocks: a claim kept beside the server's time, flagged when far off."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coldcheck.domain import commands as c
+from support.harness import MINUTE_US, Harness
+
+if TYPE_CHECKING:
+    from conftest import Expect
+
+
+def concern(claimed_at: int | None) -> c.RaiseConcern:
+    return c.RaiseConcern(actor="lane", text="cart left open", claimed_at=claimed_at)
+
+
+# CLK-1 -------------------------------------------------------------------------------
+
+
+def test_a_device_clock_an_hour_behind_is_flagged_and_kept_as_a_claim(
+    planned: Harness, expect: Expect
+) -> None:
+    claimed = planned.now - 60 * MINUTE_US
+    decision = expect.warned(planned, concern(claimed), "CLK-1")
+    assert "60 minutes behind" in decision.warnings[0].detail
+    # The server's time and order stand: the event is last in the log, at the server's time.
+    assert planned.records[-1].at == planned.now
+    assert planned.records[-1].seq == planned.state.seq
+
+
+def test_a_device_clock_within_five_minutes_is_not_flagged(planned: Harness,
+                                                           expect: Expect) -> None:
+    expect.accepted(planned, concern(planned.now + 4 * MINUTE_US), "CLK-1")
+    expect.accepted(planned, concern(None), "CLK-1")
