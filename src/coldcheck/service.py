@@ -141,12 +141,38 @@ class ColdCheck:
 
     def _caught_up(self, production_id: str, tx: WriteTx) -> State:
         state = self._states.get(production_id)
-        if state is None or state.seq > tx.head.seq:
+        scratch = state is None or state.seq > tx.head.seq
+        if state is None or scratch:
             state = State(production_id)
+        # Refuse to append onto a log that does not verify: from scratch (once per process)
+        # the whole Merkle root and the head's signature are checked; after that, every
+        # event read must carry the hash of its bytes and the last one the head's root.
+        frontier = Frontier.empty() if scratch else None
+        last_root = None
         for stored in tx.events_after(state.seq):
             evolve(state, self._decoded(production_id, stored))
+            if frontier is not None:
+                frontier.append(stored.leaf_hash)
+            last_root = stored.root
+        root = frontier.root() if frontier is not None else last_root
+        if root is not None and root != tx.head.root:
+            self._states.pop(production_id, None)
+            raise IntegrityError(f"the log of {production_id} does not match its signed head; "
+                                 "nothing was recorded: run `coldcheck verify`")
+        if scratch and not self._head_signed(tx.head):
+            self._states.pop(production_id, None)
+            raise IntegrityError(f"the head of {production_id} is not signed by this "
+                                 "deployment's key; nothing was recorded")
         self._states[production_id] = state
         return state
+
+    def _head_signed(self, head: Head) -> bool:
+        try:
+            cp = Checkpoint(head.production_id, head.seq, head.root, head.signed_at,
+                            head.key_id)
+        except (TypeError, ValueError):
+            return False
+        return SignedCheckpoint(cp, head.signature).verify(self.key.public_key_bytes())
 
     def _decoded(self, production_id: str, stored: StoredEvent) -> ev.Recorded:
         # Cheap integrity check on every read: the bytes are the bytes that were hashed.
