@@ -5,9 +5,12 @@ A real `coldcheck serve --workers 2` on loopback; requests are bounded in count 
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,6 +18,7 @@ import pytest
 
 from coldcheck import demo
 from support.server import Server, serving
+from support.service_db import BACKENDS, databases_for
 
 EMPTY6 = [{"content": "empty"}] * 6
 
@@ -83,8 +87,13 @@ def test_twenty_clients_append_and_every_acknowledged_event_is_there_once(
         barrier.wait(timeout=30)
         return client_run(i)
 
+    began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=20) as pool:
         acknowledged = [e for batch in pool.map(start, range(20)) for e in batch]
+    elapsed = time.perf_counter() - began
+    _note(server, {"appending_clients": 20, "commands": 20 * per_client,
+                   "events": len(acknowledged), "seconds": round(elapsed, 3),
+                   "commands_per_s": round(20 * per_client / elapsed, 1)})
     log = _events(server, lane, None)
     seqs = [e["seq"] for e in log]
     assert seqs == list(range(1, len(log) + 1)), "one order, no gaps, no duplicates"
@@ -98,6 +107,14 @@ def test_twenty_clients_append_and_every_acknowledged_event_is_there_once(
     r = httpx.get(f"{server.base}/api/v1/productions/{server.production}/verify",
                   headers=lane, timeout=60)
     assert r.json()["ok"] is True, r.json()
+
+
+def _note(server: Server, figures: dict[str, Any]) -> None:
+    """Throughput seen, for the closing note (informational: nothing asserts a time)."""
+    out = Path(__file__).resolve().parents[2] / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    kind = "postgresql" if "postgresql" in server.database_url else "sqlite"
+    (out / f"race-{kind}.json").write_text(json.dumps(figures, indent=1))
 
 
 def _events(server: Server, headers: dict[str, str], type_: str | None
@@ -115,8 +132,11 @@ def _events(server: Server, headers: dict[str, str], type_: str | None
     return [e for e in out if type_ is None or e["type"] == type_]
 
 
-@pytest.fixture(scope="module")
-def race_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('racedb') / 'race.db'}"
+@pytest.fixture(scope="module", params=BACKENDS)
+def race_database_url(request: pytest.FixtureRequest,
+                      tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database on each backend in turn, for one server per backend."""
+    with databases_for(request, request.param, tmp_path_factory.mktemp("racedb")) as made:
+        yield made.create()
 
 

@@ -26,6 +26,7 @@ from coldcheck.store.accounts import AccountStore
 @dataclass(frozen=True)
 class Server:
     base: str
+    database_url: str = ""
     production: str = demo.PRODUCTION
 
     def login(self, username: str) -> dict[str, str]:
@@ -78,7 +79,7 @@ def serving(database_url: str, folder: Path, workers: int = 2) -> Iterator[Serve
                 output = proc.stderr.read() if proc.stderr else b""
                 raise RuntimeError(f"server did not start: {output!r}")
             time.sleep(0.2)
-        yield Server(base)
+        yield Server(base, database_url)
     finally:
         proc.terminate()
         try:
