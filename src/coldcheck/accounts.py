@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,7 +11,7 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from coldcheck.domain.errors import ColdCheckError, InvalidCommand
+from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.service import Clock, utc_now_us
 from coldcheck.store.accounts import AccountRow, AccountStore, TokenRow
@@ -18,6 +19,7 @@ from coldcheck.store.accounts import AccountRow, AccountStore, TokenRow
 SESSION_US = 14 * 3600 * 1_000_000  # a shooting day
 DEVICE_US = 90 * 24 * 3600 * 1_000_000  # a tablet for a production's run
 MIN_PASSWORD = 10
+TOKEN_ID = re.compile(r"[0-9a-f]{16}")  # secrets.token_hex(8)
 
 
 class Unauthenticated(ColdCheckError):
@@ -85,6 +87,8 @@ class Accounts:
     def issue(self, username: str, kind: str, label: str = "") -> Issued:
         if kind not in ("session", "device"):
             raise InvalidCommand("a token is for a 'session' or a 'device'")
+        if "\x00" in label:
+            raise InvalidCommand("a token's label cannot contain NUL characters")
         token = secrets.token_urlsafe(32)
         now = self.clock()
         life = SESSION_US if kind == "session" else DEVICE_US
@@ -105,6 +109,8 @@ class Accounts:
         return account, row
 
     def revoke(self, username: str, token_id: str) -> None:
+        if not TOKEN_ID.fullmatch(token_id):  # not one we made (and not for the database)
+            raise NotFound(f"no active token {token_id!r} for {username}")
         self.rows.revoke(username, token_id, self.clock())
 
     def pin_matches(self, production_id: str, person_id: str, pin: str) -> bool:

@@ -58,6 +58,7 @@ BODIES: dict[str, dict[str, Any]] = {
                    "count": 6, "source": "Starline Props", "invoice": "INV-1"},
     "VerifyLot": {"lot_id": "dum-45", "method": "rattle test"},
     "MoveItem": {"item_id": "rubber-1", "location_id": "truck-safe"},
+    "DisposeItem": {"item_id": "z-prop", "transferee": "Western Prop Rentals"},
     "InspectItem": {"item_id": "rubber-1", "barrel": "clear", "chambers": []},
     "IssueItem": {"item_id": "rubber-1", "recipient_id": "jack", "scene_id": "sc-12",
                   "recipient_pin": PIN},
@@ -96,7 +97,7 @@ def people(api: Api) -> dict[str, str]:
 
 
 def test_the_table_covers_every_command_role_and_authority() -> None:
-    assert COLUMNS == [f"{a} authority" for a in Authority] + [str(r) for r in Role]
+    assert [f"{a} authority" for a in Authority] + [str(r) for r in Role] == COLUMNS
     assert list(TABLE) == [cls.__name__ for cls in authz.POLICY]
     assert set(TABLE) == set(SLUG) == set(BODIES)
     assert {cell for row in TABLE.values() for cell in row.values()} == {"✓", "·", "self"}
@@ -127,7 +128,7 @@ def test_cell(api: Api, people: dict[str, str], action: str, column: str) -> Non
         body["person_id"] = "jack"  # someone else; "self" cells are checked below
     before = api.head()
     r = api.command(SLUG[action], body, user)
-    if cell == "·" or cell == "self":
+    if cell in ("·", "self"):
         detail = problem(r, 403, "forbidden")["detail"]
         assert action in detail
         assert api.head() == before

@@ -33,7 +33,6 @@ PID = demo.PRODUCTION
 START_US = 1_634_828_400_000_000  # 2021-10-21 09:00 in America/Denver, the demo's zone
 TODAY = "2021-10-21"  # the production's local date at START_US
 SECOND_US = 1_000_000
-HOUR_US = 3600 * SECOND_US
 PASSWORD = demo.DEMO_PASSWORD
 PIN = demo.DEMO_PIN
 PROBLEM = "application/problem+json"
@@ -45,7 +44,8 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 class Clock:
-    """A wall clock we move: a tenth of a second per reading, and jumps on demand."""
+    """A wall clock that moves a tenth of a second each time it is read (a long
+    schemathesis run stays within the demo's day and its sessions)."""
 
     def __init__(self, start: int = START_US, step: int = SECOND_US // 10) -> None:
         self.now = start
@@ -55,9 +55,6 @@ class Clock:
         now = self.now
         self.now += self.step
         return now
-
-    def advance(self, us: int) -> None:
-        self.now += us
 
 
 @dataclass

@@ -72,7 +72,7 @@ def install(app: FastAPI) -> None:
     async def on_validation(_: Request, exc: Exception) -> JSONResponse:
         parts = []
         for e in cast(RequestValidationError, exc).errors():
-            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+            where = ".".join(str(p) for p in e.get("loc", ()) if p != "body") or "body"
             parts.append(f"{where}: {e.get('msg', 'invalid')}")
         return problem(422, "invalid", "; ".join(parts) or "invalid request")
 
