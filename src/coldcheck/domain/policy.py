@@ -40,12 +40,8 @@ class Profile:
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise InvalidCommand(f"policy setting {key} must be a positive whole number")
             current = getattr(self, key)
-            if STRICTER_WHEN[key] == "lower" and value > current:
-                raise InvalidCommand(
-                    f"{key}={value} is looser than the {self.name} profile's {current}; "
-                    "a production may only tighten its profile"
-                )
-            if STRICTER_WHEN[key] == "higher" and value < current:
+            looser = value > current if STRICTER_WHEN[key] == "lower" else value < current
+            if looser:
                 raise InvalidCommand(
                     f"{key}={value} is looser than the {self.name} profile's {current}; "
                     "a production may only tighten its profile"
