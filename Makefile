@@ -29,8 +29,27 @@ lint: setup
 browser:
 	scripts/ensure-chromium
 
+# Every test that touches a database runs on SQLite and on PostgreSQL. One throwaway
+# PostgreSQL server (scripts/postgres-for-tests: Debian's postgresql, installed when
+# missing) serves all workers on 127.0.0.1 and is stopped however pytest ends. A server
+# of your own: COLDCHECK_TEST_POSTGRES_URL=postgresql+psycopg://SUPERUSER@HOST/postgres.
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10
+
 test: lint browser
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10
+	@if [ -n "$$COLDCHECK_TEST_POSTGRES_URL" ]; then exec $(PYTEST); fi; \
+	pgdir=$$(mktemp -d /tmp/coldcheck-pg.XXXXXX) || exit 1; \
+	trap 'scripts/postgres-for-tests stop "$$pgdir"' EXIT; \
+	trap 'exit 130' INT TERM HUP; \
+	url=$$(scripts/postgres-for-tests start "$$pgdir") || exit 1; \
+	echo "PostgreSQL for the tests: $$url"; \
+	echo "$(PYTEST)"; \
+	COLDCHECK_TEST_POSTGRES_URL=$$url $(PYTEST)
+
+# Benchmarks (benchmarks/, docs/performance.md): the table of ratios, also as JSON in
+# benchmarks/results.json. Not part of `make test`, which runs each one at tiny size.
+.PHONY: bench
+bench: setup
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf $(VENV) coldcheck.db coldcheck.db-* coldcheck-signing.key

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks.suite import BENCHMARKS
 from benchmarks.harness import Context, Result, machine, markdown, table, write_json
+from benchmarks.suite import BENCHMARKS
 
 DEFAULT_OUT = Path(__file__).parent / "results.json"
 
@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     facts = machine()
     console.log(f"{facts['nproc']} CPUs ({facts['cpu']}), {facts['memory']}, "
-                f"Python {facts['python']}, SQLite {facts['sqlite']}")
+                f"Python {facts['python']}, SQLite {facts['sqlite']}, "
+                f"load average {facts['load_average']}")
     results: list[Result] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coldcheck-bench-") as tmp:
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             results += BENCHMARKS[name](ctx)
             console.log(f"{name}: {time.perf_counter() - t0:.1f} s")
     seconds = time.perf_counter() - started
-    write_json(args.out, results, args.quick, seconds)
-    out = Console()
+    write_json(args.out, results, args.quick, seconds, facts)
+    out = Console(width=None if sys.stdout.isatty() else 150)
     out.print(table(results, f"ColdCheck benchmarks{' (quick)' if args.quick else ''} — "
                              f"{seconds:.0f} s"))
     if args.markdown:

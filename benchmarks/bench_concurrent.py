@@ -14,11 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from benchmarks import fixtures
 from benchmarks.bench_append import raw_appender
-from benchmarks.harness import Context, Result, interleaved, median, profiled, ratios, status
+from benchmarks.harness import Context, Result, interleaved, median, ratios, sampled, status
 from coldcheck.service import ColdCheck
 
 TITLE = "append, 50 concurrent writers (group commit)"
-TARGET = "≥ 2× raw"
+TARGET = "≥ 2x raw"
 
 
 def concurrent_appends(app: ColdCheck, items: list[str], cycles: int) -> tuple[float, int]:
@@ -51,13 +51,13 @@ def run(ctx: Context) -> list[Result]:
     events_per_round = writers * cycles * 3
     raw = raw_appender(folder / "raw.db", 420)
     raw(5)
-    ctx.log(f"concurrent: {rounds} interleaved rounds, {writers} writers × {cycles} cycles")
+    ctx.log(f"concurrent: {rounds} interleaved rounds, {writers} writers x {cycles} cycles")
     figures = interleaved(rounds, {
         "ours": lambda: concurrent_appends(app, items, cycles)[0],
         "raw sqlite3, 1 writer": lambda: raw(events_per_round),
     })
     if ctx.profile_dir is not None:
-        with profiled(ctx, "concurrent"):
+        with sampled(ctx, "concurrent"):
             concurrent_appends(app, items, cycles)
     app.store.close()
     mine = median(figures["ours"])

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from benchmarks.harness import Context
 from coldcheck import demo
 from coldcheck.bootstrap import open_app
 from coldcheck.config import Settings
@@ -28,7 +29,6 @@ from coldcheck.domain.values import (
     ItemKind,
     SceneAmmo,
 )
-from benchmarks.harness import Context
 from coldcheck.service import ColdCheck
 
 PID = demo.PRODUCTION

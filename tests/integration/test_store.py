@@ -7,6 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import psycopg
 import pytest
@@ -19,15 +20,18 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.errors import Conflict, StorageError
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
-from coldcheck.store import SqlStore
+from coldcheck.store import Head, SqlStore, StoredEvent
 from coldcheck.store.schema import events, metadata
 from coldcheck.store.sql import database_url
 from support import postgres
 from support.service_db import (
+    BACKENDS,
     PID,
     START_US,
+    Databases,
     FakeClock,
     Raw,
+    databases_for,
     dialect,
     open_app,
     open_store,
@@ -50,12 +54,23 @@ def store(backend: str) -> Iterator[SqlStore]:
     store.close()
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_template(request: pytest.FixtureRequest,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databases, str]]:
+    """The demo day recorded once per backend, for tests to copy."""
+    with databases_for(request, request.param, tmp_path_factory.mktemp("demo")) as made:
+        url = made.create()
+        seed_demo(url, SigningKey.generate()).store.close()
+        yield made, url
+
+
 @pytest.fixture
-def seeded(backend: str) -> str:
-    """A database holding the demo day (a checkpoint at DayClosed)."""
-    app = seed_demo(backend, SigningKey.generate())
-    app.store.close()
-    return backend
+def seeded(demo_template: tuple[Databases, str]) -> Iterator[str]:
+    """A database of its own holding the demo day (a checkpoint at DayClosed)."""
+    made, template = demo_template
+    url = made.copy(template)
+    yield url
+    made.drop(url)
 
 
 def _schema(url: str) -> list[tuple[object, ...]]:
@@ -180,15 +195,14 @@ def test_history_cannot_be_changed_in_the_database(seeded: str, statement: str,
         assert _rows(conn, table) == before
 
 
-@pytest.mark.parametrize("statement", ["TRUNCATE events", "TRUNCATE checkpoints",
-                                       "TRUNCATE events, checkpoints",
-                                       "TRUNCATE productions CASCADE"])
-def test_postgresql_refuses_truncate(postgresql_database: str, statement: str) -> None:
+def test_postgresql_refuses_truncate(postgresql_database: str) -> None:
     seed_demo(postgresql_database, SigningKey.generate()).store.close()
     with raw(postgresql_database) as conn:
         before = _rows(conn, "events"), _rows(conn, "checkpoints")
-        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
-            conn.execute(statement)
+        for statement in ("TRUNCATE events", "TRUNCATE checkpoints",
+                          "TRUNCATE events, checkpoints", "TRUNCATE productions CASCADE"):
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                conn.execute(statement)
         assert (_rows(conn, "events"), _rows(conn, "checkpoints")) == before
 
 
@@ -224,7 +238,7 @@ def test_a_fork_through_the_store_is_a_conflict_and_writes_nothing(seeded: str) 
 
 def test_events_need_an_existing_production(store: SqlStore) -> None:
     with store.engine.connect() as conn, pytest.raises(sa.exc.IntegrityError,
-                                                       match="(?i)foreign key"):
+                                                       match=r"(?i)foreign key"):
         conn.execute(events.insert().values(
             production_id="nowhere", seq=1, event_id="x.0", type="PersonAdded", at=0,
             actor=None, body=b"{}", leaf_hash=bytes(32), root=bytes(32)))
@@ -251,6 +265,21 @@ def test_binary_columns_come_back_as_bytes_and_times_exactly(backend: str) -> No
     assert next(app.records(PID)).at == odd
     store.close()
     app.store.close()
+
+
+def test_integers_beyond_a_double_round_trip_exactly(backend: str) -> None:
+    big = 2**62 + 1  # a float would round it; BIGINT must not
+    store = open_store(backend)
+    head = Head("big", 0, "[]", bytes(32), big, "k", bytes(64))
+    row = StoredEvent("big", 1, "big.0", "LocationAdded", big, None, b"{}", bytes(32),
+                      bytes(32))
+    with store.creating("big", big, bytes(32), head) as tx:
+        tx.append([row], replace(head, seq=1))
+    fresh = open_store(backend, migrate=False)
+    assert fresh.head("big").signed_at == big
+    assert list(fresh.read_events("big")) == [row]
+    fresh.close()
+    store.close()
 
 
 # -- durability and the append lock -----------------------------------------------------
@@ -350,12 +379,15 @@ def _two_productions(url: str, key: SigningKey) -> None:
     app.store.close()
 
 
-def _append_in_thread(url: str, key: SigningKey, production: str,
+def _other_instance(url: str, key: SigningKey) -> ColdCheck:
+    """Another service on the database (another process, as far as the store knows)."""
+    return open_app(url, key, clock=FakeClock(start=START_US + 10**9))
+
+
+def _append_in_thread(app: ColdCheck, production: str,
                       location: str) -> tuple[threading.Thread, list[object]]:
-    """Start an append by another instance (another process, as far as the store knows);
-    the list receives its outcome or its error."""
+    """Start an append in another thread; the list receives its outcome or its error."""
     result: list[object] = []
-    app = open_app(url, key, clock=FakeClock(start=START_US + 10**9))
 
     def append() -> None:
         try:
@@ -375,8 +407,9 @@ def test_appends_to_two_productions_do_not_wait_for_each_other(
     key = SigningKey.generate()
     _two_productions(postgresql_database, key)
     store = open_store(postgresql_database, migrate=False)
+    other = _other_instance(postgresql_database, key)
     with store.writing("show-a"):  # an append on production A, still open
-        thread, result = _append_in_thread(postgresql_database, key, "show-b", "b-shelf")
+        thread, result = _append_in_thread(other, "show-b", "b-shelf")
         thread.join(timeout=20)
         assert not thread.is_alive(), "an append to B waited for A's transaction"
         assert len(result) == 1
@@ -389,11 +422,13 @@ def test_appends_to_one_production_wait_for_each_other(backend: str) -> None:
     key = SigningKey.generate()
     _two_productions(backend, key)
     store = open_store(backend, migrate=False)
+    other = _other_instance(backend, key)
     with store.writing("show-a") as tx:
         before = tx.head.seq
-        thread, result = _append_in_thread(backend, key, "show-a", "a-shelf")
+        thread, result = _append_in_thread(other, "show-a", "a-shelf")
         time.sleep(0.5)
-        assert thread.is_alive() and result == [], "a second appender did not wait"
+        assert thread.is_alive(), "a second appender did not wait"
+        assert result == []
     thread.join(timeout=20)
     assert not thread.is_alive()
     assert not isinstance(result[0], BaseException), result

@@ -1,19 +1,19 @@
-"""`verify_log` against a real database that someone has tampered with through sqlite3.
+"""`verify_log` against a real database that someone has tampered with through its driver.
 
-Each test works on its own copy of one seeded demo database, drops the append-only
-triggers as an attacker with the file would, changes something, and checks what verify
-says. The demo is seeded with checkpoint_every=16, so the log has signed checkpoints in
-its middle as well as at DayClosed and in the signed chain head.
+Each test works on its own copy of one seeded demo database, on SQLite and on PostgreSQL,
+disables the append-only triggers as an attacker holding the database would (drops them
+from the SQLite file; `ALTER TABLE … DISABLE TRIGGER USER` as the PostgreSQL superuser),
+changes something through `sqlite3` or `psycopg`, and checks what verify says. The demo is
+seeded with checkpoint_every=16, so the log has signed checkpoints in its middle as well as
+at DayClosed and in the signed chain head.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import tempfile
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,8 +37,11 @@ from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore, StoredEvent
 from coldcheck.verification import VerifyReport, verify_log
 from support.service_db import (
+    BACKENDS,
     PID,
-    copy_db,
+    Databases,
+    Raw,
+    databases_for,
     drop_append_only_triggers,
     open_app,
     open_store,
@@ -51,7 +54,8 @@ CHECKPOINT_EVERY = 16
 
 @dataclass(frozen=True)
 class Seeded:
-    path: Path
+    url: str  # copied, never changed
+    databases: Databases  # where copies are made (and dropped)
     key: SigningKey
     head: int
     checkpoints: tuple[int, ...]  # tree sizes
@@ -62,45 +66,79 @@ class Seeded:
         return max((size for size in self.checkpoints if size <= seq), default=0)
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
-    path = tmp_path_factory.mktemp("seeded") / "demo.db"
-    key = SigningKey.generate()
-    app = seed_demo(path, key, checkpoint_every=CHECKPOINT_EVERY)
-    records = list(app.records(PID))
-    issue = next(r.seq for r in records if isinstance(r.event, ev.ItemIssued)
-                 and r.event.recipient_id == "jack")
-    seeded = Seeded(path, key, app.store.head(PID).seq,
-                    tuple(cp.tree_size for cp in app.store.checkpoints(PID)),
-                    {r.seq: r.type for r in records}, issue)
-    app.store.close()
-    return seeded
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    with databases_for(request, request.param, tmp_path_factory.mktemp("seeded")) as made:
+        url = made.create()
+        key = SigningKey.generate()
+        app = seed_demo(url, key, checkpoint_every=CHECKPOINT_EVERY)
+        records = list(app.records(PID))
+        issue = next(r.seq for r in records if isinstance(r.event, ev.ItemIssued)
+                     and r.event.recipient_id == "jack")
+        seeded = Seeded(url, made, key, app.store.head(PID).seq,
+                        tuple(cp.tree_size for cp in app.store.checkpoints(PID)),
+                        {r.seq: r.type for r in records}, issue)
+        app.store.close()  # nobody may be connected to a PostgreSQL template
+        yield seeded
 
 
 @pytest.fixture
-def copy(seeded: Seeded, tmp_path: Path) -> Path:
-    """A private copy of the seeded database, append-only triggers dropped."""
-    return _tamperable_copy(seeded, tmp_path)
+def copy(seeded: Seeded) -> Iterator[str]:
+    """A private copy of the seeded database, append-only triggers disabled."""
+    with _tamperable_copy(seeded) as url:
+        yield url
 
 
-def _tamperable_copy(seeded: Seeded, directory: Path) -> Path:
-    target = directory / "tampered.db"
-    copy_db(seeded.path, target)
-    with raw(target) as conn:
-        drop_append_only_triggers(conn)
-    return target
+@contextlib.contextmanager
+def _tamperable_copy(seeded: Seeded) -> Iterator[str]:
+    url = seeded.databases.copy(seeded.url)
+    try:
+        with raw(url) as conn:
+            drop_append_only_triggers(conn)
+        yield url
+    finally:
+        seeded.databases.drop(url)
 
 
-def _verify(path: Path, seeded: Seeded) -> VerifyReport:
-    store = open_store(path, migrate=False)
+@pytest.fixture(scope="module")
+def scratch(seeded: Seeded) -> Iterator[str]:
+    """One tamperable copy for the property tests: each example restores it (`_pristine`),
+    which is much cheaper than a fresh copy per example."""
+    with _tamperable_copy(seeded) as url:
+        yield url
+
+
+LOG_TABLES = ("events", "checkpoints", "chain_heads")
+
+
+@contextlib.contextmanager
+def _pristine(url: str) -> Iterator[str]:
+    """The database, put back exactly as it was afterwards (append-only triggers off)."""
+    with raw(url) as conn:
+        saved = {table: conn.all(f"SELECT * FROM {table}") for table in LOG_TABLES}
+    try:
+        yield url
+    finally:
+        with raw(url) as conn, conn.transaction():
+            for table in LOG_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            for table in reversed(LOG_TABLES):
+                for row in saved[table]:
+                    marks = ", ".join("?" * len(row))
+                    conn.execute(f"INSERT INTO {table} VALUES ({marks})", row)
+
+
+def _verify(url: str, seeded: Seeded) -> VerifyReport:
+    store = open_store(url, migrate=False)
     try:
         return verify_log(store, PID, seeded.key.public_key_bytes())
     finally:
         store.close()
 
 
-def _body(conn: sqlite3.Connection, seq: int) -> bytes:
-    return bytes(conn.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()[0])
+def _body(conn: Raw, seq: int) -> bytes:
+    return bytes(conn.one("SELECT body FROM events WHERE seq = ?", (seq,))[0])
 
 
 def _rewritten(body: bytes, change: Callable[[dict[str, Any]], None]) -> bytes:
@@ -116,7 +154,7 @@ def _hand_colt_to_mia(doc: dict[str, Any]) -> None:
     doc["data"]["recipient_id"] = "mia"
 
 
-def _rehash_from(conn: sqlite3.Connection, first: int) -> None:
+def _rehash_from(conn: Raw, first: int) -> None:
     """Recompute leaf hashes and running roots of every event from `first` on."""
     rows = conn.execute("SELECT seq, body FROM events ORDER BY seq").fetchall()
     frontier = Frontier.empty()
@@ -137,28 +175,32 @@ def _assert_fails_at(report: VerifyReport, seq: int) -> None:
 # -- the untouched record ---------------------------------------------------------------
 
 
-def test_the_seeded_demo_verifies(seeded: Seeded, copy: Path) -> None:
+def test_the_seeded_demo_verifies(seeded: Seeded, copy: str) -> None:
     report = _verify(copy, seeded)
     assert report.ok, report.problem
     assert (report.events, report.checkpoints) == (seeded.head, len(seeded.checkpoints))
     assert report.first_bad_seq is None
-    assert report.root == open_store(copy, migrate=False).head(PID).root
+    store = open_store(copy, migrate=False)
+    assert report.root == store.head(PID).root
+    store.close()
     # The setting under test: checkpoints in the middle as well as at the end.
     assert len(seeded.checkpoints) >= 3
     assert seeded.checkpoints[-1] == seeded.head  # the day closed
 
 
-def test_verify_reports_progress(seeded: Seeded, copy: Path) -> None:
+def test_verify_reports_progress(seeded: Seeded, copy: str) -> None:
     seen: list[tuple[int, int]] = []
     store = open_store(copy, migrate=False)
     assert verify_log(store, PID, seeded.key.public_key_bytes(),
                       progress=lambda done, total: seen.append((done, total))).ok
+    store.close()
     assert seen[-1] == (seeded.head, seeded.head)
 
 
-def test_another_key_does_not_verify(seeded: Seeded, copy: Path) -> None:
+def test_another_key_does_not_verify(seeded: Seeded, copy: str) -> None:
     store = open_store(copy, migrate=False)
     report = verify_log(store, PID, SigningKey.generate().public_key_bytes())
+    store.close()
     assert not report.ok
     assert report.first_bad_seq == 1  # not one signed root holds
 
@@ -167,7 +209,7 @@ def test_another_key_does_not_verify(seeded: Seeded, copy: Path) -> None:
 
 
 def test_a_flipped_byte_in_a_stored_event_is_named_by_its_seq(seeded: Seeded,
-                                                              copy: Path) -> None:
+                                                              copy: str) -> None:
     seq = seeded.issue_to_jack  # the handover of the revolver
     with raw(copy) as conn:
         body = bytearray(_body(conn, seq))
@@ -179,10 +221,10 @@ def test_a_flipped_byte_in_a_stored_event_is_named_by_its_seq(seeded: Seeded,
 
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
-def test_any_flipped_byte_is_named_by_its_seq(seeded: Seeded, data: st.DataObject) -> None:
+def test_any_flipped_byte_is_named_by_its_seq(seeded: Seeded, scratch: str,
+                                              data: st.DataObject) -> None:
     seq = data.draw(st.integers(1, seeded.head), label="seq")
-    with tempfile.TemporaryDirectory() as directory:
-        path = _tamperable_copy(seeded, Path(directory))
+    with _pristine(scratch) as path:
         with raw(path) as conn:
             body = bytearray(_body(conn, seq))
             position = data.draw(st.integers(0, len(body) - 1), label="position")
@@ -191,7 +233,7 @@ def test_any_flipped_byte_is_named_by_its_seq(seeded: Seeded, data: st.DataObjec
         _assert_fails_at(_verify(path, seeded), seq)
 
 
-def test_the_service_refuses_to_read_a_tampered_event(seeded: Seeded, copy: Path) -> None:
+def test_the_service_refuses_to_read_a_tampered_event(seeded: Seeded, copy: str) -> None:
     seq = seeded.issue_to_jack
     with raw(copy) as conn:
         forged = _rewritten(_body(conn, seq), _hand_colt_to_mia)
@@ -199,13 +241,14 @@ def test_the_service_refuses_to_read_a_tampered_event(seeded: Seeded, copy: Path
     app = ColdCheck(open_store(copy, migrate=False), seeded.key)
     with pytest.raises(IntegrityError) as excinfo:
         app.state(PID)
+    app.store.close()
     assert excinfo.value.seq == seq
 
 
 # -- events altered, removed, reordered -------------------------------------------------
 
 
-def test_a_rewritten_event_with_its_leaf_rehashed_is_named(seeded: Seeded, copy: Path) -> None:
+def test_a_rewritten_event_with_its_leaf_rehashed_is_named(seeded: Seeded, copy: str) -> None:
     seq = seeded.issue_to_jack
     with raw(copy) as conn:
         forged = _rewritten(_body(conn, seq), _hand_colt_to_mia)
@@ -217,7 +260,7 @@ def test_a_rewritten_event_with_its_leaf_rehashed_is_named(seeded: Seeded, copy:
 
 
 def test_a_row_column_that_disagrees_with_the_body_is_named(seeded: Seeded,
-                                                            copy: Path) -> None:
+                                                            copy: str) -> None:
     seq = seeded.issue_to_jack
     with raw(copy) as conn:
         conn.execute("UPDATE events SET actor = 'dan' WHERE seq = ?", (seq,))
@@ -225,7 +268,7 @@ def test_a_row_column_that_disagrees_with_the_body_is_named(seeded: Seeded,
 
 
 @pytest.mark.parametrize("where", ["first", "second", "middle", "before_last", "last"])
-def test_a_deleted_event_is_named_by_its_seq(seeded: Seeded, copy: Path, where: str) -> None:
+def test_a_deleted_event_is_named_by_its_seq(seeded: Seeded, copy: str, where: str) -> None:
     seq = {"first": 1, "second": 2, "middle": seeded.head // 2,
            "before_last": seeded.head - 1, "last": seeded.head}[where]
     with raw(copy) as conn:
@@ -233,14 +276,14 @@ def test_a_deleted_event_is_named_by_its_seq(seeded: Seeded, copy: Path, where: 
     _assert_fails_at(_verify(copy, seeded), seq)
 
 
-def test_deleting_every_event_is_named(seeded: Seeded, copy: Path) -> None:
+def test_deleting_every_event_is_named(seeded: Seeded, copy: str) -> None:
     with raw(copy) as conn:
         conn.execute("DELETE FROM events")
     _assert_fails_at(_verify(copy, seeded), 1)
 
 
 @pytest.mark.parametrize("pair", [(1, 2), (5, 9), ("issue", "next"), ("middle", "last")])
-def test_swapped_bodies_are_named_by_the_smaller_seq(seeded: Seeded, copy: Path,
+def test_swapped_bodies_are_named_by_the_smaller_seq(seeded: Seeded, copy: str,
                                                      pair: tuple[Any, Any]) -> None:
     issue = seeded.issue_to_jack
     names = {"issue": issue, "next": issue + 1, "middle": seeded.head // 2,
@@ -253,7 +296,7 @@ def test_swapped_bodies_are_named_by_the_smaller_seq(seeded: Seeded, copy: Path,
     _assert_fails_at(_verify(copy, seeded), min(a, b))
 
 
-def _forge_event_after_the_head(conn: sqlite3.Connection, seeded: Seeded) -> int:
+def _forge_event_after_the_head(conn: Raw, seeded: Seeded) -> int:
     """Insert a well-formed, correctly hashed event right after the head, head untouched."""
     rows = conn.execute("SELECT leaf_hash FROM events ORDER BY seq").fetchall()
     frontier = Frontier.from_leaf_hashes(bytes(lh) for (lh,) in rows)
@@ -268,7 +311,7 @@ def _forge_event_after_the_head(conn: sqlite3.Connection, seeded: Seeded) -> int
     return seq
 
 
-def test_an_event_forged_after_the_signed_head_is_named(seeded: Seeded, copy: Path) -> None:
+def test_an_event_forged_after_the_signed_head_is_named(seeded: Seeded, copy: str) -> None:
     with raw(copy) as conn:
         seq = _forge_event_after_the_head(conn, seeded)
     _assert_fails_at(_verify(copy, seeded), seq)
@@ -277,7 +320,7 @@ def test_an_event_forged_after_the_signed_head_is_named(seeded: Seeded, copy: Pa
 # -- checkpoints and the chain head -----------------------------------------------------
 
 
-def test_a_deleted_checkpoint_goes_unnoticed(seeded: Seeded, copy: Path) -> None:
+def test_a_deleted_checkpoint_goes_unnoticed(seeded: Seeded, copy: str) -> None:
     # What we found: nothing references a checkpoint row, so deleting one (here the middle
     # one) leaves a log that still verifies against the remaining checkpoints and the
     # signed chain head. Only a copy kept elsewhere (an exported bundle) would show it.
@@ -287,14 +330,16 @@ def test_a_deleted_checkpoint_goes_unnoticed(seeded: Seeded, copy: Path) -> None
     report = _verify(copy, seeded)
     assert report.ok, report.problem
     assert report.checkpoints == len(seeded.checkpoints) - 1
-    head = open_store(copy, migrate=False).head(PID)
+    store = open_store(copy, migrate=False)
+    head = store.head(PID)
+    store.close()
     signed = SignedCheckpoint(Checkpoint(PID, head.seq, head.root, head.signed_at,
                                          head.key_id), head.signature)
     assert signed.verify(seeded.key.public_key_bytes())
 
 
 @pytest.mark.parametrize("column", ["root", "signature", "at"])
-def test_an_altered_checkpoint_fails(seeded: Seeded, copy: Path, column: str) -> None:
+def test_an_altered_checkpoint_fails(seeded: Seeded, copy: str, column: str) -> None:
     size = seeded.checkpoints[1]
     value: object = {"root": bytes(32), "signature": bytes(64), "at": 0}[column]
     with raw(copy) as conn:
@@ -305,7 +350,7 @@ def test_an_altered_checkpoint_fails(seeded: Seeded, copy: Path, column: str) ->
 
 
 @pytest.mark.parametrize("column", ["root", "signature", "signed_at"])
-def test_an_altered_chain_head_fails(seeded: Seeded, copy: Path, column: str) -> None:
+def test_an_altered_chain_head_fails(seeded: Seeded, copy: str, column: str) -> None:
     value: object = {"root": bytes(32), "signature": bytes(64), "signed_at": 0}[column]
     with raw(copy) as conn:
         conn.execute(f"UPDATE chain_heads SET {column} = ?", (value,))
@@ -318,7 +363,7 @@ def test_an_altered_chain_head_fails(seeded: Seeded, copy: Path, column: str) ->
 # -- a consistent rewrite: every hash after the change recomputed -----------------------
 
 
-def _rewrite_tail(path: Path, seeded: Seeded, seq: int,
+def _rewrite_tail(path: str, seeded: Seeded, seq: int,
                   change: Callable[[dict[str, Any]], None], *, head_too: bool,
                   drop_later_checkpoints: bool) -> None:
     with raw(path) as conn:
@@ -337,7 +382,7 @@ def _rewrite_tail(path: Path, seeded: Seeded, seq: int,
 @pytest.mark.parametrize(("head_too", "drop_later_checkpoints"),
                          [(False, False), (True, False), (True, True)])
 def test_a_consistent_rewrite_of_the_tail_fails_at_the_next_signed_root(
-        seeded: Seeded, copy: Path, head_too: bool, drop_later_checkpoints: bool) -> None:
+        seeded: Seeded, copy: str, head_too: bool, drop_later_checkpoints: bool) -> None:
     seq = seeded.issue_to_jack
     _rewrite_tail(copy, seeded, seq, _hand_colt_to_mia, head_too=head_too,
                   drop_later_checkpoints=drop_later_checkpoints)
@@ -350,7 +395,7 @@ def test_a_consistent_rewrite_of_the_tail_fails_at_the_next_signed_root(
 
 @settings(max_examples=15, deadline=None)
 @given(data=st.data())
-def test_any_consistent_rewrite_fails_at_the_next_signed_root(seeded: Seeded,
+def test_any_consistent_rewrite_fails_at_the_next_signed_root(seeded: Seeded, scratch: str,
                                                               data: st.DataObject) -> None:
     seq = data.draw(st.integers(1, seeded.head), label="seq")
     head_too = data.draw(st.booleans(), label="head_too")
@@ -358,15 +403,14 @@ def test_any_consistent_rewrite_fails_at_the_next_signed_root(seeded: Seeded,
     def add_warning(doc: dict[str, Any]) -> None:
         doc["warnings"] = [*doc["warnings"], "CUS-6"]
 
-    with tempfile.TemporaryDirectory() as directory:
-        path = _tamperable_copy(seeded, Path(directory))
+    with _pristine(scratch) as path:
         _rewrite_tail(path, seeded, seq, add_warning, head_too=head_too,
                       drop_later_checkpoints=False)
         _assert_fails_at(_verify(path, seeded), seeded.last_checkpoint_upto(seq - 1) + 1)
 
 
 def test_truncation_to_a_signed_checkpoint_goes_unnoticed(seeded: Seeded,
-                                                          copy: Path) -> None:
+                                                          copy: str) -> None:
     # A known limit, recorded here so it is not forgotten: every checkpoint row holds a
     # genuinely signed head, so someone with the file can cut the log back to one of
     # them (events, later checkpoints and the head together) and the result verifies.
@@ -404,27 +448,32 @@ class _AppendsBetweenReads(SqlStore):
         yield from super().read_events(production_id, after, upto)
 
 
-def test_verify_during_appends_is_not_a_false_alarm(seeded: Seeded, tmp_path: Path) -> None:
-    path = tmp_path / "live.db"
-    copy_db(seeded.path, path)
-    other = open_app(path, seeded.key)  # another process, still recording
+@pytest.fixture
+def live(seeded: Seeded) -> Iterator[str]:
+    """A private copy of the seeded database, untouched (triggers in place)."""
+    url = seeded.databases.copy(seeded.url)
+    yield url
+    seeded.databases.drop(url)
+
+
+def test_verify_during_appends_is_not_a_false_alarm(seeded: Seeded, live: str) -> None:
+    other = open_app(live, seeded.key)  # another process, still recording
 
     def append() -> None:
         other.execute(PID, c.AddLocation(actor="rosa", location_id="props-tent",
                                          name="Props tent", secure=True))
 
-    store = _AppendsBetweenReads(f"sqlite:///{path}", append)
+    store = _AppendsBetweenReads(live, append)
     report = verify_log(store, PID, seeded.key.public_key_bytes())
     assert report.ok, report.problem
     assert verify_log(store, PID, seeded.key.public_key_bytes()).events == seeded.head + 1
+    store.close()
+    other.store.close()
 
 
-def test_verify_in_a_loop_while_another_thread_appends(seeded: Seeded,
-                                                       tmp_path: Path) -> None:
-    path = tmp_path / "live.db"
-    copy_db(seeded.path, path)
-    writer = open_app(path, seeded.key)
-    reader = open_store(path, migrate=False)
+def test_verify_in_a_loop_while_another_thread_appends(seeded: Seeded, live: str) -> None:
+    writer = open_app(live, seeded.key)
+    reader = open_store(live, migrate=False)
     stop = threading.Event()
     failures: list[VerifyReport] = []
 
@@ -445,3 +494,5 @@ def test_verify_in_a_loop_while_another_thread_appends(seeded: Seeded,
         thread.join()
     assert failures == []
     assert verify_log(reader, PID, seeded.key.public_key_bytes()).ok
+    reader.close()
+    writer.store.close()

@@ -55,7 +55,7 @@ def sqlite_url(path: Path | str) -> str:
 
 
 def dialect(url: str) -> str:
-    """"sqlite" or "postgresql"."""
+    """The backend a URL names: "sqlite" or "postgresql"."""
     return sa.make_url(url).get_backend_name()
 
 
@@ -180,6 +180,21 @@ class Raw:
 
     def all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.execute(sql, params).fetchall()]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several statements committed together (or not at all)."""
+        if self.dialect == "postgresql":
+            with self.conn.transaction():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
     def close(self) -> None:
         self.conn.close()

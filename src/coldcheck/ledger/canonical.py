@@ -26,8 +26,47 @@ __all__ = ["CanonicalizationError", "canonical_json", "parse_json"]
 CanonicalizationError = rfc8785.CanonicalizationError
 
 
+_SAFE_INT = 2**53 - 1
+
+# The standard library's C encoder writes exactly the RFC 8785 bytes for the values the
+# ledger hashes (objects with ASCII keys, strings, safe integers, booleans, null, arrays):
+# the same escapes (\" \\ \b \f \n \r \t, \u00xx lowercase for other controls, every
+# other character as UTF-8), no whitespace, and keys sorted by code point, which for ASCII
+# keys is the UTF-16 order RFC 8785 asks for. Anything else (floats, non-ASCII keys,
+# unsafe integers, non-JSON types, lone surrogates) goes to the reference implementation.
+_fast_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                               allow_nan=False).encode
+
+
+def _plain(obj: object) -> bool:
+    """Whether ``obj`` holds only values the fast path writes exactly as RFC 8785 does."""
+    stack: list[Any] = [obj]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str or value is None or kind is bool:
+            continue
+        if kind is dict:
+            if not all(type(k) is str and k.isascii() for k in value):
+                return False
+            stack.extend(value.values())
+        elif kind is list or kind is tuple:
+            stack.extend(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not -_SAFE_INT <= value <= _SAFE_INT:
+                return False
+        elif not isinstance(value, str):
+            return False  # floats, bytes, sets, subclasses of containers: the reference
+    return True
+
+
 def canonical_json(obj: object) -> bytes:
     """Serialise ``obj`` as RFC 8785 canonical JSON bytes (UTF-8)."""
+    if _plain(obj):
+        try:
+            return _fast_dumps(obj).encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # a lone surrogate: the reference implementation names the error
     # rfc8785 types its argument as a recursive JSON union; callers pass plain
     # dict/list/str/int values, and anything else (bytes, sets, non-str keys) is
     # rejected at run time by rfc8785 with CanonicalizationError.

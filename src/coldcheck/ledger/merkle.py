@@ -321,14 +321,17 @@ class MerkleTree:
         pieces: list[bytes] = []
         width = end - start
         pos = start
-        for level in range(width.bit_length() - 1, -1, -1):
-            if width >> level & 1:
-                # Alignment holds for every range the RFC recursion produces (and for
-                # any prefix [0, n)); check anyway, a misaligned piece is a logic error.
-                if pos % (1 << level):
-                    raise AssertionError(f"misaligned subtree [{start}, {end})")
-                pieces.append(self._levels[level][pos >> level])
-                pos += 1 << level
+        # One step per set bit of the width (not per bit), largest piece first: a perfect
+        # range, which is most of what a proof asks for, is a single lookup.
+        while width:
+            level = width.bit_length() - 1
+            # Alignment holds for every range the RFC recursion produces (and for any
+            # prefix [0, n)); check anyway, a misaligned piece is a logic error.
+            if pos & ((1 << level) - 1):
+                raise AssertionError(f"misaligned subtree [{start}, {end})")
+            pieces.append(self._levels[level][pos >> level])
+            pos += 1 << level
+            width -= 1 << level
         return pieces
 
     def _subtree(self, start: int, end: int) -> bytes:

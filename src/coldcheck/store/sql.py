@@ -214,6 +214,13 @@ def _read_events(conn: Connection, production_id: str, after: int,
         last = rows[-1].seq
 
 
+def _duplicate(orig: BaseException | None) -> bool:
+    """A primary key or unique constraint refused a row (another append came first)."""
+    return (getattr(orig, "sqlstate", None) == "23505"  # PostgreSQL unique_violation
+            or getattr(orig, "sqlite_errorname", None) in (
+                "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"))
+
+
 def _message(exc: sa.exc.DBAPIError) -> str:
     return " ".join(str(exc.orig).split()) or type(exc.orig).__name__
 
@@ -255,12 +262,14 @@ class SqlStore:
     def _errors(self) -> Iterator[None]:
         # Driver exceptions never escape the store. SQLAlchemy wraps every DB-API error
         # (sqlite3's and psycopg's) in a DBAPIError holding the driver's as `orig`.
+        # Conflict means "someone else got there first; retry", so it is kept for the
+        # errors a concurrent writer causes; the rest (a trigger refusing to change
+        # history, a missing table, a full disk) are a StorageError on both backends.
         try:
             yield
-        except sa.exc.IntegrityError as exc:
-            # A unique or primary key refused a row: another append got there first.
-            raise Conflict(f"the record changed underneath: {_message(exc)}") from exc
         except sa.exc.DBAPIError as exc:
+            if _duplicate(exc.orig):
+                raise Conflict(f"the record changed underneath: {_message(exc)}") from exc
             if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
                 raise Conflict(f"a concurrent change got in the way, nothing was recorded; "
                                f"retry: {_message(exc)}") from exc
@@ -297,10 +306,23 @@ class SqlStore:
         finally:
             conn.close()
 
+    def _reader(self) -> Connection:
+        conn = self.engine.connect()
+        if self.dialect == "postgresql":
+            # Reads run outside a transaction: under READ COMMITTED each statement sees
+            # every commit made before it either way, and it saves a BEGIN and a ROLLBACK
+            # round trip per read. (SQLite reads stay in the BEGIN the store issues.)
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn
+
     @contextlib.contextmanager
     def writing(self, production_id: str) -> Iterator[WriteTx]:
         """A transaction holding the production's head row; commits on normal exit."""
         with self._errors(), self._writer() as conn:
+            # PostgreSQL: this row lock is all the isolation an append needs (see
+            # make_engine); the next appender to this production waits here, appenders
+            # to other productions lock other rows. SQLite: BEGIN IMMEDIATE already holds
+            # the database's write lock (FOR UPDATE is not rendered).
             row = conn.execute(
                 sa.select(chain_heads)
                 .where(chain_heads.c.production_id == production_id)
@@ -311,7 +333,7 @@ class SqlStore:
             yield WriteTx(conn, Head(**_values(row)))
 
     def head(self, production_id: str) -> Head:
-        with self._errors(), self.engine.connect() as conn:
+        with self._errors(), self._reader() as conn:
             row = conn.execute(
                 sa.select(chain_heads).where(chain_heads.c.production_id == production_id)
             ).first()
@@ -320,7 +342,7 @@ class SqlStore:
         return Head(**_values(row))
 
     def public_key(self, production_id: str) -> bytes:
-        with self._errors(), self.engine.connect() as conn:
+        with self._errors(), self._reader() as conn:
             key = conn.execute(
                 sa.select(productions.c.public_key).where(productions.c.id == production_id)
             ).scalar()
@@ -329,18 +351,18 @@ class SqlStore:
         return bytes(key)
 
     def production_ids(self) -> list[str]:
-        with self._errors(), self.engine.connect() as conn:
+        with self._errors(), self._reader() as conn:
             return list(conn.execute(sa.select(productions.c.id).order_by(productions.c.id))
                         .scalars())
 
     def read_events(self, production_id: str, after: int = 0,
                     upto: int | None = None) -> Iterator[StoredEvent]:
         """Events in seq order, streamed in pages."""
-        with self._errors(), self.engine.connect() as conn:
+        with self._errors(), self._reader() as conn:
             yield from _read_events(conn, production_id, after, upto)
 
     def checkpoints(self, production_id: str) -> list[StoredCheckpoint]:
-        with self._errors(), self.engine.connect() as conn:
+        with self._errors(), self._reader() as conn:
             rows = conn.execute(
                 sa.select(checkpoints).where(checkpoints.c.production_id == production_id)
                 .order_by(checkpoints.c.tree_size)

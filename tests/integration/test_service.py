@@ -1,9 +1,10 @@
-"""The service over a real SQLite file: the demo, refusals, retries, two instances, checkpoints."""
+"""The service over a real database (SQLite and PostgreSQL): the demo, refusals, retries, two
+instances, checkpoints."""
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
@@ -50,25 +51,24 @@ def key() -> SigningKey:
 
 
 @pytest.fixture
-def planned(tmp_path: Path, key: SigningKey) -> ColdCheck:
-    """The demo production set up and its day planned, in a fresh database file."""
-    app = open_app(tmp_path / "coldcheck.db", key)
+def planned(backend: str, key: SigningKey) -> Iterator[ColdCheck]:
+    """The demo production set up and its day planned, in a fresh database."""
+    app = open_app(backend, key)
     demo.setup(runner(app))
     demo.plan_day(runner(app), "2021-10-21")
-    return app
+    yield app
+    app.store.close()
 
 
-def _rows(path: Path) -> tuple[int, int, int]:
-    with raw(path) as conn:
-        return (conn.execute("SELECT count(*) FROM events").fetchone()[0],
-                conn.execute("SELECT count(*) FROM checkpoints").fetchone()[0],
-                conn.execute("SELECT seq FROM chain_heads").fetchone()[0])
+def _rows(url: str) -> tuple[int, int, int]:
+    with raw(url) as conn:
+        return (conn.one("SELECT count(*) FROM events")[0],
+                conn.one("SELECT count(*) FROM checkpoints")[0],
+                conn.one("SELECT seq FROM chain_heads")[0])
 
 
-def _db(app: ColdCheck) -> Path:
-    database = app.store.engine.url.database
-    assert database is not None
-    return Path(database)
+def _db(app: ColdCheck) -> str:
+    return app.store.url
 
 
 def _signed(cp: StoredCheckpoint) -> SignedCheckpoint:
@@ -79,12 +79,12 @@ def _signed(cp: StoredCheckpoint) -> SignedCheckpoint:
 # -- the demo through the service -------------------------------------------------------
 
 
-def test_the_demo_seeds_through_the_service_as_in_memory(tmp_path: Path,
+def test_the_demo_seeds_through_the_service_as_in_memory(backend: str,
                                                          key: SigningKey) -> None:
-    app = seed_demo(tmp_path / "coldcheck.db", key)
+    app = seed_demo(backend, key)
     harness = harness_demo()
     head = app.store.head(PID)
-    assert head.seq == len(harness.records) == _rows(tmp_path / "coldcheck.db")[0]
+    assert head.seq == len(harness.records) == _rows(backend)[0]
     state = app.state(PID)
     for table in ("items", "lots", "people", "concerns", "incidents"):
         assert getattr(state, table) == getattr(harness.state, table), table
@@ -93,7 +93,7 @@ def test_the_demo_seeds_through_the_service_as_in_memory(tmp_path: Path,
     recorded = [(r.seq, r.at, r.actor, r.event, r.warnings) for r in app.records(PID)]
     assert recorded == [(r.seq, r.at, r.actor, r.event, r.warnings) for r in harness.records]
     # A fresh instance (a restart) folds the same state from the file.
-    again = ColdCheck(open_store(tmp_path / "coldcheck.db"), key)
+    again = ColdCheck(open_store(backend), key)
     assert again.state(PID).items == state.items
     assert verify_log(app.store, PID, key.public_key_bytes()).ok
 
@@ -119,12 +119,12 @@ def test_the_demo_date_is_the_production_local_date(planned: ColdCheck) -> None:
     ],
 )
 def test_a_refused_command_writes_nothing(planned: ColdCheck, cmd: c.Command) -> None:
-    path = _db(planned)
-    before, head = _rows(path), planned.store.head(PID)
+    url = _db(planned)
+    before, head = _rows(url), planned.store.head(PID)
     state_before = planned.state(PID).seq
     with pytest.raises(ColdCheckError):
         planned.execute(PID, cmd)
-    assert _rows(path) == before
+    assert _rows(url) == before
     assert planned.store.head(PID) == head  # not even re-signed
     assert planned.state(PID).seq == state_before
     # A refusal costs nothing: the next command appends at the next seq.
@@ -143,15 +143,15 @@ def test_a_live_lot_is_refused_by_amm_1(planned: ColdCheck) -> None:
 
 
 def test_a_retry_with_the_same_command_id_is_replayed(planned: ColdCheck) -> None:
-    path = _db(planned)
+    url = _db(planned)
     first = planned.execute(PID, _new_location("gun-vault"), command_id="cmd-0001")
-    rows, head = _rows(path), planned.store.head(PID)
+    rows, head = _rows(url), planned.store.head(PID)
     again = planned.execute(PID, _new_location("gun-vault"), command_id="cmd-0001")
     assert again.replayed
     assert not first.replayed
     assert [r.seq for r in again.records] == [r.seq for r in first.records]
     assert again.records == first.records
-    assert _rows(path) == rows
+    assert _rows(url) == rows
     assert planned.store.head(PID) == head
 
 
@@ -274,9 +274,9 @@ def test_concurrent_writers_never_fork_the_log(planned: ColdCheck, key: SigningK
 
 
 @pytest.mark.parametrize("every", [1, 5, 16, 1000])
-def test_checkpoints_every_n_events_and_at_day_close(tmp_path: Path, key: SigningKey,
+def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningKey,
                                                      every: int) -> None:
-    app = seed_demo(tmp_path / "coldcheck.db", key, checkpoint_every=every)
+    app = seed_demo(backend, key, checkpoint_every=every)
     records = list(app.records(PID))
     # One append per command: its events share the command id before the last dot.
     appends: dict[str, list[ev.Recorded]] = {}
