@@ -1,7 +1,7 @@
 """Fixtures for the HTTP API tests: one seeded database per test module.
 
-The database URL comes from `database_url` alone. To run these tests on every backend,
-make it take the suite's backend fixture (`def database_url(backend): return backend`),
+The database URL comes from `database_url` alone: every module runs on SQLite and on
+PostgreSQL in turn,
 at module scope like the fixtures below, which seed once per module.
 """
 
@@ -12,12 +12,16 @@ from collections.abc import Iterator
 import pytest
 
 from support.api_client import Api, close, seeded
+from support.service_db import BACKENDS, databases_for
 
 
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh SQLite file for each test module."""
-    return f"sqlite:///{tmp_path_factory.mktemp('api') / 'coldcheck.db'}"
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for each test module, on SQLite and on PostgreSQL in turn: the
+    API passes the same suite on both."""
+    with databases_for(request, request.param, tmp_path_factory.mktemp("api")) as made:
+        yield made.create()
 
 
 @pytest.fixture(scope="module")
