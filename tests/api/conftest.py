@@ -1,8 +1,7 @@
 """Fixtures for the HTTP API tests: one seeded database per test module.
 
 The database URL comes from `database_url` alone: every module runs on SQLite and on
-PostgreSQL in turn,
-at module scope like the fixtures below, which seed once per module.
+PostgreSQL in turn, seeded once per module.
 """
 
 from __future__ import annotations
