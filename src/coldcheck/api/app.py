@@ -310,14 +310,13 @@ def create_app(service: ColdCheck, accounts: Accounts,
         items = []
         for it in s.items.values():
             insp = s.inspections.get(it.last_inspection or "")
-            loc = s.locations.get(it.custodian.id) if it.custodian.kind == "location" else None
             items.append(ItemOut(
                 item_id=it.id, kind=str(it.kind), serial=it.serial, tag=it.tag,
                 description=it.description, where=str(it.custodian),
                 last_inspection=insp.id if insp else None,
                 label=str(insp.label) if insp else None,
                 inspected_at=insp.at if insp else None, issued_for=it.issued_for,
-                unattended=bool(loc and not loc.secure)))
+                unattended=s.unattended(it)))
         concerns = [ConcernOut(concern_id=k.id, text=k.text, blocking=k.blocking,
                                open=k.open, unacknowledged=list(k.unacknowledged()),
                                level=k.level) for k in s.concerns.values()]

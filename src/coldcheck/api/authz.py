@@ -63,15 +63,24 @@ POLICY: dict[type[c.Command], Allowed] = {
 }
 
 
-def permitted(state: State, person_id: str, cmd: c.Command) -> bool:
-    """Whether the person may send this command on this production."""
-    rule = POLICY.get(type(cmd))
+def allows(state: State, person_id: str, cmd_type: type[c.Command],
+           about: str | None = None) -> bool:
+    """Whether the person may send this kind of command (`about`: the person it concerns,
+    for the commands people may send about themselves)."""
+    rule = POLICY.get(cmd_type)
     person = state.people.get(person_id)
     if rule is None or person is None:
         return False
     if rule.anyone or person.roles & rule.roles or person.authorities & rule.authorities:
         return True
-    return bool(rule.self_field) and getattr(cmd, rule.self_field, None) == person_id
+    return bool(rule.self_field) and about == person_id
+
+
+def permitted(state: State, person_id: str, cmd: c.Command) -> bool:
+    """Whether the person may send this command on this production."""
+    rule = POLICY.get(type(cmd))
+    about = getattr(cmd, rule.self_field, None) if rule and rule.self_field else None
+    return allows(state, person_id, type(cmd), about)
 
 
 def describe(rule: Allowed) -> str:

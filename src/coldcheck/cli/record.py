@@ -171,7 +171,7 @@ def status(ctx: typer.Context) -> None:
             seen = (f"{insp.id}: {insp.label} at {show_time(insp.at, tz)}" if insp
                     else "never")
             flags = []
-            if item.custodian.kind == "location" and not state.locations[item.custodian.id].secure:
+            if state.unattended(item):
                 flags.append("UNATTENDED")
             if item.issued_for:
                 flags.append(f"issued for {item.issued_for}")

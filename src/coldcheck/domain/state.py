@@ -223,6 +223,11 @@ class State:
         when = dt.datetime.fromtimestamp(at_us / 1_000_000, tz=dt.UTC)
         return when.astimezone(ZoneInfo(self.timezone)).date().isoformat()
 
+    def unattended(self, item: Item) -> bool:
+        """Left in a place that is not locked storage (and with no person)."""
+        where = item.custodian
+        return where.kind == "location" and not self.locations[where.id].secure
+
     def holders(self, authority: Authority) -> tuple[str, ...]:
         return tuple(p.id for p in self.people.values() if authority in p.authorities)
 
