@@ -117,7 +117,7 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
     while seq < total:
         recorded: list[ev.Recorded] = []
         with store.writing(PID) as tx:
-            state = app._caught_up(PID, tx)
+            state = app._caught_up(PID, tx).fork()  # the committed state is never changed
             while seq < total and len(recorded) < per_tx:
                 block = min(total, (seq // 1000 + 1) * 1000) - seq
                 events = tuple(bulk_events(k + i) for i in range(block))
@@ -126,7 +126,7 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
                                  at=max(app.clock(), tx.head.signed_at))
                 recorded += app._append(tx, state, Decision(events), cmd, uuid.uuid4().hex)
                 seq = tx.head.seq
-        app._apply(PID, state, tuple(recorded))  # after the commit, as execute does
+        app._publish(PID, state, force=True)  # after the commit, as execute does
         if progress:
             progress(seq)
 

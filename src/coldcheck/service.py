@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from coldcheck import envelope
 from coldcheck.domain import commands as c
@@ -27,6 +27,7 @@ from coldcheck.ledger import Checkpoint, Frontier, SignedCheckpoint, SigningKey,
 from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent, WriteTx
 
 Clock = Callable[[], int]
+_Earlier = tuple[ev.Recorded, ...] | InvalidCommand  # a retry's events, or why it can't be one
 
 
 def utc_now_us() -> int:
@@ -43,8 +44,53 @@ class Outcome:
     replayed: bool = False  # a retry of a command already recorded
 
 
+@dataclass(slots=True)
+class _Request:
+    """One command waiting to be appended, and what became of it."""
+
+    cmd: c.Command
+    command_id: str
+    retry_possible: bool  # the caller named the id, so an earlier attempt may exist
+    outcome: Outcome | None = None
+    error: BaseException | None = None
+    done: bool = False
+    lead: bool = False  # this request's thread is to commit the next batch
+    woken: threading.Event = field(default_factory=threading.Event)
+
+    def settle(self, outcome: Outcome | None = None, error: BaseException | None = None
+               ) -> None:
+        self.outcome, self.error = outcome, error
+
+
+@dataclass(slots=True)
+class _Lane:
+    """Per production: the writer lock, the commands queued for it, and whether a thread
+    is leading (committing batches); `queue` and `leading` are guarded by the service."""
+
+    writer: threading.Lock = field(default_factory=threading.Lock)
+    queue: list[_Request] = field(default_factory=list)
+    leading: bool = False
+    reader: threading.Lock = field(default_factory=threading.Lock)
+
+
 class ColdCheck:
-    """The application service: runs commands against one store with one signing key."""
+    """The application service: runs commands against one store with one signing key.
+
+    Group commit: a command joins its production's queue. If no thread is leading, its
+    own thread leads: it takes the queue (up to `max_batch` commands), decides each
+    against the state as the commands before it leave it, appends them all in one
+    transaction under one signed head and one durable commit, wakes their threads with
+    their outcomes, and hands the lead to the first command queued meanwhile. So while
+    one batch waits for the disk, the next one gathers. A refused command refuses only
+    itself. If the transaction fails, every command in it fails and nothing of it is
+    recorded.
+
+    Per production the service keeps the last committed state (the projection) and
+    never changes it: a batch is decided on a fork, which replaces it after the commit.
+    So `state()` reads without waiting for a writer.
+    """
+
+    max_batch = 256  # commands per transaction: bounds how long one commit holds the lock
 
     def __init__(self, store: SqlStore, key: SigningKey, clock: Clock = utc_now_us,
                  checkpoint_every: int = 1000) -> None:
@@ -52,13 +98,17 @@ class ColdCheck:
         self.key = key
         self.clock = clock
         self.checkpoint_every = checkpoint_every
+        self._key_id = key.key_id()
         self._states: dict[str, State] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._lanes: dict[str, _Lane] = {}
         self._guard = threading.Lock()
 
-    def _lock(self, production_id: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(production_id, threading.Lock())
+    def _lane(self, production_id: str) -> _Lane:
+        lane = self._lanes.get(production_id)
+        if lane is None:
+            with self._guard:
+                lane = self._lanes.setdefault(production_id, _Lane())
+        return lane
 
     def create_production(self, production_id: str, cmd: c.CreateProduction) -> Outcome:
         """Create a production: its row, its chain head and its first event, together."""
@@ -69,11 +119,11 @@ class ColdCheck:
         decision = decide(state, cmd)
         empty = Frontier.empty()
         head = self._signed_head(production_id, 0, empty, cmd.at)
-        with self._lock(production_id):
+        with self._lane(production_id).writer:
             with self.store.creating(production_id, cmd.at, self.key.public_key_bytes(),
                                      head) as tx:
                 records = self._append(tx, state, decision, cmd, uuid.uuid4().hex)
-            self._apply(production_id, state, records)
+            self._publish(production_id, state, force=True)
         return Outcome(records, decision.warnings)
 
     def execute(self, production_id: str, cmd: c.Command,
@@ -85,33 +135,69 @@ class ColdCheck:
         """
         if isinstance(cmd, c.CreateProduction):
             return self.create_production(production_id, cmd)
-        command_id = command_id or uuid.uuid4().hex
-        if not ID_PATTERN.match(command_id):
+        if command_id is not None and not ID_PATTERN.match(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
-        with self._lock(production_id):
-            with self.store.writing(production_id) as tx:
-                earlier = self._earlier(tx, command_id)
-                if earlier:
-                    return Outcome(earlier, replayed=True)
-                # Stamped under the write lock, never before the head: the log is read as
-                # time-ordered ("who held it at T") whichever process or host appends.
-                cmd = replace(cmd, at=max(self.clock(), tx.head.signed_at))
-                state = self._caught_up(production_id, tx)
-                decision = decide(state, cmd)
-                records = self._append(tx, state, decision, cmd, command_id)
-            self._apply(production_id, state, records)
-        return Outcome(records, decision.warnings)
+        request = _Request(cmd, command_id or uuid.uuid4().hex, command_id is not None)
+        lane = self._lane(production_id)
+        with self._guard:
+            lane.queue.append(request)
+            request.lead, lane.leading = not lane.leading, True
+        if not request.lead:
+            request.woken.wait()  # settled by a leader's batch, or asked to lead the next
+        if not request.done:
+            self._lead(production_id, lane)
+        if request.error is not None:
+            raise request.error
+        assert request.outcome is not None
+        return request.outcome
+
+    def _lead(self, production_id: str, lane: _Lane) -> None:
+        """Commit the queue's head (this thread's own command first), then hand the lead
+        to the first command still queued, or give it up."""
+        batch: list[_Request] = []
+        try:
+            with lane.writer:
+                with self._guard:
+                    batch = lane.queue[:self.max_batch]
+                    del lane.queue[:self.max_batch]
+                self._commit(production_id, batch)
+        finally:
+            with self._guard:
+                if lane.queue:
+                    lane.queue[0].lead = True
+                    lane.queue[0].woken.set()
+                else:
+                    lane.leading = False
+            for request in batch:
+                if request.done:
+                    request.woken.set()
 
     def state(self, production_id: str) -> State:
-        """The production's current state (caught up with the store)."""
-        with self._lock(production_id):
-            state = self._states.get(production_id) or State(production_id)
-            if state.seq > self.store.head(production_id).seq:
-                state = State(production_id)  # the store went back (a restore): refold
-            for stored in self.store.read_events(production_id, after=state.seq):
-                evolve(state, self._decoded(production_id, stored))
-            self._states[production_id] = state
+        """The production's current state, caught up with the store.
+
+        Never waits for a writer: it is the last committed state, which nothing changes
+        (treat it as read-only); a newer one replaces it.
+        """
+        seq = self.store.head(production_id).seq  # NotFound for an unknown production
+        state = self._states.get(production_id)
+        if state is not None and state.seq == seq:
             return state
+        with self._lane(production_id).reader:  # one reader catches up; the others wait
+            state = self._states.get(production_id)
+            restored = False
+            if state is not None and state.seq > seq:
+                # Newer than the head we read: a writer committed since, or the store went
+                # back (a restore), in which case the state must be refolded.
+                seq = self.store.head(production_id).seq
+                if state.seq <= seq:
+                    return state
+                state, restored = None, True
+            if state is not None and state.seq == seq:
+                return state
+            state = State(production_id) if state is None else state.fork()
+            for stored in self.store.read_events(production_id, after=state.seq, upto=seq):
+                evolve(state, self._decoded(production_id, stored))
+            return self._publish(production_id, state, force=restored)
 
     def records(self, production_id: str, after: int = 0,
                 upto: int | None = None) -> Iterator[ev.Recorded]:
@@ -122,7 +208,7 @@ class ColdCheck:
 
     def checkpoint(self, production_id: str) -> StoredCheckpoint:
         """Sign and store a checkpoint of the production's log as it stands now."""
-        with self._lock(production_id), self.store.writing(production_id) as tx:
+        with self._lane(production_id).writer, self.store.writing(production_id) as tx:
             cp = self._checkpoint_row(tx.head)
             existing = {c.tree_size for c in self.store.checkpoints(production_id)}
             if cp.tree_size not in existing:
@@ -131,19 +217,102 @@ class ColdCheck:
 
     # -- internals -------------------------------------------------------------------
 
-    def _earlier(self, tx: WriteTx, command_id: str) -> tuple[ev.Recorded, ...]:
-        found: list[ev.Recorded] = []
-        while stored := tx.find_event(f"{command_id}.{len(found)}"):
-            if stored.production_id != tx.head.production_id:
-                raise InvalidCommand("that command id was used on another production")
-            found.append(self._decoded(stored.production_id, stored))
-        return tuple(found)
+    def _commit(self, production_id: str, batch: list[_Request]) -> None:
+        """Append a batch in one transaction; settle every request in it."""
+        try:
+            with self.store.writing(production_id) as tx:
+                work = self._caught_up(production_id, tx).fork()
+                earlier = self._earlier(tx, [r.command_id for r in batch if r.retry_possible])
+                # Stamped under the write lock, never before the head: the log is read as
+                # time-ordered ("who held it at T") whichever process or host appends.
+                at = max(self.clock(), tx.head.signed_at)
+                pending = _Pending(tx.head)
+                for request in batch:
+                    self._decide_one(work, pending, request, earlier, at)
+                    if pending.closes_day:
+                        break  # a closed day ends the batch: its checkpoint is its own
+                self._append_pending(tx, pending)
+            self._publish(production_id, work, force=True)
+        except BaseException as exc:
+            for request in batch:
+                if not request.done:
+                    request.settle(error=exc)
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for request in batch:
+                request.done = request.outcome is not None or request.error is not None
+            # Anything a closed day left out goes back to the front of the queue.
+            left = [r for r in batch if not r.done]
+            if left:
+                lane = self._lane(production_id)
+                with self._guard:
+                    lane.queue[:0] = left
+
+    def _decide_one(self, work: State, pending: _Pending, request: _Request,
+                    earlier: dict[str, _Earlier], at: int) -> None:
+        if request.command_id in earlier:
+            found = earlier[request.command_id]
+            if isinstance(found, Exception):
+                request.settle(error=found)
+            else:
+                request.settle(Outcome(found, replayed=True))
+            return
+        if request.command_id in pending.by_command:  # the same retry twice in one batch
+            request.settle(Outcome(pending.by_command[request.command_id], replayed=True))
+            return
+        cmd = replace(request.cmd, at=at)
+        try:
+            decision = decide(work, cmd)
+        except Exception as exc:  # decide is pure: a refusal or a fault is this command's
+            request.settle(error=exc)
+            return
+        records = pending.add(work, decision, cmd, request.command_id)
+        request.settle(Outcome(records, decision.warnings))
+
+    def _append_pending(self, tx: WriteTx, pending: _Pending) -> None:
+        if not pending.rows:
+            return
+        production_id = tx.head.production_id
+        before = tx.head.seq
+        tx.append(pending.rows, self._signed_head(production_id, pending.frontier.size,
+                                                  pending.frontier, pending.at))
+        every = self.checkpoint_every
+        if pending.closes_day or before // every != pending.frontier.size // every:
+            tx.add_checkpoint(self._checkpoint_row(tx.head))
+
+    def _publish(self, production_id: str, state: State, force: bool = False) -> State:
+        """Make `state` the production's committed state, unless a newer one is there
+        (`force`: a writer holding the head, or a refold after a restore)."""
+        with self._guard:
+            current = self._states.get(production_id)
+            if force or current is None or state.seq > current.seq:
+                self._states[production_id] = state
+                return state
+            return current
+
+    def _earlier(self, tx: WriteTx, command_ids: list[str]) -> dict[str, _Earlier]:
+        """The events already recorded under any of these command ids (retries)."""
+        found: dict[str, _Earlier] = {}
+        for first in tx.find_events([f"{cid}.0" for cid in command_ids]):
+            command_id = first.event_id[:-2]
+            if first.production_id != tx.head.production_id:
+                found[command_id] = InvalidCommand(
+                    "that command id was used on another production")
+                continue
+            records = [self._decoded(first.production_id, first)]
+            while stored := tx.find_event(f"{command_id}.{len(records)}"):
+                records.append(self._decoded(stored.production_id, stored))
+            found[command_id] = tuple(records)
+        return found
 
     def _caught_up(self, production_id: str, tx: WriteTx) -> State:
+        """The committed state at the locked head, verified and published."""
         state = self._states.get(production_id)
+        if state is not None and state.seq == tx.head.seq:
+            return state  # nobody else has appended: nothing to read
         scratch = state is None or state.seq > tx.head.seq
-        if state is None or scratch:
-            state = State(production_id)
+        state = State(production_id) if state is None or scratch else state.fork()
         # Refuse to append onto a log that does not verify: from scratch (once per process)
         # the whole Merkle root and the head's signature are checked; after that, every
         # event read must carry the hash of its bytes and the last one the head's root.
@@ -163,8 +332,7 @@ class ColdCheck:
             self._states.pop(production_id, None)
             raise IntegrityError(f"the head of {production_id} is not signed by this "
                                  "deployment's key; nothing was recorded")
-        self._states[production_id] = state
-        return state
+        return self._publish(production_id, state, force=scratch)
 
     def _head_signed(self, head: Head) -> bool:
         try:
@@ -188,41 +356,17 @@ class ColdCheck:
 
     def _append(self, tx: WriteTx, state: State, decision: Decision, cmd: c.Command,
                 command_id: str) -> tuple[ev.Recorded, ...]:
-        if not decision.events:
-            return ()
-        production_id = tx.head.production_id
-        frontier = Frontier.from_json(tx.head.frontier)
-        actor = None if decision.anonymous else cmd.actor
-        warnings = tuple(w.code for w in decision.warnings)
-        records, rows = [], []
-        for i, event in enumerate(decision.events):
-            rec = ev.Recorded(tx.head.seq + 1 + i, f"{command_id}.{i}", cmd.at, actor, event,
-                              warnings, cmd.claimed_at)
-            body = envelope.encode(production_id, rec)
-            lh = leaf_hash(body)
-            frontier.append(lh)
-            rows.append(StoredEvent(production_id, rec.seq, rec.event_id, rec.type, rec.at,
-                                    actor, body, lh, frontier.root()))
-            records.append(rec)
-        before = tx.head.seq
-        tx.append(rows, self._signed_head(production_id, frontier.size, frontier, cmd.at))
-        closes_day = any(isinstance(r.event, ev.DayClosed) for r in records)
-        if closes_day or before // self.checkpoint_every != frontier.size // self.checkpoint_every:
-            tx.add_checkpoint(self._checkpoint_row(tx.head))
-        return tuple(records)
-
-    def _apply(self, production_id: str, state: State,
-               records: tuple[ev.Recorded, ...]) -> None:
-        # Only after the commit: a refused or failed append leaves the projection as it was.
-        for rec in records:
-            evolve(state, rec)
-        self._states[production_id] = state
+        """Append one decided command's events to `state` (evolved) and the store."""
+        pending = _Pending(tx.head)
+        records = pending.add(state, decision, cmd, command_id)
+        self._append_pending(tx, pending)
+        return records
 
     def _signed_head(self, production_id: str, seq: int, frontier: Frontier, at: int) -> Head:
         root = frontier.root()
         signed = SignedCheckpoint.sign(
-            Checkpoint(production_id, seq, root, at, self.key.key_id()), self.key)
-        return Head(production_id, seq, frontier.to_json(), root, at, self.key.key_id(),
+            Checkpoint(production_id, seq, root, at, self._key_id), self.key)
+        return Head(production_id, seq, frontier.to_json(), root, at, self._key_id,
                     signed.signature)
 
     @staticmethod
@@ -230,3 +374,36 @@ class ColdCheck:
         # The head is signed on every append; a checkpoint keeps that signed head for good.
         return StoredCheckpoint(head.production_id, head.seq, head.root, head.signed_at,
                                 head.key_id, head.signature)
+
+
+class _Pending:
+    """The rows of one transaction's events, built as each command is decided."""
+
+    def __init__(self, head: Head) -> None:
+        self.production_id = head.production_id
+        self.frontier = Frontier.from_json(head.frontier)
+        self.at = head.signed_at
+        self.rows: list[StoredEvent] = []
+        self.by_command: dict[str, tuple[ev.Recorded, ...]] = {}
+        self.closes_day = False
+
+    def add(self, state: State, decision: Decision, cmd: c.Command,
+            command_id: str) -> tuple[ev.Recorded, ...]:
+        """Record a decided command's events: rows to insert, and `state` evolved."""
+        actor = None if decision.anonymous else cmd.actor
+        warnings = tuple(w.code for w in decision.warnings)
+        records = []
+        for i, event in enumerate(decision.events):
+            rec = ev.Recorded(self.frontier.size + 1, f"{command_id}.{i}", cmd.at, actor,
+                              event, warnings, cmd.claimed_at)
+            body = envelope.encode(self.production_id, rec)
+            lh = leaf_hash(body)
+            self.frontier.append(lh)
+            self.rows.append(StoredEvent(self.production_id, rec.seq, rec.event_id, rec.type,
+                                         rec.at, actor, body, lh, self.frontier.root()))
+            evolve(state, rec)
+            records.append(rec)
+            self.closes_day = self.closes_day or isinstance(event, ev.DayClosed)
+        self.at = max(self.at, cmd.at)
+        self.by_command[command_id] = tuple(records)
+        return tuple(records)

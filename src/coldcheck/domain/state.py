@@ -175,9 +175,10 @@ class Incident:
     reviewed: str | None = None  # findings, once signed off
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Training:
-    """Per person: the last seq each topic was trained, and declined."""
+    """Per person: the last seq each topic was trained, and declined (never changed in
+    place: evolve replaces the record, so a forked state shares it safely)."""
 
     trained: dict[str, int] = field(default_factory=dict)
     declined: dict[str, int] = field(default_factory=dict)
@@ -213,6 +214,16 @@ class State:
     def created(self) -> bool:
         return bool(self.name)
 
+    def fork(self) -> State:
+        """A copy that evolves without changing this one.
+
+        The tables are copied, their values shared: every value is immutable (evolve
+        replaces, never changes, an entity), so a published state can be read by any
+        thread while the next one is built from its fork.
+        """
+        return State(self.production_id, self.seq, self.name, self.profile, self.timezone,
+                     *(dict(getattr(self, name)) for name in _TABLES))
+
     @property
     def stand_down(self) -> tuple[str, ...]:
         """Incidents whose review is not signed off; while any, firearms stand down."""
@@ -236,6 +247,11 @@ class State:
 
     def next_id(self, prefix: str, table: Mapping[str, object]) -> str:
         return f"{prefix}-{len(table) + 1}"
+
+
+# State's tables, in field order after the scalars: what fork copies.
+_TABLES = ("people", "locations", "items", "lots", "inspections", "scenes", "meetings",
+           "training", "concerns", "incidents", "closed_days", "corrections")
 
 
 def _load_delta(lots: dict[str, Lot], chambers: Iterable[Chamber], sign: int) -> None:
@@ -321,11 +337,13 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 e.meeting_id, e.scene_id, e.date, frozenset(e.attendees), rec.seq
             )
         case ev.TrainingRecorded():
-            for topic in e.topics:
-                s.training[e.person_id].trained[topic] = rec.seq
+            t = s.training[e.person_id]
+            s.training[e.person_id] = replace(
+                t, trained={**t.trained, **dict.fromkeys(e.topics, rec.seq)})
         case ev.TrainingDeclined():
-            for topic in e.topics:
-                s.training[e.person_id].declined[topic] = rec.seq
+            t = s.training[e.person_id]
+            s.training[e.person_id] = replace(
+                t, declined={**t.declined, **dict.fromkeys(e.topics, rec.seq)})
         case ev.ConcernRaised():
             s.concerns[e.concern_id] = Concern(
                 e.concern_id, e.text, e.scene_id, e.item_id, e.blocking, rec.at, rec.seq,

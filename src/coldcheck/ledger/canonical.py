@@ -38,6 +38,22 @@ _fast_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=("
                                allow_nan=False).encode
 
 
+# Object keys already seen to be ASCII strings (field names, mostly: a few hundred),
+# so checking an object's keys is usually one set operation.
+_ascii_keys: set[str] = set()
+_ASCII_KEYS_KEPT = 10_000
+
+
+def _ascii_str_keys(obj: dict[Any, Any]) -> bool:
+    if _ascii_keys.issuperset(obj):
+        return True
+    if not all(type(k) is str and k.isascii() for k in obj):
+        return False
+    if len(_ascii_keys) < _ASCII_KEYS_KEPT:
+        _ascii_keys.update(obj)
+    return True
+
+
 def _plain(obj: object) -> bool:
     """Whether ``obj`` holds only values the fast path writes exactly as RFC 8785 does."""
     stack: list[Any] = [obj]
@@ -47,7 +63,7 @@ def _plain(obj: object) -> bool:
         if kind is str or value is None or kind is bool:
             continue
         if kind is dict:
-            if not all(type(k) is str and k.isascii() for k in value):
+            if not _ascii_str_keys(value):
                 return False
             stack.extend(value.values())
         elif kind is list or kind is tuple:

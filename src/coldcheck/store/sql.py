@@ -151,6 +151,24 @@ def _durable_postgresql(engine: Engine) -> None:
         dbapi_conn.commit()  # a SET inside a transaction that rolls back is undone
 
 
+# The append path's statements, built once: SQLAlchemy then reuses their compiled form
+# (building a statement per call was most of an append's time outside the commit).
+_HEAD = sa.select(chain_heads).where(chain_heads.c.production_id == sa.bindparam("pid"))
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_INSERT_EVENT = events.insert()
+_INSERT_CHECKPOINT = checkpoints.insert()
+_MOVE_HEAD = (
+    chain_heads.update()
+    .where(chain_heads.c.production_id == sa.bindparam("pid"))
+    .where(chain_heads.c.seq == sa.bindparam("before"))
+    .values(seq=sa.bindparam("seq"), frontier=sa.bindparam("frontier"),
+            root=sa.bindparam("root"), signed_at=sa.bindparam("signed_at"),
+            key_id=sa.bindparam("key_id"), signature=sa.bindparam("signature"))
+)
+_EVENTS_BY_ID = sa.select(events).where(
+    events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+
+
 class WriteTx:
     """One append transaction on one production, its head row locked."""
 
@@ -162,28 +180,30 @@ class WriteTx:
         return _read_events(self.conn, self.head.production_id, seq, self.head.seq)
 
     def find_event(self, event_id: str) -> StoredEvent | None:
-        row = self.conn.execute(
-            sa.select(events).where(events.c.event_id == event_id)
-        ).first()
-        return StoredEvent(**_values(row)) if row else None
+        found = self.find_events([event_id])
+        return found[0] if found else None
+
+    def find_events(self, event_ids: Sequence[str]) -> list[StoredEvent]:
+        """The stored events with these ids (on any production), one query."""
+        if not event_ids:
+            return []
+        rows = self.conn.execute(_EVENTS_BY_ID, {"ids": list(event_ids)}).all()
+        return [StoredEvent(**_values(row)) for row in rows]
 
     def append(self, rows: Sequence[StoredEvent], head: Head) -> None:
         """Insert events and move the head; the caller has checked seq continuity."""
         if rows:
-            self.conn.execute(events.insert(), [_as_dict(r) for r in rows])
-        result = self.conn.execute(
-            chain_heads.update()
-            .where(chain_heads.c.production_id == head.production_id)
-            .where(chain_heads.c.seq == self.head.seq)
-            .values(seq=head.seq, frontier=head.frontier, root=head.root,
-                    signed_at=head.signed_at, key_id=head.key_id, signature=head.signature)
-        )
+            self.conn.execute(_INSERT_EVENT, [_as_dict(r) for r in rows])
+        result = self.conn.execute(_MOVE_HEAD, {
+            "pid": head.production_id, "before": self.head.seq, "seq": head.seq,
+            "frontier": head.frontier, "root": head.root, "signed_at": head.signed_at,
+            "key_id": head.key_id, "signature": head.signature})
         if result.rowcount != 1:
             raise Conflict(f"the head of {head.production_id} moved during the append")
         self.head = head
 
     def add_checkpoint(self, cp: StoredCheckpoint) -> None:
-        self.conn.execute(checkpoints.insert(), [_as_dict(cp)])
+        self.conn.execute(_INSERT_CHECKPOINT, [_as_dict(cp)])
 
 
 def _as_dict(obj: StoredEvent | StoredCheckpoint) -> dict[str, Any]:
@@ -197,16 +217,24 @@ def _values(row: sa.Row[Any]) -> dict[str, Any]:
             for name, value in row._mapping.items()}
 
 
+_PAGE = (sa.select(events).where(events.c.production_id == sa.bindparam("pid"))
+         .where(events.c.seq > sa.bindparam("after")).order_by(events.c.seq)
+         .limit(sa.bindparam("limit")))
+_PAGE_UPTO = _PAGE.where(events.c.seq <= sa.bindparam("upto"))
+
+
 def _read_events(conn: Connection, production_id: str, after: int,
                  upto: int | None) -> Iterator[StoredEvent]:
     # Keyset pages keep memory flat however long the log is.
     last = after
     while True:
-        query = (sa.select(events).where(events.c.production_id == production_id)
-                 .where(events.c.seq > last).order_by(events.c.seq).limit(READ_BATCH))
-        if upto is not None:
-            query = query.where(events.c.seq <= upto)
-        rows = conn.execute(query).all()
+        if upto is not None and last >= upto:
+            return
+        params = {"pid": production_id, "after": last, "limit": READ_BATCH}
+        if upto is None:
+            rows = conn.execute(_PAGE, params).all()
+        else:
+            rows = conn.execute(_PAGE_UPTO, {**params, "upto": upto}).all()
         for row in rows:
             yield StoredEvent(**_values(row))
         if len(rows) < READ_BATCH:
@@ -323,20 +351,14 @@ class SqlStore:
             # make_engine); the next appender to this production waits here, appenders
             # to other productions lock other rows. SQLite: BEGIN IMMEDIATE already holds
             # the database's write lock (FOR UPDATE is not rendered).
-            row = conn.execute(
-                sa.select(chain_heads)
-                .where(chain_heads.c.production_id == production_id)
-                .with_for_update()
-            ).first()
+            row = conn.execute(_HEAD_FOR_UPDATE, {"pid": production_id}).first()
             if row is None:
                 raise NotFound(f"production {production_id} does not exist")
             yield WriteTx(conn, Head(**_values(row)))
 
     def head(self, production_id: str) -> Head:
         with self._errors(), self._reader() as conn:
-            row = conn.execute(
-                sa.select(chain_heads).where(chain_heads.c.production_id == production_id)
-            ).first()
+            row = conn.execute(_HEAD, {"pid": production_id}).first()
         if row is None:
             raise NotFound(f"production {production_id} does not exist")
         return Head(**_values(row))

@@ -68,6 +68,9 @@ class RuleEngine(RuleBasedStateMachine):
     def attempt(self, cmd: c.Command) -> Decision | None:
         """Run a command; a refusal must leave the state exactly as it was."""
         before = copy.deepcopy(self.h.state)
+        # A fork shares the state's values: evolving the state must not change it (the
+        # service publishes committed states to readers and decides batches on forks).
+        forked = self.h.state.fork()
         count = len(self.h.records)
         try:
             decision = self.h.run(cmd)
@@ -78,6 +81,7 @@ class RuleEngine(RuleBasedStateMachine):
             assert len(self.h.records) == count
             return None
         note_outcome(f"{type(cmd).__name__}: accepted")
+        assert forked == before
         assert len(self.h.records) == count + len(decision.events)
         assert self.h.state.seq == before.seq + len(decision.events)
         # decide is pure: the same state and command decide the same events.
@@ -228,3 +232,28 @@ RuleEngine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestRuleEngine = RuleEngine.TestCase
+
+
+def test_fork_copies_every_table_of_the_state() -> None:
+    from dataclasses import fields
+
+    from coldcheck.domain.state import _TABLES, State
+
+    tables = tuple(f.name for f in fields(State) if f.type.startswith("dict["))
+    assert tables == _TABLES
+    state = State("p")
+    forked = state.fork()
+    assert all(getattr(forked, t) is not getattr(state, t) for t in _TABLES)
+    assert forked == state
+
+
+def test_training_recorded_after_a_fork_leaves_the_fork_as_it_was() -> None:
+    h = Harness()
+    demo.setup(h.run)
+    forked = h.state.fork()
+    before = copy.deepcopy(forked)
+    h.run(c.RecordTraining(actor="rosa", person_id="jack", topics=("fanning",), minutes=30,
+                           trainer_id="rosa"))
+    h.run(c.DeclineTraining(actor="nora", person_id="nora", topics=("fanning",)))
+    assert h.state.training["jack"].trained["fanning"] == h.state.seq - 1
+    assert forked == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from coldcheck.domain.commands import Command
 from coldcheck.domain.rules import (
     ammunition,
@@ -26,12 +28,15 @@ CATALOGUE: tuple[Rule, ...] = (
 BY_CODE = {r.code: r for r in CATALOGUE}
 
 
+@cache
+def _applying_to(kind: type[Command]) -> tuple[Rule, ...]:
+    return tuple(r for r in CATALOGUE if issubclass(kind, r.applies_to))
+
+
 def evaluate(state: State, command: Command) -> list[Violation]:
     """Every rule the command breaks under the production's profile, in catalogue order."""
     found = []
-    for r in CATALOGUE:
-        if not isinstance(command, r.applies_to):
-            continue
+    for r in _applying_to(type(command)):
         severity = r.severity_under(state)
         for detail in r.check(state, command):
             found.append(Violation(r.code, r.title, severity, detail, r.explanation, r.guideline))

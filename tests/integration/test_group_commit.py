@@ -1,0 +1,252 @@
+"""Group commit (SQLite and PostgreSQL): commands queued behind the writer lock land in
+one transaction, each decided against the state the commands before it leave, a refusal
+refuses only its own command, a failed transaction records none of them, and reading the
+state never waits for a writer.
+
+To queue commands deterministically, a test holds the production's writer lock while the
+commands' threads join the queue one by one, then lets go: the first thread to get the
+lock commits everything queued.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coldcheck import demo
+from coldcheck.domain import commands as c
+from coldcheck.domain.errors import ColdCheckError, Refused, StorageError
+from coldcheck.domain.values import Barrel
+from coldcheck.ledger import SigningKey
+from coldcheck.service import ColdCheck, Outcome
+from coldcheck.store import WriteTx
+from coldcheck.verification import verify_log
+from support.service_db import PID, TODAY, open_app, runner, sqlite_url
+
+Result = Outcome | Exception
+
+
+@pytest.fixture
+def key() -> SigningKey:
+    return SigningKey.generate()
+
+
+@pytest.fixture
+def planned(backend: str, key: SigningKey) -> Iterator[ColdCheck]:
+    app = open_app(backend, key)
+    demo.setup(runner(app))
+    demo.plan_day(runner(app), TODAY)
+    yield app
+    app.store.close()
+
+
+def _location(location_id: str) -> c.AddLocation:
+    return c.AddLocation(actor="rosa", location_id=location_id, name=location_id, secure=True)
+
+
+def _inspect(item: str = "colt-1") -> c.InspectItem:
+    return c.InspectItem(actor="rosa", item_id=item, barrel=Barrel.CLEAR,
+                         chambers=(demo.DUMMY,) * 6, shown_to=("jack", "dan"))
+
+
+def _issue(item: str = "colt-1") -> c.IssueItem:
+    return c.IssueItem(actor="rosa", item_id=item, recipient_id="jack", scene_id="sc-12",
+                       recipient_acknowledged=True)
+
+
+def _return(item: str = "colt-1") -> c.ReturnItem:
+    return c.ReturnItem(actor="rosa", item_id=item, chambers=(demo.DUMMY,) * 6)
+
+
+def _transactions(app: ColdCheck) -> list[str]:
+    """Count the append transactions the service opens from now on."""
+    opened: list[str] = []
+    writing = app.store.writing
+
+    def counting(production_id: str):  # type: ignore[no-untyped-def]
+        opened.append(production_id)
+        return writing(production_id)
+
+    app.store.writing = counting  # type: ignore[method-assign]
+    return opened
+
+
+def batched(app: ColdCheck, cmds: Sequence[c.Command],
+            ids: Sequence[str | None] | None = None) -> list[Result]:
+    """Run the commands from threads queued in this order behind the writer lock."""
+    lane = app._lane(PID)
+    results: list[Result | None] = [None] * len(cmds)
+
+    def run(i: int) -> None:
+        try:
+            results[i] = app.execute(PID, cmds[i], ids[i] if ids else None)
+        except Exception as exc:
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(cmds))]
+    with lane.writer:
+        for i, thread in enumerate(threads):
+            thread.start()
+            deadline = time.monotonic() + 10
+            while len(lane.queue) <= i:
+                assert time.monotonic() < deadline, "a command never joined the queue"
+                time.sleep(0.001)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(r is not None for r in results)
+    return [r for r in results if r is not None]
+
+
+def _codes(result: Result) -> tuple[str, ...]:
+    assert isinstance(result, Refused), result
+    return tuple(v.code for v in result.violations)
+
+
+def test_queued_commands_land_in_one_transaction_under_one_head(planned: ColdCheck) -> None:
+    before = planned.store.head(PID).seq
+    opened = _transactions(planned)
+    results = batched(planned, [_location(f"shelf-{i}") for i in range(12)])
+    assert opened == [PID]
+    seqs = [r.records[0].seq for r in results if isinstance(r, Outcome)]
+    assert seqs == list(range(before + 1, before + 13))  # in queue order, no gaps
+    assert planned.store.head(PID).seq == before + 12
+    assert {f"shelf-{i}" for i in range(12)} <= set(planned.state(PID).locations)
+    assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
+
+
+def test_each_command_is_decided_on_the_state_the_ones_before_it_leave(
+        planned: ColdCheck) -> None:
+    # The race the log must never lose: two issues of one revolver in the same batch.
+    results = batched(planned, [_inspect(), _issue(), _issue(), _location("shelf-x")])
+    inspected, issued, second, located = results
+    assert isinstance(inspected, Outcome)
+    assert isinstance(issued, Outcome)
+    assert "CUS-2" in _codes(second)  # refused: jack already holds it
+    assert isinstance(located, Outcome)  # a refusal refuses only its own command
+    held = planned.state(PID).items["colt-1"].custodian
+    assert (held.kind, held.id) == ("person", "jack")
+    assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
+
+
+def test_a_failed_transaction_records_none_of_its_commands(
+        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
+    head = planned.store.head(PID)
+    state = planned.state(PID)
+
+    def disk_full(self: WriteTx, *args: object) -> None:
+        raise StorageError("database or disk is full")
+
+    monkeypatch.setattr(WriteTx, "append", disk_full)
+    results = batched(planned, [_location("a"), _location("b"), _inspect()])
+    assert all(isinstance(r, StorageError) for r in results)
+    monkeypatch.undo()
+    assert planned.store.head(PID) == head
+    assert planned.state(PID) is state  # the committed state was never touched
+    assert "a" not in state.locations
+    assert state.items["colt-1"].last_inspection is None
+    # And the next command lands on the unchanged head.
+    assert planned.execute(PID, _location("a")).records[0].seq == head.seq + 1
+    assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
+
+
+def test_a_retry_queued_with_its_first_attempt_is_a_replay(planned: ColdCheck) -> None:
+    first, again = batched(planned, [_location("shelf-r"), _location("shelf-r")],
+                           ids=["retry-1", "retry-1"])
+    assert isinstance(first, Outcome)
+    assert isinstance(again, Outcome)
+    assert not first.replayed
+    assert again.replayed
+    assert again.records == first.records
+    # A retry in a later batch finds it in the store.
+    (later,) = batched(planned, [_location("shelf-r")], ids=["retry-1"])
+    assert isinstance(later, Outcome)
+    assert later.replayed
+    assert later.records == first.records
+
+
+def test_closing_the_day_ends_its_batch_and_is_checkpointed_exactly(
+        planned: ColdCheck) -> None:
+    lots = planned.state(PID).lots.values()
+    close = c.CloseDay(actor="rosa", date=TODAY,
+                       counts=tuple((lot.id, lot.in_box) for lot in lots))
+    opened = _transactions(planned)
+    results = batched(planned, [_location("before"), close, _location("after")])
+    assert all(isinstance(r, Outcome) for r in results), results
+    closed_at = results[1].records[-1].seq  # type: ignore[union-attr]
+    assert len(opened) == 2
+    assert closed_at in {cp.tree_size for cp in planned.store.checkpoints(PID)}
+
+
+def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:
+    seen: list[int] = []
+    with planned._lane(PID).writer:  # a writer holding the lock, as across a slow commit
+        reader = threading.Thread(target=lambda: seen.append(planned.state(PID).seq))
+        reader.start()
+        reader.join(timeout=10)
+        assert not reader.is_alive(), "state() waited for the writer lock"
+    assert seen == [planned.store.head(PID).seq]
+
+
+# -- property: grouping commands into transactions never changes what they decide ------
+
+ALPHABET: list[Callable[[int], c.Command]] = [
+    lambda i: _inspect("colt-1"), lambda i: _issue("colt-1"), lambda i: _return("colt-1"),
+    lambda i: _inspect("colt-2"), lambda i: _issue("colt-2"), lambda i: _return("colt-2"),
+    lambda i: _location(f"spot-{i % 3}"),
+]
+
+
+def _summary(result: Result) -> tuple[str, ...]:
+    if isinstance(result, Outcome):
+        return tuple(r.type for r in result.records)
+    if isinstance(result, Refused):
+        return ("refused", *_codes(result))
+    return (type(result).__name__, str(result))
+
+
+@pytest.fixture(scope="module")
+def twins() -> Iterator[tuple[ColdCheck, ColdCheck]]:
+    """Two services on two SQLite files with the same history: one runs commands one by
+    one, the other in batches; after every example their states must still agree."""
+    key = SigningKey.generate()
+    with tempfile.TemporaryDirectory() as folder:
+        apps = tuple(open_app(sqlite_url(Path(folder) / f"{n}.db"), key) for n in "ab")
+        for app in apps:
+            demo.setup(runner(app))
+            demo.plan_day(runner(app), TODAY)
+        yield apps  # type: ignore[misc]
+        for app in apps:
+            app.store.close()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(picks=st.lists(st.integers(0, len(ALPHABET) - 1), min_size=1, max_size=10),
+       cuts=st.lists(st.booleans(), min_size=10, max_size=10))
+def test_batches_decide_exactly_as_one_command_at_a_time(
+        twins: tuple[ColdCheck, ColdCheck], picks: list[int], cuts: list[bool]) -> None:
+    serial, grouped = twins
+    cmds = [ALPHABET[p](i) for i, p in enumerate(picks)]
+    one_by_one: list[Result] = []
+    for cmd in cmds:
+        try:
+            one_by_one.append(serial.execute(PID, cmd))
+        except ColdCheckError as exc:
+            one_by_one.append(exc)
+    together: list[Result] = []
+    batch: list[c.Command] = []
+    for i, cmd in enumerate(cmds):
+        batch.append(cmd)
+        if cuts[i] or i == len(cmds) - 1:
+            together += batched(grouped, batch)
+            batch = []
+    assert [_summary(r) for r in together] == [_summary(r) for r in one_by_one]
+    a, b = serial.state(PID), grouped.state(PID)
+    assert (a.seq, a.items, a.lots, a.locations) == (b.seq, b.items, b.lots, b.locations)
