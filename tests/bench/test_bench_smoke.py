@@ -39,7 +39,8 @@ EXPECTED = {  # benchmark → the row ids it produces
     "verify": {"verify"},
     "proofs": {"proof-inclusion", "proof-consistency"},
     "projection": {"projection", "projection-memory"},
-    "http": {"http-sqlite", "http-postgresql"},
+    "http": {"http-sqlite", "http-sqlite-saturation", "http-postgresql",
+             "http-postgresql-saturation"},
 }
 
 
