@@ -90,11 +90,13 @@ def canonical_json(obj: object) -> bytes:
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate JSON object key: {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):  # rare: find the key to name it
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate JSON object key: {key!r}")
+            seen.add(key)
     return result
 
 
@@ -102,14 +104,25 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant: {name}")
 
 
+# Built once: json.loads with hooks builds a new decoder on every call, which was most of
+# the cost of reading a stored event.
+_strict_decode = json.JSONDecoder(object_pairs_hook=_reject_duplicate_keys,
+                                  parse_constant=_reject_constant).decode
+
+
 def parse_json(data: bytes) -> Any:
     """Parse JSON bytes (e.g. from :func:`canonical_json`) strictly, raising ValueError."""
     # Stricter than a bare json.loads on purpose: a record that is hashed and signed must
     # not mean different things to different readers, so duplicate keys (where parsers
     # disagree on which value wins) and NaN/Infinity (not JSON at all) are errors.
-    # json.JSONDecodeError and UnicodeDecodeError are both ValueError subclasses.
-    return json.loads(
-        data,
-        object_pairs_hook=_reject_duplicate_keys,
-        parse_constant=_reject_constant,
-    )
+    # json.JSONDecodeError and UnicodeDecodeError are both ValueError subclasses. The
+    # bytes are decoded exactly as json.loads decodes bytes.
+    if isinstance(data, str):
+        if data.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)",
+                                       data, 0)
+        return _strict_decode(data)
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError(f"the JSON object must be str, bytes or bytearray, "
+                        f"not {type(data).__name__}")
+    return _strict_decode(bytes(data).decode(json.detect_encoding(data), "surrogatepass"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from coldcheck.domain.commands import Command
 from coldcheck.domain.rules import (
     ammunition,
@@ -28,9 +26,14 @@ CATALOGUE: tuple[Rule, ...] = (
 BY_CODE = {r.code: r for r in CATALOGUE}
 
 
-@cache
+_APPLYING: dict[type[Command], tuple[Rule, ...]] = {}
+
+
 def _applying_to(kind: type[Command]) -> tuple[Rule, ...]:
-    return tuple(r for r in CATALOGUE if issubclass(kind, r.applies_to))
+    rules = _APPLYING.get(kind)
+    if rules is None:
+        rules = _APPLYING[kind] = tuple(r for r in CATALOGUE if issubclass(kind, r.applies_to))
+    return rules
 
 
 def evaluate(state: State, command: Command) -> list[Violation]:
