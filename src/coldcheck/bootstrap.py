@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from coldcheck.accounts import Accounts, pin_pepper
 from coldcheck.config import Settings
 from coldcheck.domain.errors import ColdCheckError
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
+from coldcheck.store.accounts import AccountStore
 
 
 def open_app(settings: Settings, create: bool = False) -> ColdCheck:
@@ -28,3 +30,8 @@ def open_app(settings: Settings, create: bool = False) -> ColdCheck:
             )
         key = SigningKey.load(settings.key_file)
     return ColdCheck(store, key)
+
+
+def open_accounts(app: ColdCheck) -> Accounts:
+    """The accounts beside the service's log, with the PIN pepper from its signing key."""
+    return Accounts(AccountStore(app.store), pin_pepper(app.key), app.clock)

@@ -214,7 +214,7 @@ def test_a_pin_is_four_to_eight_digits(api: Api, pin: str) -> None:
     assert row is not None
     assert row.pin_hash
     assert pin not in row.pin_hash
-    assert row.pin_hash.startswith("$argon2id$")
+    assert row.pin_hash.startswith("hmac-sha256$")
 
 
 BAD_PINS = ["123", "123456789", "12a4", "", " 1234", "1234\n", "١٢٣٤", 1234, None, ["1234"]]
@@ -228,13 +228,13 @@ def test_other_pins_are_refused(api: Api, n: int, pin: Any) -> None:
     assert "pin" in body["detail"]
 
 
-def test_passwords_and_pins_are_stored_as_argon2id_hashes(api: Api) -> None:
+def test_passwords_are_argon2id_and_pins_peppered_hmacs(api: Api) -> None:
     row = api.accounts.rows.get("rosa")
     assert row is not None
     assert row.pin_hash is not None
     assert row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
-    assert row.pin_hash.startswith("$argon2id$")
+    assert row.pin_hash.startswith("hmac-sha256$")
 
 
 # -- administrators ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from coldcheck.api.app import MAX_BODY, PREFIX
-from support.api_client import BASE, PIN, Api, problem
+from support.api_client import BASE, PASSWORD, PID, PIN, Api, problem
 
 DUMMY = {"content": "dummy", "lot": "dum-45", "checked": True}
 CODE = re.compile(r"^[A-Z]{3}-[0-9]+$")
@@ -286,6 +286,56 @@ def test_a_recipient_without_an_account_cannot_acknowledge(api: Api) -> None:
     r = api.command("issue-item", {"item_id": "colt-1", "recipient_id": "z-extra",
                                    "scene_id": "sc-12", "recipient_pin": PIN}, "rosa")
     assert "INS-5" in [v["code"] for v in problem(r, 409, "refused")["violations"]]
+
+
+def test_five_wrong_pins_lock_the_recipients_pin_and_say_so(api: Api) -> None:
+    who = api.add_person("pin-locked-1", ("performer",))
+    issue = {"item_id": "colt-1", "recipient_id": who, "scene_id": "sc-12"}
+    before = api.head()
+    # Someone who may not issue is refused before the PIN is looked at: it costs the
+    # recipient no attempts.
+    for _ in range(6):
+        problem(api.command("issue-item", {**issue, "recipient_pin": "0000"}, "jack"), 403,
+                "forbidden")
+    row = api.accounts.rows.get(who)
+    assert row is not None
+    assert row.pin_failures == 0
+    for _ in range(5):
+        body = problem(api.command("issue-item", {**issue, "recipient_pin": "0000"}, "rosa"),
+                       409, "refused")
+        assert "INS-5" in [v["code"] for v in body["violations"]]
+    for pin in (PIN, "0000"):  # now even the right PIN is not checked
+        r = api.command("issue-item", {**issue, "recipient_pin": pin}, "rosa")
+        body = problem(r, 429, "pin-locked")
+        assert f"{who}'s PIN is locked after 5 wrong PINs in a row" in body["detail"]
+        assert "sets a new PIN" in body["detail"]
+        assert "locked" in body["title"]
+        assert 0 < int(r.headers["Retry-After"]) <= 15 * 60
+    assert api.head() == before
+
+    # The web form says so too, and records nothing (not even the inspection).
+    web = api.new_client()
+    assert web.post(f"{PREFIX}/auth/login",
+                    json={"username": "rosa", "password": PASSWORD}).status_code == 200
+    r = web.post(f"/p/{PID}/issue", data={
+        "item_id": "colt-1", "barrel": "clear", "shown_to": who, "recipient_id": who,
+        "scene_id": "sc-12", "pin": PIN, **{f"chamber-{i}": "empty" for i in range(1, 7)}})
+    assert r.status_code == 429
+    assert "PIN is locked" in r.text
+    assert api.head() == before
+
+    # Setting the PIN again lifts the lock.
+    r = api.client.post(f"{PREFIX}/auth/pin", json={"pin": "13579"}, headers=api.auth(who))
+    assert r.status_code == 204, r.text
+    body = problem(api.command("issue-item", {**issue, "recipient_pin": PIN}, "rosa"), 409,
+                   "refused")
+    assert "INS-5" in [v["code"] for v in body["violations"]]  # the old PIN is gone
+
+
+def test_the_issue_documents_the_locked_pin(api: Api) -> None:
+    op = api.client.get("/openapi.json").json()["paths"][
+        f"{BASE}/commands/issue-item".replace(PID, "{production_id}")]["post"]
+    assert "Retry-After" in op["responses"]["429"]["headers"]
 
 
 # -- the seven questions -------------------------------------------------------------------

@@ -22,7 +22,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from coldcheck import demo
-from coldcheck.accounts import Accounts
+from coldcheck.accounts import Accounts, pin_pepper
 from coldcheck.api.app import PREFIX, create_app
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
@@ -38,8 +38,9 @@ PIN = demo.DEMO_PIN
 PROBLEM = "application/problem+json"
 BASE = f"{PREFIX}/productions/{PID}"
 
-# argon2id as in production, with small costs: tests hash and verify hundreds of times.
-# Verification reads the parameters from each stored hash, so the code path is the same.
+# argon2id as in production, with small costs: tests hash and verify passwords (and old
+# PIN hashes) hundreds of times. Verification reads the parameters from each stored hash,
+# so the code path is the same.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
@@ -113,7 +114,8 @@ class Api:
     def at(self, now: int) -> TestClient:
         """A client of the same app and database whose accounts read a stopped clock at
         `now` (the service keeps its own): for token expiry."""
-        accounts = Accounts(self.accounts.rows, Clock(now, step=0), FAST_HASHER)
+        accounts = Accounts(self.accounts.rows, pin_pepper(self.service.key),
+                            Clock(now, step=0), FAST_HASHER)
         return TestClient(create_app(self.service, accounts))
 
     def new_client(self) -> TestClient:
@@ -160,8 +162,8 @@ def document_app() -> FastAPI:
     """The app over a database it never opens: enough to serve /openapi.json, which
     depends on the routes only (schemathesis reads it when a test module is collected)."""
     store = SqlStore("sqlite://")
-    service = ColdCheck(store, SigningKey.generate())
-    return create_app(service, Accounts(AccountStore(store)))
+    key = SigningKey.generate()
+    return create_app(ColdCheck(store, key), Accounts(AccountStore(store), pin_pepper(key)))
 
 
 def build(database_url: str, clock: Clock | None = None) -> Api:
@@ -169,8 +171,9 @@ def build(database_url: str, clock: Clock | None = None) -> Api:
     store = SqlStore(database_url)
     store.migrate()
     clock = clock or Clock()
-    service = ColdCheck(store, SigningKey.generate(), clock=clock)
-    accounts = Accounts(AccountStore(store), clock, FAST_HASHER)
+    key = SigningKey.generate()
+    service = ColdCheck(store, key, clock=clock)
+    accounts = Accounts(AccountStore(store), pin_pepper(key), clock, FAST_HASHER)
     app = create_app(service, accounts)
     return Api(app, service, accounts, clock, TestClient(app))
 

@@ -17,10 +17,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from coldcheck import demo
-from coldcheck.accounts import Accounts
-from coldcheck.bootstrap import open_app
+from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.config import Settings
-from coldcheck.store.accounts import AccountStore
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ def seed(database_url: str, key_file: Path) -> None:
     app = open_app(Settings(database_url, key_file), create=True)
     day = dt.datetime.now(ZoneInfo("America/Denver")).date().isoformat()
     demo.seed(lambda cmd: app.execute(demo.PRODUCTION, cmd), day)
-    demo.seed_accounts(Accounts(AccountStore(app.store), app.clock))
+    demo.seed_accounts(open_accounts(app))
     app.store.close()
 
 

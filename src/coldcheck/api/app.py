@@ -6,6 +6,7 @@ from the route functions' annotations at runtime.
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable
@@ -449,10 +450,17 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
             device_time: int | None) -> CommandResult:
         person = member(production_id, who)
         data = body.model_dump(mode="json")
+        attest = None
         if cls is c.IssueItem:
             pin = data.pop("recipient_pin")
-            data["recipient_acknowledged"] = accounts.pin_matches(
-                production_id, data["recipient_id"], pin)
+            data["recipient_acknowledged"] = False  # until the PIN is checked
+
+            def attest(cmd: c.Command) -> c.Command:
+                # After authorization: only someone who may issue spends PIN attempts.
+                if not isinstance(cmd, c.IssueItem):
+                    return cmd
+                return dataclasses.replace(cmd, recipient_acknowledged=accounts.pin_matches(
+                    production_id, cmd.recipient_id, pin))
         data["claimed_at"] = device_time
         cmd = from_data(cls, data)
         anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
@@ -465,7 +473,8 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
             scope = "" if anonymous else who.account.username
             command_id = hashlib.sha256(
                 f"{production_id}\n{scope}\n{idempotency_key}".encode()).hexdigest()[:40]
-        return _result(gateway.submit(service, production_id, person, cmd, command_id))
+        return _result(gateway.submit(service, production_id, person, cmd, command_id,
+                                      attest))
 
     def endpoint(production_id: str, body: Any, who: Caller = Depends(caller),  # noqa: B008
                  idempotency_key: Annotated[str | None, Header(
@@ -482,4 +491,5 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
     endpoint.__name__ = cls.__name__
     app.post(f"{PREFIX}/productions/{{production_id}}/commands/{slug}", tags=["commands"],
              summary=re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).capitalize(),
-             operation_id=slug)(endpoint)
+             operation_id=slug,
+             responses=problems.PIN_RESPONSES if cls is c.IssueItem else None)(endpoint)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from coldcheck.accounts import Accounts
 from coldcheck.api.app import create_app
-from coldcheck.bootstrap import open_app
+from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.config import Settings
-from coldcheck.store.accounts import AccountStore
 
 
 def build() -> FastAPI:
     """Open the store and key named by the environment and return the app."""
     service = open_app(Settings.load())
-    return create_app(service, Accounts(AccountStore(service.store), service.clock),
-                      escalate_every_s=60)
+    return create_app(service, open_accounts(service), escalate_every_s=60)

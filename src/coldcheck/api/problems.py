@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from coldcheck.accounts import Forbidden, Unauthenticated
+from coldcheck.accounts import Forbidden, PinLocked, Unauthenticated
 from coldcheck.api.schemas import Problem, ViolationOut
 from coldcheck.domain.errors import (
     ColdCheckError,
@@ -26,6 +26,7 @@ MEDIA = "application/problem+json"
 STATUS: dict[type[ColdCheckError], tuple[int, str]] = {
     Unauthenticated: (401, "unauthenticated"),
     Forbidden: (403, "forbidden"),
+    PinLocked: (429, "pin-locked"),
     NotFound: (404, "not-found"),
     Refused: (409, "refused"),
     Conflict: (409, "conflict"),
@@ -44,13 +45,17 @@ TITLES = {
     "integrity": "The record does not verify; nothing was recorded",
     "storage": "The database could not complete the request; nothing was recorded",
     "too-large": "Request too large",
+    "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was "
+                  "recorded",
 }
 
 
-def problem(status: int, kind: str, detail: str, **extra: Any) -> JSONResponse:
+def problem(status: int, kind: str, detail: str, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
     body = Problem(type=f"/problems/{kind}", title=TITLES.get(kind, kind), status=status,
                    detail=detail, **extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA,
                         headers=headers)
 
@@ -60,7 +65,8 @@ def for_error(exc: ColdCheckError) -> JSONResponse:
                         (500, "internal"))
     violations = ([ViolationOut.of(v) for v in exc.violations]
                   if isinstance(exc, Refused) else [])
-    return problem(status, kind, str(exc), violations=violations)
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, PinLocked) else None
+    return problem(status, kind, str(exc), headers, violations=violations)
 
 
 def install(app: FastAPI) -> None:
@@ -97,4 +103,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, kind in ((401, "unauthenticated"), (403, "forbidden"), (404, "not-found"),
                          (409, "refused"), (413, "too-large"), (422, "invalid"),
                          (503, "storage"))
+}
+# Only an issue checks a PIN, so only its operation documents the lockout.
+PIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": TITLES["pin-locked"],
+          "headers": {"Retry-After": {"description": "Seconds until the PIN can be tried "
+                                                     "again", "schema": {"type": "integer"}}},
+          "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
 }

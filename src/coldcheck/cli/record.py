@@ -14,15 +14,13 @@ from rich.table import Table
 
 from coldcheck import backups
 from coldcheck import demo as demo_story
-from coldcheck.accounts import Accounts
-from coldcheck.bootstrap import open_app
+from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.cli.context import console, ctx_of, err, handled, show_time, today
 from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
-from coldcheck.store.accounts import AccountStore
 from coldcheck.verification import verify_log
 
 
@@ -37,7 +35,7 @@ def init(ctx: typer.Context,
         console.print(f"database ready: {cx.settings.database_url}")
         console.print(f"signing key: {cx.settings.key_file} (key id {app.key.key_id()}); "
                       "keep it outside the database and back it up")
-        accounts = Accounts(AccountStore(app.store), app.clock)
+        accounts = open_accounts(app)
         if admin:
             password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
                 f"password for {admin}", hide_input=True, confirmation_prompt=True)
@@ -63,7 +61,7 @@ def demo(ctx: typer.Context) -> None:
             head = app.store.head(pid)
             console.print(f"demo production [bold]{pid}[/] seeded: {head.seq} events, "
                           f"day {day}")
-        demo_story.seed_accounts(Accounts(AccountStore(app.store), app.clock))
+        demo_story.seed_accounts(open_accounts(app))
         console.print(f"demo accounts: admin, and one per person (rosa the armorer, dan the "
                       f"1st AD, jack, sam, mia, paula, gil, nora, lane …), password "
                       f"[bold]{demo_story.DEMO_PASSWORD}[/], PIN {demo_story.DEMO_PIN}")

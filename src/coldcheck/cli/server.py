@@ -10,10 +10,10 @@ import uvicorn
 
 from coldcheck.accounts import Accounts
 from coldcheck.api.authz import table_markdown
+from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
 from coldcheck.domain.errors import NotFound
-from coldcheck.store.accounts import AccountStore
 
 account = typer.Typer(help="Accounts: create, link to a person, set a PIN.",
                       no_args_is_help=True)
@@ -37,8 +37,7 @@ def serve(ctx: typer.Context,
 
 
 def _accounts(ctx: typer.Context) -> Accounts:
-    app = ctx_of(ctx).app
-    return Accounts(AccountStore(app.store), app.clock)
+    return open_accounts(ctx_of(ctx).app)
 
 
 @account.command("create")

@@ -13,11 +13,12 @@ import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 __all__ = ["PUBLIC_KEY_SIZE", "SigningKey", "key_id_for", "verify_signature"]
 
@@ -105,6 +106,22 @@ class SigningKey:
     def sign(self, message: bytes) -> bytes:
         """Return the 64-byte Ed25519 signature of ``message``."""
         return self._private.sign(message)
+
+    def derive_secret(self, label: bytes, length: int = 32) -> bytes:
+        """A secret for another purpose, derived from this key and named by ``label``."""
+        # HKDF-SHA256 (RFC 5869) over the 32-byte private seed, with the label as `info`:
+        # each label gives an independent secret, and none of them reveals the seed, so
+        # a secret can be handed to code that must never sign. Ed25519 itself only ever
+        # uses SHA-512(seed), so there is no way to confuse the two uses. One file to
+        # keep and back up, and the derived secrets follow the key wherever it goes.
+        if not label:
+            raise ValueError("a derived secret needs a label naming its purpose")
+        seed = self._private.private_bytes(
+            encoding=serialization.Encoding.Raw,
+            format=serialization.PrivateFormat.Raw,
+            encryption_algorithm=serialization.NoEncryption(),
+        )
+        return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=label).derive(seed)
 
     def __repr__(self) -> str:
         # Never show key material.

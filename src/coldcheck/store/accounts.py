@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from coldcheck.domain.errors import Conflict, NotFound
 from coldcheck.store.schema import accounts, memberships, tokens
@@ -18,6 +21,18 @@ class AccountRow:
     pin_hash: str | None
     is_admin: bool
     created_at: int
+    pin_failures: int = 0
+    pin_locked_until: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PinRow:
+    """What a PIN check reads: whose PIN, its hash, and the lockout counters."""
+
+    username: str
+    pin_hash: str | None
+    failures: int
+    locked_until: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +54,26 @@ class AccountStore:
         self.store = store
         self.engine = store.engine
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        # One transaction that commits on normal exit. On SQLite it begins IMMEDIATE, as
+        # the log's writers do: a deferred transaction that turns into a write fails at
+        # once with SQLITE_BUSY when another writer holds the lock, whatever busy_timeout.
+        with self.store.guarded(), self.engine.connect() as conn:
+            if self.store.dialect == "sqlite":
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
     def create(self, row: AccountRow) -> None:
-        with self.store.guarded(), self.engine.begin() as conn:
+        with self._writing() as conn:
             if conn.execute(sa.select(accounts.c.username)
                             .where(accounts.c.username == row.username)).first():
                 raise Conflict(f"account {row.username!r} already exists")
             conn.execute(accounts.insert().values(
                 username=row.username, password_hash=row.password_hash, pin_hash=row.pin_hash,
-                is_admin=row.is_admin, created_at=row.created_at))
+                is_admin=row.is_admin, created_at=row.created_at,
+                pin_failures=row.pin_failures, pin_locked_until=row.pin_locked_until))
 
     def has_admin(self) -> bool:
         with self.store.guarded(), self.engine.connect() as conn:
@@ -59,8 +86,9 @@ class AccountStore:
                                  ).first()
         return AccountRow(**found._mapping) if found else None
 
-    def update(self, username: str, **values: str | None) -> None:
-        with self.store.guarded(), self.engine.begin() as conn:
+    def update(self, username: str, **values: str | int | None) -> None:
+        """Change some columns of one account, in one statement."""
+        with self._writing() as conn:
             done = conn.execute(accounts.update().where(accounts.c.username == username)
                                 .values(**values))
             if done.rowcount != 1:
@@ -68,7 +96,7 @@ class AccountStore:
 
     def link(self, username: str, production_id: str, person_id: str) -> None:
         """Make the account act as a person on a production (one person per production)."""
-        with self.store.guarded(), self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(memberships.delete().where(memberships.c.username == username)
                          .where(memberships.c.production_id == production_id))
             taken = conn.execute(
@@ -94,6 +122,59 @@ class AccountStore:
                 .where(memberships.c.production_id == production_id)
                 .where(memberships.c.person_id == person_id)).scalar()
 
+    # -- PIN checks ---------------------------------------------------------------------
+    # Optimistic, like the head's compare-and-set: Accounts reads the row, checks the PIN
+    # outside any transaction, then records the outcome with one conditional statement
+    # that holds only if the PIN is still the one it checked and the account is not
+    # locked at that moment. Each miss is an atomic increment that cannot land once the
+    # lock is set, and a right PIN counts only if it is still unlocked after the check,
+    # so however many checks run at once, at most `limit` misses land per lock; a right
+    # PIN with no misses behind it writes nothing.
+
+    def pin_of(self, production_id: str, person_id: str) -> PinRow | None:
+        """The PIN state of the account acting as that person on that production."""
+        with self.store.guarded(), self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(accounts.c.username, accounts.c.pin_hash, accounts.c.pin_failures,
+                          accounts.c.pin_locked_until)
+                .join(memberships, memberships.c.username == accounts.c.username)
+                .where(memberships.c.production_id == production_id)
+                .where(memberships.c.person_id == person_id)).first()
+        return PinRow(*found) if found else None
+
+    def pin_missed(self, username: str, pin_hash: str, now: int, limit: int,
+                   lock_until: int) -> bool:
+        """Count a wrong PIN, locking at `limit` in a row; False if the PIN changed or
+        the account was locked meanwhile (nothing written)."""
+        failures = accounts.c.pin_failures + 1
+        with self._writing() as conn:
+            done = conn.execute(
+                _unlocked(username, pin_hash, now)
+                .values(pin_failures=failures,
+                        pin_locked_until=sa.case((failures >= limit, lock_until),
+                                                 else_=accounts.c.pin_locked_until)))
+        return done.rowcount == 1
+
+    def pin_matched(self, username: str, pin_hash: str, now: int,
+                    new_hash: str | None = None) -> bool:
+        """Count a right PIN: clear the misses (and store `new_hash`, an upgraded hash);
+        False if the PIN changed or the account was locked meanwhile."""
+        if new_hash is None:
+            # The common case, no misses to clear: a read confirms the account is still
+            # unlocked after the check, so a right PIN costs no write.
+            with self.store.guarded(), self.engine.connect() as conn:
+                failures = conn.execute(
+                    sa.select(accounts.c.pin_failures)
+                    .where(*_unlocked_where(username, pin_hash, now))).scalar()
+            if failures is None:
+                return False
+            if failures == 0:
+                return True
+        with self._writing() as conn:
+            done = conn.execute(_unlocked(username, pin_hash, now).values(
+                pin_hash=new_hash or pin_hash, pin_failures=0, pin_locked_until=None))
+        return done.rowcount == 1
+
     def productions(self, username: str) -> list[tuple[str, str]]:
         with self.store.guarded(), self.engine.connect() as conn:
             rows = conn.execute(
@@ -103,7 +184,7 @@ class AccountStore:
         return [(r[0], r[1]) for r in rows]
 
     def add_token(self, row: TokenRow) -> None:
-        with self.store.guarded(), self.engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(tokens.insert().values(
                 token_id=row.token_id, token_hash=row.token_hash, username=row.username,
                 kind=row.kind, label=row.label, created_at=row.created_at,
@@ -126,10 +207,19 @@ class AccountStore:
         return [TokenRow(**{**r._mapping, "token_hash": bytes(r.token_hash)}) for r in rows]
 
     def revoke(self, username: str, token_id: str, at: int) -> None:
-        with self.store.guarded(), self.engine.begin() as conn:
+        with self._writing() as conn:
             done = conn.execute(
                 tokens.update().where(tokens.c.token_id == token_id)
                 .where(tokens.c.username == username).where(tokens.c.revoked_at.is_(None))
                 .values(revoked_at=at))
             if done.rowcount != 1:
                 raise NotFound(f"no active token {token_id!r} for {username}")
+
+
+def _unlocked_where(username: str, pin_hash: str, now: int) -> tuple[sa.ColumnElement[bool], ...]:
+    return (accounts.c.username == username, accounts.c.pin_hash == pin_hash,
+            sa.or_(accounts.c.pin_locked_until.is_(None), accounts.c.pin_locked_until <= now))
+
+
+def _unlocked(username: str, pin_hash: str, now: int) -> sa.Update:
+    return accounts.update().where(*_unlocked_where(username, pin_hash, now))

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -68,7 +69,9 @@ checkpoints = Table(
 
 # Credentials are not facts of the set: they live beside the log, not in it, and a
 # password change is an update. Memberships say which person an account is on which
-# production; the person's roles and authorities come from the log.
+# production; the person's roles and authorities come from the log. `pin_failures` counts
+# wrong PINs in a row; at the limit `pin_locked_until` is set and PIN checks wait for it
+# (accounts.py). A right PIN, or setting the PIN, clears both in the same statement.
 accounts = Table(
     "accounts",
     metadata,
@@ -77,6 +80,8 @@ accounts = Table(
     Column("pin_hash", Text, nullable=True),
     Column("is_admin", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Column("pin_failures", Integer, nullable=False, server_default="0"),
+    Column("pin_locked_until", BigInteger, nullable=True),
 )
 
 memberships = Table(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -38,7 +39,7 @@ COOKIE = "coldcheck_session"
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
 STATUS = {"Refused": 409, "Forbidden": 403, "NotFound": 404, "InvalidCommand": 422,
-          "Conflict": 409}
+          "Conflict": 409, "PinLocked": 429}
 
 
 class Viewer:
@@ -244,13 +245,18 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
                 raise NotFound("choose an item")
             recipient = str(form.get("recipient_id", ""))
             pin = str(form.get("pin", ""))
+            issue = c.IssueItem(item_id=item.id, recipient_id=recipient,
+                                scene_id=str(form.get("scene_id", "")),
+                                recipient_acknowledged=False)
+            # Only someone who may issue spends the recipient's PIN attempts. A locked PIN
+            # raises while the form is read, so not even the inspection is recorded.
+            gateway.permit(v.state, v.person_id, issue)
             return [
                 c.InspectItem(item_id=item.id, barrel=Barrel(str(form.get("barrel", "clear"))),
                               chambers=forms.chambers(form, item.chambers),
                               shown_to=forms.listed(form.getlist("shown_to"))),
-                c.IssueItem(item_id=item.id, recipient_id=recipient,
-                            scene_id=str(form.get("scene_id", "")),
-                            recipient_acknowledged=accounts.pin_matches(pid, recipient, pin)),
+                dataclasses.replace(issue, recipient_acknowledged=accounts.pin_matches(
+                    pid, recipient, pin)),
             ]
         return await act(request, pid, build, f"/p/{pid}/issue")
 

@@ -126,3 +126,16 @@ def test_load_rejects_non_ed25519_key(tmp_path: Path) -> None:
 def test_load_missing_file_raises(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         SigningKey.load(tmp_path / "absent.key")
+
+
+def test_derived_secrets_are_fixed_per_key_and_label(tmp_path: Path) -> None:
+    key = SigningKey.generate()
+    path = tmp_path / "signing.key"
+    key.save(path)
+    pepper = key.derive_secret(b"coldcheck pin pepper v1")
+    assert len(pepper) == 32
+    assert SigningKey.load(path).derive_secret(b"coldcheck pin pepper v1") == pepper
+    assert key.derive_secret(b"another purpose") != pepper
+    assert SigningKey.generate().derive_secret(b"coldcheck pin pepper v1") != pepper
+    with pytest.raises(ValueError, match="label"):
+        key.derive_secret(b"")
