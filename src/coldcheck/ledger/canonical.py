@@ -125,4 +125,8 @@ def parse_json(data: bytes) -> Any:
     if not isinstance(data, bytes | bytearray):
         raise TypeError(f"the JSON object must be str, bytes or bytearray, "
                         f"not {type(data).__name__}")
-    return _strict_decode(bytes(data).decode(json.detect_encoding(data), "surrogatepass"))
+    # An object whose second byte is not NUL can only be UTF-8 to detect_encoding (no BOM
+    # starts with "{"): every stored event, so skip the detection for those.
+    utf8 = len(data) > 1 and data[0] == 0x7B and data[1] != 0
+    encoding = "utf-8" if utf8 else json.detect_encoding(data)
+    return _strict_decode(bytes(data).decode(encoding, "surrogatepass"))

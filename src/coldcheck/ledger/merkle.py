@@ -150,9 +150,11 @@ class Frontier:
             return EMPTY_ROOT
         # MTH splits at the largest power of two below n, which is exactly the leftmost
         # (largest) perfect subtree; recursing on the rest gives a right fold.
-        acc = self._nodes[-1]
-        for node in reversed(self._nodes[:-1]):
-            acc = node_hash(node, acc)
+        nodes = self._nodes
+        acc = nodes[-1]
+        sha256 = hashlib.sha256  # node_hash inlined: this runs after every append and read
+        for i in range(len(nodes) - 2, -1, -1):
+            acc = sha256(_NODE_PREFIX + nodes[i] + acc).digest()
         return acc
 
     def copy(self) -> Frontier:

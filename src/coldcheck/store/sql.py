@@ -165,7 +165,7 @@ _MOVE_HEAD = (
             root=sa.bindparam("root"), signed_at=sa.bindparam("signed_at"),
             key_id=sa.bindparam("key_id"), signature=sa.bindparam("signature"))
 )
-_EVENTS_BY_ID = sa.select(events).where(
+_EVENTS_BY_ID = sa.select(*(events.c[name] for name in StoredEvent.__slots__)).where(
     events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
 
@@ -188,7 +188,7 @@ class WriteTx:
         if not event_ids:
             return []
         rows = self.conn.execute(_EVENTS_BY_ID, {"ids": list(event_ids)}).all()
-        return [StoredEvent(**_values(row)) for row in rows]
+        return [_event(row) for row in rows]
 
     def append(self, rows: Sequence[StoredEvent], head: Head) -> None:
         """Insert events and move the head; the caller has checked seq continuity."""
@@ -213,11 +213,23 @@ def _as_dict(obj: StoredEvent | StoredCheckpoint) -> dict[str, Any]:
 def _values(row: sa.Row[Any]) -> dict[str, Any]:
     """A row's columns, binary ones as bytes: hashes and bodies are compared and hashed as
     bytes, whatever buffer type a driver hands back (memoryview, bytearray)."""
-    return {name: bytes(value) if isinstance(value, memoryview | bytearray) else value
-            for name, value in row._mapping.items()}
+    return {name: _as_bytes(value) for name, value in row._mapping.items()}
 
 
-_PAGE = (sa.select(events).where(events.c.production_id == sa.bindparam("pid"))
+def _as_bytes(value: Any) -> Any:
+    return bytes(value) if isinstance(value, memoryview | bytearray) else value
+
+
+def _event(row: Sequence[Any]) -> StoredEvent:
+    """A row of `_EVENT_COLUMNS` as a StoredEvent (the read path of every load and verify:
+    positional, without a dict per row)."""
+    pid, seq, event_id, type_, at, actor, body, leaf, root = row
+    return StoredEvent(pid, seq, event_id, type_, at, actor, _as_bytes(body),
+                       _as_bytes(leaf), _as_bytes(root))
+
+
+_EVENT_COLUMNS = [events.c[name] for name in StoredEvent.__slots__]
+_PAGE = (sa.select(*_EVENT_COLUMNS).where(events.c.production_id == sa.bindparam("pid"))
          .where(events.c.seq > sa.bindparam("after")).order_by(events.c.seq)
          .limit(sa.bindparam("limit")))
 _PAGE_UPTO = _PAGE.where(events.c.seq <= sa.bindparam("upto"))
@@ -236,7 +248,7 @@ def _read_events(conn: Connection, production_id: str, after: int,
         else:
             rows = conn.execute(_PAGE_UPTO, {**params, "upto": upto}).all()
         for row in rows:
-            yield StoredEvent(**_values(row))
+            yield _event(row)
         if len(rows) < READ_BATCH:
             return
         last = rows[-1].seq
