@@ -123,7 +123,7 @@ def _summary(latencies: list[float], seconds: float) -> dict[str, float]:
 
 
 def measure(ctx: Context, database_url: str, folder: Path, clients: int, cycles: int,
-            workers: int) -> dict[str, Any]:
+            workers: int, paced_cycles: int) -> dict[str, Any]:
     """Start the server on the database, set up, run the phases; the figures."""
     with serving(database_url, folder, workers=workers) as server:
         app = open_app(Settings(database_url, folder / "signing.key"))
@@ -134,8 +134,8 @@ def measure(ctx: Context, database_url: str, folder: Path, clients: int, cycles:
         phase = _phases(server, headers, items)
         ctx.log(f"http: {clients} clients x {cycles} cycles, paced and at saturation")
         h1 = phase("health", cycles=0, health=health_per_client)
-        paced = phase("commands, paced", cycles=cycles, pace_s=PACE_S)
-        paced_health = phase("health, paced", cycles=0, health=health_per_client,
+        paced = phase("commands, paced", cycles=paced_cycles, pace_s=PACE_S)
+        paced_health = phase("health, paced", cycles=0, health=paced_cycles * 3,
                              pace_s=PACE_S)
         cmd = phase("commands", cycles=cycles)
         h2 = phase("health", cycles=0, health=health_per_client)
@@ -152,6 +152,7 @@ def measure(ctx: Context, database_url: str, folder: Path, clients: int, cycles:
 
     return {
         "clients": clients, "cycles_per_client": cycles, "server_workers": workers,
+        "paced_cycles_per_client": paced_cycles,
         "pace_s_per_client": PACE_S,
         "paced": commands(paced),
         "paced_health": _summary(paced_health.latencies["health"], paced_health.seconds),
@@ -225,12 +226,14 @@ def _row(backend: str, figures: dict[str, Any], target: bool) -> list[Result]:
 
 
 def run(ctx: Context) -> list[Result]:
-    clients, cycles = (4, 1) if ctx.quick else (100, 2)
+    # Paced: 100 clients x 5 cycles = 1,500 commands, so the p99 is not the 6th-worst of 600.
+    clients, cycles, paced_cycles = (4, 1, 1) if ctx.quick else (100, 2, 5)
     workers = 2
     folder = ctx.workdir / "http-sqlite"
     folder.mkdir(parents=True, exist_ok=True)
     url = fixtures.sqlite_url(folder / "coldcheck.db")
-    results = _row("SQLite", measure(ctx, url, folder, clients, cycles, workers), True)
+    figures = measure(ctx, url, folder, clients, cycles, workers, paced_cycles)
+    results = _row("SQLite", figures, True)
     title = f"HTTP inspect/issue/return, {clients} clients, PostgreSQL (p99)"
     with _postgres(ctx) as admin:
         if admin is None:
@@ -242,8 +245,8 @@ def run(ctx: Context) -> list[Result]:
         try:
             folder = ctx.workdir / "http-postgresql"
             folder.mkdir(parents=True, exist_ok=True)
-            results += _row("PostgreSQL",
-                            measure(ctx, db, folder, clients, cycles, workers), False)
+            figures = measure(ctx, db, folder, clients, cycles, workers, paced_cycles)
+            results += _row("PostgreSQL", figures, False)
         finally:
             server.drop_all()
     return results

@@ -29,7 +29,8 @@ from coldcheck.domain.values import (
     ItemKind,
     SceneAmmo,
 )
-from coldcheck.service import ColdCheck
+from coldcheck.ledger import Frontier
+from coldcheck.service import ColdCheck, _Known
 
 PID = demo.PRODUCTION
 SCENE = "sc-bench"
@@ -117,7 +118,7 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
     while seq < total:
         recorded: list[ev.Recorded] = []
         with store.writing(PID) as tx:
-            state = app._caught_up(PID, tx).fork()  # the committed state is never changed
+            state = app._caught_up(PID, tx).state.fork()  # a committed state never changes
             while seq < total and len(recorded) < per_tx:
                 block = min(total, (seq // 1000 + 1) * 1000) - seq
                 events = tuple(bulk_events(k + i) for i in range(block))
@@ -126,7 +127,9 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
                                  at=max(app.clock(), tx.head.signed_at))
                 recorded += app._append(tx, state, Decision(events), cmd, uuid.uuid4().hex)
                 seq = tx.head.seq
-        app._publish(PID, state, force=True)  # after the commit, as execute does
+        # After the commit, as execute does.
+        app._publish(PID, _Known(state, Frontier.from_json(tx.head.frontier), tx.head.root),
+                     force=True)
         if progress:
             progress(seq)
 

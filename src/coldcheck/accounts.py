@@ -129,11 +129,11 @@ class Accounts:
 
     def authenticate(self, token: str) -> tuple[AccountRow, TokenRow]:
         """The account behind a bearer or cookie token, if it is live."""
-        row = self.rows.token(_token_hash(token))
+        found = self.rows.token_and_account(_token_hash(token))
         now = self.clock()
-        if row is None or row.revoked_at is not None or row.expires_at <= now:
+        if found is None or found[0].revoked_at is not None or found[0].expires_at <= now:
             raise Unauthenticated("not logged in, or the token expired or was revoked")
-        account = self.rows.get(row.username)
+        row, account = found
         if account is None:
             raise Unauthenticated("the account no longer exists")
         return account, row

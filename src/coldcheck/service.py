@@ -12,14 +12,14 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from coldcheck import envelope
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.decide import Decision, decide
-from coldcheck.domain.errors import IntegrityError, InvalidCommand
+from coldcheck.domain.errors import Conflict, IntegrityError, InvalidCommand
 from coldcheck.domain.rules import Violation
 from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import ID_PATTERN
@@ -44,7 +44,21 @@ class Outcome:
     replayed: bool = False  # a retry of a command already recorded
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """A production's committed state, the Merkle frontier of the log it was folded from,
+    and that frontier's root: published together, never changed."""
+
+    state: State
+    frontier: Frontier
+    root: bytes
+
+    def at(self, head: Head) -> bool:
+        """Whether this is the state at exactly that head (same size, same root)."""
+        return self.state.seq == head.seq and self.root == head.root
+
+
+@dataclass(slots=True, eq=False)
 class _Request:
     """One command waiting to be appended, and what became of it."""
 
@@ -99,7 +113,7 @@ class ColdCheck:
         self.clock = clock
         self.checkpoint_every = checkpoint_every
         self._key_id = key.key_id()
-        self._states: dict[str, State] = {}
+        self._known: dict[str, _Known] = {}
         self._lanes: dict[str, _Lane] = {}
         self._guard = threading.Lock()
 
@@ -123,7 +137,8 @@ class ColdCheck:
             with self.store.creating(production_id, cmd.at, self.key.public_key_bytes(),
                                      head) as tx:
                 records = self._append(tx, state, decision, cmd, uuid.uuid4().hex)
-            self._publish(production_id, state, force=True)
+                known = _Known(state, Frontier.from_json(tx.head.frontier), tx.head.root)
+            self._publish(production_id, known, force=True)
         return Outcome(records, decision.warnings)
 
     def execute(self, production_id: str, cmd: c.Command,
@@ -142,10 +157,14 @@ class ColdCheck:
         with self._guard:
             lane.queue.append(request)
             request.lead, lane.leading = not lane.leading, True
-        if not request.lead:
-            request.woken.wait()  # settled by a leader's batch, or asked to lead the next
-        if not request.done:
-            self._lead(production_id, lane)
+        try:
+            if not request.lead:
+                request.woken.wait()  # settled by a leader's batch, or asked to lead the next
+            if not request.done:
+                self._lead(production_id, lane)
+        except BaseException:
+            self._withdraw(lane, request)
+            raise
         if request.error is not None:
             raise request.error
         assert request.outcome is not None
@@ -163,41 +182,53 @@ class ColdCheck:
                 self._commit(production_id, batch)
         finally:
             with self._guard:
-                if lane.queue:
-                    lane.queue[0].lead = True
-                    lane.queue[0].woken.set()
-                else:
-                    lane.leading = False
+                # Taken but never settled (interrupted before _commit ran): back in front.
+                queued = {id(r) for r in lane.queue}
+                lane.queue[:0] = [r for r in batch if not r.done and id(r) not in queued]
+                self._hand_off(lane)
             for request in batch:
                 if request.done:
                     request.woken.set()
 
+    def _hand_off(self, lane: _Lane) -> None:
+        """Under the guard: the first queued command's thread leads next, or nobody."""
+        if lane.queue:
+            lane.queue[0].lead = True
+            lane.queue[0].woken.set()
+        else:
+            lane.leading = False
+
+    def _withdraw(self, lane: _Lane, request: _Request) -> None:
+        """The caller was interrupted: a command still queued is taken out (it will not be
+        recorded) and, if its thread was to lead, the lead passes on."""
+        with self._guard:
+            if request in lane.queue:
+                lane.queue.remove(request)
+                if request.lead:
+                    self._hand_off(lane)
+
     def state(self, production_id: str) -> State:
-        """The production's current state, caught up with the store.
+        """The production's current state, caught up with the store and checked against
+        its signed head (IntegrityError if the log does not match it).
 
         Never waits for a writer: it is the last committed state, which nothing changes
         (treat it as read-only); a newer one replaces it.
         """
-        seq = self.store.head(production_id).seq  # NotFound for an unknown production
-        state = self._states.get(production_id)
-        if state is not None and state.seq == seq:
-            return state
+        head = self.store.head(production_id)  # NotFound for an unknown production
+        known = self._known.get(production_id)
+        if known is not None and known.at(head):
+            return known.state
         with self._lane(production_id).reader:  # one reader catches up; the others wait
-            state = self._states.get(production_id)
-            restored = False
-            if state is not None and state.seq > seq:
-                # Newer than the head we read: a writer committed since, or the store went
-                # back (a restore), in which case the state must be refolded.
-                seq = self.store.head(production_id).seq
-                if state.seq <= seq:
-                    return state
-                state, restored = None, True
-            if state is not None and state.seq == seq:
-                return state
-            state = State(production_id) if state is None else state.fork()
-            for stored in self.store.read_events(production_id, after=state.seq, upto=seq):
-                evolve(state, self._decoded(production_id, stored))
-            return self._publish(production_id, state, force=restored)
+            known = self._known.get(production_id)
+            if known is not None and known.state.seq > head.seq:
+                head = self.store.head(production_id)  # a writer here committed since?
+            if known is not None and known.at(head):
+                return known.state
+            upto = head.seq
+            known, scratch = self._fold(
+                production_id, head,
+                lambda after: self.store.read_events(production_id, after, upto))
+            return self._publish(production_id, known, force=scratch).state
 
     def records(self, production_id: str, after: int = 0,
                 upto: int | None = None) -> Iterator[ev.Recorded]:
@@ -219,24 +250,38 @@ class ColdCheck:
 
     def _commit(self, production_id: str, batch: list[_Request]) -> None:
         """Append a batch in one transaction; settle every request in it."""
+        taken = len(batch)  # how many are in the transaction (a closed day ends it early)
         try:
-            with self.store.writing(production_id) as tx:
-                work = self._caught_up(production_id, tx).fork()
-                earlier = self._earlier(tx, [r.command_id for r in batch if r.retry_possible])
-                # Stamped under the write lock, never before the head: the log is read as
-                # time-ordered ("who held it at T") whichever process or host appends.
-                at = max(self.clock(), tx.head.signed_at)
-                pending = _Pending(tx.head)
+            for attempt in (1, 2):
+                taken = len(batch)
                 for request in batch:
-                    self._decide_one(work, pending, request, earlier, at)
-                    if pending.closes_day:
-                        break  # a closed day ends the batch: its checkpoint is its own
-                self._append_pending(tx, pending)
-            self._publish(production_id, work, force=True)
+                    request.settle()  # a first attempt's outcomes were never recorded
+                try:
+                    with self.store.writing(production_id) as tx:
+                        known = self._caught_up(production_id, tx)
+                        work = known.state.fork()
+                        earlier = self._earlier(tx, [r.command_id for r in batch
+                                                     if r.retry_possible])
+                        at = max(self.clock(), tx.head.signed_at)
+                        pending = _Pending(tx.head, known.frontier.copy())
+                        for i, request in enumerate(batch):
+                            self._decide_one(work, pending, request, earlier, at)
+                            if pending.closes_day:
+                                taken = i + 1  # a closed day ends the batch: its
+                                break  # checkpoint is its own
+                        self._append_pending(tx, pending)
+                    break
+                except Conflict:
+                    # A command id committed meanwhile on another production (PostgreSQL:
+                    # nothing locks ids across productions): once more, and `_earlier`
+                    # now refuses just that command.
+                    if attempt == 2 or not any(r.retry_possible for r in batch):
+                        raise
+            self._publish(production_id, _Known(work, pending.frontier, pending.frontier.root()),
+                          force=True)
         except BaseException as exc:
-            for request in batch:
-                if not request.done:
-                    request.settle(error=exc)
+            for request in batch[:taken]:
+                request.settle(error=exc)
             if not isinstance(exc, Exception):
                 raise
         finally:
@@ -264,10 +309,13 @@ class ColdCheck:
         cmd = replace(request.cmd, at=at)
         try:
             decision = decide(work, cmd)
+            # Encoded before anything changes: a command the record cannot hold (an int
+            # past 2**53, say) fails alone, not the whole batch.
+            prepared = pending.prepare(decision, cmd, request.command_id)
         except Exception as exc:  # decide is pure: a refusal or a fault is this command's
             request.settle(error=exc)
             return
-        records = pending.add(work, decision, cmd, request.command_id)
+        records = pending.add(work, prepared, request.command_id)
         request.settle(Outcome(records, decision.warnings))
 
     def _append_pending(self, tx: WriteTx, pending: _Pending) -> None:
@@ -281,14 +329,14 @@ class ColdCheck:
         if pending.closes_day or before // every != pending.frontier.size // every:
             tx.add_checkpoint(self._checkpoint_row(tx.head))
 
-    def _publish(self, production_id: str, state: State, force: bool = False) -> State:
-        """Make `state` the production's committed state, unless a newer one is there
-        (`force`: a writer holding the head, or a refold after a restore)."""
+    def _publish(self, production_id: str, known: _Known, force: bool = False) -> _Known:
+        """Make `known` the production's committed state, unless a newer one is there
+        (`force`: a writer holding the head, or a refold from scratch)."""
         with self._guard:
-            current = self._states.get(production_id)
-            if force or current is None or state.seq > current.seq:
-                self._states[production_id] = state
-                return state
+            current = self._known.get(production_id)
+            if force or current is None or known.state.seq > current.state.seq:
+                self._known[production_id] = known
+                return known
             return current
 
     def _earlier(self, tx: WriteTx, command_ids: list[str]) -> dict[str, _Earlier]:
@@ -306,33 +354,42 @@ class ColdCheck:
             found[command_id] = tuple(records)
         return found
 
-    def _caught_up(self, production_id: str, tx: WriteTx) -> State:
+    def _caught_up(self, production_id: str, tx: WriteTx) -> _Known:
         """The committed state at the locked head, verified and published."""
-        state = self._states.get(production_id)
-        if state is not None and state.seq == tx.head.seq:
-            return state  # nobody else has appended: nothing to read
-        scratch = state is None or state.seq > tx.head.seq
-        state = State(production_id) if state is None or scratch else state.fork()
-        # Refuse to append onto a log that does not verify: from scratch (once per process)
-        # the whole Merkle root and the head's signature are checked; after that, every
-        # event read must carry the hash of its bytes and the last one the head's root.
-        frontier = Frontier.empty() if scratch else None
-        last_root = None
-        for stored in tx.events_after(state.seq):
-            evolve(state, self._decoded(production_id, stored))
-            if frontier is not None:
+        known, _ = self._fold(production_id, tx.head, tx.events_after)
+        return self._publish(production_id, known, force=True)
+
+    def _fold(self, production_id: str, head: Head,
+              events_after: Callable[[int], Iterable[StoredEvent]]) -> tuple[_Known, bool]:
+        """The state at `head`, checked against it; and whether it was folded from scratch.
+
+        From what is known when that is a prefix of the log (the frontier, extended by the
+        events after it, must give the head's root), else from scratch (once per process,
+        or after a restore), when the head's signature is checked too. Nothing is appended
+        onto, or read from, a log that does not match its signed head.
+        """
+        known = self._known.get(production_id)
+        if known is not None and known.at(head):
+            return known, False
+        if known is not None and known.state.seq < head.seq:
+            state, frontier = known.state.fork(), known.frontier.copy()
+            for stored in events_after(state.seq):
+                evolve(state, self._decoded(production_id, stored))
                 frontier.append(stored.leaf_hash)
-            last_root = stored.root
-        root = frontier.root() if frontier is not None else last_root
-        if root is not None and root != tx.head.root:
-            self._states.pop(production_id, None)
+            if frontier.size == head.seq and frontier.root() == head.root:
+                return _Known(state, frontier, head.root), False
+            # Not a continuation of what this process knew (a restore, then new appends).
+        state, frontier = State(production_id), Frontier.empty()
+        for stored in events_after(0):
+            evolve(state, self._decoded(production_id, stored))
+            frontier.append(stored.leaf_hash)
+        if frontier.size != head.seq or frontier.root() != head.root:
             raise IntegrityError(f"the log of {production_id} does not match its signed head; "
                                  "nothing was recorded: run `coldcheck verify`")
-        if scratch and not self._head_signed(tx.head):
-            self._states.pop(production_id, None)
+        if not self._head_signed(head):
             raise IntegrityError(f"the head of {production_id} is not signed by this "
                                  "deployment's key; nothing was recorded")
-        return self._publish(production_id, state, force=scratch)
+        return _Known(state, frontier, head.root), True
 
     def _head_signed(self, head: Head) -> bool:
         try:
@@ -358,7 +415,7 @@ class ColdCheck:
                 command_id: str) -> tuple[ev.Recorded, ...]:
         """Append one decided command's events to `state` (evolved) and the store."""
         pending = _Pending(tx.head)
-        records = pending.add(state, decision, cmd, command_id)
+        records = pending.add(state, pending.prepare(decision, cmd, command_id), command_id)
         self._append_pending(tx, pending)
         return records
 
@@ -379,31 +436,37 @@ class ColdCheck:
 class _Pending:
     """The rows of one transaction's events, built as each command is decided."""
 
-    def __init__(self, head: Head) -> None:
+    def __init__(self, head: Head, frontier: Frontier | None = None) -> None:
         self.production_id = head.production_id
-        self.frontier = Frontier.from_json(head.frontier)
+        self.frontier = frontier or Frontier.from_json(head.frontier)
         self.at = head.signed_at
         self.rows: list[StoredEvent] = []
         self.by_command: dict[str, tuple[ev.Recorded, ...]] = {}
         self.closes_day = False
 
-    def add(self, state: State, decision: Decision, cmd: c.Command,
-            command_id: str) -> tuple[ev.Recorded, ...]:
-        """Record a decided command's events: rows to insert, and `state` evolved."""
+    def prepare(self, decision: Decision, cmd: c.Command, command_id: str
+                ) -> list[tuple[ev.Recorded, bytes]]:
+        """The command's records and their bytes; changes nothing (may raise)."""
         actor = None if decision.anonymous else cmd.actor
         warnings = tuple(w.code for w in decision.warnings)
-        records = []
+        out = []
         for i, event in enumerate(decision.events):
-            rec = ev.Recorded(self.frontier.size + 1, f"{command_id}.{i}", cmd.at, actor,
+            rec = ev.Recorded(self.frontier.size + 1 + i, f"{command_id}.{i}", cmd.at, actor,
                               event, warnings, cmd.claimed_at)
-            body = envelope.encode(self.production_id, rec)
+            out.append((rec, envelope.encode(self.production_id, rec)))
+        return out
+
+    def add(self, state: State, prepared: list[tuple[ev.Recorded, bytes]],
+            command_id: str) -> tuple[ev.Recorded, ...]:
+        """Record a prepared command's events: rows to insert, and `state` evolved."""
+        for rec, body in prepared:
             lh = leaf_hash(body)
             self.frontier.append(lh)
             self.rows.append(StoredEvent(self.production_id, rec.seq, rec.event_id, rec.type,
-                                         rec.at, actor, body, lh, self.frontier.root()))
+                                         rec.at, rec.actor, body, lh, self.frontier.root()))
             evolve(state, rec)
-            records.append(rec)
-            self.closes_day = self.closes_day or isinstance(event, ev.DayClosed)
-        self.at = max(self.at, cmd.at)
-        self.by_command[command_id] = tuple(records)
-        return tuple(records)
+            self.closes_day = self.closes_day or isinstance(rec.event, ev.DayClosed)
+            self.at = max(self.at, rec.at)
+        records = tuple(rec for rec, _ in prepared)
+        self.by_command[command_id] = records
+        return records

@@ -14,21 +14,33 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coldcheck import demo
+from coldcheck import demo, envelope
 from coldcheck.domain import commands as c
-from coldcheck.domain.errors import ColdCheckError, Refused, StorageError
+from coldcheck.domain import events as ev
+from coldcheck.domain.errors import ColdCheckError, IntegrityError, Refused, StorageError
+from coldcheck.domain.state import replay
 from coldcheck.domain.values import Barrel
-from coldcheck.ledger import SigningKey
+from coldcheck.ledger import SigningKey, leaf_hash
 from coldcheck.service import ColdCheck, Outcome
 from coldcheck.store import WriteTx
 from coldcheck.verification import verify_log
-from support.service_db import PID, TODAY, open_app, runner, sqlite_url
+from support.service_db import (
+    PID,
+    TODAY,
+    copy_sqlite,
+    drop_append_only_triggers,
+    open_app,
+    raw,
+    runner,
+    sqlite_url,
+)
 
 Result = Outcome | Exception
 
@@ -192,6 +204,125 @@ def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:
         reader.join(timeout=10)
         assert not reader.is_alive(), "state() waited for the writer lock"
     assert seen == [planned.store.head(PID).seq]
+
+
+def test_a_command_the_record_cannot_hold_fails_alone(planned: ColdCheck) -> None:
+    # An integer past 2**53 passes the rules but cannot be canonical JSON: it is encoded
+    # before anything changes, so only its own command fails.
+    huge = c.RecordTraining(actor="rosa", person_id="jack", topics=("fanning",),
+                            minutes=10**20, trainer_id="rosa")
+    first, bad, last = batched(planned, [_location("p1"), huge, _location("p2")])
+    assert isinstance(first, Outcome)
+    assert isinstance(bad, ValueError)
+    assert isinstance(last, Outcome)
+    assert last.records[0].seq == first.records[0].seq + 1
+    assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
+
+
+def test_commands_a_closed_day_left_out_of_a_failed_batch_still_run(
+        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
+    lots = planned.state(PID).lots.values()
+    close = c.CloseDay(actor="rosa", date=TODAY,
+                       counts=tuple((lot.id, lot.in_box) for lot in lots))
+    append = WriteTx.append
+    calls: list[int] = []
+
+    def fail_once(self: WriteTx, *args: object) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise StorageError("database or disk is full")
+        append(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WriteTx, "append", fail_once)
+    before, closed, after = batched(planned, [_location("before"), close, _location("after")])
+    assert isinstance(before, StorageError)
+    assert isinstance(closed, StorageError)
+    assert isinstance(after, Outcome)  # never in the failed transaction
+
+
+class Interrupted(BaseException):
+    """Like KeyboardInterrupt, for one thread."""
+
+
+def test_a_caller_interrupted_while_queued_takes_only_its_own_command_away(
+        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
+    wait = threading.Event.wait
+
+    def interruptible(self: threading.Event, timeout: float | None = None) -> bool:
+        if threading.current_thread().name == "interrupted":
+            raise Interrupted
+        return wait(self, timeout)
+
+    monkeypatch.setattr(threading.Event, "wait", interruptible)
+    lane = planned._lane(PID)
+    got: dict[str, object] = {}
+
+    def run(name: str, cmd: c.Command) -> None:
+        try:
+            got[name] = planned.execute(PID, cmd)
+        except BaseException as exc:
+            got[name] = exc
+
+    leader = threading.Thread(target=run, args=("leader", _location("led")))
+    victim = threading.Thread(target=run, args=("victim", _location("lost")),
+                              name="interrupted")
+    with lane.writer:  # the leader waits for the lock; the other queues behind it
+        leader.start()
+        while len(lane.queue) < 1:
+            time.sleep(0.001)
+        victim.start()
+        victim.join(timeout=10)
+    leader.join(timeout=10)
+    assert isinstance(got["victim"], Interrupted)
+    assert isinstance(got["leader"], Outcome)
+    later = threading.Thread(target=run, args=("later", _location("later")), daemon=True)
+    later.start()
+    later.join(timeout=10)
+    assert isinstance(got.get("later"), Outcome), "the production's lane was left stuck"
+    assert (lane.queue, lane.leading) == ([], False)
+    assert "lost" not in planned.state(PID).locations
+
+
+def test_a_restored_log_that_grew_again_is_refolded_not_continued(
+        tmp_path: Path, key: SigningKey) -> None:
+    url = sqlite_url(tmp_path / "a.db")
+    a = open_app(url, key)
+    demo.setup(runner(a))
+    copy_sqlite(tmp_path / "a.db", tmp_path / "backup.db")
+    a.execute(PID, _location("lost"))  # a caches a state that includes it
+    assert "lost" in a.state(PID).locations
+    copy_sqlite(tmp_path / "backup.db", tmp_path / "a.db")  # restore...
+    b = open_app(url, key)
+    for i in range(3):  # ...and another process appends past a's cached seq
+        b.execute(PID, _location(f"b{i}"))
+    state = a.state(PID)
+    assert "lost" not in state.locations
+    assert state == replay(PID, a.records(PID))
+    assert a.execute(PID, _location("lost")).records  # not refused as already there
+    b.store.close()
+    a.store.close()
+
+
+def test_reading_first_does_not_let_an_append_onto_a_rewritten_log(
+        backend: str, key: SigningKey) -> None:
+    app = open_app(backend, key)
+    demo.setup(runner(app))
+    rec = next(r for r in app.records(PID) if isinstance(r.event, ev.LocationAdded))
+    forged = replace(rec, event=replace(rec.event, name="somewhere else"))
+    body = envelope.encode(PID, forged)
+    with raw(backend) as conn:  # body and leaf hash rewritten; root and head untouched
+        drop_append_only_triggers(conn)
+        conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? "
+                     "AND seq = ?", (body, leaf_hash(body), PID, rec.seq))
+    fresh = open_app(backend, key)
+    attempts: list[Callable[[], object]] = [
+        lambda: fresh.state(PID), lambda: fresh.execute(PID, _location("x"))] * 2
+    for attempt in attempts:
+        with pytest.raises(IntegrityError, match="does not match its signed head"):
+            attempt()
+    assert fresh.store.head(PID) == app.store.head(PID)
+    fresh.store.close()
+    app.store.close()
 
 
 # -- property: grouping commands into transactions never changes what they decide ------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -45,6 +45,14 @@ class TokenRow:
     created_at: int
     expires_at: int
     revoked_at: int | None
+
+
+_TOKEN_AND_ACCOUNT = (
+    sa.select(*(tokens.c[n].label(f"t_{n}") for n in TokenRow.__slots__),
+              *(accounts.c[n].label(f"a_{n}") for n in AccountRow.__slots__))
+    .select_from(tokens.outerjoin(accounts, accounts.c.username == tokens.c.username))
+    .where(tokens.c.token_hash == sa.bindparam("hash"))
+)
 
 
 class AccountStore:
@@ -190,15 +198,18 @@ class AccountStore:
                 kind=row.kind, label=row.label, created_at=row.created_at,
                 expires_at=row.expires_at, revoked_at=row.revoked_at))
 
-    def token(self, token_hash: bytes) -> TokenRow | None:
+    def token_and_account(self, token_hash: bytes) -> tuple[TokenRow, AccountRow | None] | None:
+        """A token and its account in one query (every authenticated request reads both)."""
         with self.store.guarded(), self.engine.connect() as conn:
-            found = conn.execute(sa.select(tokens).where(tokens.c.token_hash == token_hash)
-                                 ).first()
+            found = conn.execute(_TOKEN_AND_ACCOUNT, {"hash": token_hash}).first()
         if not found:
             return None
         values = dict(found._mapping)
-        values["token_hash"] = bytes(values["token_hash"])
-        return TokenRow(**values)
+        token = TokenRow(**{name: values[f"t_{name}"] for name in TokenRow.__slots__})
+        token = replace(token, token_hash=bytes(token.token_hash))
+        if values["a_username"] is None:
+            return token, None
+        return token, AccountRow(**{name: values[f"a_{name}"] for name in AccountRow.__slots__})
 
     def tokens(self, username: str) -> list[TokenRow]:
         with self.store.guarded(), self.engine.connect() as conn:
