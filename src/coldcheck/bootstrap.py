@@ -11,9 +11,11 @@ from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
 
 
-def open_app(settings: Settings, create: bool = False) -> ColdCheck:
-    """Open the store and signing key; with `create`, migrate and make a key if missing."""
-    store = SqlStore(settings.database_url)
+def open_app(settings: Settings, create: bool = False,
+             background_wal: bool = False) -> ColdCheck:
+    """Open the store and signing key; with `create`, migrate and make a key if missing.
+    `background_wal`: the caller checkpoints SQLite's log itself (a long-running server)."""
+    store = SqlStore(settings.database_url, background_wal)
     if create:
         store.migrate()
         key = SigningKey.load_or_create(settings.key_file)

@@ -3,6 +3,7 @@ append-only rules, the head-row lock, and driver errors kept inside the store.""
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import threading
 import time
@@ -22,7 +23,8 @@ from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import Head, SqlStore, StoredEvent
 from coldcheck.store.schema import events, metadata
-from coldcheck.store.sql import database_url
+from coldcheck.store.sql import WAL_BACKSTOP_PAGES, database_url
+from coldcheck.verification import verify_log
 from support import postgres
 from support.service_db import (
     BACKENDS,
@@ -521,3 +523,37 @@ def test_the_test_server_runs_postgresql_on_loopback(postgres_admin_url: str) ->
         assert conn.execute("SHOW fsync").fetchone() == ("on",)
         assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
                             ).fetchone() == (True,)
+
+
+def test_a_server_store_checkpoints_sqlites_log_off_the_commit_path(
+        sqlite_database: str) -> None:
+    open_store(sqlite_database).close()
+    store = SqlStore(sqlite_database, background_wal=True)
+    assert store.background_wal
+    with store.engine.connect() as conn:
+        # Commits leave the log alone until the backstop; the owner checkpoints instead.
+        pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        assert pages == WAL_BACKSTOP_PAGES
+    app = ColdCheck(store, SigningKey.generate())
+    demo.setup(runner(app))
+    in_log, copied = store.checkpoint_wal()
+    assert in_log > 0
+    assert copied == in_log  # nobody was reading: the whole log went into the file
+    assert verify_log(store, PID, app.key.public_key_bytes()).ok
+    store.close()
+    assert not SqlStore(sqlite_database).background_wal  # the CLI's default
+
+
+def test_sqlite_writers_of_every_process_queue_on_one_file_lock(
+        sqlite_database: str) -> None:
+    store = open_store(sqlite_database)
+    lock_path = f"{sa.make_url(sqlite_database).database}-writer.lock"
+    # While a transaction writes, another process (another open file description)
+    # cannot take the lock...
+    with store._writer(), open(lock_path, "a") as other, pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # ...and can as soon as the transaction has ended.
+    with open(lock_path, "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_UN)
+    store.close()

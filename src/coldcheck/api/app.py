@@ -129,24 +129,32 @@ def escalate_all(service: ColdCheck) -> int:
     return recorded
 
 
+WAL_CHECKPOINT_EVERY_S = 0.5
+
+
 def create_app(service: ColdCheck, accounts: Accounts,
                escalate_every_s: float | None = None) -> FastAPI:
     """Wire routes to one service and one account store; with `escalate_every_s`, a timer
     escalates overdue concerns (every worker may run it: appends serialise, and a concern
     escalates once per overdue period)."""
 
+    async def every(seconds: float, work: Callable[[], object]) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            with contextlib.suppress(ColdCheckError):
+                await run_in_threadpool(work)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if escalate_every_s:
-            async def timer() -> None:
-                while True:
-                    await asyncio.sleep(escalate_every_s)
-                    with contextlib.suppress(ColdCheckError):
-                        await run_in_threadpool(escalate_all, service)
-            task = asyncio.create_task(timer())
+            tasks.append(asyncio.create_task(
+                every(escalate_every_s, lambda: escalate_all(service))))
+        if service.store.background_wal:  # SQLite's log checkpoints, off the commit path
+            tasks.append(asyncio.create_task(
+                every(WAL_CHECKPOINT_EVERY_S, service.store.checkpoint_wal)))
         yield
-        if task:
+        for task in tasks:
             task.cancel()
 
     app = FastAPI(title="ColdCheck", version="1", lifespan=lifespan,

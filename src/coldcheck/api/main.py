@@ -12,5 +12,5 @@ from coldcheck.config import Settings
 
 def build() -> FastAPI:
     """Open the store and key named by the environment and return the app."""
-    service = open_app(Settings.load())
+    service = open_app(Settings.load(), background_wal=True)
     return create_app(service, open_accounts(service), escalate_every_s=60)

@@ -13,6 +13,7 @@ The database URL chooses the backend: `sqlite:///file.db`, or PostgreSQL through
 from __future__ import annotations
 
 import contextlib
+import fcntl
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,13 +90,22 @@ def database_url(url: str) -> sa.URL:
                        "postgresql+psycopg://USER@HOST/DATABASE")
 
 
-def make_engine(url: str) -> Engine:
+# SQLite copies its write-ahead log back into the database file (a checkpoint, with an
+# fsync) inside whichever commit takes the log past this many pages. A server instead
+# checkpoints in the background (SqlStore.checkpoint_wal), keeping commits short; the
+# larger limit stays as a backstop should the background checkpoints fall behind.
+WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+WAL_BACKSTOP_PAGES = 20_000
+
+
+def make_engine(url: str, background_wal: bool = False) -> Engine:
     """An engine with durable settings for the backend the URL names."""
     parsed = database_url(url)
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = sa.create_engine(parsed, connect_args={"timeout": LOCK_TIMEOUT_S})
-            _durable_sqlite(engine)
+            _durable_sqlite(engine, WAL_BACKSTOP_PAGES if background_wal
+                            else WAL_AUTOCHECKPOINT_PAGES)
         else:
             # READ COMMITTED, stated so a server default cannot change it. It suffices
             # because every append first locks its production's chain_heads row (SELECT …
@@ -115,7 +125,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _durable_sqlite(engine: Engine) -> None:
+def _durable_sqlite(engine: Engine, autocheckpoint_pages: int) -> None:
     @sa_event.listens_for(engine, "connect")
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control from the driver so BEGIN is ours to choose.
@@ -126,6 +136,7 @@ def _durable_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint_pages)}")
         cur.close()
 
     @sa_event.listens_for(engine, "begin")
@@ -268,10 +279,16 @@ def _message(exc: sa.exc.DBAPIError) -> str:
 class SqlStore:
     """The persistence port over SQLAlchemy Core."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, background_wal: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, background_wal)
         self.dialect = self.engine.dialect.name
+        # SQLite only: the owner calls checkpoint_wal() now and then (the server does).
+        self.background_wal = background_wal and self.dialect == "sqlite"
+        database = self.engine.url.database
+        self._lock_path = (f"{database}-writer.lock"
+                           if self.dialect == "sqlite" and database not in (None, "", ":memory:")
+                           else None)
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""
@@ -285,6 +302,20 @@ class SqlStore:
                 conn.execute(sa.select(sa.func.pg_advisory_xact_lock(MIGRATION_LOCK_ID)))
             cfg.attributes["connection"] = conn
             alembic_command.upgrade(cfg, "head")
+
+    def checkpoint_wal(self) -> tuple[int, int]:
+        """SQLite: copy the write-ahead log into the database file without waiting for
+        anyone (PASSIVE); (pages in the log, pages copied). PostgreSQL: nothing to do."""
+        if self.dialect != "sqlite":
+            return (0, 0)
+        with self._errors():
+            raw = self.engine.raw_connection()
+            try:  # the driver's own connection: a checkpoint runs outside any transaction
+                row = raw.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            finally:
+                raw.close()
+        return int(row[1]), int(row[2])
 
     def initialised(self) -> bool:
         """Whether the schema exists (`coldcheck init` has run against this database)."""
@@ -337,14 +368,33 @@ class SqlStore:
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[Connection]:
-        conn = self.engine.connect()
-        if self.dialect == "sqlite":
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        try:
-            with conn.begin():
-                yield conn
-        finally:
-            conn.close()
+        with self._queued():
+            conn = self.engine.connect()
+            if self.dialect == "sqlite":
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.close()
+
+    @contextlib.contextmanager
+    def _queued(self) -> Iterator[None]:
+        """SQLite: writers of every process queue on an OS file lock beside the database.
+
+        SQLite's own busy handler sleeps and retries (1, 2, 5 … 100 ms), so a writer in one
+        process could sleep through many short transactions of another; a blocked
+        `flock` wakes as soon as the lock is free. BEGIN IMMEDIATE still takes SQLite's
+        lock inside it, so other programs writing the file stay excluded."""
+        if self._lock_path is None:
+            yield
+            return
+        with open(self._lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _reader(self) -> Connection:
         conn = self.engine.connect()
