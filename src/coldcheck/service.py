@@ -1,9 +1,10 @@
 """load → decide → append: the only place the domain meets storage.
 
-Per production the service keeps the projection in memory, tagged with the seq it has
-seen; each append catches it up with the events after that seq (written by another
-process, say) inside the same locked transaction, so rules are always checked against
-the state at exactly the head being appended to. The projection is never rebuilt per
+Per production the service keeps the last committed state in memory with the Merkle
+frontier it was folded from; each append catches it up with the events after it (written
+by another process, say) inside the same locked transaction, and the frontier must then
+reach the signed head's root, so rules are always checked against the state at exactly
+the head being appended to, of a log that matches it. The state is never rebuilt per
 command.
 """
 
@@ -13,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from coldcheck import envelope
 from coldcheck.domain import commands as c
@@ -23,6 +24,7 @@ from coldcheck.domain.errors import Conflict, IntegrityError, InvalidCommand
 from coldcheck.domain.rules import Violation
 from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.lanes import Lanes, Request
 from coldcheck.ledger import Checkpoint, Frontier, SignedCheckpoint, SigningKey, leaf_hash
 from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent, WriteTx
 
@@ -58,53 +60,19 @@ class _Known:
         return self.state.seq == head.seq and self.root == head.root
 
 
-@dataclass(slots=True, eq=False)
-class _Request:
-    """One command waiting to be appended, and what became of it."""
-
-    cmd: c.Command
-    command_id: str
-    retry_possible: bool  # the caller named the id, so an earlier attempt may exist
-    outcome: Outcome | None = None
-    error: BaseException | None = None
-    done: bool = False
-    lead: bool = False  # this request's thread is to commit the next batch
-    woken: threading.Event = field(default_factory=threading.Event)
-
-    def settle(self, outcome: Outcome | None = None, error: BaseException | None = None
-               ) -> None:
-        self.outcome, self.error = outcome, error
-
-
-@dataclass(slots=True)
-class _Lane:
-    """Per production: the writer lock, the commands queued for it, and whether a thread
-    is leading (committing batches); `queue` and `leading` are guarded by the service."""
-
-    writer: threading.Lock = field(default_factory=threading.Lock)
-    queue: list[_Request] = field(default_factory=list)
-    leading: bool = False
-    reader: threading.Lock = field(default_factory=threading.Lock)
-
-
 class ColdCheck:
     """The application service: runs commands against one store with one signing key.
 
-    Group commit: a command joins its production's queue. If no thread is leading, its
-    own thread leads: it takes the queue (up to `max_batch` commands), decides each
-    against the state as the commands before it leave it, appends them all in one
-    transaction under one signed head and one durable commit, wakes their threads with
-    their outcomes, and hands the lead to the first command queued meanwhile. So while
-    one batch waits for the disk, the next one gathers. A refused command refuses only
-    itself. If the transaction fails, every command in it fails and nothing of it is
-    recorded.
+    Group commit: a command joins its production's queue (lanes.py: who leads, who
+    waits). The leading thread's batch is decided here in order, each command against
+    the state the commands before it leave, and appended in one transaction under one
+    signed head and one durable commit. A refused command refuses only itself. If the
+    transaction fails, every command in it fails and nothing of it is recorded.
 
     Per production the service keeps the last committed state (the projection) and
     never changes it: a batch is decided on a fork, which replaces it after the commit.
     So `state()` reads without waiting for a writer.
     """
-
-    max_batch = 256  # commands per transaction: bounds how long one commit holds the lock
 
     def __init__(self, store: SqlStore, key: SigningKey, clock: Clock = utc_now_us,
                  checkpoint_every: int = 1000) -> None:
@@ -114,15 +82,8 @@ class ColdCheck:
         self.checkpoint_every = checkpoint_every
         self._key_id = key.key_id()
         self._known: dict[str, _Known] = {}
-        self._lanes: dict[str, _Lane] = {}
-        self._guard = threading.Lock()
-
-    def _lane(self, production_id: str) -> _Lane:
-        lane = self._lanes.get(production_id)
-        if lane is None:
-            with self._guard:
-                lane = self._lanes.setdefault(production_id, _Lane())
-        return lane
+        self._known_lock = threading.Lock()
+        self.lanes: Lanes[c.Command, Outcome] = Lanes()
 
     def create_production(self, production_id: str, cmd: c.CreateProduction) -> Outcome:
         """Create a production: its row, its chain head and its first event, together."""
@@ -133,7 +94,7 @@ class ColdCheck:
         decision = decide(state, cmd)
         empty = Frontier.empty()
         head = self._signed_head(production_id, 0, empty, cmd.at)
-        with self._lane(production_id).writer:
+        with self.lanes.lane(production_id).writer:
             with self.store.creating(production_id, cmd.at, self.key.public_key_bytes(),
                                      head) as tx:
                 records = self._append(tx, state, decision, cmd, uuid.uuid4().hex)
@@ -152,60 +113,10 @@ class ColdCheck:
             return self.create_production(production_id, cmd)
         if command_id is not None and not ID_PATTERN.match(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
-        request = _Request(cmd, command_id or uuid.uuid4().hex, command_id is not None)
-        lane = self._lane(production_id)
-        with self._guard:
-            lane.queue.append(request)
-            request.lead, lane.leading = not lane.leading, True
-        try:
-            if not request.lead:
-                request.woken.wait()  # settled by a leader's batch, or asked to lead the next
-            if not request.done:
-                self._lead(production_id, lane)
-        except BaseException:
-            self._withdraw(lane, request)
-            raise
-        if request.error is not None:
-            raise request.error
-        assert request.outcome is not None
-        return request.outcome
-
-    def _lead(self, production_id: str, lane: _Lane) -> None:
-        """Commit the queue's head (this thread's own command first), then hand the lead
-        to the first command still queued, or give it up."""
-        batch: list[_Request] = []
-        try:
-            with lane.writer:
-                with self._guard:
-                    batch = lane.queue[:self.max_batch]
-                    del lane.queue[:self.max_batch]
-                self._commit(production_id, batch)
-        finally:
-            with self._guard:
-                # Taken but never settled (interrupted before _commit ran): back in front.
-                queued = {id(r) for r in lane.queue}
-                lane.queue[:0] = [r for r in batch if not r.done and id(r) not in queued]
-                self._hand_off(lane)
-            for request in batch:
-                if request.done:
-                    request.woken.set()
-
-    def _hand_off(self, lane: _Lane) -> None:
-        """Under the guard: the first queued command's thread leads next, or nobody."""
-        if lane.queue:
-            lane.queue[0].lead = True
-            lane.queue[0].woken.set()
-        else:
-            lane.leading = False
-
-    def _withdraw(self, lane: _Lane, request: _Request) -> None:
-        """The caller was interrupted: a command still queued is taken out (it will not be
-        recorded) and, if its thread was to lead, the lead passes on."""
-        with self._guard:
-            if request in lane.queue:
-                lane.queue.remove(request)
-                if request.lead:
-                    self._hand_off(lane)
+        request: Request[c.Command, Outcome] = Request(
+            cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None)
+        return self.lanes.run(production_id, request,
+                              lambda batch: self._commit(production_id, batch))
 
     def state(self, production_id: str) -> State:
         """The production's current state, caught up with the store and checked against
@@ -218,7 +129,7 @@ class ColdCheck:
         known = self._known.get(production_id)
         if known is not None and known.at(head):
             return known.state
-        with self._lane(production_id).reader:  # one reader catches up; the others wait
+        with self.lanes.lane(production_id).reader:  # one reader catches up; the others wait
             known = self._known.get(production_id)
             if known is not None and known.state.seq > head.seq:
                 head = self.store.head(production_id)  # a writer here committed since?
@@ -239,7 +150,7 @@ class ColdCheck:
 
     def checkpoint(self, production_id: str) -> StoredCheckpoint:
         """Sign and store a checkpoint of the production's log as it stands now."""
-        with self._lane(production_id).writer, self.store.writing(production_id) as tx:
+        with self.lanes.lane(production_id).writer, self.store.writing(production_id) as tx:
             cp = self._checkpoint_row(tx.head)
             existing = {c.tree_size for c in self.store.checkpoints(production_id)}
             if cp.tree_size not in existing:
@@ -248,8 +159,9 @@ class ColdCheck:
 
     # -- internals -------------------------------------------------------------------
 
-    def _commit(self, production_id: str, batch: list[_Request]) -> None:
-        """Append a batch in one transaction; settle every request in it."""
+    def _commit(self, production_id: str, batch: list[Request[c.Command, Outcome]]) -> None:
+        """Append a batch in one transaction; settle every request in it (those after a
+        closed day stay unsettled: they go back to the queue)."""
         taken = len(batch)  # how many are in the transaction (a closed day ends it early)
         try:
             for attempt in (1, 2):
@@ -284,17 +196,8 @@ class ColdCheck:
                 request.settle(error=exc)
             if not isinstance(exc, Exception):
                 raise
-        finally:
-            for request in batch:
-                request.done = request.outcome is not None or request.error is not None
-            # Anything a closed day left out goes back to the front of the queue.
-            left = [r for r in batch if not r.done]
-            if left:
-                lane = self._lane(production_id)
-                with self._guard:
-                    lane.queue[:0] = left
 
-    def _decide_one(self, work: State, pending: _Pending, request: _Request,
+    def _decide_one(self, work: State, pending: _Pending, request: Request[c.Command, Outcome],
                     earlier: dict[str, _Earlier], at: int) -> None:
         if request.command_id in earlier:
             found = earlier[request.command_id]
@@ -332,7 +235,7 @@ class ColdCheck:
     def _publish(self, production_id: str, known: _Known, force: bool = False) -> _Known:
         """Make `known` the production's committed state, unless a newer one is there
         (`force`: a writer holding the head, or a refold from scratch)."""
-        with self._guard:
+        with self._known_lock:
             current = self._known.get(production_id)
             if force or current is None or known.state.seq > current.state.seq:
                 self._known[production_id] = known

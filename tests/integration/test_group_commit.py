@@ -93,7 +93,7 @@ def _transactions(app: ColdCheck) -> list[str]:
 def batched(app: ColdCheck, cmds: Sequence[c.Command],
             ids: Sequence[str | None] | None = None) -> list[Result]:
     """Run the commands from threads queued in this order behind the writer lock."""
-    lane = app._lane(PID)
+    lane = app.lanes.lane(PID)
     results: list[Result | None] = [None] * len(cmds)
 
     def run(i: int) -> None:
@@ -198,7 +198,7 @@ def test_closing_the_day_ends_its_batch_and_is_checkpointed_exactly(
 
 def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:
     seen: list[int] = []
-    with planned._lane(PID).writer:  # a writer holding the lock, as across a slow commit
+    with planned.lanes.lane(PID).writer:  # a writer holding the lock, as across a slow commit
         reader = threading.Thread(target=lambda: seen.append(planned.state(PID).seq))
         reader.start()
         reader.join(timeout=10)
@@ -254,7 +254,7 @@ def test_a_caller_interrupted_while_queued_takes_only_its_own_command_away(
         return wait(self, timeout)
 
     monkeypatch.setattr(threading.Event, "wait", interruptible)
-    lane = planned._lane(PID)
+    lane = planned.lanes.lane(PID)
     got: dict[str, object] = {}
 
     def run(name: str, cmd: c.Command) -> None:
