@@ -22,8 +22,8 @@ from coldcheck.domain.errors import Conflict, StorageError
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import Head, SqlStore, StoredEvent
+from coldcheck.store.engine import WAL_BACKSTOP_PAGES, database_url
 from coldcheck.store.schema import events, metadata
-from coldcheck.store.sql import WAL_BACKSTOP_PAGES, database_url
 from coldcheck.verification import verify_log
 from support import postgres
 from support.service_db import (

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from coldcheck.domain.errors import InvalidCommand, StorageError
-from coldcheck.store.sql import SqlStore, database_url, make_engine
+from coldcheck.store.engine import database_url, make_engine
+from coldcheck.store.sql import SqlStore
 
 
 def _sqlite_path(url: str) -> Path | None:
