@@ -11,6 +11,15 @@ from coldcheck.api import authz
 from coldcheck.domain import commands as c
 from coldcheck.domain.state import State
 from coldcheck.service import ColdCheck, Outcome
+from coldcheck.store.accounts import AccountRow
+
+
+class Caller:
+    """Who is asking: their account and the token they used."""
+
+    def __init__(self, account: AccountRow, token_id: str) -> None:
+        self.account = account
+        self.token_id = token_id
 
 
 def permit(state: State, person_id: str, cmd: c.Command) -> None:

@@ -32,6 +32,7 @@ STRICT = ConfigDict(extra="forbid", strict=True)
 SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
 # The record is canonical JSON (RFC 8785), which holds integers up to 2**53 - 1 exactly.
 SAFE_INT = 2**53 - 1
+PREFIX = "/api/v1"  # every API route's path starts here
 # Text as the domain takes it (validate.MAX_TEXT); the length check also makes pydantic
 # refuse lone surrogates, which cannot be encoded into the record.
 Text = Annotated[StrictStr, Field(max_length=MAX_TEXT)]

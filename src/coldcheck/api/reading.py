@@ -1,0 +1,162 @@
+"""The API's reading routes: the record, the seven questions and the reports.
+
+No `from __future__ import annotations` here: FastAPI reads the parameters' annotations
+at runtime.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Response
+
+from coldcheck import bundle
+from coldcheck.api.gateway import Caller
+from coldcheck.api.schemas import (
+    PREFIX,
+    SAFE_INT,
+    AnswerOut,
+    Board,
+    ConcernOut,
+    EventOut,
+    ItemOut,
+    VerifyOut,
+)
+from coldcheck.domain import queries as q
+from coldcheck.domain.errors import InvalidCommand
+from coldcheck.reports import boundbook, daily, dossier, render
+from coldcheck.service import ColdCheck
+from coldcheck.verification import verify_log
+
+
+def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
+               member: Callable[[str, Caller], str]) -> None:
+    """Every route here is for members of the production only (`member`)."""
+    Who = Annotated[Caller, Depends(caller)]
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/events", tags=["record"])
+    def events(production_id: str, who: Who,
+               after: Annotated[int, Query(ge=0, le=SAFE_INT)] = 0,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EventOut]:
+        """The production's events in order, a page at a time."""
+        member(production_id, who)
+        out = []
+        for rec in service.records(production_id, after=after):
+            out.append(EventOut.of(rec))
+            if len(out) >= limit:
+                break
+        return out
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/board", tags=["record"])
+    def board(production_id: str, who: Who) -> Board:
+        """Every item, where it is and its last inspection; stand-down; open concerns."""
+        member(production_id, who)
+        s = service.state(production_id)
+        items = []
+        for it in s.items.values():
+            insp = s.inspections.get(it.last_inspection or "")
+            items.append(ItemOut(
+                item_id=it.id, kind=str(it.kind), serial=it.serial, tag=it.tag,
+                description=it.description, where=str(it.custodian),
+                last_inspection=insp.id if insp else None,
+                label=str(insp.label) if insp else None,
+                inspected_at=insp.at if insp else None, issued_for=it.issued_for,
+                unattended=s.unattended(it)))
+        concerns = [ConcernOut(concern_id=k.id, text=k.text, blocking=k.blocking,
+                               open=k.open, unacknowledged=list(k.unacknowledged()),
+                               level=k.level) for k in s.concerns.values()]
+        return Board(production_id=production_id, name=s.name, profile=s.profile.name,
+                     seq=s.seq, stand_down=list(s.stand_down), items=items,
+                     concerns=concerns)
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/verify", tags=["record"])
+    def verify(production_id: str, who: Who) -> VerifyOut:
+        """Recompute the production's log and check every signature."""
+        member(production_id, who)
+        r = verify_log(service.store, production_id, service.key.public_key_bytes())
+        return VerifyOut(production_id=production_id, ok=r.ok, events=r.events,
+                         checkpoints=r.checkpoints, root=r.root.hex(),
+                         first_bad_seq=r.first_bad_seq, problem=r.problem)
+
+    At = Annotated[int | None, Query(description="UTC microseconds; default now")]
+
+    def answer(production_id: str, who: Caller,
+               ask: Callable[[list[Any]], q.Answer]) -> AnswerOut:
+        member(production_id, who)
+        return AnswerOut.of(ask(list(service.records(production_id))))
+
+    questions = f"{PREFIX}/productions/{{production_id}}/questions"
+
+    @app.get(f"{questions}/custody", tags=["questions"])
+    def custody(production_id: str, item: str, who: Who, at: At = None) -> AnswerOut:
+        """Q1: who held the item at a moment, and every hand it passed through."""
+        return answer(production_id, who, lambda r: q.custody(r, item, at))
+
+    @app.get(f"{questions}/declarations", tags=["questions"])
+    def declarations(production_id: str, item: str, who: Who) -> AnswerOut:
+        """Q2: who declared it cold, after which inspection, shown to whom."""
+        return answer(production_id, who, lambda r: q.declarations(r, item))
+
+    @app.get(f"{questions}/chambers", tags=["questions"])
+    def chambers(production_id: str, item: str, who: Who, at: At = None) -> AnswerOut:
+        """Q3: what was in each chamber and where each round came from."""
+        return answer(production_id, who, lambda r: q.chambers(r, production_id, item, at))
+
+    @app.get(f"{questions}/training", tags=["questions"])
+    def training(production_id: str, person: str, who: Who) -> AnswerOut:
+        """Q4: which training a person received or declined."""
+        return answer(production_id, who, lambda r: q.training(r, person))
+
+    @app.get(f"{questions}/concerns", tags=["questions"])
+    def concerns(production_id: str, who: Who,
+                 before: Annotated[int | None, Query(ge=1, description="a seq")] = None
+                 ) -> AnswerOut:
+        """Q5: concerns raised, to whom delivered, who acknowledged, what was done."""
+        return answer(production_id, who, lambda r: q.concerns(r, before))
+
+    @app.get(f"{questions}/authorities", tags=["questions"])
+    def authorities(production_id: str, who: Who, at: At = None) -> AnswerOut:
+        """Q6: who held firearm-safety and hiring authority at a moment."""
+        return answer(production_id, who, lambda r: q.authorities(r, at))
+
+    @app.get(f"{questions}/incidents", tags=["questions"])
+    def incidents(production_id: str, who: Who) -> AnswerOut:
+        """Q7: every incident, its stand-down and its review."""
+        return answer(production_id, who, q.incidents)
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/dossier", tags=["reports"],
+             responses={200: {"content": {"text/html": {}, "application/pdf": {},
+                                          "application/json": {}}}})
+    def get_dossier(production_id: str, who: Who,
+                    format: Annotated[str, Query(pattern="^(html|pdf|bundle)$")] = "html",
+                    incident: str | None = None, item: str | None = None,
+                    person: str | None = None) -> Response:
+        """The seven questions for an incident, item or person: HTML, PDF or proof bundle."""
+        member(production_id, who)
+        d = dossier.build(service, production_id, incident=incident, item=item,
+                          person=person)
+        if format == "pdf":
+            return Response(render.pdf(d), media_type="application/pdf")
+        if format == "bundle":
+            return Response(bundle.dumps(bundle.build(service, production_id, d.cited)),
+                            media_type="application/json")
+        return Response(render.html(d), media_type="text/html")
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/daily-report", tags=["reports"])
+    def get_daily_report(production_id: str, who: Who,
+                         date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+                         ) -> daily.DailyReport:
+        """The day's custody, lot reconciliation, concerns, incidents and training gaps."""
+        member(production_id, who)
+        try:
+            return daily.build(service, production_id, date)
+        except ValueError:
+            raise InvalidCommand(f"date {date!r} is not a calendar date") from None
+
+    @app.get(f"{PREFIX}/productions/{{production_id}}/bound-book.csv", tags=["reports"],
+             responses={200: {"content": {"text/csv": {}}}})
+    def get_bound_book(production_id: str, who: Who) -> Response:
+        """Acquisitions and dispositions of firearms (27 CFR 478.125(e) fields)."""
+        member(production_id, who)
+        table = boundbook.rows(service.records(production_id),
+                               service.state(production_id).timezone)
+        return Response(boundbook.to_csv(table), media_type="text/csv")
