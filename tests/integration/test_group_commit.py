@@ -206,12 +206,21 @@ def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:
     assert seen == [planned.store.head(PID).seq]
 
 
-def test_a_command_the_record_cannot_hold_fails_alone(planned: ColdCheck) -> None:
-    # An integer past 2**53 passes the rules but cannot be canonical JSON: it is encoded
-    # before anything changes, so only its own command fails.
-    huge = c.RecordTraining(actor="rosa", person_id="jack", topics=("fanning",),
-                            minutes=10**20, trainer_id="rosa")
-    first, bad, last = batched(planned, [_location("p1"), huge, _location("p2")])
+def test_a_command_the_record_cannot_hold_fails_alone(
+        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
+    # validate keeps out what canonical JSON cannot hold (huge integers, lone
+    # surrogates); should anything still fail to encode, it is encoded before anything
+    # changes, so only its own command fails.
+    encode = envelope.encode
+
+    def unencodable(production_id: str, rec: ev.Recorded) -> bytes:
+        if isinstance(rec.event, ev.LocationAdded) and rec.event.location_id == "poison":
+            raise ValueError("cannot be canonical JSON")
+        return encode(production_id, rec)
+
+    monkeypatch.setattr(envelope, "encode", unencodable)
+    first, bad, last = batched(planned, [_location("p1"), _location("poison"),
+                                         _location("p2")])
     assert isinstance(first, Outcome)
     assert isinstance(bad, ValueError)
     assert isinstance(last, Outcome)

@@ -18,6 +18,7 @@ from coldcheck.domain.values import Authority, Content
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_TEXT = 4000
+MAX_INT = 2**53 - 1  # the largest whole number JSON (RFC 8785) holds exactly
 
 # For each command: field -> the state table a reference must exist in ("new:" = must not).
 REFERENCES: dict[type[c.Command], dict[str, str]] = {
@@ -99,12 +100,21 @@ def _actor(state: State, cmd: c.Command) -> None:
 
 
 def _texts(cmd: c.Command) -> None:
+    """Texts and numbers the record can hold: bounded text, valid Unicode (no lone
+    surrogates, which UTF-8 cannot encode), whole numbers JSON keeps exactly."""
     for f in dataclasses.fields(cmd):
-        value = getattr(cmd, f.name)
-        values = value if isinstance(value, tuple) else (value,)
-        for v in values:
-            if isinstance(v, str) and len(v) > MAX_TEXT:
-                raise InvalidCommand(f"{f.name} is longer than {MAX_TEXT} characters")
+        pending: list[object] = [getattr(cmd, f.name)]
+        while pending:
+            v = pending.pop()
+            if isinstance(v, tuple):
+                pending.extend(v)
+            elif isinstance(v, str):
+                if len(v) > MAX_TEXT:
+                    raise InvalidCommand(f"{f.name} is longer than {MAX_TEXT} characters")
+                if not v.isascii() and any("\ud800" <= ch <= "\udfff" for ch in v):
+                    raise InvalidCommand(f"{f.name} is not valid Unicode text")
+            elif isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_INT:
+                raise InvalidCommand(f"{f.name} is out of range (at most {MAX_INT})")
 
 
 def _reference(state: State, cmd: c.Command, name: str, table: str) -> None:
