@@ -42,11 +42,6 @@ def store(backend: str) -> Iterator[SqlStore]:
 
 
 @pytest.fixture
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-@pytest.fixture
 def now() -> Now:
     return Now()
 

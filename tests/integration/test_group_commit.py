@@ -45,20 +45,6 @@ from support.service_db import (
 Result = Outcome | Exception
 
 
-@pytest.fixture
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-@pytest.fixture
-def planned(backend: str, key: SigningKey) -> Iterator[ColdCheck]:
-    app = open_app(backend, key)
-    demo.setup(runner(app))
-    demo.plan_day(runner(app), TODAY)
-    yield app
-    app.store.close()
-
-
 def _location(location_id: str) -> c.AddLocation:
     return c.AddLocation(actor="rosa", location_id=location_id, name=location_id, secure=True)
 

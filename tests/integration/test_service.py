@@ -4,7 +4,6 @@ instances, checkpoints."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -24,7 +23,6 @@ from support.service_db import (
     open_app,
     open_store,
     raw,
-    runner,
     seed_demo,
 )
 
@@ -43,21 +41,6 @@ def _inspect_colt(shown_to: tuple[str, ...] = ("jack", "dan")) -> c.InspectItem:
 
 ISSUE_COLT = c.IssueItem(actor="rosa", item_id="colt-1", recipient_id="jack",
                          scene_id="sc-12", recipient_acknowledged=True)
-
-
-@pytest.fixture
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-@pytest.fixture
-def planned(backend: str, key: SigningKey) -> Iterator[ColdCheck]:
-    """The demo production set up and its day planned, in a fresh database."""
-    app = open_app(backend, key)
-    demo.setup(runner(app))
-    demo.plan_day(runner(app), "2021-10-21")
-    yield app
-    app.store.close()
 
 
 def _rows(url: str) -> tuple[int, int, int]:
