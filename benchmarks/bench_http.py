@@ -132,7 +132,7 @@ def measure(ctx: Context, database_url: str, folder: Path, clients: int, cycles:
         app.store.close()
         headers = server.login("rosa")
         health_per_client = cycles * 3
-        phase = _phases(server, headers, items)
+        phase = _phases(ctx, server, headers, items)
         ctx.log(f"http: {clients} clients x {cycles} cycles, paced and at saturation")
         h1 = phase("health", cycles=0, health=health_per_client)
         paced = phase("commands, paced", cycles=paced_cycles, pace_s=PACE_S)
@@ -141,7 +141,7 @@ def measure(ctx: Context, database_url: str, folder: Path, clients: int, cycles:
         cmd = phase("commands", cycles=cycles)
         h2 = phase("health", cycles=0, health=health_per_client)
         # Diagnosis: one client alone, the floor of each request's latency here.
-        one = _phases(server, headers, items[:1])("one client", cycles=cycles * 3)
+        one = _phases(ctx, server, headers, items[:1])("one client", cycles=cycles * 3)
         r = httpx.get(f"{server.base}/api/v1/productions/{server.production}/verify",
                       headers=headers, timeout=300)
         verified = r.status_code == 200 and r.json()["ok"]
@@ -178,13 +178,14 @@ class Phase:
     failures: int
 
 
-def _phases(server: Server, headers: dict[str, str], items: list[str]
+def _phases(ctx: Context, server: Server, headers: dict[str, str], items: list[str]
             ) -> Callable[..., Phase]:
     def phase(name: str, cycles: int, health: int = 0, pace_s: float | None = None
               ) -> Phase:
         # The load generator's own garbage collections paused all 100 clients at once
         # (up to 300 ms, charged to the server by the due-time clock): collect before a
         # phase, none during it.
+        ctx.log(f"http: {name}")
         gc.collect()
         gc.disable()
         try:
