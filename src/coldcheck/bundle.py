@@ -41,13 +41,14 @@ def _signed(cp: StoredCheckpoint) -> SignedCheckpoint:
 
 def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
           since: SignedCheckpoint | None = None) -> dict[str, Any]:
-    """A bundle proving the given events against the production's current signed head."""
-    head = service.store.head(production_id)
+    """A bundle proving the given events against the production's current signed head
+    (every event in it proven by the service against that head first)."""
+    head = service.signed_head(production_id)
     tree = MerkleTree()
     bodies: dict[int, bytes] = {}
     wanted = set(seqs)
-    for stored in service.store.read_events(production_id, upto=head.seq):
-        tree.append(stored.leaf_hash)
+    for stored, _ in service.proven_events(production_id, upto=head.seq):
+        tree.append(leaf_hash(stored.body))
         if stored.seq in wanted:
             bodies[stored.seq] = stored.body
     checkpoint = _signed(StoredCheckpoint(production_id, head.seq, head.root, head.signed_at,
@@ -55,7 +56,7 @@ def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
     out: dict[str, Any] = {
         "format": FORMAT,
         "production": production_id,
-        "public_key": service.store.public_key(production_id).hex(),
+        "public_key": service.public_key().hex(),
         "checkpoint": checkpoint.to_dict(),
         "events": [{"seq": seq, "body": bodies[seq].decode(),
                     "proof": [h.hex() for h in tree.inclusion_proof(seq - 1, head.seq)]}

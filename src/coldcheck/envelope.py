@@ -27,6 +27,8 @@ def encode(production_id: str, rec: Recorded) -> bytes:
     }
     if rec.claimed_at is not None:
         doc["claimed_at"] = rec.claimed_at
+    if rec.request is not None:
+        doc["request"] = rec.request
     return canonical_json(doc)
 
 
@@ -38,7 +40,7 @@ def decode(body: bytes) -> tuple[str, Recorded]:
         event = from_data(event_cls, doc["data"])
         rec = Recorded(seq=doc["seq"], event_id=doc["id"], at=doc["at"], actor=doc["actor"],
                        event=event, warnings=tuple(doc["warnings"]),
-                       claimed_at=doc.get("claimed_at"))
+                       claimed_at=doc.get("claimed_at"), request=doc.get("request"))
         return doc["production"], rec
     except Exception as exc:  # any malformation means the bytes were altered
         raise IntegrityError(f"unreadable event: {exc}") from exc

@@ -1,15 +1,17 @@
 """load → decide → append: the only place the domain meets storage.
 
-Per production the service keeps the last committed state in memory with the Merkle
-frontier it was folded from; each append catches it up with the events after it (written
-by another process, say) inside the same locked transaction, and the frontier must then
-reach the signed head's root, so rules are always checked against the state at exactly
-the head being appended to, of a log that matches it. The state is never rebuilt per
-command.
+Per production the service keeps the last committed state in memory, proven against the
+signed head (projection.py); each append catches it up with the events after it (written
+by another process, say) inside the same locked transaction, with every check `verify`
+makes, and checks that the stored log ends where that state does. So rules are always
+checked against the state at exactly the head being appended to, of a log that verifies.
+Reads answer from that state, or from stored events re-proven against it. The state is
+never rebuilt per command.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import uuid
@@ -19,17 +21,40 @@ from dataclasses import dataclass, replace
 from coldcheck import envelope
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
+from coldcheck.domain.codec import to_data
 from coldcheck.domain.decide import Decision, decide
 from coldcheck.domain.errors import Conflict, IntegrityError, InvalidCommand
 from coldcheck.domain.rules import Violation
 from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.lanes import Lanes, Request
-from coldcheck.ledger import Checkpoint, Frontier, SignedCheckpoint, SigningKey, leaf_hash
+from coldcheck.ledger import (
+    Checkpoint,
+    Frontier,
+    SignedCheckpoint,
+    SigningKey,
+    canonical_json,
+    leaf_hash,
+)
+from coldcheck.projection import Known, Marks, fold, marks_of, proven, tail_matches
 from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent, WriteTx
 
 Clock = Callable[[], int]
 _Earlier = tuple[ev.Recorded, ...] | InvalidCommand  # a retry's events, or why it can't be one
+
+
+class ReusedCommandId(InvalidCommand):
+    """A command id (an Idempotency-Key) already recorded for a different command."""
+
+
+def fingerprint(cmd: c.Command) -> str:
+    """What a command id is bound to: the command's type and contents, without the times
+    the server and the device put on it (a retry sends the same command later)."""
+    data = to_data(cmd)
+    data.pop("at", None)
+    data.pop("claimed_at", None)
+    return hashlib.sha256(canonical_json({"type": type(cmd).__name__, "data": data})
+                          ).hexdigest()[:32]
 
 
 def utc_now_us() -> int:
@@ -44,20 +69,6 @@ class Outcome:
     records: tuple[ev.Recorded, ...]
     warnings: tuple[Violation, ...] = ()
     replayed: bool = False  # a retry of a command already recorded
-
-
-@dataclass(frozen=True, slots=True)
-class _Known:
-    """A production's committed state, the Merkle frontier of the log it was folded from,
-    and that frontier's root: published together, never changed."""
-
-    state: State
-    frontier: Frontier
-    root: bytes
-
-    def at(self, head: Head) -> bool:
-        """Whether this is the state at exactly that head (same size, same root)."""
-        return self.state.seq == head.seq and self.root == head.root
 
 
 class ColdCheck:
@@ -81,7 +92,8 @@ class ColdCheck:
         self.clock = clock
         self.checkpoint_every = checkpoint_every
         self._key_id = key.key_id()
-        self._known: dict[str, _Known] = {}
+        self._public_key = key.public_key_bytes()
+        self._known: dict[str, Known] = {}
         self._known_lock = threading.Lock()
         self.lanes: Lanes[c.Command, Outcome] = Lanes()
 
@@ -92,13 +104,15 @@ class ColdCheck:
         cmd = replace(cmd, at=self.clock())
         state = State(production_id)
         decision = decide(state, cmd)
-        empty = Frontier.empty()
-        head = self._signed_head(production_id, 0, empty, cmd.at)
+        head = self._signed_head(production_id, 0, Frontier.empty(), cmd.at)
         with self.lanes.lane(production_id).writer:
-            with self.store.creating(production_id, cmd.at, self.key.public_key_bytes(),
-                                     head) as tx:
-                records = self._append(tx, state, decision, cmd, uuid.uuid4().hex)
-                known = _Known(state, Frontier.from_json(tx.head.frontier), tx.head.root)
+            with self.store.creating(production_id, cmd.at, self._public_key, head) as tx:
+                pending = _Pending(tx.head, Frontier.empty())
+                command_id = uuid.uuid4().hex
+                records = pending.add(state, pending.prepare(decision, cmd, command_id),
+                                      command_id)
+                self._append_pending(tx, pending)
+                known = pending.known(state, tx.head, Marks())
             self._publish(production_id, known, force=True)
         return Outcome(records, decision.warnings)
 
@@ -106,8 +120,9 @@ class ColdCheck:
                 command_id: str | None = None) -> Outcome:
         """Check a command against the rules and record its events, or raise Refused.
 
-        `command_id` is the idempotency key: a retry with the same id returns the events
-        the first attempt recorded, and records nothing new.
+        `command_id` is the idempotency key: a retry of the same command with the same id
+        returns the events the first attempt recorded, and records nothing new; the same
+        id with a different command is refused (ReusedCommandId), and records nothing.
         """
         if isinstance(cmd, c.CreateProduction):
             return self.create_production(production_id, cmd)
@@ -119,45 +134,86 @@ class ColdCheck:
                               lambda batch: self._commit(production_id, batch))
 
     def state(self, production_id: str) -> State:
-        """The production's current state, caught up with the store and checked against
-        its signed head (IntegrityError if the log does not match it).
+        """The production's current state, caught up with the store and proven against
+        its signed head (IntegrityError, naming the first bad seq, if the log does not
+        verify).
 
         Never waits for a writer: it is the last committed state, which nothing changes
         (treat it as read-only); a newer one replaces it.
         """
-        head = self.store.head(production_id)  # NotFound for an unknown production
-        known = self._known.get(production_id)
-        if known is not None and known.at(head):
-            return known.state
-        with self.lanes.lane(production_id).reader:  # one reader catches up; the others wait
-            known = self._known.get(production_id)
-            if known is not None and known.state.seq > head.seq:
-                head = self.store.head(production_id)  # a writer here committed since?
-            if known is not None and known.at(head):
-                return known.state
-            upto = head.seq
-            known, scratch = self._fold(
-                production_id, head,
-                lambda after: self.store.read_events(production_id, after, upto))
-            return self._publish(production_id, known, force=scratch).state
+        return self._verified(production_id).state
+
+    def signed_head(self, production_id: str) -> Head:
+        """The signed head the current state was proven against."""
+        return self._verified(production_id).head
+
+    def public_key(self) -> bytes:
+        """The deployment's public key: the one every signed head must verify under."""
+        return self._public_key
 
     def records(self, production_id: str, after: int = 0,
                 upto: int | None = None) -> Iterator[ev.Recorded]:
-        """The production's recorded events in order."""
-        self.store.head(production_id)  # NotFound for an unknown production
-        for stored in self.store.read_events(production_id, after, upto):
-            yield self._decoded(production_id, stored)
+        """The production's recorded events in order, after `after` and up to `upto`
+        (default: the signed head), each proven to be the event under the signed root."""
+        for _, rec in self.proven_events(production_id, after, upto):
+            yield rec
+
+    def proven_events(self, production_id: str, after: int = 0, upto: int | None = None
+                      ) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
+        """`records`, with each event's stored row (its exact bytes, for proofs)."""
+        known = self._verified(production_id)
+        end = known.seq if upto is None else min(upto, known.seq)
+        return self._proven(production_id, known, after, end)
 
     def checkpoint(self, production_id: str) -> StoredCheckpoint:
         """Sign and store a checkpoint of the production's log as it stands now."""
         with self.lanes.lane(production_id).writer, self.store.writing(production_id) as tx:
-            cp = self._checkpoint_row(tx.head)
-            existing = {c.tree_size for c in self.store.checkpoints(production_id)}
-            if cp.tree_size not in existing:
+            known = self._caught_up(production_id, tx)
+            cp = self._checkpoint_row(known.head)
+            if all(kept.tree_size != cp.tree_size
+                   for kept in tx.checkpoints_after(cp.tree_size - 1)):
                 tx.add_checkpoint(cp)
             return cp
 
     # -- internals -------------------------------------------------------------------
+
+    def _verified(self, production_id: str) -> Known:
+        """The committed state at the current head, folding what is new (see state)."""
+        head = self.store.head(production_id)  # NotFound for an unknown production
+        known = self._known.get(production_id)
+        if known is not None and known.at(head):
+            return known
+        with self.lanes.lane(production_id).reader:  # one reader catches up; the others wait
+            known = self._known.get(production_id)
+            if known is not None and known.seq > head.seq:
+                head = self.store.head(production_id)  # a writer here committed since?
+            if known is not None and known.at(head):
+                return known
+            try:
+                known, scratch = fold(production_id, head, self._public_key, known,
+                                      _StoreLog(self.store, production_id, head.seq))
+            except IntegrityError:
+                self._forget(production_id)
+                raise
+            if scratch:
+                _nothing_past(self.store, production_id, head)
+            return self._publish(production_id, known, force=scratch)
+
+    def _proven(self, production_id: str, known: Known, after: int,
+                end: int) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
+        try:
+            yield from proven(production_id, known, lambda a, u: self.store.read_events(
+                production_id, a, u), after, end)
+        except IntegrityError as exc:
+            # Changed underneath this process: forget what it knew, and refold so that the
+            # error names the first bad event, as verify would.
+            self._forget(production_id)
+            self._verified(production_id)
+            raise exc from None
+
+    def _forget(self, production_id: str) -> None:
+        with self._known_lock:
+            self._known.pop(production_id, None)
 
     def _commit(self, production_id: str, batch: list[Request[c.Command, Outcome]]) -> None:
         """Append a batch in one transaction; settle every request in it (those after a
@@ -172,10 +228,10 @@ class ColdCheck:
                     with self.store.writing(production_id) as tx:
                         known = self._caught_up(production_id, tx)
                         work = known.state.fork()
-                        earlier = self._earlier(tx, [r.command_id for r in batch
-                                                     if r.retry_possible])
+                        earlier = self._earlier(tx, known, [r.command_id for r in batch
+                                                            if r.retry_possible])
                         at = max(self.clock(), tx.head.signed_at)
-                        pending = _Pending(tx.head, known.frontier.copy())
+                        pending = _Pending(tx.head, known.frontier.copy(), known.last_leaf)
                         for i, request in enumerate(batch):
                             self._decide_one(work, pending, request, earlier, at)
                             if pending.closes_day:
@@ -189,7 +245,7 @@ class ColdCheck:
                     # now refuses just that command.
                     if attempt == 2 or not any(r.retry_possible for r in batch):
                         raise
-            self._publish(production_id, _Known(work, pending.frontier, pending.frontier.root()),
+            self._publish(production_id, pending.known(work, tx.head, known.marks),
                           force=True)
         except BaseException as exc:
             for request in batch[:taken]:
@@ -199,22 +255,31 @@ class ColdCheck:
 
     def _decide_one(self, work: State, pending: _Pending, request: Request[c.Command, Outcome],
                     earlier: dict[str, _Earlier], at: int) -> None:
-        if request.command_id in earlier:
-            found = earlier[request.command_id]
+        try:
+            fp = fingerprint(request.cmd) if request.retry_possible else None
+        except Exception as exc:  # a value the record cannot hold: this command's alone
+            request.settle(error=exc)
+            return
+        found: _Earlier | None = earlier.get(request.command_id)
+        if found is None:
+            found = pending.by_command.get(request.command_id)  # the same retry twice
+        if found is not None:
             if isinstance(found, Exception):
                 request.settle(error=found)
+            elif found[0].request not in (None, fp):
+                request.settle(error=ReusedCommandId(
+                    "that command id (Idempotency-Key) was already used for a different "
+                    f"command, recorded as #{found[0].seq} {found[0].type}; nothing was "
+                    "recorded: use a new key for a new request"))
             else:
                 request.settle(Outcome(found, replayed=True))
-            return
-        if request.command_id in pending.by_command:  # the same retry twice in one batch
-            request.settle(Outcome(pending.by_command[request.command_id], replayed=True))
             return
         cmd = replace(request.cmd, at=at)
         try:
             decision = decide(work, cmd)
             # Encoded before anything changes: a command the record cannot hold (an int
             # past 2**53, say) fails alone, not the whole batch.
-            prepared = pending.prepare(decision, cmd, request.command_id)
+            prepared = pending.prepare(decision, cmd, request.command_id, fp)
         except Exception as exc:  # decide is pure: a refusal or a fault is this command's
             request.settle(error=exc)
             return
@@ -232,95 +297,55 @@ class ColdCheck:
         if pending.closes_day or before // every != pending.frontier.size // every:
             tx.add_checkpoint(self._checkpoint_row(tx.head))
 
-    def _publish(self, production_id: str, known: _Known, force: bool = False) -> _Known:
+    def _publish(self, production_id: str, known: Known, force: bool = False) -> Known:
         """Make `known` the production's committed state, unless a newer one is there
         (`force`: a writer holding the head, or a refold from scratch)."""
         with self._known_lock:
             current = self._known.get(production_id)
-            if force or current is None or known.state.seq > current.state.seq:
+            if force or current is None or known.seq > current.seq:
                 self._known[production_id] = known
                 return known
             return current
 
-    def _earlier(self, tx: WriteTx, command_ids: list[str]) -> dict[str, _Earlier]:
-        """The events already recorded under any of these command ids (retries)."""
+    def _earlier(self, tx: WriteTx, known: Known,
+                 command_ids: list[str]) -> dict[str, _Earlier]:
+        """The events already recorded under any of these command ids (retries), each
+        proven against the locked head."""
         found: dict[str, _Earlier] = {}
+        pid = tx.head.production_id
         for first in tx.find_events([f"{cid}.0" for cid in command_ids]):
             command_id = first.event_id[:-2]
-            if first.production_id != tx.head.production_id:
+            if first.production_id != pid:
                 found[command_id] = InvalidCommand(
                     "that command id was used on another production")
                 continue
-            records = [self._decoded(first.production_id, first)]
-            while stored := tx.find_event(f"{command_id}.{len(records)}"):
-                records.append(self._decoded(stored.production_id, stored))
+            records: list[ev.Recorded] = []
+            for _, rec in self._proven(pid, known, first.seq - 1, known.seq):
+                if rec.event_id != f"{command_id}.{len(records)}":
+                    break
+                records.append(rec)
+            if not records:
+                raise IntegrityError(f"event #{first.seq} of {pid} is not the event its "
+                                     "row names; run `coldcheck verify`", first.seq)
             found[command_id] = tuple(records)
         return found
 
-    def _caught_up(self, production_id: str, tx: WriteTx) -> _Known:
-        """The committed state at the locked head, verified and published."""
-        known, _ = self._fold(production_id, tx.head, tx.events_after)
-        return self._publish(production_id, known, force=True)
-
-    def _fold(self, production_id: str, head: Head,
-              events_after: Callable[[int], Iterable[StoredEvent]]) -> tuple[_Known, bool]:
-        """The state at `head`, checked against it; and whether it was folded from scratch.
-
-        From what is known when that is a prefix of the log (the frontier, extended by the
-        events after it, must give the head's root), else from scratch (once per process,
-        or after a restore), when the head's signature is checked too. Nothing is appended
-        onto, or read from, a log that does not match its signed head.
-        """
-        known = self._known.get(production_id)
-        if known is not None and known.at(head):
-            return known, False
-        if known is not None and known.state.seq < head.seq:
-            state, frontier = known.state.fork(), known.frontier.copy()
-            for stored in events_after(state.seq):
-                evolve(state, self._decoded(production_id, stored))
-                frontier.append(stored.leaf_hash)
-            if frontier.size == head.seq and frontier.root() == head.root:
-                return _Known(state, frontier, head.root), False
-            # Not a continuation of what this process knew (a restore, then new appends).
-        state, frontier = State(production_id), Frontier.empty()
-        for stored in events_after(0):
-            evolve(state, self._decoded(production_id, stored))
-            frontier.append(stored.leaf_hash)
-        if frontier.size != head.seq or frontier.root() != head.root:
-            raise IntegrityError(f"the log of {production_id} does not match its signed head; "
-                                 "nothing was recorded: run `coldcheck verify`")
-        if not self._head_signed(head):
-            raise IntegrityError(f"the head of {production_id} is not signed by this "
-                                 "deployment's key; nothing was recorded")
-        return _Known(state, frontier, head.root), True
-
-    def _head_signed(self, head: Head) -> bool:
+    def _caught_up(self, production_id: str, tx: WriteTx) -> Known:
+        """The committed state at the locked head, proven, and the stored log ending where
+        it does; published."""
         try:
-            cp = Checkpoint(head.production_id, head.seq, head.root, head.signed_at,
-                            head.key_id)
-        except (TypeError, ValueError):
-            return False
-        return SignedCheckpoint(cp, head.signature).verify(self.key.public_key_bytes())
-
-    def _decoded(self, production_id: str, stored: StoredEvent) -> ev.Recorded:
-        # Cheap integrity check on every read: the bytes are the bytes that were hashed.
-        if leaf_hash(stored.body) != stored.leaf_hash:
-            raise IntegrityError(
-                f"event #{stored.seq} of {production_id} does not match its hash; "
-                "run `coldcheck verify`", stored.seq)
-        owner, rec = envelope.decode(stored.body)
-        if owner != production_id or rec.seq != stored.seq:
-            raise IntegrityError(f"event #{stored.seq} of {production_id} is out of place",
-                                 stored.seq)
-        return rec
-
-    def _append(self, tx: WriteTx, state: State, decision: Decision, cmd: c.Command,
-                command_id: str) -> tuple[ev.Recorded, ...]:
-        """Append one decided command's events to `state` (evolved) and the store."""
-        pending = _Pending(tx.head)
-        records = pending.add(state, pending.prepare(decision, cmd, command_id), command_id)
-        self._append_pending(tx, pending)
-        return records
+            known, _ = fold(production_id, tx.head, self._public_key,
+                            self._known.get(production_id), tx)
+            if not tail_matches(known, tx.tail.seq, tx.tail.leaf_hash, tx.tail.root):
+                raise IntegrityError(
+                    f"the record of {production_id} changed underneath: the signed head is "
+                    f"at #{known.seq}, but the stored log ends at #{tx.tail.seq} or its last "
+                    "event is not the one signed. Nothing was recorded; run "
+                    "`coldcheck verify`", min(known.seq, tx.tail.seq) + 1)
+        except IntegrityError:
+            self._forget(production_id)
+            raise
+        return self._publish(production_id, known, force=True)
 
     def _signed_head(self, production_id: str, seq: int, frontier: Frontier, at: int) -> Head:
         root = frontier.root()
@@ -336,26 +361,58 @@ class ColdCheck:
                                 head.key_id, head.signature)
 
 
+class _StoreLog:
+    """A production's stored log up to a head, as a fold reads it outside a transaction."""
+
+    def __init__(self, store: SqlStore, production_id: str, upto: int) -> None:
+        self.store, self.production_id, self.upto = store, production_id, upto
+
+    def events_after(self, seq: int) -> Iterable[StoredEvent]:
+        return self.store.read_events(self.production_id, seq, self.upto)
+
+    def checkpoints_after(self, size: int) -> list[StoredCheckpoint]:
+        # A checkpoint past the head read may be a concurrent append's: not ours to check.
+        return [cp for cp in self.store.checkpoints(self.production_id, size)
+                if cp.tree_size <= self.upto]
+
+    def recorded_key(self) -> bytes:
+        return self.store.public_key(self.production_id)
+
+
+def _nothing_past(store: SqlStore, production_id: str, head: Head) -> None:
+    """IntegrityError if an event is stored after the signed head, unless an append has
+    committed it (with its head) since `head` was read."""
+    beyond = store.last_seq(production_id)
+    if beyond > head.seq and store.head(production_id).seq < beyond:
+        raise IntegrityError(f"the record of {production_id} does not verify: event "
+                             f"#{beyond} is stored after the signed chain head (#{head.seq}) "
+                             "and nothing signs it; run `coldcheck verify`", head.seq + 1)
+
+
 class _Pending:
     """The rows of one transaction's events, built as each command is decided."""
 
-    def __init__(self, head: Head, frontier: Frontier | None = None) -> None:
+    def __init__(self, head: Head, frontier: Frontier, last_leaf: bytes | None = None) -> None:
         self.production_id = head.production_id
-        self.frontier = frontier or Frontier.from_json(head.frontier)
+        self.frontier = frontier
+        self.last_leaf = last_leaf
         self.at = head.signed_at
         self.rows: list[StoredEvent] = []
+        self.marks: list[Frontier] = []
         self.by_command: dict[str, tuple[ev.Recorded, ...]] = {}
         self.closes_day = False
 
-    def prepare(self, decision: Decision, cmd: c.Command, command_id: str
-                ) -> list[tuple[ev.Recorded, bytes]]:
-        """The command's records and their bytes; changes nothing (may raise)."""
+    def prepare(self, decision: Decision, cmd: c.Command, command_id: str,
+                request: str | None = None) -> list[tuple[ev.Recorded, bytes]]:
+        """The command's records and their bytes; changes nothing (may raise). The first
+        event carries what its command id is bound to (`request`)."""
         actor = None if decision.anonymous else cmd.actor
         warnings = tuple(w.code for w in decision.warnings)
         out = []
         for i, event in enumerate(decision.events):
             rec = ev.Recorded(self.frontier.size + 1 + i, f"{command_id}.{i}", cmd.at, actor,
-                              event, warnings, cmd.claimed_at)
+                              event, warnings, cmd.claimed_at,
+                              request=request if i == 0 else None)
             out.append((rec, envelope.encode(self.production_id, rec)))
         return out
 
@@ -365,6 +422,8 @@ class _Pending:
         for rec, body in prepared:
             lh = leaf_hash(body)
             self.frontier.append(lh)
+            self.last_leaf = lh
+            marks_of(self.frontier, self.marks)
             self.rows.append(StoredEvent(self.production_id, rec.seq, rec.event_id, rec.type,
                                          rec.at, rec.actor, body, lh, self.frontier.root()))
             evolve(state, rec)
@@ -373,3 +432,8 @@ class _Pending:
         records = tuple(rec for rec, _ in prepared)
         self.by_command[command_id] = records
         return records
+
+    def known(self, state: State, head: Head, marks: Marks) -> Known:
+        """The committed state once these rows are committed under `head`."""
+        marks.add(self.marks)
+        return Known(state, self.frontier, head, self.last_leaf, marks)

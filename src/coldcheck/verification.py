@@ -1,29 +1,33 @@
-"""`verify`: recompute a production's whole log and check it against its signatures.
+"""Checking a production's stored log against its signatures: `verify`, and the same
+checks for the service whenever it folds events it has not seen.
 
-Checks, for every stored event in seq order: no gap, the body's own seq/production/id
-agree with the row, the body decodes, its leaf hash and the running Merkle root equal the
-stored ones; every checkpoint's root equals the recomputed root at its size and its
-signature holds; the chain head's root and signature match the end of the log, and no event
-is stored past it. The first failure names its sequence number.
+`LogCheck` checks stored events one at a time, in seq order: no gap; the body decodes; its
+production, seq, id, type, time and actor agree with the row's columns; its leaf hash and
+the running Merkle root equal the stored ones; every checkpoint's root equals the
+recomputed root at its size and its signature holds. `finish` checks the chain head's root
+and signature against the end. The first failure raises `IntegrityError` naming its seq.
+`verify_log` runs it over a whole log (plus the production's public key, and no event past
+the head) and turns the error into a report.
 
 Verify may run while the service appends: checkpoints are read before the head and events
 only up to it, and every append commits its events, head and checkpoint together, so the
 three reads agree without one snapshot.
 
 Limit: an attacker who rewrites events *and* every stored hash after them can only be
-caught at the next signed root, i.e. the next checkpoint or the signed head; verify then
+caught at the next signed root, i.e. the next checkpoint or the signed head; the check then
 names the first seq after the last root that still matched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from coldcheck import envelope
+from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import Checkpoint, Frontier, SignedCheckpoint, leaf_hash
-from coldcheck.store import Head, SqlStore, StoredCheckpoint
+from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent
 
 Progress = Callable[[int, int], None]  # (events checked, events in all)
 
@@ -39,6 +43,11 @@ class VerifyReport:
     problem: str = ""
 
 
+def head_signed(head: Head, public_key: bytes) -> bool:
+    """Whether the head's signature holds under `public_key` (never raises)."""
+    return _signed(head, head.seq, public_key)
+
+
 def _signed(cp: StoredCheckpoint | Head, size: int, public_key: bytes) -> bool:
     try:
         checkpoint = Checkpoint(cp.production_id, size, cp.root, _at(cp), cp.key_id)
@@ -51,76 +60,124 @@ def _at(cp: StoredCheckpoint | Head) -> int:
     return cp.at if isinstance(cp, StoredCheckpoint) else cp.signed_at
 
 
+class LogCheck:
+    """The checks of `verify`, one stored event at a time, from a frontier already trusted
+    (empty: from the start). Checkpoints at or below that frontier are not looked at."""
+
+    def __init__(self, production_id: str, public_key: bytes,
+                 checkpoints: Iterable[StoredCheckpoint],
+                 frontier: Frontier | None = None) -> None:
+        self.production_id = production_id
+        self.public_key = public_key
+        self.frontier = frontier if frontier is not None else Frontier.empty()
+        self.last_good = self.frontier.size  # the last size at which a signed root matched
+        self.checked_checkpoints = 0
+        start = self.frontier.size
+        cps = sorted(checkpoints, key=lambda cp: cp.tree_size)
+        for cp in cps:
+            if cp.tree_size == 0 and start == 0:
+                if not _signed(cp, 0, public_key):
+                    self._bad(0, "checkpoint at size 0 has a bad signature")
+                self.checked_checkpoints += 1
+        self.pending = [cp for cp in cps if cp.tree_size > start]
+
+    def _bad(self, seq: int, problem: str) -> None:
+        raise IntegrityError(problem, seq)
+
+    def event(self, stored: StoredEvent) -> ev.Recorded:
+        """Check the next stored event; its decoded record."""
+        frontier = self.frontier
+        expected = frontier.size + 1
+        if stored.seq != expected:
+            self._bad(expected, f"event #{expected} is missing (next stored is #{stored.seq})")
+        try:
+            owner, rec = envelope.decode(stored.body)
+        except IntegrityError as exc:
+            raise IntegrityError(f"event #{stored.seq} is unreadable: {exc}",
+                                 stored.seq) from exc
+        if (owner, rec.seq, rec.event_id, rec.type, rec.at, rec.actor) != (
+            self.production_id, stored.seq, stored.event_id, stored.type, stored.at,
+            stored.actor
+        ):
+            self._bad(stored.seq, f"event #{stored.seq} does not match its own row")
+        lh = leaf_hash(stored.body)
+        if lh != stored.leaf_hash:
+            self._bad(stored.seq, f"event #{stored.seq} was altered (leaf hash differs)")
+        frontier.append(lh)
+        root = frontier.root()
+        if root != stored.root:
+            self._bad(stored.seq, f"event #{stored.seq}: the stored root differs from the "
+                                  "recomputed one (events before it were altered)")
+        pending = self.pending
+        while pending and pending[0].tree_size == frontier.size:
+            cp = pending.pop(0)
+            if cp.root != root or not _signed(cp, cp.tree_size, self.public_key):
+                self._bad(self.last_good + 1, f"signed checkpoint at size {cp.tree_size} does "
+                          f"not match the log; the log was rewritten after #{self.last_good}")
+            self.last_good = frontier.size
+            self.checked_checkpoints += 1
+        return rec
+
+    def finish(self, head: Head) -> None:
+        """Check that the log ends where the signed head says, under its root."""
+        size = self.frontier.size
+        if self.pending:
+            cp = self.pending[0]
+            if cp.tree_size > head.seq:
+                self._bad(head.seq + 1, f"a signed checkpoint covers {cp.tree_size} events "
+                          f"but the chain head says {head.seq}: the head was cut back")
+            self._bad(size + 1, f"a signed checkpoint covers {cp.tree_size} events but "
+                      f"only {size} are stored: events were deleted")
+        if head.seq != size:
+            self._bad(size + 1, f"the chain head says {head.seq} events, {size} are stored")
+        if head.root != self.frontier.root() or not _signed(head, head.seq, self.public_key):
+            if self.last_good == head.seq:
+                # A signed checkpoint already vouches for every event: the head row was
+                # altered.
+                self._bad(head.seq, f"the signed chain head at #{head.seq} was altered; the "
+                          "checkpoint at that size still matches the log")
+            self._bad(self.last_good + 1, "the signed chain head does not match the log; the "
+                      f"log was rewritten after #{self.last_good}")
+
+
+def check_public_key(store: SqlStore, production_id: str, public_key: bytes) -> None:
+    """IntegrityError unless the production's recorded public key is `public_key`."""
+    if store.public_key(production_id) != public_key:
+        raise IntegrityError(f"the public key recorded for {production_id} is not this "
+                             "deployment's key: the production row was altered, or the "
+                             "record belongs to another deployment", 0)
+
+
+def nothing_past_head(store: SqlStore, production_id: str, head: Head) -> None:
+    """IntegrityError if an event is stored after the signed head (nothing signs it),
+    unless an append has committed it with its head since `head` was read."""
+    beyond = store.last_seq(production_id)
+    if beyond > head.seq and store.head(production_id).seq < beyond:
+        raise IntegrityError(f"event #{beyond} is stored after the signed chain head "
+                             f"(#{head.seq}); nothing signs it", head.seq + 1)
+
+
 def verify_log(store: SqlStore, production_id: str, public_key: bytes,
                progress: Progress | None = None) -> VerifyReport:
     """Verify one production's log; the report names the first bad seq, if any."""
     # This order (checkpoints, head, events up to it) is what makes a concurrent append
     # harmless: each checkpoint read is covered by the head read after it.
-    pending = store.checkpoints(production_id)
-    total = len(pending)
+    checkpoints = store.checkpoints(production_id)
     head = store.head(production_id)
-    frontier = Frontier.empty()
-    last_good = 0  # the last size at which a signed root matched
-
-    def bad(seq: int, problem: str) -> VerifyReport:
-        return VerifyReport(production_id, frontier.size, total - len(pending),
-                            frontier.root(), False, seq, problem)
-
-    for cp in [p for p in pending if p.tree_size == 0]:
-        if not _signed(cp, 0, public_key):
-            return bad(0, "checkpoint at size 0 has a bad signature")
-    pending = [p for p in pending if p.tree_size > 0]
-
-    for stored in store.read_events(production_id, upto=head.seq):
-        expected = frontier.size + 1
-        if stored.seq != expected:
-            return bad(expected, f"event #{expected} is missing (next stored is #{stored.seq})")
-        try:
-            owner, rec = envelope.decode(stored.body)
-        except IntegrityError as exc:
-            return bad(stored.seq, f"event #{stored.seq} is unreadable: {exc}")
-        if (owner, rec.seq, rec.event_id, rec.type, rec.at, rec.actor) != (
-            production_id, stored.seq, stored.event_id, stored.type, stored.at, stored.actor
-        ):
-            return bad(stored.seq, f"event #{stored.seq} does not match its own row")
-        lh = leaf_hash(stored.body)
-        if lh != stored.leaf_hash:
-            return bad(stored.seq, f"event #{stored.seq} was altered (leaf hash differs)")
-        frontier.append(lh)
-        root = frontier.root()
-        if root != stored.root:
-            return bad(stored.seq, f"event #{stored.seq}: the stored root differs from the "
-                                   "recomputed one (events before it were altered)")
-        while pending and pending[0].tree_size == frontier.size:
-            cp = pending.pop(0)
-            if cp.root != root or not _signed(cp, cp.tree_size, public_key):
-                return bad(last_good + 1, f"signed checkpoint at size {cp.tree_size} does not "
-                           f"match the log; the log was rewritten after #{last_good}")
-            last_good = frontier.size
-        if progress and stored.seq % 1000 == 0:
-            progress(stored.seq, head.seq)
-
-    if pending:
-        cp = pending[0]
-        return bad(frontier.size + 1, f"a signed checkpoint covers {cp.tree_size} events but "
-                   f"only {frontier.size} are stored: events were deleted")
-    if head.seq != frontier.size:
-        return bad(frontier.size + 1, f"the chain head says {head.seq} events, "
-                   f"{frontier.size} are stored")
-    if head.root != frontier.root() or not _signed(head, head.seq, public_key):
-        if last_good == head.seq:
-            # A signed checkpoint already vouches for every event: the head row was altered.
-            return bad(head.seq, f"the signed chain head at #{head.seq} was altered; the "
-                       "checkpoint at that size still matches the log")
-        return bad(last_good + 1, "the signed chain head does not match the log; the log was "
-                   f"rewritten after #{last_good}")
-    # An event past the head is signed by nothing, unless an append has committed it
-    # (with its head) since the head was read.
-    beyond = min((e.seq for e in store.read_events(production_id, after=head.seq)),
-                 default=None)
-    if beyond is not None and store.head(production_id).seq < beyond:
-        return bad(beyond, f"event #{beyond} is stored after the signed chain head "
-                   f"(#{head.seq}); nothing signs it")
+    check = LogCheck(production_id, public_key, [])
+    try:
+        check = LogCheck(production_id, public_key, checkpoints)
+        for stored in store.read_events(production_id, upto=head.seq):
+            check.event(stored)
+            if progress and stored.seq % 1000 == 0:
+                progress(stored.seq, head.seq)
+        check.finish(head)
+        nothing_past_head(store, production_id, head)
+        check_public_key(store, production_id, public_key)
+    except IntegrityError as exc:
+        return VerifyReport(production_id, check.frontier.size, check.checked_checkpoints,
+                            check.frontier.root(), False, exc.seq, str(exc))
     if progress:
         progress(head.seq, head.seq)
-    return VerifyReport(production_id, frontier.size, total, frontier.root(), True)
+    return VerifyReport(production_id, check.frontier.size, len(checkpoints),
+                        check.frontier.root(), True)

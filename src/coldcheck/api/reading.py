@@ -39,12 +39,8 @@ def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EventOut]:
         """The production's events in order, a page at a time."""
         member(production_id, who)
-        out = []
-        for rec in service.records(production_id, after=after):
-            out.append(EventOut.of(rec))
-            if len(out) >= limit:
-                break
-        return out
+        return [EventOut.of(rec)
+                for rec in service.records(production_id, after=after, upto=after + limit)]
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/board", tags=["record"])
     def board(production_id: str, who: Who) -> Board:

@@ -301,6 +301,10 @@ class Recorded:
     event: Event
     warnings: tuple[str, ...] = ()
     claimed_at: int | None = None  # the device's clock, kept as a claim
+    # What the caller's command id was bound to (a fingerprint of the command), on the
+    # first event of a command sent with an idempotency key: a reuse for another command
+    # is told from a retry.
+    request: str | None = None
 
     @property
     def type(self) -> str:

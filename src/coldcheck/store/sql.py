@@ -75,6 +75,19 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, de
 # (building a statement per call was most of an append's time outside the commit).
 _HEAD = sa.select(chain_heads).where(chain_heads.c.production_id == sa.bindparam("pid"))
 _HEAD_FOR_UPDATE = _HEAD.with_for_update()
+# What the log holds at its end, read once the head row is locked (on PostgreSQL a
+# statement that waited for the lock still sees its own older snapshot, so this cannot
+# share the locking statement): an append checks it against the state it builds on, so a
+# log cut back or grown underneath is refused.
+_TAIL = (sa.select(events.c.seq, events.c.leaf_hash, events.c.root)
+         .where(events.c.production_id == sa.bindparam("pid"))
+         .order_by(events.c.seq.desc()).limit(1))
+_LAST_SEQ = sa.select(sa.func.max(events.c.seq)).where(
+    events.c.production_id == sa.bindparam("pid"))
+_CHECKPOINTS = (sa.select(checkpoints)
+                .where(checkpoints.c.production_id == sa.bindparam("pid"))
+                .where(checkpoints.c.tree_size > sa.bindparam("after"))
+                .order_by(checkpoints.c.tree_size))
 _INSERT_EVENT = events.insert()
 _INSERT_CHECKPOINT = checkpoints.insert()
 _MOVE_HEAD = (
@@ -89,12 +102,33 @@ _EVENTS_BY_ID = sa.select(*(events.c[name] for name in StoredEvent.__slots__)).w
     events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
 
+@dataclass(frozen=True, slots=True)
+class Tail:
+    """The end of a stored log as an append finds it: the last stored seq, its leaf hash
+    and root (0 and None: no event stored)."""
+
+    seq: int
+    leaf_hash: bytes | None
+    root: bytes | None
+
+
 class WriteTx:
     """One append transaction on one production, its head row locked."""
 
-    def __init__(self, conn: Connection, head: Head) -> None:
+    def __init__(self, conn: Connection, head: Head, tail: Tail | None = None) -> None:
         self.conn = conn
         self.head = head
+        self.tail = tail or Tail(head.seq, None, None)
+
+    def recorded_key(self) -> bytes:
+        """The public key recorded with the production."""
+        return _public_key(self.conn, self.head.production_id)
+
+    def checkpoints_after(self, size: int) -> list[StoredCheckpoint]:
+        """The stored checkpoints of this production past `size`, smallest first."""
+        rows = self.conn.execute(_CHECKPOINTS, {"pid": self.head.production_id,
+                                                "after": size}).all()
+        return [StoredCheckpoint(**_values(r)) for r in rows]
 
     def events_after(self, seq: int) -> Iterator[StoredEvent]:
         return _read_events(self.conn, self.head.production_id, seq, self.head.seq)
@@ -172,6 +206,17 @@ def _read_events(conn: Connection, production_id: str, after: int,
         if len(rows) < READ_BATCH:
             return
         last = rows[-1].seq
+
+
+_PUBLIC_KEY = sa.select(productions.c.public_key).where(
+    productions.c.id == sa.bindparam("pid"))
+
+
+def _public_key(conn: Connection, production_id: str) -> bytes:
+    key = conn.execute(_PUBLIC_KEY, {"pid": production_id}).scalar()
+    if key is None:
+        raise NotFound(f"production {production_id} does not exist")
+    return bytes(key)
 
 
 def _duplicate(orig: BaseException | None) -> bool:
@@ -325,7 +370,11 @@ class SqlStore:
             row = conn.execute(_HEAD_FOR_UPDATE, {"pid": production_id}).first()
             if row is None:
                 raise NotFound(f"production {production_id} does not exist")
-            yield WriteTx(conn, Head(**_values(row)))
+            head = Head(**_values(row))
+            last = conn.execute(_TAIL, {"pid": production_id}).first()
+            tail = (Tail(last.seq, _as_bytes(last.leaf_hash), _as_bytes(last.root))
+                    if last is not None else Tail(0, None, None))
+            yield WriteTx(conn, head, tail)
 
     def head(self, production_id: str) -> Head:
         with self._errors(), self._reader() as conn:
@@ -336,12 +385,7 @@ class SqlStore:
 
     def public_key(self, production_id: str) -> bytes:
         with self._errors(), self._reader() as conn:
-            key = conn.execute(
-                sa.select(productions.c.public_key).where(productions.c.id == production_id)
-            ).scalar()
-        if key is None:
-            raise NotFound(f"production {production_id} does not exist")
-        return bytes(key)
+            return _public_key(conn, production_id)
 
     def production_ids(self) -> list[str]:
         with self._errors(), self._reader() as conn:
@@ -354,10 +398,13 @@ class SqlStore:
         with self._errors(), self._reader() as conn:
             yield from _read_events(conn, production_id, after, upto)
 
-    def checkpoints(self, production_id: str) -> list[StoredCheckpoint]:
+    def checkpoints(self, production_id: str, after: int = -1) -> list[StoredCheckpoint]:
+        """The production's stored checkpoints past size `after`, smallest first."""
         with self._errors(), self._reader() as conn:
-            rows = conn.execute(
-                sa.select(checkpoints).where(checkpoints.c.production_id == production_id)
-                .order_by(checkpoints.c.tree_size)
-            ).all()
+            rows = conn.execute(_CHECKPOINTS, {"pid": production_id, "after": after}).all()
         return [StoredCheckpoint(**_values(r)) for r in rows]
+
+    def last_seq(self, production_id: str) -> int:
+        """The highest seq stored for the production (0: none), whatever the head says."""
+        with self._errors(), self._reader() as conn:
+            return int(conn.execute(_LAST_SEQ, {"pid": production_id}).scalar() or 0)
