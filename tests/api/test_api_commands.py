@@ -226,6 +226,40 @@ def test_an_anonymous_concern_key_names_no_one(api: Api) -> None:
     assert all(e["actor"] is None for e in first.json()["events"])
 
 
+@pytest.mark.parametrize(("slug", "body"), [
+    ("raise-concern", {"text": "a different worry"}),
+    ("raise-concern", {"text": "the first worry", "blocking": True}),
+    ("add-location", {"location_id": "shed-9", "name": "Shed", "secure": True}),
+])
+def test_a_key_reused_for_a_different_request_is_refused_naming_it(
+        api: Api, slug: str, body: dict[str, object]) -> None:
+    key = {"Idempotency-Key": f"reuse-{slug}-{len(body)}"}
+    first = api.command("raise-concern", {"text": "the first worry"}, "rosa", headers=key)
+    assert first.status_code == 200, first.text
+    before = api.head()
+    detail = problem(api.command(slug, body, "rosa", headers=key), 422, "invalid")["detail"]
+    assert key["Idempotency-Key"] in detail
+    assert "different request" in detail
+    assert api.head() == before
+    # The first request's retry still replays it.
+    again = api.command("raise-concern", {"text": "the first worry"}, "rosa", headers=key)
+    assert again.json()["replayed"] is True
+    assert again.json()["events"] == first.json()["events"]
+
+
+def test_an_anonymous_key_reused_for_another_concern_is_refused(api: Api) -> None:
+    key = {"Idempotency-Key": "anon-reuse"}
+    first = api.command("raise-concern", {"text": "blanks left on the cart",
+                                          "anonymous": True}, "mia", headers=key)
+    assert first.status_code == 200, first.text
+    before = api.head()
+    other = api.command("raise-concern", {"text": "a second, different worry",
+                                          "anonymous": True}, "lane", headers=key)
+    assert "anon-reuse" in problem(other, 422, "invalid")["detail"]
+    assert api.head() == before
+    assert all(e["actor"] is None for e in first.json()["events"])
+
+
 @pytest.mark.parametrize("key", ["", "has space", "x" * 129, "ünïcode", "a/b"])
 def test_a_malformed_key_is_refused(api: Api, key: str) -> None:
     before = api.head()

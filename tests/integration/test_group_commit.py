@@ -376,3 +376,16 @@ def test_batches_decide_exactly_as_one_command_at_a_time(
     assert [_summary(r) for r in together] == [_summary(r) for r in one_by_one]
     a, b = serial.state(PID), grouped.state(PID)
     assert (a.seq, a.items, a.lots, a.locations) == (b.seq, b.items, b.lots, b.locations)
+
+
+def test_a_command_id_reused_for_another_command_in_one_batch_or_later_is_refused(
+        backend: str, key: SigningKey) -> None:
+    from coldcheck.service import ReusedCommandId
+
+    app = open_app(backend, key)
+    demo.setup(runner(app))
+    first = app.execute(PID, _location("k-1"), "same-id")
+    assert app.execute(PID, _location("k-1"), "same-id").replayed
+    with pytest.raises(ReusedCommandId, match=f"#{first.records[0].seq}"):
+        app.execute(PID, _location("k-2"), "same-id")
+    assert app.store.head(PID).seq == first.records[-1].seq

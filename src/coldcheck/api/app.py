@@ -48,7 +48,7 @@ from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import Authority, Role
-from coldcheck.service import ColdCheck, Outcome
+from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 from coldcheck.web import routes as web
 
 COOKIE = "coldcheck_session"
@@ -335,8 +335,12 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
             scope = "" if anonymous else who.account.username
             command_id = hashlib.sha256(
                 f"{production_id}\n{scope}\n{idempotency_key}".encode()).hexdigest()[:40]
-        return _result(gateway.submit(service, production_id, person, cmd, command_id,
-                                      attest))
+        try:
+            return _result(gateway.submit(service, production_id, person, cmd, command_id,
+                                          attest))
+        except ReusedCommandId as exc:
+            raise InvalidCommand(f"Idempotency-Key {idempotency_key!r} was already used for "
+                                 f"a different request: {exc}") from None
 
     def endpoint(production_id: str, body: Any, who: Caller = Depends(caller),  # noqa: B008
                  idempotency_key: Annotated[str | None, Header(
