@@ -184,7 +184,7 @@ def proven(production_id: str, known: Known, read: ReadEvents, after: int,
         if frontier.size != stop or frontier.root() != expected:
             raise IntegrityError(
                 f"the record of {production_id} changed underneath: events #{start + 1}"
-                f"–#{stop} are not the events this server verified. Nothing was read; run "
+                f" to #{stop} are not the events this server verified. Nothing was read; run "
                 "`coldcheck verify`", start + 1)
         for stored in segment:
             owner, rec = envelope.decode(stored.body)

@@ -8,7 +8,7 @@ dropped, then plain SQL through the driver), on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -30,9 +30,9 @@ Tamper = Callable[[Raw], None]
 
 
 @pytest.fixture
-def seeded(backend: str) -> Iterator[str]:
+def seeded(backend: str) -> str:
     seed_demo(backend, KEY).store.close()
-    yield backend
+    return backend
 
 
 def _issue(url: str) -> ev.Recorded:
