@@ -29,8 +29,8 @@ from coldcheck.domain.values import (
     ItemKind,
     SceneAmmo,
 )
-from coldcheck.ledger import Frontier
-from coldcheck.service import ColdCheck, _Known
+from coldcheck.projection import Known
+from coldcheck.service import ColdCheck, _Pending
 
 PID = demo.PRODUCTION
 SCENE = "sc-bench"
@@ -107,7 +107,7 @@ def bulk_events(k: int) -> ev.Event:
 def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
               progress: Callable[[int], None] | None = None) -> None:
     """Grow the production's log to `total` events in bulk, through the service's own
-    append code (`ColdCheck._append`: envelope, leaf hash, frontier, root per row, signed
+    append code (`_Pending` and `_append_pending`: envelope, leaf hash, frontier, root per row, signed
     head, checkpoint rows): one `_append` per 1,000-event block, ending on a multiple of
     1,000 so checkpoints land where single-command appends would put them, and `per_tx`
     events per transaction (not one fsync per event: the durable path is measured by the
@@ -116,20 +116,27 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
     seq = store.head(PID).seq
     k = 0
     while seq < total:
-        recorded: list[ev.Recorded] = []
         with store.writing(PID) as tx:
-            state = app._caught_up(PID, tx).state.fork()  # a committed state never changes
-            while seq < total and len(recorded) < per_tx:
+            known = app._caught_up(PID, tx)
+            state = known.state.fork()  # a committed state never changes
+            frontier, last, marks = known.frontier.copy(), known.last_leaf, []
+            n = 0
+            while seq < total and n < per_tx:
                 block = min(total, (seq // 1000 + 1) * 1000) - seq
                 events = tuple(bulk_events(k + i) for i in range(block))
                 k += block
                 cmd = c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe",
                                  at=max(app.clock(), tx.head.signed_at))
-                recorded += app._append(tx, state, Decision(events), cmd, uuid.uuid4().hex)
-                seq = tx.head.seq
+                pending = _Pending(tx.head, frontier, last)
+                command_id = uuid.uuid4().hex
+                pending.add(state, pending.prepare(Decision(events), cmd, command_id),
+                            command_id)
+                app._append_pending(tx, pending)
+                last, n, seq = pending.last_leaf, n + block, tx.head.seq
+                marks += pending.marks
         # After the commit, as execute does.
-        app._publish(PID, _Known(state, Frontier.from_json(tx.head.frontier), tx.head.root),
-                     force=True)
+        known.marks.add(marks)
+        app._publish(PID, Known(state, frontier, tx.head, last, known.marks), force=True)
         if progress:
             progress(seq)
 

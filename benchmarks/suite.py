@@ -11,6 +11,7 @@ from benchmarks import (
     bench_http,
     bench_projection,
     bench_proofs,
+    bench_reads,
     bench_verify,
 )
 from benchmarks.harness import Context, Result
@@ -21,6 +22,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "verify": bench_verify.run,
     "proofs": bench_proofs.run,
     "projection": bench_projection.run,
+    "reads": bench_reads.run,
     "http": bench_http.run,
 }
 

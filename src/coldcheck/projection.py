@@ -201,3 +201,30 @@ def tail_matches(known: Known, tail_seq: int, tail_leaf: bytes | None,
     if tail_seq != known.seq:
         return False
     return known.seq == 0 or (tail_leaf == known.last_leaf and tail_root == known.root)
+
+
+def audit(production_id: str, known: Known, public_key: bytes, read: ReadEvents,
+          checkpoints: Iterable[StoredCheckpoint], start: int) -> int:
+    """Re-check one segment of the stored log, from the mark at or before `start`, with
+    every check `verify` makes (rows, columns, roots, the checkpoints inside it), against
+    the roots this process proved; where the next segment starts (0: from the top again).
+
+    Run a segment at a time by the server, it finds a change made underneath a running
+    process to rows no read has touched since, within one pass over the log.
+    """
+    if start >= known.seq:
+        start = 0
+    frontier = known.marks.at_or_before(start)
+    begin = frontier.size
+    stop = min(known.seq, (begin // MARK_EVERY + 1) * MARK_EVERY)
+    inside = [cp for cp in checkpoints if begin < cp.tree_size <= stop]
+    check = LogCheck(production_id, public_key, inside, frontier)
+    for stored in read(begin, stop):
+        check.event(stored)
+    expected = known.root if stop == known.seq else known.marks.root(stop)
+    if check.frontier.size != stop or check.frontier.root() != expected or check.pending:
+        raise IntegrityError(
+            f"the record of {production_id} changed underneath: events #{begin + 1} to "
+            f"#{stop} are not the events this server verified. Run `coldcheck verify`",
+            check.frontier.size + 1)
+    return 0 if stop == known.seq else stop

@@ -36,7 +36,16 @@ from coldcheck.ledger import (
     canonical_json,
     leaf_hash,
 )
-from coldcheck.projection import Known, Marks, fold, marks_of, proven, tail_matches
+from coldcheck.projection import (
+    MARK_EVERY,
+    Known,
+    Marks,
+    audit,
+    fold,
+    marks_of,
+    proven,
+    tail_matches,
+)
 from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent, WriteTx
 
 Clock = Callable[[], int]
@@ -95,6 +104,7 @@ class ColdCheck:
         self._public_key = key.public_key_bytes()
         self._known: dict[str, Known] = {}
         self._known_lock = threading.Lock()
+        self._audited: dict[str, int] = {}  # where each production's next audit starts
         self.lanes: Lanes[c.Command, Outcome] = Lanes()
 
     def create_production(self, production_id: str, cmd: c.CreateProduction) -> Outcome:
@@ -174,6 +184,25 @@ class ColdCheck:
                    for kept in tx.checkpoints_after(cp.tree_size - 1)):
                 tx.add_checkpoint(cp)
             return cp
+
+    def audit(self) -> list[IntegrityError]:
+        """Re-check the next segment of every production this process has proven (see
+        projection.audit). A production changed underneath is forgotten, so that nothing
+        more is served from it until it verifies again; what was found is returned."""
+        found = []
+        for production_id, known in list(self._known.items()):
+            start = self._audited.get(production_id, 0)
+            try:
+                self._audited[production_id] = audit(
+                    production_id, known, self._public_key,
+                    lambda a, u, p=production_id: self.store.read_events(p, a, u),
+                    self.store.checkpoints(production_id, start // MARK_EVERY * MARK_EVERY),
+                    start)
+            except IntegrityError as exc:
+                self._forget(production_id)
+                self._audited.pop(production_id, None)
+                found.append(exc)
+        return found
 
     # -- internals -------------------------------------------------------------------
 

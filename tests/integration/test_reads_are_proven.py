@@ -260,3 +260,40 @@ def test_bundles_carry_the_deployment_key(seeded: str) -> None:
     made = bundle.build(app, PID, [1, 5])
     assert made["public_key"] == KEY.public_key_bytes().hex()
     assert bundle.verify_bundle(bundle.dumps(made), KEY.public_key_bytes()).ok
+
+
+# -- the running server's audit ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["body", *TAMPERING])
+def test_the_audit_finds_a_change_underneath_that_no_read_touched(seeded: str,
+                                                                  how: str) -> None:
+    app = open_app(seeded, KEY)
+    app.state(PID)
+    assert app.audit() == []  # the whole demo is one segment: checked, and nothing found
+    with raw(seeded) as conn:
+        if how == "body":
+            _forge_recipient(conn, _issue(seeded))
+        else:
+            drop_append_only_triggers(conn)
+            TAMPERING[how](conn)
+    (found,) = app.audit()
+    assert "changed underneath" in str(found) or "does not" in str(found) or \
+        "altered" in str(found), found
+    with pytest.raises(IntegrityError):  # forgotten: nothing more is served
+        app.state(PID)
+
+
+def test_the_audit_walks_a_long_log_a_segment_at_a_time(backend: str) -> None:
+    app = open_app(backend, KEY)
+    app.create_production(PID, c.CreateProduction(actor=None, name="Long"))
+    for i in range(MARK_EVERY + 10):
+        app.execute(PID, c.RaiseConcern(actor=None, text=f"note {i}", anonymous=True))
+    app.checkpoint(PID)
+    assert app.audit() == [] and app.audit() == []  # both segments
+    with raw(backend) as conn:
+        drop_append_only_triggers(conn)
+        conn.execute("UPDATE events SET actor = ? WHERE production_id = ? AND seq = 7",
+                     ("joel", PID))
+    found = app.audit() + app.audit()
+    assert [exc.seq for exc in found] == [7]

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
+import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
@@ -112,6 +113,14 @@ def escalate_all(service: ColdCheck) -> int:
 
 
 WAL_CHECKPOINT_EVERY_S = 0.5
+AUDIT_EVERY_S = 1.0  # one segment of each production's log re-checked per tick
+log = logging.getLogger("coldcheck.audit")
+
+
+def audit_all(service: ColdCheck) -> None:
+    """Re-check the next segment of every log this server serves; log what changed."""
+    for problem in service.audit():
+        log.error("%s", problem)
 
 
 def create_app(service: ColdCheck, accounts: Accounts,
@@ -132,6 +141,7 @@ def create_app(service: ColdCheck, accounts: Accounts,
         if escalate_every_s:
             tasks.append(asyncio.create_task(
                 every(escalate_every_s, lambda: escalate_all(service))))
+        tasks.append(asyncio.create_task(every(AUDIT_EVERY_S, lambda: audit_all(service))))
         if service.store.background_wal:  # SQLite's log checkpoints, off the commit path
             tasks.append(asyncio.create_task(
                 every(WAL_CHECKPOINT_EVERY_S, service.store.checkpoint_wal)))
