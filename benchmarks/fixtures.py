@@ -107,8 +107,8 @@ def bulk_events(k: int) -> ev.Event:
 def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
               progress: Callable[[int], None] | None = None) -> None:
     """Grow the production's log to `total` events in bulk, through the service's own
-    append code (`_Pending` and `_append_pending`: envelope, leaf hash, frontier, root per row, signed
-    head, checkpoint rows): one `_append` per 1,000-event block, ending on a multiple of
+    append code (`_Pending`, `_append_pending`: envelope, leaf hash, frontier, root per
+    row, signed head, checkpoint rows): one append per 1,000-event block, ending on a multiple of
     1,000 so checkpoints land where single-command appends would put them, and `per_tx`
     events per transaction (not one fsync per event: the durable path is measured by the
     append benchmarks)."""
