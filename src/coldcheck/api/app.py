@@ -260,15 +260,16 @@ def create_app(service: ColdCheck, accounts: Accounts,
               status_code=204)
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
-        if not ID_PATTERN.match(production_id):
-            raise NotFound(f"unknown production {production_id!r}")
-        state = service.state(production_id)
-        person = accounts.rows.person(who.account.username, production_id)
-        hiring = person is not None and state.people[person].has(Authority.HIRING)
-        if not (hiring or who.account.is_admin):
-            if person is None:
+        if who.account.is_admin:
+            if not ID_PATTERN.match(production_id):
                 raise NotFound(f"unknown production {production_id!r}")
-            raise Forbidden("only a holder of hiring authority adds members")
+        else:
+            # Membership before the production is read: a non-member gets the same 404
+            # whether it exists or not.
+            person = member(production_id, who)
+            if not service.state(production_id).people[person].has(Authority.HIRING):
+                raise Forbidden("only a holder of hiring authority adds members")
+        state = service.state(production_id)
         if body.person_id not in state.people:
             raise NotFound(f"unknown person {body.person_id!r}")
         if accounts.rows.get(body.username) is None:
