@@ -74,14 +74,11 @@ def _ask(api: Api, method: str, path: str, production: str) -> Answer:
     url = re.sub(r"\{(\w+)\}", lambda m: PATH[m.group(1)], url)
     client = api.new_client()
     if url.startswith(PREFIX):
-        headers = api.auth(OUTSIDER)
-        body = _body(path)
-        r = client.request(method, url, params=QUERY, json=body,
-                           headers=headers)
-    else:
+        r = client.request(method, url, params=QUERY, json=_body(path),
+                           headers=api.auth(OUTSIDER))
+    else:  # a page: the session cookie, and a redirect would be an answer too
         client.cookies.set(COOKIE, api.token(OUTSIDER))
-        r = client.request(method, url, params=QUERY,
-                           follow_redirects=False)
+        r = client.request(method, url, params=QUERY, follow_redirects=False)
     return r.status_code, sorted(r.headers.multi_items()), r.content
 
 
