@@ -2,7 +2,7 @@
 
 Every SQLite writer of every process takes that `flock` before BEGIN IMMEDIATE
 (SqlStore._queued), so writers wake in turn instead of sleeping in SQLite's busy handler.
-Accounts, tokens and PIN lockouts write through the same writer: here
+Accounts, tokens, PIN lockouts and failed logins write through the same writer: here
 another holder keeps the lock, and each write is seen waiting for it (the kernel lists it
 as a blocked `flock`) and landing only once it is let go. PostgreSQL has no such lock:
 its writers wait on row locks, and the same writes are tested on it elsewhere.
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from coldcheck.accounts import Accounts, pin_pepper
+from coldcheck.accounts import Accounts, Unauthenticated, pin_pepper
 from coldcheck.ledger import SigningKey
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountRow, AccountStore
@@ -31,6 +31,7 @@ PIN = "4321"
 PASSWORD = "a-long-password"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 WAIT_S = 20
+ADDRESS = "198.51.100.7"
 
 
 @pytest.fixture
@@ -69,6 +70,17 @@ def _blocked_on(path: Path) -> bool:
                 fields[6].rsplit(":", 1)[-1] == str(inode)):
             return True
     return False
+
+
+def _wrong_login(a: Accounts) -> None:
+    with pytest.raises(Unauthenticated):
+        a.login("jack", "not-the-password", address=ADDRESS)
+
+
+def _failed_logins(a: Accounts) -> int:
+    subject = a.throttle.subjects("jack", ADDRESS)[0]
+    row = a.throttle.rows.read([subject])[subject]
+    return row.failures if row else 0
 
 
 def _password_is(a: Accounts, name: str, password: str) -> bool:
@@ -113,6 +125,11 @@ WRITES: dict[str, Write] = {
         lambda a: a.pin_matches(PID, "jack", "1111"),
         lambda a: a.pin_matches(PID, "jack", PIN),
         lambda a: _pin_of(a)[1] == 0),
+    "count a failed login": (
+        lambda a: None, _wrong_login, lambda a: _failed_logins(a) == 1),
+    "end a run of failed logins": (
+        _wrong_login, lambda a: a.login("jack", PASSWORD, address=ADDRESS),
+        lambda a: _failed_logins(a) == 0),
 }
 
 

@@ -10,9 +10,10 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +37,7 @@ from coldcheck.api.schemas import (
     NewMember,
     NewPin,
     NewProduction,
+    Problem,
     RuleOut,
     TokenInfo,
     TokenOut,
@@ -48,10 +50,18 @@ from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import Authority, Role
+from coldcheck.logins import LoginThrottled
 from coldcheck.service import ColdCheck, Outcome
 from coldcheck.web import routes as web
 
 COOKIE = "coldcheck_session"
+THROTTLED = "Too many failed logins; no password was checked"
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": THROTTLED,
+          "headers": {"Retry-After": {"description": "Seconds until a login is checked "
+                                                     "again", "schema": {"type": "integer"}}},
+          "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}
 MAX_BODY = 64 * 1024
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -174,10 +184,20 @@ def create_app(service: ColdCheck, accounts: Accounts,
 
     # -- accounts -----------------------------------------------------------------------
 
-    @app.post(f"{PREFIX}/auth/login", tags=["auth"])
-    def login(body: Login, response: Response) -> TokenOut:
-        """Log in: a session cookie for the browser, and the same token as a bearer."""
-        issued = accounts.login(body.username, body.password)
+    async def throttled(_: Request, exc: Exception) -> JSONResponse:
+        body = Problem(type="/problems/login-throttled", title=THROTTLED, status=429,
+                       detail=str(exc))
+        return JSONResponse(body.model_dump(), 429, media_type=problems.MEDIA, headers={
+            "Retry-After": str(cast(LoginThrottled, exc).retry_after_s)})
+
+    app.add_exception_handler(LoginThrottled, throttled)
+
+    @app.post(f"{PREFIX}/auth/login", tags=["auth"], responses=LOGIN_RESPONSES)
+    def login(body: Login, request: Request, response: Response) -> TokenOut:
+        """Log in: a session cookie for the browser, and the same token as a bearer.
+        Failed logins are limited per username and per client address (429)."""
+        issued = accounts.login(body.username, body.password,
+                                address=request.client.host if request.client else None)
         response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
                             max_age=14 * 3600)
         return TokenOut(token=issued.token, token_id=issued.row.token_id, kind="session",
