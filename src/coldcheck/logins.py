@@ -131,8 +131,8 @@ class Throttle:
         for _ in range(ROUNDS):
             if self._record(subjects, right, self.clock()):
                 return
-        raise Conflict("other logins for this username kept getting in the way; nothing "
-                       "was recorded, retry")
+        raise Conflict("other logins for this username or from this address kept getting "
+                       "in the way; nothing was recorded, retry")
 
     def _record(self, subjects: Sequence[str], right: bool, now: int) -> bool:
         seen = self.rows.read(subjects)

@@ -77,7 +77,8 @@ class ThrottleStore:
     def clear(self, seen: Failures) -> bool:
         """End a run (a right password); False if it moved since it was read."""
         with self._writing() as conn:
-            return bool(conn.execute(table.delete().where(*_unchanged(seen))).rowcount == 1)
+            done = conn.execute(table.delete().where(*_unchanged(seen)))
+        return done.rowcount == 1
 
     def forget(self, before: int) -> None:
         """Drop runs whose latest failure is older than `before` (they count for nothing
