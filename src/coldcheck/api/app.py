@@ -11,9 +11,10 @@ import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -37,6 +38,7 @@ from coldcheck.api.schemas import (
     NewMember,
     NewPin,
     NewProduction,
+    Problem,
     RuleOut,
     TokenInfo,
     TokenOut,
@@ -49,10 +51,18 @@ from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import Authority, Role
+from coldcheck.logins import LoginThrottled
 from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 from coldcheck.web import routes as web
 
 COOKIE = "coldcheck_session"
+THROTTLED = "Too many failed logins; no password was checked"
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": THROTTLED,
+          "headers": {"Retry-After": {"description": "Seconds until a login is checked "
+                                                     "again", "schema": {"type": "integer"}}},
+          "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}
 MAX_BODY = 64 * 1024
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -184,10 +194,20 @@ def create_app(service: ColdCheck, accounts: Accounts,
 
     # -- accounts -----------------------------------------------------------------------
 
-    @app.post(f"{PREFIX}/auth/login", tags=["auth"])
-    def login(body: Login, response: Response) -> TokenOut:
-        """Log in: a session cookie for the browser, and the same token as a bearer."""
-        issued = accounts.login(body.username, body.password)
+    async def throttled(_: Request, exc: Exception) -> JSONResponse:
+        body = Problem(type="/problems/login-throttled", title=THROTTLED, status=429,
+                       detail=str(exc))
+        return JSONResponse(body.model_dump(), 429, media_type=problems.MEDIA, headers={
+            "Retry-After": str(cast(LoginThrottled, exc).retry_after_s)})
+
+    app.add_exception_handler(LoginThrottled, throttled)
+
+    @app.post(f"{PREFIX}/auth/login", tags=["auth"], responses=LOGIN_RESPONSES)
+    def login(body: Login, request: Request, response: Response) -> TokenOut:
+        """Log in: a session cookie for the browser, and the same token as a bearer.
+        Failed logins are limited per username and per client address (429)."""
+        issued = accounts.login(body.username, body.password,
+                                address=request.client.host if request.client else None)
         response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
                             max_age=14 * 3600)
         return TokenOut(token=issued.token, token_id=issued.row.token_id, kind="session",
@@ -270,15 +290,16 @@ def create_app(service: ColdCheck, accounts: Accounts,
               status_code=204)
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
-        if not ID_PATTERN.match(production_id):
-            raise NotFound(f"unknown production {production_id!r}")
-        state = service.state(production_id)
-        person = accounts.rows.person(who.account.username, production_id)
-        hiring = person is not None and state.people[person].has(Authority.HIRING)
-        if not (hiring or who.account.is_admin):
-            if person is None:
+        if who.account.is_admin:
+            if not ID_PATTERN.match(production_id):
                 raise NotFound(f"unknown production {production_id!r}")
-            raise Forbidden("only a holder of hiring authority adds members")
+        else:
+            # Membership before the production is read: a non-member gets the same 404
+            # whether it exists or not.
+            person = member(production_id, who)
+            if not service.state(production_id).people[person].has(Authority.HIRING):
+                raise Forbidden("only a holder of hiring authority adds members")
+        state = service.state(production_id)
         if body.person_id not in state.people:
             raise NotFound(f"unknown person {body.person_id!r}")
         if accounts.rows.get(body.username) is None:

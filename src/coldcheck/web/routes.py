@@ -32,6 +32,7 @@ from coldcheck.domain.values import (
     Mitigation,
     SceneAmmo,
 )
+from coldcheck.logins import LoginThrottled
 from coldcheck.service import ColdCheck, Outcome
 from coldcheck.web import forms
 
@@ -145,10 +146,15 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         target = str(form.get("next", "/"))
         target = target if target.startswith("/") and not target.startswith("//") else "/"
         try:
-            issued = await run_in_threadpool(accounts.login, str(form.get("username", "")),
-                                             str(form.get("password", "")))
+            issued = await run_in_threadpool(
+                accounts.login, str(form.get("username", "")), str(form.get("password", "")),
+                address=request.client.host if request.client else None)
         except Unauthenticated as exc:
             return render(request, "login.html", 401, next=target, error=str(exc))
+        except LoginThrottled as exc:
+            page = render(request, "login.html", 429, next=target, error=str(exc))
+            page.headers["Retry-After"] = str(exc.retry_after_s)
+            return page
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
                             max_age=14 * 3600)
