@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from coldcheck import backups, demo
 from coldcheck.domain import commands as c
@@ -143,7 +144,12 @@ def test_restore_refuses_what_is_not_a_backup_for_this_database(databases: Datab
     with pytest.raises(InvalidCommand, match="no backup at"):
         backups.restore(tmp_path / "missing.backup", databases.create(), KEY)
     source = databases.create()
-    seed_demo(source, KEY).store.close()
+    app = seed_demo(source, KEY)
+    if databases.kind == "sqlite":  # the live file, its last commits still in its WAL
+        live = sa.make_url(source).database
+        with pytest.raises(InvalidCommand, match="is a live database"):
+            backups.restore(Path(str(live)), databases.create(), KEY)
+    app.store.close()
     backups.backup(source, tmp_path / "good.backup")
     other = "postgresql" if databases.kind == "sqlite" else "sqlite"
     elsewhere = (f"sqlite:///{tmp_path / 'elsewhere.db'}" if other == "sqlite"

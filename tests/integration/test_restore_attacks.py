@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import secrets
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -176,10 +177,6 @@ def test_b_a_planted_admin_account_is_no_admin_unless_named(
                      "created_at, pin_failures, pin_locked_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      ("mallory", FAST_HASHER.hash(PASSWORD), None, True, START_US, 0, None))
 
-    # Not said who is administrator: refused before anything is written, naming them all.
-    with pytest.raises(InvalidCommand, match=r"2 administrator account\(s\): admin, mallory"):
-        restored(databases, source, tmp_path, admins=None)
-
     target, report = restored(databases, source, tmp_path, admins=("admin",))
     api = servers.open(target, key)
     assert _new_account(api, api.login("mallory"), "eve") == 403
@@ -189,6 +186,10 @@ def test_b_a_planted_admin_account_is_no_admin_unless_named(
     assert "mallory" in report.accounts  # an ordinary account, on no production
     assert ("administrator rights not carried over: mallory (an administrator in the "
             "backup, not named)") in _said(report)
+
+    # Not said who is administrator: refused before anything is written, naming them all.
+    with pytest.raises(InvalidCommand, match=r"2 administrator account\(s\): admin, mallory"):
+        restored(databases, source, tmp_path, admins=None)
 
     # Named, it is an administrator: the operator accepted it knowingly.
     target, report = restored(databases, source, tmp_path, admins=("admin", "mallory"))
@@ -385,6 +386,11 @@ def test_extra_tables_and_columns_are_reported_and_left_out(
 
     target, report = restored(databases, source, tmp_path)
 
+    with raw(target) as conn:
+        for sql in ("SELECT * FROM backdoor", "SELECT note FROM accounts",
+                    "SELECT * FROM admins"):
+            with pytest.raises(DRIVER_ERRORS, match=r"backdoor|note|admins"):
+                conn.execute(sql)
     assert {(d.kind, d.table, d.name, d.change) for d in report.schema} == {
         ("table", "backdoor", "backdoor", EXTRA), ("column", "accounts", "note", EXTRA),
         ("view", "admins", "admins", EXTRA)}
@@ -392,11 +398,6 @@ def test_extra_tables_and_columns_are_reported_and_left_out(
     assert note.backup.lower().startswith("text")
     assert "schema: table backdoor: in the backup but not made by the migrations; not " \
            "restored" in _said(report)
-    with raw(target) as conn:
-        for sql in ("SELECT * FROM backdoor", "SELECT note FROM accounts",
-                    "SELECT * FROM admins"):
-            with pytest.raises(DRIVER_ERRORS, match=r"backdoor|note|admins"):
-                conn.execute(sql)
 
 
 def test_pin_lockouts_are_cleared(databases: Databases, source: Source,
@@ -413,3 +414,29 @@ def test_pin_lockouts_are_cleared(databases: Databases, source: Source,
     assert row.pin_hash  # the PIN itself is kept: the pepper comes from the same key
     assert report.pin_lockouts_cleared == ("rosa",)
     assert "PIN lockouts cleared: rosa" in _said(report)
+
+
+def test_nothing_of_the_backup_runs_while_it_is_read(
+        databases: Databases, source: Source, tmp_path: Path) -> None:
+    """A dump's CHECK constraint is evaluated for every row loaded, so loading it would
+    run whatever function it calls, as the restoring role (here a superuser, who can
+    write files on the server). The restore never loads the backup's definitions."""
+    if databases.kind == "sqlite":
+        pytest.skip("a SQLite backup defines no function that could run")
+    url, _ = source
+    shared = Path(tempfile.mkdtemp(prefix="coldcheck-restore-"))
+    shared.chmod(0o777)  # the server writes as its own user
+    trace = shared / "ran"
+    with raw(url) as conn:
+        conn.execute("CREATE FUNCTION planted() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                     f"COPY (SELECT 1) TO '{trace}'; RETURN true; END $$")
+        conn.execute("ALTER TABLE accounts ADD CONSTRAINT planted CHECK (planted())")
+    assert trace.exists()  # checked on the rows already there
+    trace.unlink()
+
+    _, report = restored(databases, source, tmp_path)
+
+    assert not trace.exists()
+    shared.rmdir()
+    assert {(d.kind, d.name, d.change) for d in report.schema} == {
+        ("function", "planted()", EXTRA), ("constraint", "planted", EXTRA)}

@@ -93,6 +93,13 @@ def open_backup(backup_file: Path, url: str) -> Iterator[Backup]:
         magic = f.read(16)
     if magic.startswith(b"SQLite format 3\x00"):
         kind = "sqlite"
+        wal = Path(f"{backup_file}-wal")
+        if wal.exists() and wal.stat().st_size:
+            # Commits still in a write-ahead log: a live database (or a copy of one taken
+            # mid-write), whose file alone is not a consistent snapshot.
+            raise InvalidCommand(f"{backup_file} is a live database (it has a write-ahead "
+                                 "log beside it), not a backup: take one with `coldcheck "
+                                 "backup`")
     elif magic.startswith(b"PGDMP"):
         kind = "postgresql"
     else:

@@ -72,11 +72,12 @@ def has_table(schema: Schema, table: str) -> bool:
 
 def compare(backup: Schema, expected: Schema) -> list[SchemaDifference]:
     """Every object that differs, is missing or is extra in the backup. A table whose
-    columns differ is reported column by column, and a table that is wholly extra or
-    missing as the table alone."""
-    column_changes = {k.table for k in backup.keys() ^ expected.keys() if k.kind == "column"}
-    column_changes |= {k.table for k in backup.keys() & expected.keys()
-                       if k.kind == "column" and backup[k] != expected[k]}
+    columns or constraints differ is reported by those, and a table that is wholly extra
+    or missing as the table alone."""
+    parts = ("column", "constraint")  # what a table's own definition lists
+    part_changes = {k.table for k in backup.keys() ^ expected.keys() if k.kind in parts}
+    part_changes |= {k.table for k in backup.keys() & expected.keys()
+                     if k.kind in parts and backup[k] != expected[k]}
     whole = {k.table for k in backup.keys() ^ expected.keys() if k.kind == "table"}
     out = []
     for key in sorted(backup.keys() | expected.keys(), key=_order):
@@ -87,7 +88,7 @@ def compare(backup: Schema, expected: Schema) -> list[SchemaDifference]:
             change = EXTRA
         elif mine is None:
             change = MISSING
-        elif mine != theirs and not (key.kind == "table" and key.table in column_changes):
+        elif mine != theirs and not (key.kind == "table" and key.table in part_changes):
             change = DIFFERS
         else:
             continue
