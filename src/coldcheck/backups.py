@@ -86,8 +86,10 @@ def restore(backup_file: Path, url: str, key: SigningKey,
     try:
         with raw.open_backup(backup_file, url) as source:
             if not raw.is_empty(url):
-                raise InvalidCommand("restore goes into a new, empty database; the target "
-                                     "has tables already")
+                raise InvalidCommand("restore goes into a new, empty database, and this "
+                                     "one is not: give --database-url a SQLite file that "
+                                     "does not exist yet, or a PostgreSQL database with no "
+                                     "tables")
             revision = raw.known_revision(source.revision())
             target = raw.Target(url)
             touched = True
