@@ -9,11 +9,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from coldcheck import backups
 from coldcheck import demo as demo_story
+from coldcheck.backup_report import OK, REFUSED, RESET
 from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.cli.context import console, ctx_of, err, handled, show_time, today
 from coldcheck.codes import rule_markdown, rule_table
@@ -22,6 +24,8 @@ from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
 from coldcheck.verification import verify_log
+
+RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
 
 
 def init(ctx: typer.Context,
@@ -190,14 +194,28 @@ def backup(ctx: typer.Context, file: Path) -> None:
         console.print(f"backup written to {file}")
 
 
-def restore(ctx: typer.Context, file: Path) -> None:
-    """Restore a backup into a new database (--database-url); refused unless it verifies."""
+def restore(ctx: typer.Context, file: Path,
+            admin: Annotated[list[str] | None, typer.Option(
+                "--admin", metavar="NAME",
+                help="An account of the backup that is an administrator afterwards (repeat "
+                     "for several). Needed when the backup has administrators: their "
+                     "rights are not in the signed record, so none is carried over unnamed."
+            )] = None,
+            no_admin: Annotated[bool, typer.Option(
+                "--no-admin", help="Restore with no administrator (create one afterwards "
+                                   "with `account create NAME --admin`).")] = False) -> None:
+    """Restore a backup into a new, empty database (--database-url). Only the migrations'
+    schema; every log verified with the signing key, or nothing is kept; tokens void,
+    PIN lockouts cleared, memberships checked against the log. Prints what it refused."""
     with handled():
         cx = ctx_of(ctx)
+        if admin and no_admin:
+            raise InvalidCommand("--admin and --no-admin exclude each other")
         if not cx.settings.key_file.exists():
             raise InvalidCommand(f"no signing key at {cx.settings.key_file}: restore checks "
                                  "the backup against the production's key")
         key = SigningKey.load(cx.settings.key_file)
-        for r in backups.restore(file, cx.settings.database_url, key):
-            console.print(f"[green]restored and verified[/]: {r.production_id}, {r.events} "
-                          "events")
+        admins = () if no_admin else (tuple(admin) if admin else None)
+        report = backups.restore(file, cx.settings.database_url, key, admins)
+        for level, line in report.lines():
+            console.print(f"[{RESTORE_STYLES[level]}]{escape(line)}[/]")
