@@ -30,6 +30,7 @@ from coldcheck.store.schema import (
     chain_heads,
     checkpoints,
     events,
+    login_throttle,
     memberships,
     metadata,
     productions,
@@ -65,6 +66,8 @@ RULES: dict[str, Rule] = {
     memberships.name: Rule(Treatment.MEMBERSHIPS),
     tokens.name: Rule(Treatment.VOID, "every session and device token is void after a "
                                       "restore: everyone logs in again"),
+    login_throttle.name: Rule(Treatment.VOID, "failed-login counts start afresh after a "
+                                              "restore"),
 }
 UNRULED = Rule(Treatment.VOID, "no restore rule says what its rows are worth")
 _ACCOUNT, _ADMIN = accounts.c.username.name, accounts.c.is_admin.name
@@ -128,9 +131,9 @@ class _Restore:
         reports, people = self._verify()
         restored, cleared = self._accounts(account_rows, named, kept)
         links = self._memberships(self._rows(memberships.name, kept), set(restored), people)
-        void = [NotRestored(name, self.source.count(name) if has_table(found, name) else 0,
-                            rules[name].why)
-                for name in tables if rules[name].treatment is Treatment.VOID]
+        void = [NotRestored(name, count, rules[name].why) for name in tables
+                if rules[name].treatment is Treatment.VOID
+                and (count := self.source.count(name) if has_table(found, name) else 0)]
         self.target.migrate_to("head")
         return RestoreReport(
             revision=self.revision, head=raw.head_revision(), productions=tuple(reports),
