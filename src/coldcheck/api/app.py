@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import gateway, problems, reading
+from coldcheck.api import gateway, problems, reading, security
 from coldcheck.api.gateway import Caller
 from coldcheck.api.schemas import (
     BODIES,
@@ -146,6 +146,8 @@ def create_app(service: ColdCheck, accounts: Accounts,
     problems.install(app)
 
     app.add_middleware(BodyLimit)
+    app.add_middleware(security.SameOriginApi, prefix=f"{PREFIX}/")
+    app.add_middleware(security.SecurityHeaders)  # outermost: every answer carries them
 
     def caller(request: Request,
                authorization: Annotated[str | None, Header()] = None) -> Caller:

@@ -1,4 +1,8 @@
-"""Errors as RFC 9457 problem+json, mapped from the one error hierarchy in one place."""
+"""Errors as RFC 9457 problem+json, mapped from the one error hierarchy in one place.
+
+`STATUS` is the one error-to-status table: the API answers with it, and so do the web
+pages (web/routes.py), so a full disk is a 503 and a refusal a 409 whichever door it
+came through."""
 
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ TITLES = {
     "integrity": "The record does not verify; nothing was recorded",
     "storage": "The database could not complete the request; nothing was recorded",
     "too-large": "Request too large",
+    "cross-origin": "Refused: not sent from a ColdCheck page; nothing was recorded",
     "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was "
                   "recorded",
 }
@@ -60,9 +65,13 @@ def problem(status: int, kind: str, detail: str, headers: dict[str, str] | None 
                         headers=headers)
 
 
+def classify(exc: ColdCheckError) -> tuple[int, str]:
+    """The HTTP status and problem kind for an error (most specific class first)."""
+    return next((v for k, v in STATUS.items() if isinstance(exc, k)), (500, "internal"))
+
+
 def for_error(exc: ColdCheckError) -> JSONResponse:
-    status, kind = next((v for k, v in STATUS.items() if isinstance(exc, k)),
-                        (500, "internal"))
+    status, kind = classify(exc)
     violations = ([ViolationOut.of(v) for v in exc.violations]
                   if isinstance(exc, Refused) else [])
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, PinLocked) else None

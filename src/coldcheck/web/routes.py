@@ -16,12 +16,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from coldcheck.accounts import Accounts, Unauthenticated
-from coldcheck.api import authz, gateway
+from coldcheck.accounts import Accounts, PinLocked, Unauthenticated
+from coldcheck.api import authz, gateway, problems, security
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
 from coldcheck.domain.state import State
+from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import (
     Authority,
     Barrel,
@@ -33,13 +34,11 @@ from coldcheck.domain.values import (
     SceneAmmo,
 )
 from coldcheck.service import ColdCheck, Outcome
-from coldcheck.web import forms
+from coldcheck.web import csrf, forms
 
-COOKIE = "coldcheck_session"
+COOKIE = security.SESSION_COOKIE
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
-STATUS = {"Refused": 409, "Forbidden": 403, "NotFound": 404, "InvalidCommand": 422,
-          "Conflict": 409, "PinLocked": 429}
 
 
 class Viewer:
@@ -61,8 +60,16 @@ class Viewer:
 
 
 def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
-    """The web UI's routes."""
-    web = APIRouter(include_in_schema=False)
+    """The web UI's routes; every state-changing one checks origin and form token first."""
+    tokens = csrf.Tokens(service.key.derive_secret(csrf.SECRET_LABEL))
+
+    def refused(request: Request, reason: str) -> Response:
+        return render(request, "message.html", 403,
+                      title="Refused: this form was not sent from a ColdCheck page",
+                      text=f"Nothing was recorded: {reason}. If you sent it, go back, "
+                           "reload the page and try again.")
+
+    web = APIRouter(include_in_schema=False, route_class=tokens.route_class(refused))
 
     def account_of(request: Request) -> str:
         token = request.cookies.get(COOKIE)
@@ -72,13 +79,25 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
 
     def viewer(request: Request, pid: str) -> Viewer:
         username = account_of(request)
-        person = accounts.rows.person(username, pid)
+        # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
+        person = accounts.rows.person(username, pid) if ID_PATTERN.match(pid) else None
         if person is None:
             raise NotFound(f"unknown production {pid!r}")
         return Viewer(username, person, service.state(pid))
 
     def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("csrf", tokens.for_session(request))
         return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+
+    def failed(request: Request, exc: ColdCheckError, page: str = "message.html",
+               **ctx: Any) -> HTMLResponse:
+        """The page for an error, with the status the API gives it (problems.STATUS)."""
+        status, kind = problems.classify(exc)
+        ctx.setdefault("title", problems.TITLES.get(kind, "Not done"))
+        response = render(request, page, status, text=str(exc), **ctx)
+        if isinstance(exc, PinLocked):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
 
     def base(v: Viewer, pid: str) -> dict[str, Any]:
         tz = ZoneInfo(v.state.timezone)
@@ -106,8 +125,8 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
             return await run_in_threadpool(body, v)
         except Unauthenticated:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        except NotFound as exc:
-            return render(request, "message.html", 404, title="Not found", text=str(exc))
+        except ColdCheckError as exc:
+            return failed(request, exc)
 
     async def act(request: Request, pid: str,
                   build: Callable[[Viewer, Any], list[c.Command]], back: str) -> Response:
@@ -120,9 +139,8 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
                 for cmd in build(v, form):
                     done.append(gateway.submit(service, pid, v.person_id, cmd))
             except ColdCheckError as exc:
-                status = STATUS.get(type(exc).__name__, 400)
                 violations = exc.violations if isinstance(exc, Refused) else ()
-                return render(request, "result.html", status, **base(v, pid), done=done,
+                return failed(request, exc, "result.html", **base(v, pid), done=done,
                               error=str(exc), violations=violations, back=back)
             return render(request, "result.html", **base(service_viewer(v), pid), done=done,
                           error="", violations=(), back=back)
@@ -134,21 +152,29 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
 
     # -- login ----------------------------------------------------------------------------
 
+    def login_form(request: Request, status: int, target: str, error: str) -> Response:
+        token, nonce = tokens.for_login(request)
+        response = render(request, "login.html", status, next=target, error=error,
+                          csrf=token)
+        if nonce is not None:  # the pre-session half of the login form's token
+            response.set_cookie(csrf.LOGIN_COOKIE, nonce, httponly=True, samesite="strict",
+                                path="/login")
+        return response
+
     @web.get("/login")
-    def login_page(request: Request, next: str = "/") -> HTMLResponse:
-        return render(request, "login.html", next=next if next.startswith("/") else "/",
-                      error="")
+    def login_page(request: Request, next: str = "/") -> Response:
+        return login_form(request, 200, _local(next), "")
 
     @web.post("/login")
     async def login(request: Request) -> Response:
         form = await request.form()
-        target = str(form.get("next", "/"))
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        target = _local(forms.text(form, "next", "/"))
         try:
-            issued = await run_in_threadpool(accounts.login, str(form.get("username", "")),
-                                             str(form.get("password", "")))
-        except Unauthenticated as exc:
-            return render(request, "login.html", 401, next=target, error=str(exc))
+            issued = await run_in_threadpool(accounts.login, forms.text(form, "username"),
+                                             forms.text(form, "password"))
+        except ColdCheckError as exc:
+            status, _ = problems.classify(exc)
+            return login_form(request, status, target, str(exc))
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
                             max_age=14 * 3600)
@@ -240,24 +266,24 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/issue")
     async def issue(request: Request, pid: str) -> Response:
         def build(v: Viewer, form: Any) -> list[c.Command]:
-            item = v.state.items.get(str(form.get("item_id", "")))
+            item = v.state.items.get(forms.text(form, "item_id"))
             if item is None:
                 raise NotFound("choose an item")
-            recipient = str(form.get("recipient_id", ""))
-            pin = str(form.get("pin", ""))
+            recipient = forms.text(form, "recipient_id")
+            pin = forms.text(form, "pin")
             issue = c.IssueItem(item_id=item.id, recipient_id=recipient,
-                                scene_id=str(form.get("scene_id", "")),
+                                scene_id=forms.text(form, "scene_id"),
                                 recipient_acknowledged=False)
+            inspect = c.InspectItem(item_id=item.id,
+                                    barrel=forms.choice(form, "barrel", Barrel, Barrel.CLEAR),
+                                    chambers=forms.chambers(form, item.chambers),
+                                    shown_to=forms.texts(form, "shown_to"))
             # Only someone who may issue spends the recipient's PIN attempts. A locked PIN
             # raises while the form is read, so not even the inspection is recorded.
             gateway.permit(v.state, v.person_id, issue)
-            return [
-                c.InspectItem(item_id=item.id, barrel=Barrel(str(form.get("barrel", "clear"))),
-                              chambers=forms.chambers(form, item.chambers),
-                              shown_to=forms.listed(form.getlist("shown_to"))),
-                dataclasses.replace(issue, recipient_acknowledged=accounts.pin_matches(
-                    pid, recipient, pin)),
-            ]
+            known = recipient in v.state.people  # no one else has a PIN to look up
+            return [inspect, dataclasses.replace(issue, recipient_acknowledged=known and (
+                accounts.pin_matches(pid, recipient, pin)))]
         return await act(request, pid, build, f"/p/{pid}/issue")
 
     @web.get("/p/{pid}/return")
@@ -273,7 +299,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/return")
     async def take_back(request: Request, pid: str) -> Response:
         def build(v: Viewer, form: Any) -> list[c.Command]:
-            item = v.state.items.get(str(form.get("item_id", "")))
+            item = v.state.items.get(forms.text(form, "item_id"))
             if item is None:
                 raise NotFound("choose an item")
             return [c.ReturnItem(item_id=item.id, chambers=forms.chambers(form, item.chambers))]
@@ -292,15 +318,15 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     async def plan_scene(request: Request, pid: str) -> Response:
         def build(v: Viewer, f: Any) -> list[c.Command]:
             return [c.PlanScene(
-                scene_id=str(f.get("scene_id", "")), title=str(f.get("title", "")),
-                date=str(f.get("date", "")), items=forms.listed(f.getlist("items")),
-                performers=forms.listed(f.getlist("performers")),
-                ammo=SceneAmmo(str(f.get("ammo", "none"))),
-                manoeuvres=tuple(Manoeuvre(m) for m in f.getlist("manoeuvres")),
+                scene_id=forms.text(f, "scene_id"), title=forms.text(f, "title"),
+                date=forms.text(f, "date"), items=forms.texts(f, "items"),
+                performers=forms.texts(f, "performers"),
+                ammo=forms.choice(f, "ammo", SceneAmmo, SceneAmmo.NONE),
+                manoeuvres=forms.choices(f, "manoeuvres", Manoeuvre),
                 min_distance_feet=forms.number(f, "min_distance_feet"),
-                mitigations=tuple(Mitigation(m) for m in f.getlist("mitigations")),
-                close_quarter_blanks=bool(f.get("close_quarter_blanks")),
-                rehearsal=bool(f.get("rehearsal")))]
+                mitigations=forms.choices(f, "mitigations", Mitigation),
+                close_quarter_blanks=forms.flag(f, "close_quarter_blanks"),
+                rehearsal=forms.flag(f, "rehearsal"))]
         return await act(request, pid, build, f"/p/{pid}/scenes")
 
     @web.post("/p/{pid}/scenes/{scene_id}/approve")
@@ -311,7 +337,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/scenes/{scene_id}/meeting")
     async def meeting(request: Request, pid: str, scene_id: str) -> Response:
         return await act(request, pid, lambda v, f: [c.HoldSafetyMeeting(
-            scene_id=scene_id, attendees=forms.listed(f.getlist("attendees")))],
+            scene_id=scene_id, attendees=forms.texts(f, "attendees"))],
             f"/p/{pid}/scenes")
 
     @web.get("/p/{pid}/training")
@@ -323,10 +349,10 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/training")
     async def record_training(request: Request, pid: str) -> Response:
         def build(v: Viewer, f: Any) -> list[c.Command]:
-            person, topics = str(f.get("person_id", "")), forms.listed(f.getlist("topics"))
-            if f.get("declined"):
+            person, topics = forms.text(f, "person_id"), forms.texts(f, "topics")
+            if forms.flag(f, "declined"):
                 return [c.DeclineTraining(person_id=person, topics=topics,
-                                          reason=str(f.get("reason", "")))]
+                                          reason=forms.text(f, "reason"))]
             return [c.RecordTraining(person_id=person, topics=topics,
                                      minutes=forms.number(f, "minutes"),
                                      trainer_id=v.person_id)]
@@ -353,9 +379,9 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/concerns")
     async def raise_concern(request: Request, pid: str) -> Response:
         return await act(request, pid, lambda v, f: [c.RaiseConcern(
-            text=str(f.get("text", "")), scene_id=str(f.get("scene_id", "")) or None,
-            item_id=str(f.get("item_id", "")) or None, blocking=bool(f.get("blocking")),
-            anonymous=bool(f.get("anonymous")))], f"/p/{pid}/concerns")
+            text=forms.text(f, "text"), scene_id=forms.optional(f, "scene_id"),
+            item_id=forms.optional(f, "item_id"), blocking=forms.flag(f, "blocking"),
+            anonymous=forms.flag(f, "anonymous"))], f"/p/{pid}/concerns")
 
     @web.post("/p/{pid}/concerns/{concern_id}/ack")
     async def ack(request: Request, pid: str, concern_id: str) -> Response:
@@ -365,7 +391,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/concerns/{concern_id}/resolve")
     async def resolve(request: Request, pid: str, concern_id: str) -> Response:
         return await act(request, pid, lambda v, f: [c.ResolveConcern(
-            concern_id=concern_id, resolution=str(f.get("resolution", "")))],
+            concern_id=concern_id, resolution=forms.text(f, "resolution"))],
             f"/p/{pid}/concerns")
 
     @web.get("/p/{pid}/incidents")
@@ -377,16 +403,16 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/incidents")
     async def report(request: Request, pid: str) -> Response:
         def build(v: Viewer, f: Any) -> list[c.Command]:
-            kind = IncidentKind(str(f.get("kind", "misfire")))
-            text = str(f.get("description", "")) or f"{kind} reported from the set"
+            kind = forms.choice(f, "kind", IncidentKind, IncidentKind.MISFIRE)
+            text = forms.text(f, "description") or f"{kind} reported from the set"
             return [c.ReportIncident(kind=kind, description=text,
-                                     item_id=str(f.get("item_id", "")) or None)]
+                                     item_id=forms.optional(f, "item_id"))]
         return await act(request, pid, build, f"/p/{pid}")
 
     @web.post("/p/{pid}/incidents/{incident_id}/review")
     async def review(request: Request, pid: str, incident_id: str) -> Response:
         return await act(request, pid, lambda v, f: [c.SignOffReview(
-            incident_id=incident_id, findings=str(f.get("findings", "")))],
+            incident_id=incident_id, findings=forms.text(f, "findings"))],
             f"/p/{pid}/incidents")
 
     @web.get("/p/{pid}/labels")
@@ -399,6 +425,11 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         return await guarded(request, pid, body)
 
     return web
+
+
+def _local(target: str) -> str:
+    """Where to go after login: a path on this site, never another site."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
 def _qr(text: str) -> str:
