@@ -1,7 +1,7 @@
 """Errors as RFC 9457 problem+json, mapped from the one error hierarchy in one place.
 
 `STATUS` is the one error-to-status table: the API answers with it, and so do the web
-pages (web/routes.py), so a full disk is a 503 and a refusal a 409 whichever door it
+pages (web/site.py), so a full disk is a 503 and a refusal a 409 whichever door it
 came through."""
 
 from __future__ import annotations

@@ -4,27 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from coldcheck.accounts import Accounts, PinLocked, Unauthenticated
-from coldcheck.api import authz, gateway, problems, security
+from coldcheck.accounts import Accounts, Unauthenticated
+from coldcheck.api import gateway
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
-from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
+from coldcheck.domain.errors import NotFound
 from coldcheck.domain.state import State
-from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import (
-    Authority,
     Barrel,
     Content,
     IncidentKind,
@@ -33,177 +28,19 @@ from coldcheck.domain.values import (
     Mitigation,
     SceneAmmo,
 )
-from coldcheck.service import ColdCheck, Outcome
-from coldcheck.web import csrf, forms
+from coldcheck.service import ColdCheck
+from coldcheck.web import forms, session
+from coldcheck.web.site import Site, Viewer
 
-COOKIE = security.SESSION_COOKIE
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
-
-
-class Viewer:
-    """The logged-in person on one production, with that production's state."""
-
-    def __init__(self, username: str, person_id: str, state: State) -> None:
-        self.username = username
-        self.person_id = person_id
-        self.state = state
-        self.person = state.people[person_id]
-
-    def may(self, cmd_type: type[c.Command], about: str | None = None) -> bool:
-        """Whether the page should offer this action (the gateway checks again)."""
-        return authz.allows(self.state, self.person_id, cmd_type, about)
-
-    @property
-    def armorer(self) -> bool:
-        return self.person.has(Authority.FIREARM_SAFETY)
 
 
 def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     """The web UI's routes; every state-changing one checks origin and form token first."""
-    tokens = csrf.Tokens(service.key.derive_secret(csrf.SECRET_LABEL))
-
-    def refused(request: Request, reason: str) -> Response:
-        return render(request, "message.html", 403,
-                      title="Refused: this form was not sent from a ColdCheck page",
-                      text=f"Nothing was recorded: {reason}. If you sent it, go back, "
-                           "reload the page and try again.")
-
-    web = APIRouter(include_in_schema=False, route_class=tokens.route_class(refused))
-
-    def account_of(request: Request) -> str:
-        token = request.cookies.get(COOKIE)
-        if not token:
-            raise Unauthenticated("log in")
-        return accounts.authenticate(token)[0].username
-
-    def viewer(request: Request, pid: str) -> Viewer:
-        username = account_of(request)
-        # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
-        person = accounts.rows.person(username, pid) if ID_PATTERN.match(pid) else None
-        if person is None:
-            raise NotFound(f"unknown production {pid!r}")
-        return Viewer(username, person, service.state(pid))
-
-    def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        ctx.setdefault("csrf", tokens.for_session(request))
-        return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
-
-    def failed(request: Request, exc: ColdCheckError, page: str = "message.html",
-               **ctx: Any) -> HTMLResponse:
-        """The page for an error, with the status the API gives it (problems.STATUS)."""
-        status, kind = problems.classify(exc)
-        ctx.setdefault("title", problems.TITLES.get(kind, "Not done"))
-        response = render(request, page, status, text=str(exc), **ctx)
-        if isinstance(exc, PinLocked):
-            response.headers["Retry-After"] = str(exc.retry_after_s)
-        return response
-
-    def base(v: Viewer, pid: str) -> dict[str, Any]:
-        tz = ZoneInfo(v.state.timezone)
-        now = service.clock()
-
-        def when(at_us: int | None) -> str:
-            if not at_us:
-                return ""
-            t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(tz)
-            return t.strftime("%H:%M")
-
-        def ago(at_us: int | None) -> str:
-            if not at_us:
-                return ""
-            minutes = int((now - at_us) / 60_000_000)
-            return "just now" if minutes < 1 else f"{minutes} min ago"
-
-        return {"pid": pid, "v": v, "s": v.state, "when": when, "ago": ago,
-                "stand_down": v.state.stand_down, "c": c}
-
-    async def guarded(request: Request, pid: str,
-                      body: Callable[[Viewer], Response]) -> Response:
-        try:
-            v = await run_in_threadpool(viewer, request, pid)
-            return await run_in_threadpool(body, v)
-        except Unauthenticated:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        except ColdCheckError as exc:
-            return failed(request, exc)
-
-    async def act(request: Request, pid: str,
-                  build: Callable[[Viewer, Any], list[c.Command]], back: str) -> Response:
-        """Run the commands a form describes, one by one; show what was recorded or why not."""
-        form = await request.form()
-
-        def run(v: Viewer) -> Response:
-            done: list[Outcome] = []
-            try:
-                for cmd in build(v, form):
-                    done.append(gateway.submit(service, pid, v.person_id, cmd))
-            except ColdCheckError as exc:
-                violations = exc.violations if isinstance(exc, Refused) else ()
-                return failed(request, exc, "result.html", **base(v, pid), done=done,
-                              error=str(exc), violations=violations, back=back)
-            return render(request, "result.html", **base(service_viewer(v), pid), done=done,
-                          error="", violations=(), back=back)
-
-        def service_viewer(v: Viewer) -> Viewer:
-            return Viewer(v.username, v.person_id, service.state(pid))
-
-        return await guarded(request, pid, run)
-
-    # -- login ----------------------------------------------------------------------------
-
-    def login_form(request: Request, status: int, target: str, error: str) -> Response:
-        token, nonce = tokens.for_login(request)
-        response = render(request, "login.html", status, next=target, error=error,
-                          csrf=token)
-        if nonce is not None:  # the pre-session half of the login form's token
-            response.set_cookie(csrf.LOGIN_COOKIE, nonce, httponly=True, samesite="strict",
-                                path="/login")
-        return response
-
-    @web.get("/login")
-    def login_page(request: Request, next: str = "/") -> Response:
-        return login_form(request, 200, _local(next), "")
-
-    @web.post("/login")
-    async def login(request: Request) -> Response:
-        form = await request.form()
-        target = _local(forms.text(form, "next", "/"))
-        try:
-            issued = await run_in_threadpool(accounts.login, forms.text(form, "username"),
-                                             forms.text(form, "password"))
-        except ColdCheckError as exc:
-            status, _ = problems.classify(exc)
-            return login_form(request, status, target, str(exc))
-        response = RedirectResponse(target, status_code=303)
-        response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
-                            max_age=14 * 3600)
-        return response
-
-    @web.post("/logout")
-    def logout(request: Request) -> Response:
-        try:
-            username = account_of(request)
-            _, row = accounts.authenticate(request.cookies.get(COOKIE, ""))
-            accounts.revoke(username, row.token_id)
-        except ColdCheckError:
-            pass
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(COOKIE)
-        return response
-
-    @web.get("/")
-    def home(request: Request) -> Response:
-        try:
-            username = account_of(request)
-        except Unauthenticated:
-            return RedirectResponse("/login", status_code=303)
-        memberships = accounts.rows.productions(username)
-        if len(memberships) == 1:
-            return RedirectResponse(f"/p/{memberships[0][0]}", status_code=303)
-        names = {pid: service.state(pid).name for pid, _ in memberships}
-        return render(request, "picker.html", memberships=memberships, names=names,
-                      username=username)
+    site = Site(service, accounts)
+    web = site.router()
+    render, base, guarded, act = site.render, site.base, site.guarded, site.act
+    session.add_routes(web, site)
 
     # -- board ------------------------------------------------------------------------------
 
@@ -221,7 +58,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     async def stream(request: Request, pid: str) -> Response:
         """Server-sent events: the log's head seq whenever it moves (any worker, any device)."""
         try:
-            await run_in_threadpool(viewer, request, pid)
+            await run_in_threadpool(site.viewer, request, pid)
         except (Unauthenticated, NotFound):
             return Response(status_code=401)
 
@@ -425,11 +262,6 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         return await guarded(request, pid, body)
 
     return web
-
-
-def _local(target: str) -> str:
-    """Where to go after login: a path on this site, never another site."""
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
 def _qr(text: str) -> str:
