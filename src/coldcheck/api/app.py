@@ -11,10 +11,9 @@ import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Request, Response
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +21,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import gateway, problems, reading
+from coldcheck.api import gateway, problems, reading, security
 from coldcheck.api.gateway import Caller
 from coldcheck.api.schemas import (
     BODIES,
@@ -51,7 +50,6 @@ from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.domain.values import Authority, Role
-from coldcheck.logins import LoginThrottled
 from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 from coldcheck.web import routes as web
 
@@ -166,6 +164,8 @@ def create_app(service: ColdCheck, accounts: Accounts,
     problems.install(app)
 
     app.add_middleware(BodyLimit)
+    app.add_middleware(security.SameOriginApi, prefix=f"{PREFIX}/")
+    app.add_middleware(security.SecurityHeaders)  # outermost: every answer carries them
 
     def caller(request: Request,
                authorization: Annotated[str | None, Header()] = None) -> Caller:
@@ -193,14 +193,6 @@ def create_app(service: ColdCheck, accounts: Accounts,
         return person
 
     # -- accounts -----------------------------------------------------------------------
-
-    async def throttled(_: Request, exc: Exception) -> JSONResponse:
-        body = Problem(type="/problems/login-throttled", title=THROTTLED, status=429,
-                       detail=str(exc))
-        return JSONResponse(body.model_dump(), 429, media_type=problems.MEDIA, headers={
-            "Retry-After": str(cast(LoginThrottled, exc).retry_after_s)})
-
-    app.add_exception_handler(LoginThrottled, throttled)
 
     @app.post(f"{PREFIX}/auth/login", tags=["auth"], responses=LOGIN_RESPONSES)
     def login(body: Login, request: Request, response: Response) -> TokenOut:
