@@ -25,6 +25,7 @@ from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
 from coldcheck.web import routes as web
+from support import web_client
 from support.api_client import PASSWORD, PID, TODAY, Api, document_app
 
 OUTSIDER = "outsider-existence"
@@ -78,7 +79,12 @@ def _ask(api: Api, method: str, path: str, production: str) -> Answer:
                            headers=api.auth(OUTSIDER))
     else:  # a page: the session cookie, and a redirect would be an answer too
         client.cookies.set(COOKIE, api.token(OUTSIDER))
-        r = client.request(method, url, params=QUERY, follow_redirects=False)
+        data, headers = None, None
+        if method == "POST":  # as from ColdCheck's own pages: the origin and form token
+            token = web_client.token_in(client.get("/").text)
+            data, headers = {"csrf_token": token}, {"Origin": web_client.ORIGIN}
+        r = client.request(method, url, params=QUERY, data=data, headers=headers,
+                           follow_redirects=False)
     return r.status_code, sorted(r.headers.multi_items()), r.content
 
 
