@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from coldcheck import bundle
-from coldcheck.cli.context import console, ctx_of, handled, parse_time, today
+from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import SignedCheckpoint, SigningKey
 from coldcheck.reports import boundbook, daily, render
@@ -75,15 +75,17 @@ def verify_bundle(
         report = bundle.verify_bundle(text, trusted)
         if not report.ok:
             raise IntegrityError(f"bundle does NOT verify: {report.problem}")
-        console.print(f"[green]bundle verifies[/]: {report.production}, checkpoint of "
-                      f"{report.tree_size} events, {len(report.proven)} events proven: "
-                      + ", ".join(f"#{n}" for n in report.proven))
+        console.print(styled(("bundle verifies", "green"),
+                             f": {report.production}, checkpoint of {report.tree_size} "
+                             f"events, {len(report.proven)} events proven: "
+                             + ", ".join(f"#{n}" for n in report.proven)))
         if report.consistent_since is not None:
             console.print(f"the log only grew since the earlier checkpoint at size "
                           f"{report.consistent_since}")
         if trusted is None:
-            console.print("[yellow]note[/]: checked against the key inside the bundle; pass "
-                          "--key with the production's public key to trust it")
+            console.print(styled(("note", "yellow"), ": checked against the key inside the "
+                                 "bundle; pass --key with the production's public key to "
+                                 "trust it"))
 
 
 def daily_report(ctx: typer.Context,
@@ -94,7 +96,7 @@ def daily_report(ctx: typer.Context,
         cx = ctx_of(ctx)
         day = date or today(cx.tz())
         r = daily.build(cx.app, cx.production_id(), day)
-        console.print(f"[bold]Daily safety report, {r.production_id}, {r.date}[/]")
+        console.print(styled((f"Daily safety report, {r.production_id}, {r.date}", "bold")))
         lots = Table(title="Ammunition")
         for col in ("lot", "received", "issued", "fired", "returned", "missing", "on hand",
                     "reconciled"):
@@ -103,7 +105,7 @@ def daily_report(ctx: typer.Context,
             lots.add_row(lot.lot_id, *(str(n) for n in (lot.received, lot.issued, lot.fired,
                                                         lot.returned, lot.missing,
                                                         lot.on_hand)),
-                         "yes" if lot.balanced else "[bold red]DIFFERENCE[/]")
+                         "yes" if lot.balanced else styled(("DIFFERENCE", "bold red")))
         console.print(lots)
         console.print("Custody at close: " + "; ".join(f"{i}: {w}" for i, w in r.custody))
         for seq, item, label, by in r.inspections:
