@@ -173,3 +173,18 @@ def test_any_concern_text_is_shown_whole_and_obeyed_never(cc: Shell, text: str) 
         _shown_as_text(out)
         if args[0] in ("status", "daily-report"):  # a line each, the text whole
             assert visible(text) in out, (args, text)
+
+
+def test_dossier_of_a_2000_character_word_and_any_script_is_written(cc: Shell,
+                                                                    tmp_path: Path) -> None:
+    word = "W" * 1990 + "abcdefghij"
+    cc.ok("--as", "jack", "concern", "raise", f"long: {word} end")
+    cc.ok("--as", "jack", "concern", "raise", "\U0001f52b 中文 עברית \x1b[2J \u202eevil")
+    out = cc.ok("dossier", "--out", str(tmp_path / "d"))
+    _shown_as_text(out)
+    data = (tmp_path / "d" / "dossier.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert data.rstrip().endswith(b"%%EOF")
+    page = (tmp_path / "d" / "dossier.html").read_text(encoding="utf-8")
+    assert word in page
+    assert "\x1b" not in page
