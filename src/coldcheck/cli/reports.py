@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from rich.table import Table
 from coldcheck import bundle
 from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
-from coldcheck.ledger import SignedCheckpoint, SigningKey
+from coldcheck.ledger import SignedCheckpoint, SigningKey, parse_json
 from coldcheck.reports import boundbook, daily, render
 from coldcheck.reports import dossier as dossier_mod
 
@@ -36,15 +35,9 @@ def dossier(
         cx = ctx_of(ctx)
         pid = cx.production_id()
         tz = cx.tz()
+        old = None if since is None else _kept_checkpoint(since)
         d = dossier_mod.build(cx.app, pid, incident=incident, item=item, person=person,
                               start=parse_time(start, tz), end=parse_time(end, tz))
-        old = None
-        if since is not None:
-            try:
-                old = SignedCheckpoint.from_dict(json.loads(since.read_text()))
-            except (OSError, ValueError) as exc:
-                raise InvalidCommand(f"--since {since}: not a checkpoint file ({exc})"
-                                     ) from None
         proof = bundle.build(cx.app, pid, d.cited, since=old)
         out.mkdir(parents=True, exist_ok=True)
         (out / "dossier.html").write_text(render.html(d), encoding="utf-8")
@@ -53,6 +46,16 @@ def dossier(
         console.print(f"dossier on {d.scope}: {len(d.cited)} cited events")
         for name in ("dossier.html", "dossier.pdf", "bundle.json"):
             console.print(f"  {out / name}")
+
+
+def _kept_checkpoint(path: Path) -> SignedCheckpoint:
+    """The checkpoint in a file from `coldcheck checkpoint --export`, or exit 2 saying why
+    it is not one. Whether the log extends it is the bundle's to check (exit 5)."""
+    try:
+        return SignedCheckpoint.from_dict(parse_json(path.read_bytes()))
+    except (OSError, ValueError, RecursionError) as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InvalidCommand(f"--since {path}: not a checkpoint file ({problem})") from None
 
 
 def verify_bundle(
