@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import io
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.table import Table
 
+import coldcheck.cli
 from coldcheck.cli.output import PlainConsole, styled
 from coldcheck.reports.text import visible
 
@@ -48,3 +51,23 @@ def test_visible_spells_out_once_and_keeps_the_rest(text: str) -> None:
 def test_control_characters_are_spelled_out() -> None:
     assert visible("a\x1b[2J\x07\x9b\u202e\nb\tc\x00") == "a\\x1b[2J\\x07\\x9b\\u202e\nb\tc\\x00"
     assert visible("[/bold] ünïcödé 中文 🔫") == "[/bold] ünïcödé 中文 🔫"
+
+
+def test_every_cli_module_prints_through_the_plain_consoles() -> None:
+    """A Console made elsewhere, or rich's own print, would read markup again."""
+    cli = Path(coldcheck.cli.__file__).parent
+    offenders = []
+    for path in sorted(cli.glob("*.py")):
+        if path.name == "output.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in ("rich", "rich.console"):
+                offenders += [f"{path.name}:{node.lineno} from {node.module} import "
+                              f"{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                offenders += [f"{path.name}:{node.lineno} import {a.name}"
+                              for a in node.names if a.name in ("rich", "rich.console")]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                    node.func.id == "print"):
+                offenders.append(f"{path.name}:{node.lineno} print()")
+    assert not offenders, offenders
