@@ -19,6 +19,9 @@ class PlainConsole(Console):
 
     def __init__(self, *, stderr: bool = False) -> None:
         super().__init__(stderr=stderr, markup=False, emoji=False)
+        # Rich fixes the width from $COLUMNS when a console is made; these live as long as
+        # the process, so the width is read (terminal, then $COLUMNS) at each print.
+        self._width = None
 
     def render_str(self, text: str, **options: Any) -> Text:
         options["markup"] = options["emoji"] = False
