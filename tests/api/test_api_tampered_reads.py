@@ -20,6 +20,7 @@ from coldcheck.ledger import leaf_hash
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
+from coldcheck.web.site import COOKIE
 from support.api_client import BASE, FAST_HASHER, PID, Api, TestClient, close, problem, seeded
 from support.service_db import BACKENDS, databases_for, drop_append_only_triggers, raw
 
@@ -95,3 +96,20 @@ def test_a_running_server_stops_serving_once_the_record_changed_underneath(api: 
                           headers=headers).status_code == 200
     seq = _forge_first_issue(api)
     _assert_refused(api.client, api, seq)
+
+
+PAGES = ["/p/cold-creek/items/colt-1", "/p/cold-creek", "/p/cold-creek/concerns",
+         "/p/cold-creek/incidents"]
+
+
+def test_the_web_pages_of_a_fresh_server_refuse_a_forged_record(api: Api) -> None:
+    seq = _forge_first_issue(api)
+    client, store = _fresh_server(api)
+    try:
+        client.cookies.set(COOKIE, api.token("rosa"))
+        for path in PAGES:
+            r = client.get(path)
+            assert r.status_code == 503, (path, r.status_code)
+            assert f"#{seq}" in r.text, path
+    finally:
+        store.close()
