@@ -39,6 +39,7 @@ EXPECTED = {  # benchmark → the row ids it produces
     "verify": {"verify"},
     "proofs": {"proof-inclusion", "proof-consistency"},
     "projection": {"projection", "projection-memory"},
+    "reads": {"reads", "reads-page", "reads-state"},
     "http": {"http-sqlite", "http-sqlite-saturation", "http-postgresql",
              "http-postgresql-saturation"},
 }
