@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from coldcheck.ledger import (
     Checkpoint,
     MerkleTree,
+    ProofError,
     SignedCheckpoint,
     key_id_for,
     leaf_hash,
@@ -155,9 +156,12 @@ def _verify_event(entry: Any, cp: Checkpoint, report: BundleReport) -> None:
     if not isinstance(doc, dict) or doc.get("seq") != seq or doc.get("production") != (
             cp.production_id):
         raise BundleError(f"event #{seq}: its body names another place in the log")
-    if not verify_inclusion(leaf_hash(body.encode()), seq - 1, cp.tree_size, proof, cp.root):
+    try:
+        verify_inclusion(leaf_hash(body.encode()), seq - 1, cp.tree_size, proof, cp.root)
+    except ProofError as exc:
         raise BundleError(f"event #{seq}: inclusion proof does not verify against the "
-                          f"signed root (the event or its proof was altered)")
+                          f"signed root (the event or its proof was altered): {exc}"
+                          ) from None
     report.proven.append(seq)
 
 
@@ -170,7 +174,10 @@ def _verify_consistency(entry: Any, key: bytes, cp: Checkpoint, report: BundleRe
     if not old.verify(key):
         raise BundleError("the earlier checkpoint's signature does not verify")
     o = old.checkpoint
-    if not verify_consistency(o.tree_size, cp.tree_size, o.root, cp.root, proof):
+    try:
+        verify_consistency(o.tree_size, cp.tree_size, o.root, cp.root, proof)
+    except ProofError as exc:
         raise BundleError(f"the log at size {cp.tree_size} does not extend the earlier "
-                          f"checkpoint at size {o.tree_size}: history was rewritten")
+                          f"checkpoint at size {o.tree_size}: history was rewritten ({exc})"
+                          ) from None
     report.consistent_since = o.tree_size

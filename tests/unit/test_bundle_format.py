@@ -9,8 +9,11 @@ that makes them fail, or writes a checkpoint differently, breaks what auditors h
 
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from coldcheck import bundle
 from coldcheck.ledger import SignedCheckpoint
@@ -42,9 +45,24 @@ def test_a_bundle_still_verifies_with_its_consistency_proof() -> None:
     assert bundle.dumps(doc).encode() == text
 
 
-def test_a_bundle_changed_in_one_hash_is_refused() -> None:
-    doc = json.loads((DATA / "bundle-v1.json").read_bytes())
-    doc["events"][2]["proof"][0] = "00" * 32
-    report = bundle.verify_bundle(bundle.dumps(doc), PUBLIC_KEY)
-    assert not report.ok
-    assert "event #28" in report.problem
+def test_a_refused_bundle_names_what_did_not_match() -> None:
+    original = json.loads((DATA / "bundle-v1.json").read_bytes())
+    signed_root = original["checkpoint"]["root"]
+
+    def problem(change: Callable[[dict[str, Any]], object]) -> str:
+        doc = copy.deepcopy(original)
+        change(doc)
+        report = bundle.verify_bundle(bundle.dumps(doc), PUBLIC_KEY)
+        assert not report.ok
+        return report.problem
+
+    hit = problem(lambda d: d["events"][2]["proof"].__setitem__(0, "00" * 32))
+    assert hit.startswith("event #28: inclusion proof does not verify")
+    assert "root mismatch: the proof computes " in hit
+    assert f"expected {signed_root}" in hit
+    short = problem(lambda d: d["events"][2]["proof"].pop())
+    assert "event #28" in short
+    assert "wrong proof size: 5 hashes, the sizes call for 6" in short
+    rewritten = problem(lambda d: d["consistency"]["proof"].__setitem__(0, "00" * 32))
+    assert "does not extend the earlier checkpoint at size 28" in rewritten
+    assert "old root mismatch" in rewritten

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coldcheck.ledger.canonical import canonical_json
-from coldcheck.ledger.merkle import HASH_SIZE
+from coldcheck.ledger.hashing import HASH_SIZE
 from coldcheck.ledger.signing import SigningKey, key_id_for, verify_signature
 
 __all__ = ["CHECKPOINT_TYPE", "Checkpoint", "SignedCheckpoint", "sign_checkpoint"]
