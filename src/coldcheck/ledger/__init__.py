@@ -6,12 +6,7 @@ checkpoint and signing.
 """
 
 from coldcheck.ledger.canonical import CanonicalizationError, canonical_json, parse_json
-from coldcheck.ledger.checkpoint import (
-    CHECKPOINT_TYPE,
-    Checkpoint,
-    SignedCheckpoint,
-    sign_checkpoint,
-)
+from coldcheck.ledger.checkpoint import CHECKPOINT_TYPE, SignedCheckpoint
 from coldcheck.ledger.frontier import Frontier
 from coldcheck.ledger.hashing import EMPTY_ROOT, HASH_SIZE, leaf_hash, node_hash
 from coldcheck.ledger.proofs import (
@@ -37,7 +32,6 @@ __all__ = [
     "HASH_SIZE",
     "PUBLIC_KEY_SIZE",
     "CanonicalizationError",
-    "Checkpoint",
     "Frontier",
     "IndexOutOfRangeError",
     "MalformedProofError",
@@ -52,7 +46,6 @@ __all__ = [
     "leaf_hash",
     "node_hash",
     "parse_json",
-    "sign_checkpoint",
     "verify_consistency",
     "verify_inclusion",
     "verify_signature",
