@@ -126,7 +126,7 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
                 events = tuple(bulk_events(k + i) for i in range(block))
                 k += block
                 cmd = c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe",
-                                 at=max(app.clock(), tx.head.signed_at))
+                                 at=max(app.clock(), tx.head.checkpoint.at))
                 pending = _Pending(tx.head, frontier, last)
                 command_id = uuid.uuid4().hex
                 pending.add(state, pending.prepare(Decision(events), cmd, command_id),

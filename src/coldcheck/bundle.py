@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import (
-    Checkpoint,
     MerkleTree,
+    ProofError,
     SignedCheckpoint,
     key_id_for,
     leaf_hash,
@@ -26,18 +26,12 @@ from coldcheck.ledger import (
     verify_consistency,
     verify_inclusion,
 )
-from coldcheck.store.sql import StoredCheckpoint
 
 if TYPE_CHECKING:  # building needs the service; verifying needs only this module
     from coldcheck.service import ColdCheck
 
 FORMAT = "coldcheck-bundle/v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-
-
-def _signed(cp: StoredCheckpoint) -> SignedCheckpoint:
-    return SignedCheckpoint(Checkpoint(cp.production_id, cp.tree_size, cp.root, cp.at,
-                                       cp.key_id), cp.signature)
 
 
 def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
@@ -48,27 +42,24 @@ def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
     tree = MerkleTree()
     bodies: dict[int, bytes] = {}
     wanted = set(seqs)
-    for stored, _ in service.proven_events(production_id, upto=head.seq):
+    for stored, _ in service.proven_events(production_id, upto=head.size):
         tree.append(leaf_hash(stored.body))
         if stored.seq in wanted:
             bodies[stored.seq] = stored.body
-    checkpoint = _signed(StoredCheckpoint(production_id, head.seq, head.root, head.signed_at,
-                                          head.key_id, head.signature))
     out: dict[str, Any] = {
         "format": FORMAT,
         "production": production_id,
         "public_key": service.public_key().hex(),
-        "checkpoint": checkpoint.to_dict(),
+        "checkpoint": head.to_dict(),
         "events": [{"seq": seq, "body": bodies[seq].decode(),
-                    "proof": [h.hex() for h in tree.inclusion_proof(seq - 1, head.seq)]}
+                    "proof": [h.hex() for h in tree.inclusion_proof(seq - 1, head.size)]}
                    for seq in sorted(wanted) if seq in bodies],
     }
     if since is not None:
-        old = since.checkpoint
-        _check_extends(since, checkpoint, out["public_key"], tree)
+        _check_extends(since, head, out["public_key"], tree)
         out["consistency"] = {
             "old": since.to_dict(),
-            "proof": [h.hex() for h in tree.consistency_proof(old.tree_size, head.seq)],
+            "proof": [h.hex() for h in tree.consistency_proof(since.size, head.size)],
         }
     return out
 
@@ -78,23 +69,22 @@ def _check_extends(since: SignedCheckpoint, head: SignedCheckpoint, public_key: 
     """Refuse, naming why, a checkpoint the log does not extend: a bundle proving
     consistency with it could never verify, and saying so now beats a bundle that fails
     in an auditor's hands."""
-    old, new = since.checkpoint, head.checkpoint
+    old, new = since, head
     refuse = "the record does not extend the checkpoint"
-    if old.production_id != new.production_id:
-        raise IntegrityError(f"{refuse}: it is of production {old.production_id!r}, not "
-                             f"{new.production_id}")
+    if old.production != new.production:
+        raise IntegrityError(f"{refuse}: it is of production {old.production!r}, not "
+                             f"{new.production}")
     if not since.verify(bytes.fromhex(public_key)):
         raise IntegrityError(f"{refuse}: its signature does not verify under "
-                             f"{new.production_id}'s key {new.key_id} (it names key "
+                             f"{new.production}'s key {new.key_id} (it names key "
                              f"{old.key_id}): made elsewhere, or altered")
-    if old.tree_size > new.tree_size:
-        raise IntegrityError(f"{refuse}: it is of {old.tree_size} events and the log holds "
-                             f"{new.tree_size} (events were removed, or it is of a longer "
+    if old.size > new.size:
+        raise IntegrityError(f"{refuse}: it is of {old.size} events and the log holds "
+                             f"{new.size} (events were removed, or it is of a longer log)")
+    if tree.root(old.size) != old.root:
+        raise IntegrityError(f"{refuse}: the log's first {old.size} events do not hash to "
+                             "its root (history was rewritten since, or it is of another "
                              "log)")
-    if tree.root(old.tree_size) != old.root:
-        raise IntegrityError(f"{refuse}: the log's first {old.tree_size} events do not "
-                             "hash to its root (history was rewritten since, or it is of "
-                             "another log)")
 
 
 def dumps(bundle: dict[str, Any]) -> str:
@@ -137,18 +127,17 @@ def _verify(text: str | bytes, trusted_key: bytes | None, report: BundleReport) 
         raise BundleError(f"not a bundle: format is not {FORMAT}")
     try:
         key = bytes.fromhex(doc["public_key"])
-        signed = SignedCheckpoint.from_dict(doc["checkpoint"])
+        cp = SignedCheckpoint.from_dict(doc["checkpoint"])
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"checkpoint or public key malformed: {exc}") from None
     if trusted_key is not None and key != trusted_key:
         raise BundleError("the bundle's public key is not the key you trust "
                           f"(bundle {key_id_for(key)}, trusted {key_id_for(trusted_key)})")
-    cp = signed.checkpoint
-    if not signed.verify(key):
-        raise BundleError(f"checkpoint signature does not verify (size {cp.tree_size})")
-    if cp.production_id != doc.get("production"):
+    if not cp.verify(key):
+        raise BundleError(f"checkpoint signature does not verify (size {cp.size})")
+    if cp.production != doc.get("production"):
         raise BundleError("the checkpoint is for another production")
-    report.production, report.tree_size = cp.production_id, cp.tree_size
+    report.production, report.tree_size = cp.production, cp.size
     events = doc.get("events")
     if not isinstance(events, list):
         raise BundleError("events missing")
@@ -167,11 +156,11 @@ def _hashes(values: Any, what: str) -> list[bytes]:
     return [bytes.fromhex(v) for v in values]
 
 
-def _verify_event(entry: Any, cp: Checkpoint, report: BundleReport) -> None:
+def _verify_event(entry: Any, cp: SignedCheckpoint, report: BundleReport) -> None:
     seq = entry.get("seq") if isinstance(entry, dict) else None
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= cp.tree_size:
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= cp.size:
         raise BundleError(f"event seq {seq!r} is outside the checkpoint (size "
-                          f"{cp.tree_size})")
+                          f"{cp.size})")
     body = entry.get("body")
     proof = _hashes(entry.get("proof"), f"event #{seq}: inclusion proof")
     try:
@@ -179,15 +168,19 @@ def _verify_event(entry: Any, cp: Checkpoint, report: BundleReport) -> None:
     except ValueError as exc:
         raise BundleError(f"event #{seq}: body is not canonical JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("seq") != seq or doc.get("production") != (
-            cp.production_id):
+            cp.production):
         raise BundleError(f"event #{seq}: its body names another place in the log")
-    if not verify_inclusion(leaf_hash(body.encode()), seq - 1, cp.tree_size, proof, cp.root):
+    try:
+        verify_inclusion(leaf_hash(body.encode()), seq - 1, cp.size, proof, cp.root)
+    except ProofError as exc:
         raise BundleError(f"event #{seq}: inclusion proof does not verify against the "
-                          f"signed root (the event or its proof was altered)")
+                          f"signed root (the event or its proof was altered): {exc}"
+                          ) from None
     report.proven.append(seq)
 
 
-def _verify_consistency(entry: Any, key: bytes, cp: Checkpoint, report: BundleReport) -> None:
+def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint,
+                        report: BundleReport) -> None:
     try:
         old = SignedCheckpoint.from_dict(entry["old"])
         proof = _hashes(entry["proof"], "consistency proof")
@@ -195,8 +188,10 @@ def _verify_consistency(entry: Any, key: bytes, cp: Checkpoint, report: BundleRe
         raise BundleError(f"consistency section malformed: {exc}") from None
     if not old.verify(key):
         raise BundleError("the earlier checkpoint's signature does not verify")
-    o = old.checkpoint
-    if not verify_consistency(o.tree_size, cp.tree_size, o.root, cp.root, proof):
-        raise BundleError(f"the log at size {cp.tree_size} does not extend the earlier "
-                          f"checkpoint at size {o.tree_size}: history was rewritten")
-    report.consistent_since = o.tree_size
+    try:
+        verify_consistency(old.size, cp.size, old.root, cp.root, proof)
+    except ProofError as exc:
+        raise BundleError(f"the log at size {cp.size} does not extend the earlier "
+                          f"checkpoint at size {old.size}: history was rewritten ({exc})"
+                          ) from None
+    report.consistent_since = old.size

@@ -27,8 +27,8 @@ from coldcheck import envelope
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.domain.state import State, evolve
-from coldcheck.ledger import Frontier, leaf_hash
-from coldcheck.store import Head, StoredCheckpoint, StoredEvent
+from coldcheck.ledger import Frontier, SignedCheckpoint, leaf_hash
+from coldcheck.store import Head, StoredEvent
 from coldcheck.verification import LogCheck
 
 MARK_EVERY = 1024  # events between two kept frontiers: the most a read re-hashes in vain
@@ -83,11 +83,11 @@ class Known:
 
     @property
     def root(self) -> bytes:
-        return self.head.root
+        return self.head.checkpoint.root
 
     def at(self, head: Head) -> bool:
         """Whether this is the state at exactly that head (same size, same root)."""
-        return self.frontier.size == head.seq and self.head.root == head.root
+        return self.frontier.size == head.seq and self.root == head.checkpoint.root
 
 
 class LogSource(Protocol):
@@ -96,7 +96,7 @@ class LogSource(Protocol):
 
     def events_after(self, seq: int) -> Iterable[StoredEvent]: ...
 
-    def checkpoints_after(self, size: int) -> list[StoredCheckpoint]: ...
+    def checkpoints_after(self, size: int) -> list[SignedCheckpoint]: ...
 
     def recorded_key(self) -> bytes: ...
 
@@ -204,7 +204,7 @@ def tail_matches(known: Known, tail_seq: int, tail_leaf: bytes | None,
 
 
 def audit(production_id: str, known: Known, public_key: bytes, read: ReadEvents,
-          checkpoints: Iterable[StoredCheckpoint], start: int) -> int:
+          checkpoints: Iterable[SignedCheckpoint], start: int) -> int:
     """Re-check one segment of the stored log, from the mark at or before `start`, with
     every check `verify` makes (rows, columns, roots, the checkpoints inside it), against
     the roots this process proved; where the next segment starts (0: from the top again).
@@ -217,7 +217,7 @@ def audit(production_id: str, known: Known, public_key: bytes, read: ReadEvents,
     frontier = known.marks.at_or_before(start)
     begin = frontier.size
     stop = min(known.seq, (begin // MARK_EVERY + 1) * MARK_EVERY)
-    inside = [cp for cp in checkpoints if begin < cp.tree_size <= stop]
+    inside = [cp for cp in checkpoints if begin < cp.size <= stop]
     check = LogCheck(production_id, public_key, inside, frontier)
     for stored in read(begin, stop):
         check.event(stored)

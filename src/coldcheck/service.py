@@ -29,7 +29,6 @@ from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.lanes import Lanes, Request
 from coldcheck.ledger import (
-    Checkpoint,
     Frontier,
     SignedCheckpoint,
     SigningKey,
@@ -46,7 +45,7 @@ from coldcheck.projection import (
     proven,
     tail_matches,
 )
-from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent, WriteTx
+from coldcheck.store import Head, SqlStore, StoredEvent, WriteTx
 
 Clock = Callable[[], int]
 _Earlier = tuple[ev.Recorded, ...] | InvalidCommand  # a retry's events, or why it can't be one
@@ -100,7 +99,6 @@ class ColdCheck:
         self.key = key
         self.clock = clock
         self.checkpoint_every = checkpoint_every
-        self._key_id = key.key_id()
         self._public_key = key.public_key_bytes()
         self._known: dict[str, Known] = {}
         self._known_lock = threading.Lock()
@@ -153,9 +151,9 @@ class ColdCheck:
         """
         return self._verified(production_id).state
 
-    def signed_head(self, production_id: str) -> Head:
+    def signed_head(self, production_id: str) -> SignedCheckpoint:
         """The signed head the current state was proven against."""
-        return self._verified(production_id).head
+        return self._verified(production_id).head.checkpoint
 
     def public_key(self) -> bytes:
         """The deployment's public key: the one every signed head must verify under."""
@@ -175,13 +173,14 @@ class ColdCheck:
         end = known.seq if upto is None else min(upto, known.seq)
         return self._proven(production_id, known, after, end)
 
-    def checkpoint(self, production_id: str) -> StoredCheckpoint:
+    def checkpoint(self, production_id: str) -> SignedCheckpoint:
         """Sign and store a checkpoint of the production's log as it stands now."""
         with self.lanes.lane(production_id).writer, self.store.writing(production_id) as tx:
             known = self._caught_up(production_id, tx)
-            cp = self._checkpoint_row(known.head)
-            if all(kept.tree_size != cp.tree_size
-                   for kept in tx.checkpoints_after(cp.tree_size - 1)):
+            # The head is signed on every append; a checkpoint keeps that signed head for
+            # good.
+            cp = known.head.checkpoint
+            if all(kept.size != cp.size for kept in tx.checkpoints_after(cp.size - 1)):
                 tx.add_checkpoint(cp)
             return cp
 
@@ -259,7 +258,7 @@ class ColdCheck:
                         work = known.state.fork()
                         earlier = self._earlier(tx, known, [r.command_id for r in batch
                                                             if r.retry_possible])
-                        at = max(self.clock(), tx.head.signed_at)
+                        at = max(self.clock(), tx.head.checkpoint.at)
                         pending = _Pending(tx.head, known.frontier.copy(), known.last_leaf)
                         for i, request in enumerate(batch):
                             self._decide_one(work, pending, request, earlier, at)
@@ -318,13 +317,13 @@ class ColdCheck:
     def _append_pending(self, tx: WriteTx, pending: _Pending) -> None:
         if not pending.rows:
             return
-        production_id = tx.head.production_id
+        production_id = tx.head.checkpoint.production
         before = tx.head.seq
         tx.append(pending.rows, self._signed_head(production_id, pending.frontier.size,
                                                   pending.frontier, pending.at))
         every = self.checkpoint_every
         if pending.closes_day or before // every != pending.frontier.size // every:
-            tx.add_checkpoint(self._checkpoint_row(tx.head))
+            tx.add_checkpoint(tx.head.checkpoint)
 
     def _publish(self, production_id: str, known: Known, force: bool = False) -> Known:
         """Make `known` the production's committed state, unless a newer one is there
@@ -341,7 +340,7 @@ class ColdCheck:
         """The events already recorded under any of these command ids (retries), each
         proven against the locked head."""
         found: dict[str, _Earlier] = {}
-        pid = tx.head.production_id
+        pid = tx.head.checkpoint.production
         for first in tx.find_events([f"{cid}.0" for cid in command_ids]):
             command_id = first.event_id[:-2]
             if first.production_id != pid:
@@ -377,17 +376,8 @@ class ColdCheck:
         return self._publish(production_id, known, force=True)
 
     def _signed_head(self, production_id: str, seq: int, frontier: Frontier, at: int) -> Head:
-        root = frontier.root()
-        signed = SignedCheckpoint.sign(
-            Checkpoint(production_id, seq, root, at, self._key_id), self.key)
-        return Head(production_id, seq, frontier.to_json(), root, at, self._key_id,
-                    signed.signature)
-
-    @staticmethod
-    def _checkpoint_row(head: Head) -> StoredCheckpoint:
-        # The head is signed on every append; a checkpoint keeps that signed head for good.
-        return StoredCheckpoint(head.production_id, head.seq, head.root, head.signed_at,
-                                head.key_id, head.signature)
+        signed = SignedCheckpoint.sign(self.key, production_id, seq, frontier.root(), at)
+        return Head(signed, frontier.to_json())
 
 
 class _StoreLog:
@@ -399,10 +389,10 @@ class _StoreLog:
     def events_after(self, seq: int) -> Iterable[StoredEvent]:
         return self.store.read_events(self.production_id, seq, self.upto)
 
-    def checkpoints_after(self, size: int) -> list[StoredCheckpoint]:
+    def checkpoints_after(self, size: int) -> list[SignedCheckpoint]:
         # A checkpoint past the head read may be a concurrent append's: not ours to check.
         return [cp for cp in self.store.checkpoints(self.production_id, size)
-                if cp.tree_size <= self.upto]
+                if cp.size <= self.upto]
 
     def recorded_key(self) -> bytes:
         return self.store.public_key(self.production_id)
@@ -422,10 +412,10 @@ class _Pending:
     """The rows of one transaction's events, built as each command is decided."""
 
     def __init__(self, head: Head, frontier: Frontier, last_leaf: bytes | None = None) -> None:
-        self.production_id = head.production_id
+        self.production_id = head.checkpoint.production
         self.frontier = frontier
         self.last_leaf = last_leaf
-        self.at = head.signed_at
+        self.at = head.checkpoint.at
         self.rows: list[StoredEvent] = []
         self.marks: list[Frontier] = []
         self.by_command: dict[str, tuple[ev.Recorded, ...]] = {}

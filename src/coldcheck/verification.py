@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from coldcheck import envelope
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
-from coldcheck.ledger import Checkpoint, Frontier, SignedCheckpoint, leaf_hash
-from coldcheck.store import Head, SqlStore, StoredCheckpoint, StoredEvent
+from coldcheck.ledger import Frontier, SignedCheckpoint, leaf_hash
+from coldcheck.store import Head, SqlStore, StoredEvent
 
 Progress = Callable[[int, int], None]  # (events checked, events in all)
 
@@ -45,19 +45,7 @@ class VerifyReport:
 
 def head_signed(head: Head, public_key: bytes) -> bool:
     """Whether the head's signature holds under `public_key` (never raises)."""
-    return _signed(head, head.seq, public_key)
-
-
-def _signed(cp: StoredCheckpoint | Head, size: int, public_key: bytes) -> bool:
-    try:
-        checkpoint = Checkpoint(cp.production_id, size, cp.root, _at(cp), cp.key_id)
-    except (TypeError, ValueError):
-        return False
-    return SignedCheckpoint(checkpoint, cp.signature).verify(public_key)
-
-
-def _at(cp: StoredCheckpoint | Head) -> int:
-    return cp.at if isinstance(cp, StoredCheckpoint) else cp.signed_at
+    return head.checkpoint.verify(public_key)
 
 
 class LogCheck:
@@ -65,7 +53,7 @@ class LogCheck:
     (empty: from the start). Checkpoints at or below that frontier are not looked at."""
 
     def __init__(self, production_id: str, public_key: bytes,
-                 checkpoints: Iterable[StoredCheckpoint],
+                 checkpoints: Iterable[SignedCheckpoint],
                  frontier: Frontier | None = None) -> None:
         self.production_id = production_id
         self.public_key = public_key
@@ -73,13 +61,13 @@ class LogCheck:
         self.last_good = self.frontier.size  # the last size at which a signed root matched
         self.checked_checkpoints = 0
         start = self.frontier.size
-        cps = sorted(checkpoints, key=lambda cp: cp.tree_size)
+        cps = sorted(checkpoints, key=lambda cp: cp.size)
         for cp in cps:
-            if cp.tree_size == 0 and start == 0:
-                if not _signed(cp, 0, public_key):
+            if cp.size == 0 and start == 0:
+                if not cp.verify(public_key):
                     self._bad(0, "checkpoint at size 0 has a bad signature")
                 self.checked_checkpoints += 1
-        self.pending = [cp for cp in cps if cp.tree_size > start]
+        self.pending = [cp for cp in cps if cp.size > start]
 
     def _bad(self, seq: int, problem: str) -> None:
         raise IntegrityError(problem, seq)
@@ -109,10 +97,10 @@ class LogCheck:
             self._bad(stored.seq, f"event #{stored.seq}: the stored root differs from the "
                                   "recomputed one (events before it were altered)")
         pending = self.pending
-        while pending and pending[0].tree_size == frontier.size:
+        while pending and pending[0].size == frontier.size:
             cp = pending.pop(0)
-            if cp.root != root or not _signed(cp, cp.tree_size, self.public_key):
-                self._bad(self.last_good + 1, f"signed checkpoint at size {cp.tree_size} does "
+            if cp.root != root or not cp.verify(self.public_key):
+                self._bad(self.last_good + 1, f"signed checkpoint at size {cp.size} does "
                           f"not match the log; the log was rewritten after #{self.last_good}")
             self.last_good = frontier.size
             self.checked_checkpoints += 1
@@ -123,14 +111,15 @@ class LogCheck:
         size = self.frontier.size
         if self.pending:
             cp = self.pending[0]
-            if cp.tree_size > head.seq:
-                self._bad(head.seq + 1, f"a signed checkpoint covers {cp.tree_size} events "
+            if cp.size > head.seq:
+                self._bad(head.seq + 1, f"a signed checkpoint covers {cp.size} events "
                           f"but the chain head says {head.seq}: the head was cut back")
-            self._bad(size + 1, f"a signed checkpoint covers {cp.tree_size} events but "
+            self._bad(size + 1, f"a signed checkpoint covers {cp.size} events but "
                       f"only {size} are stored: events were deleted")
         if head.seq != size:
             self._bad(size + 1, f"the chain head says {head.seq} events, {size} are stored")
-        if head.root != self.frontier.root() or not _signed(head, head.seq, self.public_key):
+        signed = head.checkpoint
+        if signed.root != self.frontier.root() or not signed.verify(self.public_key):
             if self.last_good == head.seq:
                 # A signed checkpoint already vouches for every event: the head row was
                 # altered.

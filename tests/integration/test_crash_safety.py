@@ -58,6 +58,6 @@ def test_writer_killed_at_random_loses_nothing_acknowledged(backend: str, tmp_pa
     assert len(acknowledged) > KILLS
     # One signed checkpoint for every multiple of 10 the writers' appends went past.
     demo_end = min(acknowledged.values()) - 1
-    later = [cp for cp in store.checkpoints(PID) if cp.tree_size > demo_end]
+    later = [cp for cp in store.checkpoints(PID) if cp.size > demo_end]
     assert len(later) == len(seqs) // 10 - demo_end // 10
     store.close()

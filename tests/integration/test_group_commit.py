@@ -179,7 +179,7 @@ def test_closing_the_day_ends_its_batch_and_is_checkpointed_exactly(
     assert all(isinstance(r, Outcome) for r in results), results
     closed_at = results[1].records[-1].seq  # type: ignore[union-attr]
     assert len(opened) == 2
-    assert closed_at in {cp.tree_size for cp in planned.store.checkpoints(PID)}
+    assert closed_at in {cp.size for cp in planned.store.checkpoints(PID)}
 
 
 def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:

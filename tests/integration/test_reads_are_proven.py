@@ -68,7 +68,7 @@ def _reads(app: ColdCheck) -> list[Callable[[], object]]:
 def _unchanged(url: str, before: Head) -> None:
     with raw(url) as conn:
         seq, root = conn.one("SELECT seq, root FROM chain_heads WHERE production_id = ?", (PID,))
-        assert (seq, bytes(root)) == (before.seq, before.root)
+        assert (seq, bytes(root)) == (before.seq, before.checkpoint.root)
 
 
 # -- 1. a fresh process ------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_an_event_stored_after_the_signed_head_is_neither_served_nor_appended_on
         conn.execute("INSERT INTO events (production_id, seq, event_id, type, at, actor, body,"
                      " leaf_hash, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (PID, extra.seq, extra.event_id, extra.type, extra.at, extra.actor, body,
-                      leaf_hash(body), head.root))
+                      leaf_hash(body), head.checkpoint.root))
     # The running process never serves it, and refuses to append after it.
     assert [r.seq for r in app.records(PID)][-1] == head.seq
     with pytest.raises(IntegrityError, match="changed underneath"):

@@ -12,9 +12,8 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, Refused
 from coldcheck.domain.values import AmmoType, Barrel, Role
-from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
+from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
-from coldcheck.store import StoredCheckpoint
 from coldcheck.verification import verify_log
 from support.service_db import (
     PID,
@@ -52,11 +51,6 @@ def _rows(url: str) -> tuple[int, int, int]:
 
 def _db(app: ColdCheck) -> str:
     return app.store.url
-
-
-def _signed(cp: StoredCheckpoint) -> SignedCheckpoint:
-    return SignedCheckpoint(Checkpoint(cp.production_id, cp.tree_size, cp.root, cp.at,
-                                       cp.key_id), cp.signature)
 
 
 # -- the demo through the service -------------------------------------------------------
@@ -272,9 +266,9 @@ def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningK
                 isinstance(r.event, ev.DayClosed) for r in batch):
             expected.add(after)
     stored = app.store.checkpoints(PID)
-    assert [cp.tree_size for cp in stored] == sorted(expected)
+    assert [cp.size for cp in stored] == sorted(expected)
     # Every multiple of `every` is covered by the append that crossed it.
-    sizes = [cp.tree_size for cp in stored]
+    sizes = [cp.size for cp in stored]
     for multiple in range(every, len(records) + 1, every):
         assert any(multiple <= size < multiple + max(map(len, appends.values()))
                    for size in sizes), multiple
@@ -283,8 +277,8 @@ def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningK
     public = key.public_key_bytes()
     heads = {}
     for cp in stored:
-        assert _signed(cp).verify(public), cp.tree_size
-        heads[cp.tree_size] = cp.root
+        assert cp.verify(public), cp.size
+        heads[cp.size] = cp.root
     # Each checkpoint's root is the stored running root at its size.
     for rec_root in app.store.read_events(PID):
         if rec_root.seq in heads:
@@ -294,26 +288,25 @@ def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningK
 def test_an_explicit_checkpoint_is_signed_and_stored_once(planned: ColdCheck,
                                                           key: SigningKey) -> None:
     cp = planned.checkpoint(PID)
-    assert cp.tree_size == planned.store.head(PID).seq
-    assert _signed(cp).verify(key.public_key_bytes())
+    assert cp.size == planned.store.head(PID).seq
+    assert cp.verify(key.public_key_bytes())
     assert planned.checkpoint(PID) == cp
-    assert [x.tree_size for x in planned.store.checkpoints(PID)].count(cp.tree_size) == 1
+    assert [x.size for x in planned.store.checkpoints(PID)].count(cp.size) == 1
 
 
 def test_the_head_is_signed_on_every_append(planned: ColdCheck, key: SigningKey) -> None:
     for i in range(3):
         planned.execute(PID, _new_location(f"shelf-{i}"))
         head = planned.store.head(PID)
-        signed = SignedCheckpoint(Checkpoint(PID, head.seq, head.root, head.signed_at,
-                                             head.key_id), head.signature)
-        assert signed.verify(key.public_key_bytes())
+        assert (head.checkpoint.production, head.checkpoint.size) == (PID, head.seq)
+        assert head.checkpoint.verify(key.public_key_bytes())
 
 
 def test_a_clock_that_steps_back_never_dates_an_event_before_the_last(
         planned: ColdCheck) -> None:
     # A wall clock corrected backwards (NTP) must not put a handover before the event
     # logged ahead of it: the record is read as time-ordered.
-    last = planned.store.head(PID).signed_at
+    last = planned.store.head(PID).checkpoint.at
     planned.clock = FakeClock(start=last - 3600 * 1_000_000)
     recorded = planned.execute(PID, _new_location("after-the-step")).records
     assert recorded[0].at == last

@@ -27,7 +27,7 @@ from coldcheck.domain import events as ev
 from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
 from coldcheck.domain.state import State, replay
 from coldcheck.domain.values import Barrel, Chamber, Content, Custodian, IncidentKind, Label
-from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
+from coldcheck.ledger import SigningKey
 from coldcheck.service import Outcome
 from support.service_db import PID, TODAY, Databases, FakeClock, open_app, runner
 
@@ -258,14 +258,14 @@ class SetDay(RuleBasedStateMachine):
         bodies = [e.body for e in stored]
         for e in stored:
             assert hashlib.sha256(b"\x00" + e.body).digest() == e.leaf_hash
-        assert rfc9162_root(bodies) == head.root
+        assert rfc9162_root(bodies) == head.checkpoint.root
         public = KEY.public_key_bytes()
-        assert SignedCheckpoint(Checkpoint(PID, head.seq, head.root, head.signed_at,
-                                           head.key_id), head.signature).verify(public)
+        assert head.checkpoint.production == PID
+        assert head.checkpoint.verify(public)
         for cp in app.store.checkpoints(PID):
-            assert rfc9162_root(bodies[:cp.tree_size]) == cp.root
-            assert SignedCheckpoint(Checkpoint(PID, cp.tree_size, cp.root, cp.at, cp.key_id),
-                                    cp.signature).verify(public)
+            assert rfc9162_root(bodies[:cp.size]) == cp.root
+            assert cp.production == PID
+            assert cp.verify(public)
 
 
 def _custody_and_loads(records: Sequence[ev.Recorded], state: State) -> None:

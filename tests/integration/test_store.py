@@ -19,7 +19,7 @@ from alembic.migration import MigrationContext
 from coldcheck import demo
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import Conflict, StorageError
-from coldcheck.ledger import SigningKey
+from coldcheck.ledger import SignedCheckpoint, SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import Head, SqlStore, StoredEvent
 from coldcheck.store.engine import WAL_BACKSTOP_PAGES, database_url
@@ -259,10 +259,11 @@ def test_binary_columns_come_back_as_bytes_and_times_exactly(backend: str) -> No
     head = store.head(PID)
     (event,) = store.read_events(PID)
     (checkpoint,) = store.checkpoints(PID)
-    for value in (head.root, head.signature, event.body, event.leaf_hash, event.root,
-                  checkpoint.root, checkpoint.signature, store.public_key(PID)):
+    for value in (head.checkpoint.root, head.checkpoint.signature, event.body,
+                  event.leaf_hash, event.root, checkpoint.root, checkpoint.signature,
+                  store.public_key(PID)):
         assert type(value) is bytes
-    assert (event.at, head.signed_at, checkpoint.at) == (odd, odd, odd)
+    assert (event.at, head.checkpoint.at, checkpoint.at) == (odd, odd, odd)
     assert type(event.at) is int
     assert next(app.records(PID)).at == odd
     store.close()
@@ -272,13 +273,13 @@ def test_binary_columns_come_back_as_bytes_and_times_exactly(backend: str) -> No
 def test_integers_beyond_a_double_round_trip_exactly(backend: str) -> None:
     big = 2**62 + 1  # a float would round it; BIGINT must not
     store = open_store(backend)
-    head = Head("big", 0, "[]", bytes(32), big, "k", bytes(64))
+    head = Head(SignedCheckpoint("big", 0, bytes(32), big, "k", bytes(64)), "[]")
     row = StoredEvent("big", 1, "big.0", "LocationAdded", big, None, b"{}", bytes(32),
                       bytes(32))
     with store.creating("big", big, bytes(32), head) as tx:
-        tx.append([row], replace(head, seq=1))
+        tx.append([row], replace(head, checkpoint=replace(head.checkpoint, size=1)))
     fresh = open_store(backend, migrate=False)
-    assert fresh.head("big").signed_at == big
+    assert fresh.head("big").checkpoint.at == big
     assert list(fresh.read_events("big")) == [row]
     fresh.close()
     store.close()

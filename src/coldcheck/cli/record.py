@@ -21,7 +21,7 @@ from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
-from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
+from coldcheck.ledger import SigningKey
 from coldcheck.verification import verify_log
 
 RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
@@ -135,10 +135,8 @@ def checkpoint(ctx: typer.Context,
         cx = ctx_of(ctx)
         cp = cx.app.checkpoint(cx.production_id())
         if export is not None:
-            signed = SignedCheckpoint(Checkpoint(cp.production_id, cp.tree_size, cp.root,
-                                                 cp.at, cp.key_id), cp.signature)
-            export.write_text(json.dumps(signed.to_dict(), indent=1) + "\n")
-        console.print(f"checkpoint at size {cp.tree_size}: root {cp.root.hex()} "
+            export.write_text(json.dumps(cp.to_dict(), indent=1) + "\n")
+        console.print(f"checkpoint at size {cp.size}: root {cp.root.hex()} "
                       f"signed by key {cp.key_id}")
 
 

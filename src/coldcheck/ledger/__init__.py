@@ -1,20 +1,20 @@
-"""The tamper-evident ledger: canonical JSON, RFC 9162 Merkle trees, signed checkpoints."""
+"""The tamper-evident ledger: canonical JSON, RFC 9162 Merkle trees, signed checkpoints.
+
+One module per concept: hashing (leaf and node hashes), frontier (the compact range kept
+with a chain head), tree (proof building), proofs (proof checking, typed errors),
+checkpoint and signing.
+"""
 
 from coldcheck.ledger.canonical import CanonicalizationError, canonical_json, parse_json
-from coldcheck.ledger.checkpoint import (
-    CHECKPOINT_TYPE,
-    Checkpoint,
-    SignedCheckpoint,
-    sign_checkpoint,
-)
-from coldcheck.ledger.merkle import (
-    EMPTY_ROOT,
-    HASH_SIZE,
-    Frontier,
-    MerkleTree,
-    leaf_hash,
-    node_hash,
-    root_from_leaf_hashes,
+from coldcheck.ledger.checkpoint import CHECKPOINT_TYPE, SignedCheckpoint
+from coldcheck.ledger.frontier import Frontier
+from coldcheck.ledger.hashing import EMPTY_ROOT, HASH_SIZE, leaf_hash, node_hash
+from coldcheck.ledger.proofs import (
+    IndexOutOfRangeError,
+    MalformedProofError,
+    ProofError,
+    RootMismatchError,
+    WrongProofSizeError,
     verify_consistency,
     verify_inclusion,
 )
@@ -24,6 +24,7 @@ from coldcheck.ledger.signing import (
     key_id_for,
     verify_signature,
 )
+from coldcheck.ledger.tree import MerkleTree
 
 __all__ = [
     "CHECKPOINT_TYPE",
@@ -31,18 +32,20 @@ __all__ = [
     "HASH_SIZE",
     "PUBLIC_KEY_SIZE",
     "CanonicalizationError",
-    "Checkpoint",
     "Frontier",
+    "IndexOutOfRangeError",
+    "MalformedProofError",
     "MerkleTree",
+    "ProofError",
+    "RootMismatchError",
     "SignedCheckpoint",
     "SigningKey",
+    "WrongProofSizeError",
     "canonical_json",
     "key_id_for",
     "leaf_hash",
     "node_hash",
     "parse_json",
-    "root_from_leaf_hashes",
-    "sign_checkpoint",
     "verify_consistency",
     "verify_inclusion",
     "verify_signature",

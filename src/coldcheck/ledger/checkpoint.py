@@ -1,17 +1,21 @@
-"""Signed checkpoints: a production's tree size and root at a moment, signed by the deployment."""
+"""Signed checkpoints: a production's tree size and root at a moment, signed by the
+deployment. One type for every signed tree head: the chain head's, a stored checkpoint,
+one exported for an auditor, the one a proof bundle is checked against.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from coldcheck.ledger.canonical import canonical_json
-from coldcheck.ledger.merkle import HASH_SIZE
+from coldcheck.ledger.hashing import HASH_SIZE
 from coldcheck.ledger.signing import SigningKey, key_id_for, verify_signature
 
-__all__ = ["CHECKPOINT_TYPE", "Checkpoint", "SignedCheckpoint", "sign_checkpoint"]
+__all__ = ["CHECKPOINT_TYPE", "SignedCheckpoint"]
 
 CHECKPOINT_TYPE = "coldcheck-checkpoint/v1"
 
@@ -20,6 +24,8 @@ _KEY_ID = re.compile(r"[0-9a-f]{16}")
 # RFC 8785 numbers are IEEE 754 doubles: only integers of magnitude < 2**53 are exact
 # (canonical_json raises beyond that). Checking here makes message() total.
 _MAX_SAFE_INT = 2**53 - 1
+# The names an exported checkpoint has always used (docs/bundle.md), in this order.
+_EXPORTED = ("production_id", "tree_size", "root", "at_us", "key_id", "signature")
 
 
 def _require_int(value: object, what: str, *, minimum: int) -> None:
@@ -31,23 +37,40 @@ def _require_int(value: object, what: str, *, minimum: int) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """A production's Merkle tree head (size and root) at ``at_us`` UTC microseconds."""
+class SignedCheckpoint:
+    """A production's Merkle tree head (``size`` events under ``root``) at ``at`` UTC
+    microseconds, with the Ed25519 signature over its :meth:`message` by the key named
+    ``key_id``.
 
-    production_id: str
-    tree_size: int
+    Making one checks nothing: a row read back from a database may have been altered, and
+    must still become a checkpoint that fails to verify rather than an exception.
+    :meth:`message` and :meth:`sign` refuse fields that cannot be a checkpoint,
+    :meth:`from_dict` refuses a malformed export, :meth:`verify` answers False.
+    """
+
+    production: str
+    size: int
     root: bytes
-    at_us: int
+    at: int
     key_id: str
+    signature: bytes
 
-    def __post_init__(self) -> None:
-        """Validate field types and ranges so every checkpoint has a canonical message."""
-        if not isinstance(self.production_id, str):
+    @classmethod
+    def sign(cls, key: SigningKey, production: str, size: int, root: bytes,
+             at: int) -> SignedCheckpoint:
+        """The checkpoint of ``size`` events under ``root`` at ``at``, signed by ``key``."""
+        unsigned = cls(production, size, root, at, key.key_id(), b"")
+        return dataclasses.replace(unsigned, signature=key.sign(unsigned.message()))
+
+    def check(self) -> None:
+        """TypeError or ValueError naming the first field that cannot be in a checkpoint
+        (the signature aside: any bytes may be checked against a key)."""
+        if not isinstance(self.production, str):
             raise TypeError("production_id must be a str")
-        if not self.production_id:
+        if not self.production:
             raise ValueError("production_id must not be empty")
-        _require_int(self.tree_size, "tree_size", minimum=0)
-        _require_int(self.at_us, "at_us", minimum=-_MAX_SAFE_INT)
+        _require_int(self.size, "tree_size", minimum=0)
+        _require_int(self.at, "at_us", minimum=-_MAX_SAFE_INT)
         if not isinstance(self.root, bytes):
             raise TypeError("root must be bytes")
         if len(self.root) != HASH_SIZE:
@@ -58,82 +81,55 @@ class Checkpoint:
             raise ValueError("key_id must be 16 lowercase hex characters")
 
     def message(self) -> bytes:
-        """Return the canonical JSON bytes that are signed for this checkpoint."""
+        """The canonical JSON bytes that are signed (TypeError or ValueError if a field
+        cannot be in a checkpoint)."""
+        self.check()
         # The type tag gives domain separation: a signature over a checkpoint can never
         # be replayed as a signature over some other structure signed with the same key.
         return canonical_json(
             {
                 "type": CHECKPOINT_TYPE,
-                "production": self.production_id,
-                "size": self.tree_size,
+                "production": self.production,
+                "size": self.size,
                 "root": self.root.hex(),
-                "at": self.at_us,
+                "at": self.at,
                 "key": self.key_id,
             }
         )
 
-
-@dataclass(frozen=True, slots=True)
-class SignedCheckpoint:
-    """A :class:`Checkpoint` with the Ed25519 signature over its :meth:`Checkpoint.message`."""
-
-    checkpoint: Checkpoint
-    signature: bytes
-
-    @classmethod
-    def sign(cls, checkpoint: Checkpoint, key: SigningKey) -> SignedCheckpoint:
-        """Sign ``checkpoint`` with ``key``, whose id must match ``checkpoint.key_id``."""
-        if checkpoint.key_id != key.key_id():
-            raise ValueError(
-                f"checkpoint names key {checkpoint.key_id} but is being signed with {key.key_id()}"
-            )
-        return cls(checkpoint, key.sign(checkpoint.message()))
-
     def verify(self, public_key: bytes) -> bool:
-        """Return whether the signature is valid under ``public_key``; never raises."""
+        """Whether the signature is valid under ``public_key``; never raises."""
         # The key id is inside the signed message, so also require that it names this
         # public key: otherwise a checkpoint could claim one key and be signed by another.
-        if not isinstance(public_key, bytes) or key_id_for(public_key) != self.checkpoint.key_id:
+        if not isinstance(public_key, bytes) or key_id_for(public_key) != self.key_id:
             return False
-        return verify_signature(public_key, self.signature, self.checkpoint.message())
+        try:
+            message = self.message()
+        except (TypeError, ValueError):
+            return False
+        return verify_signature(public_key, self.signature, message)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (bytes as lowercase hex) for export bundles."""
-        cp = self.checkpoint
-        return {
-            "production_id": cp.production_id,
-            "tree_size": cp.tree_size,
-            "root": cp.root.hex(),
-            "at_us": cp.at_us,
-            "key_id": cp.key_id,
-            "signature": self.signature.hex(),
-        }
+        """A JSON-ready dict (bytes as lowercase hex), as exported and in bundles."""
+        values = (self.production, self.size, self.root.hex(), self.at, self.key_id,
+                  self.signature.hex())
+        return dict(zip(_EXPORTED, values, strict=True))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SignedCheckpoint:
         """Parse :meth:`to_dict` output, raising ValueError if it is malformed."""
-        expected = {"production_id", "tree_size", "root", "at_us", "key_id", "signature"}
-        if not isinstance(data, Mapping) or set(data) != expected:
-            raise ValueError(f"signed checkpoint must have exactly the keys {sorted(expected)}")
+        if not isinstance(data, Mapping) or set(data) != set(_EXPORTED):
+            raise ValueError(f"signed checkpoint must have exactly the keys {sorted(_EXPORTED)}")
         root, signature = data["root"], data["signature"]
         if not isinstance(root, str) or not isinstance(signature, str):
             raise ValueError("root and signature must be hex strings")
+        unsigned = cls(data["production_id"], data["tree_size"], bytes.fromhex(root),
+                       data["at_us"], data["key_id"], b"")
         try:
-            checkpoint = Checkpoint(
-                production_id=data["production_id"],
-                tree_size=data["tree_size"],
-                root=bytes.fromhex(root),
-                at_us=data["at_us"],
-                key_id=data["key_id"],
-            )
+            unsigned.check()
         except TypeError as exc:
             raise ValueError(str(exc)) from exc
         sig = bytes.fromhex(signature)
         if len(sig) != _SIGNATURE_SIZE:
             raise ValueError(f"signature must be {_SIGNATURE_SIZE} bytes")
-        return cls(checkpoint, sig)
-
-
-def sign_checkpoint(checkpoint: Checkpoint, key: SigningKey) -> SignedCheckpoint:
-    """Sign ``checkpoint`` with ``key`` (same as :meth:`SignedCheckpoint.sign`)."""
-    return SignedCheckpoint.sign(checkpoint, key)
+        return dataclasses.replace(unsigned, signature=sig)

@@ -33,11 +33,13 @@ def key_id_for(public_key: bytes) -> str:
 class SigningKey:
     """An Ed25519 private key used to sign checkpoints."""
 
-    __slots__ = ("_private",)
+    __slots__ = ("_key_id", "_private")
 
     def __init__(self, private_key: Ed25519PrivateKey) -> None:
         """Wrap an existing ``Ed25519PrivateKey``."""
         self._private = private_key
+        # Every signed head names its key: computed once, not on every append.
+        self._key_id = key_id_for(self.public_key_bytes())
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -101,7 +103,7 @@ class SigningKey:
 
     def key_id(self) -> str:
         """Return the key id: first 16 hex chars of SHA-256 of the raw public key."""
-        return key_id_for(self.public_key_bytes())
+        return self._key_id
 
     def sign(self, message: bytes) -> bytes:
         """Return the 64-byte Ed25519 signature of ``message``."""

@@ -1,5 +1,5 @@
 """Persistence: the append-only log, chain heads and checkpoints on SQLite or PostgreSQL."""
 
-from coldcheck.store.sql import Head, SqlStore, StoredCheckpoint, StoredEvent, Tail, WriteTx
+from coldcheck.store.sql import Head, SqlStore, StoredEvent, Tail, WriteTx
 
-__all__ = ["Head", "SqlStore", "StoredCheckpoint", "StoredEvent", "Tail", "WriteTx"]
+__all__ = ["Head", "SqlStore", "StoredEvent", "Tail", "WriteTx"]

@@ -25,6 +25,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Connection
 
 from coldcheck.domain.errors import Conflict, NotFound, StorageError
+from coldcheck.ledger import SignedCheckpoint
 from coldcheck.store.engine import make_engine
 from coldcheck.store.schema import chain_heads, checkpoints, events, productions
 
@@ -35,13 +36,16 @@ MIGRATION_LOCK_ID = 0x636F6C64  # "cold": the advisory lock migrations hold on P
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    production_id: str
-    seq: int
+    """A production's chain head row: its latest signed checkpoint, and the frontier (JSON
+    text) of the tree under it, which the next append builds on."""
+
+    checkpoint: SignedCheckpoint
     frontier: str
-    root: bytes
-    signed_at: int
-    key_id: str
-    signature: bytes
+
+    @property
+    def seq(self) -> int:
+        """The seq of the last event under the head: its checkpoint's size."""
+        return self.checkpoint.size
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +59,6 @@ class StoredEvent:
     body: bytes
     leaf_hash: bytes
     root: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCheckpoint:
-    production_id: str
-    tree_size: int
-    root: bytes
-    at: int
-    key_id: str
-    signature: bytes
 
 
 # SQLSTATEs PostgreSQL uses for "a concurrent transaction got in the way; retry".
@@ -122,16 +116,16 @@ class WriteTx:
 
     def recorded_key(self) -> bytes:
         """The public key recorded with the production."""
-        return _public_key(self.conn, self.head.production_id)
+        return _public_key(self.conn, self.head.checkpoint.production)
 
-    def checkpoints_after(self, size: int) -> list[StoredCheckpoint]:
+    def checkpoints_after(self, size: int) -> list[SignedCheckpoint]:
         """The stored checkpoints of this production past `size`, smallest first."""
-        rows = self.conn.execute(_CHECKPOINTS, {"pid": self.head.production_id,
+        rows = self.conn.execute(_CHECKPOINTS, {"pid": self.head.checkpoint.production,
                                                 "after": size}).all()
-        return [StoredCheckpoint(**_values(r)) for r in rows]
+        return [_checkpoint(r) for r in rows]
 
     def events_after(self, seq: int) -> Iterator[StoredEvent]:
-        return _read_events(self.conn, self.head.production_id, seq, self.head.seq)
+        return _read_events(self.conn, self.head.checkpoint.production, seq, self.head.seq)
 
     def find_event(self, event_id: str) -> StoredEvent | None:
         found = self.find_events([event_id])
@@ -148,20 +142,45 @@ class WriteTx:
         """Insert events and move the head; the caller has checked seq continuity."""
         if rows:
             self.conn.execute(_INSERT_EVENT, [_as_dict(r) for r in rows])
-        result = self.conn.execute(_MOVE_HEAD, {
-            "pid": head.production_id, "before": self.head.seq, "seq": head.seq,
-            "frontier": head.frontier, "root": head.root, "signed_at": head.signed_at,
-            "key_id": head.key_id, "signature": head.signature})
+        columns = _head_columns(head)
+        columns["pid"] = columns.pop("production_id")
+        result = self.conn.execute(_MOVE_HEAD, {**columns, "before": self.head.seq})
         if result.rowcount != 1:
-            raise Conflict(f"the head of {head.production_id} moved during the append")
+            raise Conflict(f"the head of {head.checkpoint.production} moved during the append")
         self.head = head
 
-    def add_checkpoint(self, cp: StoredCheckpoint) -> None:
-        self.conn.execute(_INSERT_CHECKPOINT, [_as_dict(cp)])
+    def add_checkpoint(self, cp: SignedCheckpoint) -> None:
+        self.conn.execute(_INSERT_CHECKPOINT, [_checkpoint_columns(cp)])
 
 
-def _as_dict(obj: StoredEvent | StoredCheckpoint) -> dict[str, Any]:
+def _as_dict(obj: StoredEvent) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+# A signed checkpoint is kept in two tables, under their own column names: a checkpoint
+# row, and the chain head row (with the frontier beside it).
+def _checkpoint(row: sa.Row[Any]) -> SignedCheckpoint:
+    v = _values(row)
+    return SignedCheckpoint(v["production_id"], v["tree_size"], v["root"], v["at"],
+                            v["key_id"], v["signature"])
+
+
+def _checkpoint_columns(cp: SignedCheckpoint) -> dict[str, Any]:
+    return {"production_id": cp.production, "tree_size": cp.size, "root": cp.root,
+            "at": cp.at, "key_id": cp.key_id, "signature": cp.signature}
+
+
+def _head(row: sa.Row[Any]) -> Head:
+    v = _values(row)
+    return Head(SignedCheckpoint(v["production_id"], v["seq"], v["root"], v["signed_at"],
+                                 v["key_id"], v["signature"]), v["frontier"])
+
+
+def _head_columns(head: Head) -> dict[str, Any]:
+    cp = head.checkpoint
+    return {"production_id": cp.production, "seq": cp.size, "frontier": head.frontier,
+            "root": cp.root, "signed_at": cp.at, "key_id": cp.key_id,
+            "signature": cp.signature}
 
 
 def _values(row: sa.Row[Any]) -> dict[str, Any]:
@@ -314,10 +333,7 @@ class SqlStore:
                 raise Conflict(f"production {production_id} already exists")
             conn.execute(productions.insert().values(
                 id=production_id, created_at=at, public_key=public_key))
-            conn.execute(chain_heads.insert().values(
-                production_id=production_id, seq=head.seq, frontier=head.frontier,
-                root=head.root, signed_at=head.signed_at, key_id=head.key_id,
-                signature=head.signature))
+            conn.execute(chain_heads.insert().values(**_head_columns(head)))
             yield WriteTx(conn, head)
 
     def writer(self) -> contextlib.AbstractContextManager[Connection]:
@@ -376,7 +392,7 @@ class SqlStore:
             row = conn.execute(_HEAD_FOR_UPDATE, {"pid": production_id}).first()
             if row is None:
                 raise NotFound(f"production {production_id} does not exist")
-            head = Head(**_values(row))
+            head = _head(row)
             last = conn.execute(_TAIL, {"pid": production_id}).first()
             tail = (Tail(last.seq, _as_bytes(last.leaf_hash), _as_bytes(last.root))
                     if last is not None else Tail(0, None, None))
@@ -387,7 +403,7 @@ class SqlStore:
             row = conn.execute(_HEAD, {"pid": production_id}).first()
         if row is None:
             raise NotFound(f"production {production_id} does not exist")
-        return Head(**_values(row))
+        return _head(row)
 
     def public_key(self, production_id: str) -> bytes:
         with self._errors(), self._reader() as conn:
@@ -404,11 +420,11 @@ class SqlStore:
         with self._errors(), self._reader() as conn:
             yield from _read_events(conn, production_id, after, upto)
 
-    def checkpoints(self, production_id: str, after: int = -1) -> list[StoredCheckpoint]:
+    def checkpoints(self, production_id: str, after: int = -1) -> list[SignedCheckpoint]:
         """The production's stored checkpoints past size `after`, smallest first."""
         with self._errors(), self._reader() as conn:
             rows = conn.execute(_CHECKPOINTS, {"pid": production_id, "after": after}).all()
-        return [StoredCheckpoint(**_values(r)) for r in rows]
+        return [_checkpoint(r) for r in rows]
 
     def last_seq(self, production_id: str) -> int:
         """The highest seq stored for the production (0: none), whatever the head says."""
