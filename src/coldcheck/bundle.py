@@ -25,7 +25,7 @@ from coldcheck.ledger import (
     verify_consistency,
     verify_inclusion,
 )
-from coldcheck.store.sql import StoredCheckpoint
+from coldcheck.store.port import StoredCheckpoint
 
 if TYPE_CHECKING:  # building needs the service; verifying needs only this module
     from coldcheck.service import ColdCheck

@@ -29,7 +29,7 @@ from coldcheck.domain.state import replay
 from coldcheck.domain.values import Barrel
 from coldcheck.ledger import SigningKey, leaf_hash
 from coldcheck.service import ColdCheck, Outcome
-from coldcheck.store import WriteTx
+from coldcheck.store import SqlWriteTx as WriteTx
 from coldcheck.verification import verify_log
 from support.service_db import (
     PID,

@@ -1,5 +1,8 @@
-"""Persistence: the append-only log, chain heads and checkpoints on SQLite or PostgreSQL."""
+"""Persistence: the port (port.py) and its implementations, the append-only log, chain
+heads and checkpoints on SQLite or PostgreSQL (sql.py), or in memory (memory.py)."""
 
-from coldcheck.store.sql import Head, SqlStore, StoredCheckpoint, StoredEvent, Tail, WriteTx
+from coldcheck.store.port import Head, Store, StoredCheckpoint, StoredEvent, Tail, WriteTx
+from coldcheck.store.sql import SqlStore, SqlWriteTx
 
-__all__ = ["Head", "SqlStore", "StoredCheckpoint", "StoredEvent", "Tail", "WriteTx"]
+__all__ = ["Head", "SqlStore", "SqlWriteTx", "Store", "StoredCheckpoint", "StoredEvent",
+           "Tail", "WriteTx"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,45 +25,12 @@ from sqlalchemy.engine import Connection
 
 from coldcheck.domain.errors import Conflict, NotFound, StorageError
 from coldcheck.store.engine import make_engine
+from coldcheck.store.port import Head, StoredCheckpoint, StoredEvent, Tail
 from coldcheck.store.schema import chain_heads, checkpoints, events, productions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_BATCH = 2000
 MIGRATION_LOCK_ID = 0x636F6C64  # "cold": the advisory lock migrations hold on PostgreSQL
-
-
-@dataclass(frozen=True, slots=True)
-class Head:
-    production_id: str
-    seq: int
-    frontier: str
-    root: bytes
-    signed_at: int
-    key_id: str
-    signature: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    production_id: str
-    seq: int
-    event_id: str
-    type: str
-    at: int
-    actor: str | None
-    body: bytes
-    leaf_hash: bytes
-    root: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCheckpoint:
-    production_id: str
-    tree_size: int
-    root: bytes
-    at: int
-    key_id: str
-    signature: bytes
 
 
 # SQLSTATEs PostgreSQL uses for "a concurrent transaction got in the way; retry".
@@ -102,18 +68,8 @@ _EVENTS_BY_ID = sa.select(*(events.c[name] for name in StoredEvent.__slots__)).w
     events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
 
-@dataclass(frozen=True, slots=True)
-class Tail:
-    """The end of a stored log as an append finds it: the last stored seq, its leaf hash
-    and root (0 and None: no event stored)."""
-
-    seq: int
-    leaf_hash: bytes | None
-    root: bytes | None
-
-
-class WriteTx:
-    """One append transaction on one production, its head row locked."""
+class SqlWriteTx:
+    """One append transaction on one production, its head row locked (a `WriteTx`)."""
 
     def __init__(self, conn: Connection, head: Head, tail: Tail | None = None) -> None:
         self.conn = conn
@@ -231,7 +187,7 @@ def _message(exc: sa.exc.DBAPIError) -> str:
 
 
 class SqlStore:
-    """The persistence port over SQLAlchemy Core."""
+    """The persistence port (`Store`, port.py) over SQLAlchemy Core."""
 
     def __init__(self, url: str, background_wal: bool = False) -> None:
         self.url = url
@@ -304,7 +260,7 @@ class SqlStore:
 
     @contextlib.contextmanager
     def creating(self, production_id: str, at: int, public_key: bytes,
-                 head: Head) -> Iterator[WriteTx]:
+                 head: Head) -> Iterator[SqlWriteTx]:
         """Create a production and its chain head, then append in the same transaction."""
         with self._errors(), self._writer() as conn:
             exists = conn.execute(
@@ -318,7 +274,7 @@ class SqlStore:
                 production_id=production_id, seq=head.seq, frontier=head.frontier,
                 root=head.root, signed_at=head.signed_at, key_id=head.key_id,
                 signature=head.signature))
-            yield WriteTx(conn, head)
+            yield SqlWriteTx(conn, head)
 
     @contextlib.contextmanager
     def _writer(self) -> Iterator[Connection]:
@@ -360,7 +316,7 @@ class SqlStore:
         return conn
 
     @contextlib.contextmanager
-    def writing(self, production_id: str) -> Iterator[WriteTx]:
+    def writing(self, production_id: str) -> Iterator[SqlWriteTx]:
         """A transaction holding the production's head row; commits on normal exit."""
         with self._errors(), self._writer() as conn:
             # PostgreSQL: this row lock is all the isolation an append needs (see
@@ -374,7 +330,7 @@ class SqlStore:
             last = conn.execute(_TAIL, {"pid": production_id}).first()
             tail = (Tail(last.seq, _as_bytes(last.leaf_hash), _as_bytes(last.root))
                     if last is not None else Tail(0, None, None))
-            yield WriteTx(conn, head, tail)
+            yield SqlWriteTx(conn, head, tail)
 
     def head(self, production_id: str) -> Head:
         with self._errors(), self._reader() as conn:
