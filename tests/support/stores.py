@@ -26,12 +26,13 @@ class Stores:
         self._opened: list[SqlStore] = []
 
     def open(self) -> Store:
-        """A handle on the store, migrated."""
+        """A handle on the store (the first one migrates the database: `coldcheck init`)."""
         if self._memory is not None:
             return self._memory
         assert self.url is not None
         store = SqlStore(self.url)
-        store.migrate()
+        if not self._opened:
+            store.migrate()
         self._opened.append(store)
         return store
 
