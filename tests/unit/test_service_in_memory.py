@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from coldcheck import bundle, demo
+from coldcheck.bootstrap import open_accounts
 from coldcheck.domain import events as ev
+from coldcheck.domain.errors import ColdCheckError
 from coldcheck.domain.state import replay
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
@@ -42,3 +46,10 @@ def test_the_demo_day_through_the_service_in_memory_verifies() -> None:
                                  key.public_key_bytes())
     assert proof.ok, proof.problem
     assert proof.proven == [1, head.seq]
+
+
+def test_accounts_need_a_sql_store_and_say_so() -> None:
+    app = ColdCheck(MemoryStore(), SigningKey.generate())
+    with pytest.raises(ColdCheckError, match=r"accounts are kept in a SQL database; .* "
+                                             r"MemoryStore"):
+        open_accounts(app)
