@@ -13,12 +13,13 @@ from functools import cached_property
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from coldcheck import pins
+from coldcheck import logins, pins
 from coldcheck.domain.errors import ColdCheckError, Conflict, InvalidCommand, NotFound
 from coldcheck.domain.validate import ID_PATTERN
 from coldcheck.ledger import SigningKey
 from coldcheck.service import Clock, utc_now_us
 from coldcheck.store.accounts import AccountRow, AccountStore, TokenRow
+from coldcheck.store.throttle import ThrottleStore
 
 SESSION_US = 14 * 3600 * 1_000_000  # a shooting day
 DEVICE_US = 90 * 24 * 3600 * 1_000_000  # a tablet for a production's run
@@ -75,6 +76,7 @@ class Accounts:
         self.rows = rows
         self.pins = pins.PinHasher(pepper)
         self.clock = clock
+        self.throttle = logins.Throttle(ThrottleStore(rows.store), pepper, clock)
         # argon2id with the library's defaults (RFC 9106 low-memory profile): passwords,
         # and the PIN hashes written before PINs were peppered.
         self.hasher = hasher or PasswordHasher()
@@ -106,10 +108,15 @@ class Accounts:
                          pin_locked_until=None)
 
     def login(self, username: str, password: str, kind: str = "session",
-              label: str = "") -> Issued:
-        """A new token for a correct password; the same error for any wrong detail."""
+              label: str = "", address: str | None = None) -> Issued:
+        """A new token for a correct password; the same error for any wrong detail.
+        Failed logins are limited per username and per client `address` (logins.py):
+        LoginThrottled, with no password checked, while a lock covers this login."""
+        subjects = self.throttle.subjects(username, address)
+        self.throttle.check(subjects)
         row = self.rows.get(username) if ID_PATTERN.match(username) else None
         matches = self._matches(row.password_hash if row else self._decoy, password)
+        self.throttle.record(subjects, row is not None and matches)
         if row is None or not matches:
             raise Unauthenticated("wrong username or password")
         return self.issue(username, kind, label)

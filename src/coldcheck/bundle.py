@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import (
     Checkpoint,
     MerkleTree,
@@ -64,11 +65,36 @@ def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
     }
     if since is not None:
         old = since.checkpoint
+        _check_extends(since, checkpoint, out["public_key"], tree)
         out["consistency"] = {
             "old": since.to_dict(),
             "proof": [h.hex() for h in tree.consistency_proof(old.tree_size, head.seq)],
         }
     return out
+
+
+def _check_extends(since: SignedCheckpoint, head: SignedCheckpoint, public_key: str,
+                   tree: MerkleTree) -> None:
+    """Refuse, naming why, a checkpoint the log does not extend: a bundle proving
+    consistency with it could never verify, and saying so now beats a bundle that fails
+    in an auditor's hands."""
+    old, new = since.checkpoint, head.checkpoint
+    refuse = "the record does not extend the checkpoint"
+    if old.production_id != new.production_id:
+        raise IntegrityError(f"{refuse}: it is of production {old.production_id!r}, not "
+                             f"{new.production_id}")
+    if not since.verify(bytes.fromhex(public_key)):
+        raise IntegrityError(f"{refuse}: its signature does not verify under "
+                             f"{new.production_id}'s key {new.key_id} (it names key "
+                             f"{old.key_id}): made elsewhere, or altered")
+    if old.tree_size > new.tree_size:
+        raise IntegrityError(f"{refuse}: it is of {old.tree_size} events and the log holds "
+                             f"{new.tree_size} (events were removed, or it is of a longer "
+                             "log)")
+    if tree.root(old.tree_size) != old.root:
+        raise IntegrityError(f"{refuse}: the log's first {old.tree_size} events do not "
+                             "hash to its root (history was rewritten since, or it is of "
+                             "another log)")
 
 
 def dumps(bundle: dict[str, Any]) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from support.api_client import BASE, PASSWORD, Api
+from support import web_client
+from support.api_client import BASE, Api
 
 
 def test_board_shows_disposed_and_unattended_items(api: Api) -> None:
@@ -16,7 +17,7 @@ def test_board_shows_disposed_and_unattended_items(api: Api) -> None:
     assert items["rubber-1"]["unattended"] is False
     assert items["colt-1"]["unattended"] is True
     page = api.new_client()
-    page.post("/login", data={"username": "paula", "password": PASSWORD, "next": "/"})
+    assert web_client.login(page, "paula").status_code == 303
     html = page.get("/p/cold-creek").text
     assert "disposed of to Western Prop Rentals" in html
     assert "UNATTENDED" in html

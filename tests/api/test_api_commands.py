@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from coldcheck.api.app import MAX_BODY, PREFIX
+from support import web_client
 from support.api_client import BASE, PASSWORD, PID, PIN, Api, problem
 
 DUMMY = {"content": "dummy", "lot": "dum-45", "checked": True}
@@ -351,7 +352,7 @@ def test_five_wrong_pins_lock_the_recipients_pin_and_say_so(api: Api) -> None:
     web = api.new_client()
     assert web.post(f"{PREFIX}/auth/login",
                     json={"username": "rosa", "password": PASSWORD}).status_code == 200
-    r = web.post(f"/p/{PID}/issue", data={
+    r = web_client.post(web, f"/p/{PID}/issue", {
         "item_id": "colt-1", "barrel": "clear", "shown_to": who, "recipient_id": who,
         "scene_id": "sc-12", "pin": PIN, **{f"chamber-{i}": "empty" for i in range(1, 7)}})
     assert r.status_code == 429

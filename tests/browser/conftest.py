@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,39 @@ def device(browser: Browser, server: Server) -> Iterator[type[Device]]:
     yield Opened
     for context in contexts:
         context.close()
+
+
+class _Attacker(ThreadingHTTPServer):
+    page = b""
+
+
+class _Serve(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        page = self.server.page  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def attacker() -> Iterator[Callable[[str], str]]:
+    """Serve a page from another port on the same host (same site, another origin);
+    returns its URL."""
+    servers: list[_Attacker] = []
+
+    def serve(page: str) -> str:
+        httpd = _Attacker(("127.0.0.1", 0), _Serve)
+        httpd.page = page.encode()
+        servers.append(httpd)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+    yield serve
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()

@@ -21,7 +21,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import gateway, problems, reading
+from coldcheck.api import gateway, problems, reading, security
 from coldcheck.api.gateway import Caller
 from coldcheck.api.schemas import (
     BODIES,
@@ -37,6 +37,7 @@ from coldcheck.api.schemas import (
     NewMember,
     NewPin,
     NewProduction,
+    Problem,
     RuleOut,
     TokenInfo,
     TokenOut,
@@ -53,6 +54,13 @@ from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 from coldcheck.web import routes as web
 
 COOKIE = "coldcheck_session"
+THROTTLED = "Too many failed logins; no password was checked"
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": THROTTLED,
+          "headers": {"Retry-After": {"description": "Seconds until a login is checked "
+                                                     "again", "schema": {"type": "integer"}}},
+          "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}
 MAX_BODY = 64 * 1024
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
@@ -156,6 +164,8 @@ def create_app(service: ColdCheck, accounts: Accounts,
     problems.install(app)
 
     app.add_middleware(BodyLimit)
+    app.add_middleware(security.SameOriginApi, prefix=f"{PREFIX}/")
+    app.add_middleware(security.SecurityHeaders)  # outermost: every answer carries them
 
     def caller(request: Request,
                authorization: Annotated[str | None, Header()] = None) -> Caller:
@@ -184,10 +194,12 @@ def create_app(service: ColdCheck, accounts: Accounts,
 
     # -- accounts -----------------------------------------------------------------------
 
-    @app.post(f"{PREFIX}/auth/login", tags=["auth"])
-    def login(body: Login, response: Response) -> TokenOut:
-        """Log in: a session cookie for the browser, and the same token as a bearer."""
-        issued = accounts.login(body.username, body.password)
+    @app.post(f"{PREFIX}/auth/login", tags=["auth"], responses=LOGIN_RESPONSES)
+    def login(body: Login, request: Request, response: Response) -> TokenOut:
+        """Log in: a session cookie for the browser, and the same token as a bearer.
+        Failed logins are limited per username and per client address (429)."""
+        issued = accounts.login(body.username, body.password,
+                                address=request.client.host if request.client else None)
         response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
                             max_age=14 * 3600)
         return TokenOut(token=issued.token, token_id=issued.row.token_id, kind="session",
@@ -270,15 +282,16 @@ def create_app(service: ColdCheck, accounts: Accounts,
               status_code=204)
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
-        if not ID_PATTERN.match(production_id):
-            raise NotFound(f"unknown production {production_id!r}")
-        state = service.state(production_id)
-        person = accounts.rows.person(who.account.username, production_id)
-        hiring = person is not None and state.people[person].has(Authority.HIRING)
-        if not (hiring or who.account.is_admin):
-            if person is None:
+        if who.account.is_admin:
+            if not ID_PATTERN.match(production_id):
                 raise NotFound(f"unknown production {production_id!r}")
-            raise Forbidden("only a holder of hiring authority adds members")
+        else:
+            # Membership before the production is read: a non-member gets the same 404
+            # whether it exists or not.
+            person = member(production_id, who)
+            if not service.state(production_id).people[person].has(Authority.HIRING):
+                raise Forbidden("only a holder of hiring authority adds members")
+        state = service.state(production_id)
         if body.person_id not in state.people:
             raise NotFound(f"unknown person {body.person_id!r}")
         if accounts.rows.get(body.username) is None:

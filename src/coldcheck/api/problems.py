@@ -1,4 +1,8 @@
-"""Errors as RFC 9457 problem+json, mapped from the one error hierarchy in one place."""
+"""Errors as RFC 9457 problem+json, mapped from the one error hierarchy in one place.
+
+`STATUS` is the one error-to-status table: the API answers with it, and so do the web
+pages (web/site.py), so a full disk is a 503 and a refusal a 409 whichever door it
+came through."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from coldcheck.domain.errors import (
     Refused,
     StorageError,
 )
+from coldcheck.logins import LoginThrottled
 
 MEDIA = "application/problem+json"
 
@@ -27,6 +32,7 @@ STATUS: dict[type[ColdCheckError], tuple[int, str]] = {
     Unauthenticated: (401, "unauthenticated"),
     Forbidden: (403, "forbidden"),
     PinLocked: (429, "pin-locked"),
+    LoginThrottled: (429, "login-throttled"),
     NotFound: (404, "not-found"),
     Refused: (409, "refused"),
     Conflict: (409, "conflict"),
@@ -45,6 +51,8 @@ TITLES = {
     "integrity": "The record does not verify; nothing was recorded",
     "storage": "The database could not complete the request; nothing was recorded",
     "too-large": "Request too large",
+    "cross-origin": "Refused: not sent from a ColdCheck page; nothing was recorded",
+    "login-throttled": "Too many failed logins; no password was checked",
     "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was "
                   "recorded",
 }
@@ -60,12 +68,17 @@ def problem(status: int, kind: str, detail: str, headers: dict[str, str] | None 
                         headers=headers)
 
 
+def classify(exc: ColdCheckError) -> tuple[int, str]:
+    """The HTTP status and problem kind for an error (most specific class first)."""
+    return next((v for k, v in STATUS.items() if isinstance(exc, k)), (500, "internal"))
+
+
 def for_error(exc: ColdCheckError) -> JSONResponse:
-    status, kind = next((v for k, v in STATUS.items() if isinstance(exc, k)),
-                        (500, "internal"))
+    status, kind = classify(exc)
     violations = ([ViolationOut.of(v) for v in exc.violations]
                   if isinstance(exc, Refused) else [])
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, PinLocked) else None
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(
+        exc, PinLocked | LoginThrottled) else None
     return problem(status, kind, str(exc), headers, violations=violations)
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from coldcheck.bootstrap import open_app
+from coldcheck.cli.output import console, err, styled
 from coldcheck.config import ENV_ACTOR, ENV_PRODUCTION, Settings
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import (
@@ -29,8 +29,8 @@ from coldcheck.domain.errors import (
 )
 from coldcheck.service import ColdCheck, Outcome
 
-console = Console()
-err = Console(stderr=True)
+__all__ = ["EXIT_CODES", "Ctx", "console", "ctx_of", "err", "handled", "parse_time",
+           "show_time", "styled", "today"]
 
 # One table from error to exit code; the API maps the same hierarchy to HTTP statuses.
 EXIT_CODES: dict[type[ColdCheckError], int] = {
@@ -93,11 +93,12 @@ def ctx_of(typer_ctx: typer.Context) -> Ctx:
 
 def print_outcome(outcome: Outcome) -> None:
     for w in outcome.warnings:
-        err.print(f"[yellow]warning {w.code}[/] {w.title}: {w.detail}\n  → {w.explanation}")
+        err.print(styled((f"warning {w.code}", "yellow"),
+                         f" {w.title}: {w.detail}\n  → {w.explanation}"))
     if outcome.replayed:
         console.print("already recorded (same command id); nothing new written")
     for rec in outcome.records:
-        console.print(f"[green]#{rec.seq}[/] {rec.type}")
+        console.print(styled((f"#{rec.seq}", "green"), f" {rec.type}"))
     if not outcome.records and not outcome.replayed:
         console.print("nothing to record")
 
@@ -107,7 +108,7 @@ def print_violations(refused: Refused) -> None:
     for col in ("rule", "what is wrong", "do this instead"):
         table.add_column(col)
     for v in refused.violations:
-        table.add_row(f"[bold red]{v.code}[/]\n{v.title}", v.detail, v.explanation)
+        table.add_row(styled((v.code, "bold red"), f"\n{v.title}"), v.detail, v.explanation)
     err.print(table)
 
 
@@ -121,7 +122,7 @@ def handled() -> Iterator[None]:
         raise typer.Exit(EXIT_CODES[Refused]) from None
     except ColdCheckError as exc:
         code = next((v for k, v in EXIT_CODES.items() if isinstance(exc, k)), 1)
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(styled(("error:", "bold red"), f" {exc}"))
         raise typer.Exit(code) from None
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from coldcheck.cli.context import Ctx, console, ctx_of, handled, parse_time, show_time
+from coldcheck.cli.context import Ctx, console, ctx_of, handled, parse_time, show_time, styled
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
 from coldcheck.domain.events import Recorded
@@ -19,7 +19,7 @@ AtOpt = Annotated[str | None, typer.Option(
 def render(cx: Ctx, answer: q.Answer) -> None:
     """Print an answer: the question, the short answer, and each fact with its seq."""
     tz = cx.tz()
-    console.print(f"[bold]{answer.question}[/]")
+    console.print(styled((answer.question, "bold")))
     console.print(f"→ {answer.summary}")
     if not answer.steps:
         return

@@ -14,14 +14,17 @@ from rich.table import Table
 
 from coldcheck import backups
 from coldcheck import demo as demo_story
+from coldcheck.backup_report import OK, REFUSED, RESET
 from coldcheck.bootstrap import open_accounts, open_app
-from coldcheck.cli.context import console, ctx_of, err, handled, show_time, today
+from coldcheck.cli.context import console, ctx_of, err, handled, show_time, styled, today
 from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import Checkpoint, SignedCheckpoint, SigningKey
 from coldcheck.verification import verify_log
+
+RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
 
 
 def init(ctx: typer.Context,
@@ -59,12 +62,13 @@ def demo(ctx: typer.Context) -> None:
             day = today(ZoneInfo("America/Denver"))
             demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
             head = app.store.head(pid)
-            console.print(f"demo production [bold]{pid}[/] seeded: {head.seq} events, "
-                          f"day {day}")
+            console.print(styled("demo production ", (pid, "bold"),
+                                 f" seeded: {head.seq} events, day {day}"))
         demo_story.seed_accounts(open_accounts(app))
-        console.print(f"demo accounts: admin, and one per person (rosa the armorer, dan the "
-                      f"1st AD, jack, sam, mia, paula, gil, nora, lane …), password "
-                      f"[bold]{demo_story.DEMO_PASSWORD}[/], PIN {demo_story.DEMO_PIN}")
+        console.print(styled("demo accounts: admin, and one per person (rosa the armorer, "
+                             "dan the 1st AD, jack, sam, mia, paula, gil, nora, lane …), "
+                             "password ", (demo_story.DEMO_PASSWORD, "bold"),
+                             f", PIN {demo_story.DEMO_PIN}"))
 
 
 def log(ctx: typer.Context,
@@ -90,9 +94,11 @@ def log(ctx: typer.Context,
                 continue
             if actor and rec.actor != actor:
                 continue
-            details = ", ".join(f"{k}={v}" for k, v in data.items() if v not in ("", [], None))
+            details = styled(", ".join(f"{k}={v}" for k, v in data.items()
+                                       if v not in ("", [], None)))
             if rec.warnings:
-                details += f" [yellow]warnings: {', '.join(rec.warnings)}[/]"
+                details.append_text(styled((f" warnings: {', '.join(rec.warnings)}",
+                                            "yellow")))
             table.add_row(f"#{rec.seq}", show_time(rec.at, tz), rec.actor or "", rec.type,
                           details)
             shown += 1
@@ -115,8 +121,9 @@ def verify(ctx: typer.Context) -> None:
         if not report.ok:
             raise IntegrityError(f"{pid}: first bad event #{report.first_bad_seq}: "
                                  f"{report.problem}", report.first_bad_seq)
-        console.print(f"[green]intact[/]: {pid}, {report.events} events, "
-                      f"{report.checkpoints} signed checkpoint(s), root {report.root.hex()}")
+        console.print(styled(("intact", "green"), f": {pid}, {report.events} events, "
+                             f"{report.checkpoints} signed checkpoint(s), root "
+                             f"{report.root.hex()}"))
 
 
 def checkpoint(ctx: typer.Context,
@@ -156,11 +163,11 @@ def status(ctx: typer.Context) -> None:
         cx = ctx_of(ctx)
         state = cx.app.state(cx.production_id())
         tz = cx.tz()
-        console.print(f"[bold]{state.name}[/] ({state.production_id}), profile "
-                      f"{state.profile.name}, event #{state.seq}")
+        console.print(styled((state.name, "bold"), f" ({state.production_id}), profile "
+                             f"{state.profile.name}, event #{state.seq}"))
         if state.stand_down:
-            console.print(f"[bold white on red] STAND-DOWN [/] incidents awaiting review: "
-                          f"{', '.join(state.stand_down)}")
+            console.print(styled((" STAND-DOWN ", "bold white on red"),
+                                 f" incidents awaiting review: {', '.join(state.stand_down)}"))
         table = Table()
         for col in ("item", "kind", "where", "last inspection", "flags"):
             table.add_column(col)
@@ -190,14 +197,28 @@ def backup(ctx: typer.Context, file: Path) -> None:
         console.print(f"backup written to {file}")
 
 
-def restore(ctx: typer.Context, file: Path) -> None:
-    """Restore a backup into a new database (--database-url); refused unless it verifies."""
+def restore(ctx: typer.Context, file: Path,
+            admin: Annotated[list[str] | None, typer.Option(
+                "--admin", metavar="NAME",
+                help="An account of the backup that is an administrator afterwards (repeat "
+                     "for several). Needed when the backup has administrators: their "
+                     "rights are not in the signed record, so none is carried over unnamed."
+            )] = None,
+            no_admin: Annotated[bool, typer.Option(
+                "--no-admin", help="Restore with no administrator (create one afterwards "
+                                   "with `account create NAME --admin`).")] = False) -> None:
+    """Restore a backup into a new, empty database (--database-url). Only the migrations'
+    schema; every log verified with the signing key, or nothing is kept; tokens void,
+    PIN lockouts cleared, memberships checked against the log. Prints what it refused."""
     with handled():
         cx = ctx_of(ctx)
+        if admin and no_admin:
+            raise InvalidCommand("--admin and --no-admin exclude each other")
         if not cx.settings.key_file.exists():
             raise InvalidCommand(f"no signing key at {cx.settings.key_file}: restore checks "
                                  "the backup against the production's key")
         key = SigningKey.load(cx.settings.key_file)
-        for r in backups.restore(file, cx.settings.database_url, key):
-            console.print(f"[green]restored and verified[/]: {r.production_id}, {r.events} "
-                          "events")
+        admins = () if no_admin else (tuple(admin) if admin else None)
+        report = backups.restore(file, cx.settings.database_url, key, admins)
+        for level, line in report.lines():
+            console.print(styled((line, RESTORE_STYLES[level])))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +9,9 @@ import typer
 from rich.table import Table
 
 from coldcheck import bundle
-from coldcheck.cli.context import console, ctx_of, handled, parse_time, today
+from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
-from coldcheck.ledger import SignedCheckpoint, SigningKey
+from coldcheck.ledger import SignedCheckpoint, SigningKey, parse_json
 from coldcheck.reports import boundbook, daily, render
 from coldcheck.reports import dossier as dossier_mod
 
@@ -36,15 +35,9 @@ def dossier(
         cx = ctx_of(ctx)
         pid = cx.production_id()
         tz = cx.tz()
+        old = None if since is None else _kept_checkpoint(since)
         d = dossier_mod.build(cx.app, pid, incident=incident, item=item, person=person,
                               start=parse_time(start, tz), end=parse_time(end, tz))
-        old = None
-        if since is not None:
-            try:
-                old = SignedCheckpoint.from_dict(json.loads(since.read_text()))
-            except (OSError, ValueError) as exc:
-                raise InvalidCommand(f"--since {since}: not a checkpoint file ({exc})"
-                                     ) from None
         proof = bundle.build(cx.app, pid, d.cited, since=old)
         out.mkdir(parents=True, exist_ok=True)
         (out / "dossier.html").write_text(render.html(d), encoding="utf-8")
@@ -53,6 +46,16 @@ def dossier(
         console.print(f"dossier on {d.scope}: {len(d.cited)} cited events")
         for name in ("dossier.html", "dossier.pdf", "bundle.json"):
             console.print(f"  {out / name}")
+
+
+def _kept_checkpoint(path: Path) -> SignedCheckpoint:
+    """The checkpoint in a file from `coldcheck checkpoint --export`, or exit 2 saying why
+    it is not one. Whether the log extends it is the bundle's to check (exit 5)."""
+    try:
+        return SignedCheckpoint.from_dict(parse_json(path.read_bytes()))
+    except (OSError, ValueError, RecursionError) as exc:
+        problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InvalidCommand(f"--since {path}: not a checkpoint file ({problem})") from None
 
 
 def verify_bundle(
@@ -75,15 +78,17 @@ def verify_bundle(
         report = bundle.verify_bundle(text, trusted)
         if not report.ok:
             raise IntegrityError(f"bundle does NOT verify: {report.problem}")
-        console.print(f"[green]bundle verifies[/]: {report.production}, checkpoint of "
-                      f"{report.tree_size} events, {len(report.proven)} events proven: "
-                      + ", ".join(f"#{n}" for n in report.proven))
+        console.print(styled(("bundle verifies", "green"),
+                             f": {report.production}, checkpoint of {report.tree_size} "
+                             f"events, {len(report.proven)} events proven: "
+                             + ", ".join(f"#{n}" for n in report.proven)))
         if report.consistent_since is not None:
             console.print(f"the log only grew since the earlier checkpoint at size "
                           f"{report.consistent_since}")
         if trusted is None:
-            console.print("[yellow]note[/]: checked against the key inside the bundle; pass "
-                          "--key with the production's public key to trust it")
+            console.print(styled(("note", "yellow"), ": checked against the key inside the "
+                                 "bundle; pass --key with the production's public key to "
+                                 "trust it"))
 
 
 def daily_report(ctx: typer.Context,
@@ -94,7 +99,7 @@ def daily_report(ctx: typer.Context,
         cx = ctx_of(ctx)
         day = date or today(cx.tz())
         r = daily.build(cx.app, cx.production_id(), day)
-        console.print(f"[bold]Daily safety report, {r.production_id}, {r.date}[/]")
+        console.print(styled((f"Daily safety report, {r.production_id}, {r.date}", "bold")))
         lots = Table(title="Ammunition")
         for col in ("lot", "received", "issued", "fired", "returned", "missing", "on hand",
                     "reconciled"):
@@ -103,7 +108,7 @@ def daily_report(ctx: typer.Context,
             lots.add_row(lot.lot_id, *(str(n) for n in (lot.received, lot.issued, lot.fired,
                                                         lot.returned, lot.missing,
                                                         lot.on_hand)),
-                         "yes" if lot.balanced else "[bold red]DIFFERENCE[/]")
+                         "yes" if lot.balanced else styled(("DIFFERENCE", "bold red")))
         console.print(lots)
         console.print("Custody at close: " + "; ".join(f"{i}: {w}" for i, w in r.custody))
         for seq, item, label, by in r.inspections:

@@ -11,7 +11,7 @@ import uvicorn
 from coldcheck.accounts import Accounts
 from coldcheck.api.authz import table_markdown
 from coldcheck.bootstrap import open_accounts
-from coldcheck.cli.context import console, ctx_of, handled
+from coldcheck.cli.context import console, ctx_of, handled, styled
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
 from coldcheck.domain.errors import NotFound
 
@@ -30,8 +30,8 @@ def serve(ctx: typer.Context,
         # Workers are separate processes: they read their settings from the environment.
         os.environ[ENV_DATABASE_URL] = cx.settings.database_url
         os.environ[ENV_KEY_FILE] = str(cx.settings.key_file.resolve())
-        console.print(f"ColdCheck on [bold]http://{host}:{port}/[/] "
-                      f"(API under /api/v1, OpenAPI at /openapi.json)")
+        console.print(styled("ColdCheck on ", (f"http://{host}:{port}/", "bold"),
+                             " (API under /api/v1, OpenAPI at /openapi.json)"))
     uvicorn.run("coldcheck.api.main:build", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
 

@@ -1,5 +1,10 @@
 """Acquisition and disposition records of firearms, in the fields a licensed dealer's
-bound book keeps under 27 CFR 478.125(e), as CSV."""
+bound book keeps under 27 CFR 478.125(e), as CSV.
+
+Every cell is written as a spreadsheet shows text: one that begins with a formula sign
+(= + - @, tab, carriage return) gets a single quote before it, and control characters are
+spelled out (reports/text.py). A serial number typed as =HYPERLINK(…) stays a serial
+number when the bound book is opened in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from coldcheck.domain import events as ev
 from coldcheck.domain.values import ItemKind
+from coldcheck.reports.text import spreadsheet_cell
 
 FIELDS = [
     "item_id",
@@ -54,8 +60,9 @@ def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
 
 
 def to_csv(table: list[dict[str, str]]) -> str:
+    """The rows as CSV that a spreadsheet opens as text, never as formulas."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(table)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in table)
     return out.getvalue()

@@ -64,14 +64,11 @@ class AccountStore:
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Connection]:
-        # One transaction that commits on normal exit. On SQLite it begins IMMEDIATE, as
-        # the log's writers do: a deferred transaction that turns into a write fails at
-        # once with SQLITE_BUSY when another writer holds the lock, whatever busy_timeout.
-        with self.store.guarded(), self.engine.connect() as conn:
-            if self.store.dialect == "sqlite":
-                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+        # The log's own writer: on SQLite every process's writers, appends and account
+        # writes alike, queue on one file lock and then BEGIN IMMEDIATE (a deferred
+        # transaction that turns into a write fails at once with SQLITE_BUSY).
+        with self.store.guarded(), self.store.writer() as conn:
+            yield conn
 
     def create(self, row: AccountRow) -> None:
         with self._writing() as conn:

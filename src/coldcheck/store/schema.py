@@ -104,3 +104,17 @@ tokens = Table(
     Column("expires_at", BigInteger, nullable=False),
     Column("revoked_at", BigInteger, nullable=True),
 )
+
+# Failed logins, one row per subject: a username (whether or not an account has it) or a
+# client address, each as a keyed hash so that the table names neither. A row is a run of
+# failures and its lock (logins.py); a right password deletes the username's row, and
+# rows idle for a day are dropped.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("subject", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", BigInteger, nullable=False),
+    Column("last_at", BigInteger, nullable=False),
+    Column("locked_until", BigInteger, nullable=True),
+)

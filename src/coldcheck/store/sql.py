@@ -276,6 +276,12 @@ class SqlStore:
                 signature=head.signature))
             yield SqlWriteTx(conn, head)
 
+    def writer(self) -> contextlib.AbstractContextManager[Connection]:
+        """A write transaction for the stores beside the log (accounts): queued on the
+        same writer lock as every append and BEGIN IMMEDIATE on SQLite; commits on normal
+        exit. Wrap it in `guarded()` for ColdCheck errors."""
+        return self._writer()
+
     @contextlib.contextmanager
     def _writer(self) -> Iterator[Connection]:
         with self._queued():

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from coldcheck.accounts import Accounts, Unauthenticated
-from coldcheck.api import authz, gateway
+from coldcheck.api import gateway
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
-from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
+from coldcheck.domain.errors import NotFound
 from coldcheck.domain.state import State
 from coldcheck.domain.values import (
-    Authority,
     Barrel,
     Content,
     IncidentKind,
@@ -32,152 +28,19 @@ from coldcheck.domain.values import (
     Mitigation,
     SceneAmmo,
 )
-from coldcheck.service import ColdCheck, Outcome
-from coldcheck.web import forms
+from coldcheck.service import ColdCheck
+from coldcheck.web import forms, session
+from coldcheck.web.site import Site, Viewer
 
-COOKIE = "coldcheck_session"
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC = Path(__file__).parent / "static"
-STATUS = {"Refused": 409, "Forbidden": 403, "NotFound": 404, "InvalidCommand": 422,
-          "Conflict": 409, "PinLocked": 429}
-
-
-class Viewer:
-    """The logged-in person on one production, with that production's state."""
-
-    def __init__(self, username: str, person_id: str, state: State) -> None:
-        self.username = username
-        self.person_id = person_id
-        self.state = state
-        self.person = state.people[person_id]
-
-    def may(self, cmd_type: type[c.Command], about: str | None = None) -> bool:
-        """Whether the page should offer this action (the gateway checks again)."""
-        return authz.allows(self.state, self.person_id, cmd_type, about)
-
-    @property
-    def armorer(self) -> bool:
-        return self.person.has(Authority.FIREARM_SAFETY)
 
 
 def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
-    """The web UI's routes."""
-    web = APIRouter(include_in_schema=False)
-
-    def account_of(request: Request) -> str:
-        token = request.cookies.get(COOKIE)
-        if not token:
-            raise Unauthenticated("log in")
-        return accounts.authenticate(token)[0].username
-
-    def viewer(request: Request, pid: str) -> Viewer:
-        username = account_of(request)
-        person = accounts.rows.person(username, pid)
-        if person is None:
-            raise NotFound(f"unknown production {pid!r}")
-        return Viewer(username, person, service.state(pid))
-
-    def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
-
-    def base(v: Viewer, pid: str) -> dict[str, Any]:
-        tz = ZoneInfo(v.state.timezone)
-        now = service.clock()
-
-        def when(at_us: int | None) -> str:
-            if not at_us:
-                return ""
-            t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(tz)
-            return t.strftime("%H:%M")
-
-        def ago(at_us: int | None) -> str:
-            if not at_us:
-                return ""
-            minutes = int((now - at_us) / 60_000_000)
-            return "just now" if minutes < 1 else f"{minutes} min ago"
-
-        return {"pid": pid, "v": v, "s": v.state, "when": when, "ago": ago,
-                "stand_down": v.state.stand_down, "c": c}
-
-    async def guarded(request: Request, pid: str,
-                      body: Callable[[Viewer], Response]) -> Response:
-        try:
-            v = await run_in_threadpool(viewer, request, pid)
-            return await run_in_threadpool(body, v)
-        except Unauthenticated:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        except NotFound as exc:
-            return render(request, "message.html", 404, title="Not found", text=str(exc))
-
-    async def act(request: Request, pid: str,
-                  build: Callable[[Viewer, Any], list[c.Command]], back: str) -> Response:
-        """Run the commands a form describes, one by one; show what was recorded or why not."""
-        form = await request.form()
-
-        def run(v: Viewer) -> Response:
-            done: list[Outcome] = []
-            try:
-                for cmd in build(v, form):
-                    done.append(gateway.submit(service, pid, v.person_id, cmd))
-            except ColdCheckError as exc:
-                status = STATUS.get(type(exc).__name__, 400)
-                violations = exc.violations if isinstance(exc, Refused) else ()
-                return render(request, "result.html", status, **base(v, pid), done=done,
-                              error=str(exc), violations=violations, back=back)
-            return render(request, "result.html", **base(service_viewer(v), pid), done=done,
-                          error="", violations=(), back=back)
-
-        def service_viewer(v: Viewer) -> Viewer:
-            return Viewer(v.username, v.person_id, service.state(pid))
-
-        return await guarded(request, pid, run)
-
-    # -- login ----------------------------------------------------------------------------
-
-    @web.get("/login")
-    def login_page(request: Request, next: str = "/") -> HTMLResponse:
-        return render(request, "login.html", next=next if next.startswith("/") else "/",
-                      error="")
-
-    @web.post("/login")
-    async def login(request: Request) -> Response:
-        form = await request.form()
-        target = str(form.get("next", "/"))
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
-        try:
-            issued = await run_in_threadpool(accounts.login, str(form.get("username", "")),
-                                             str(form.get("password", "")))
-        except Unauthenticated as exc:
-            return render(request, "login.html", 401, next=target, error=str(exc))
-        response = RedirectResponse(target, status_code=303)
-        response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
-                            max_age=14 * 3600)
-        return response
-
-    @web.post("/logout")
-    def logout(request: Request) -> Response:
-        try:
-            username = account_of(request)
-            _, row = accounts.authenticate(request.cookies.get(COOKIE, ""))
-            accounts.revoke(username, row.token_id)
-        except ColdCheckError:
-            pass
-        response = RedirectResponse("/login", status_code=303)
-        response.delete_cookie(COOKIE)
-        return response
-
-    @web.get("/")
-    def home(request: Request) -> Response:
-        try:
-            username = account_of(request)
-        except Unauthenticated:
-            return RedirectResponse("/login", status_code=303)
-        memberships = accounts.rows.productions(username)
-        if len(memberships) == 1:
-            return RedirectResponse(f"/p/{memberships[0][0]}", status_code=303)
-        names = {pid: service.state(pid).name for pid, _ in memberships}
-        return render(request, "picker.html", memberships=memberships, names=names,
-                      username=username)
+    """The web UI's routes; every state-changing one checks origin and form token first."""
+    site = Site(service, accounts)
+    web = site.router()
+    render, base, guarded, act = site.render, site.base, site.guarded, site.act
+    session.add_routes(web, site)
 
     # -- board ------------------------------------------------------------------------------
 
@@ -195,7 +58,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     async def stream(request: Request, pid: str) -> Response:
         """Server-sent events: the log's head seq whenever it moves (any worker, any device)."""
         try:
-            await run_in_threadpool(viewer, request, pid)
+            await run_in_threadpool(site.viewer, request, pid)
         except (Unauthenticated, NotFound):
             return Response(status_code=401)
 
@@ -240,24 +103,24 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/issue")
     async def issue(request: Request, pid: str) -> Response:
         def build(v: Viewer, form: Any) -> list[c.Command]:
-            item = v.state.items.get(str(form.get("item_id", "")))
+            item = v.state.items.get(forms.text(form, "item_id"))
             if item is None:
                 raise NotFound("choose an item")
-            recipient = str(form.get("recipient_id", ""))
-            pin = str(form.get("pin", ""))
+            recipient = forms.text(form, "recipient_id")
+            pin = forms.text(form, "pin")
             issue = c.IssueItem(item_id=item.id, recipient_id=recipient,
-                                scene_id=str(form.get("scene_id", "")),
+                                scene_id=forms.text(form, "scene_id"),
                                 recipient_acknowledged=False)
+            inspect = c.InspectItem(item_id=item.id,
+                                    barrel=forms.choice(form, "barrel", Barrel, Barrel.CLEAR),
+                                    chambers=forms.chambers(form, item.chambers),
+                                    shown_to=forms.texts(form, "shown_to"))
             # Only someone who may issue spends the recipient's PIN attempts. A locked PIN
             # raises while the form is read, so not even the inspection is recorded.
             gateway.permit(v.state, v.person_id, issue)
-            return [
-                c.InspectItem(item_id=item.id, barrel=Barrel(str(form.get("barrel", "clear"))),
-                              chambers=forms.chambers(form, item.chambers),
-                              shown_to=forms.listed(form.getlist("shown_to"))),
-                dataclasses.replace(issue, recipient_acknowledged=accounts.pin_matches(
-                    pid, recipient, pin)),
-            ]
+            known = recipient in v.state.people  # no one else has a PIN to look up
+            return [inspect, dataclasses.replace(issue, recipient_acknowledged=known and (
+                accounts.pin_matches(pid, recipient, pin)))]
         return await act(request, pid, build, f"/p/{pid}/issue")
 
     @web.get("/p/{pid}/return")
@@ -273,7 +136,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/return")
     async def take_back(request: Request, pid: str) -> Response:
         def build(v: Viewer, form: Any) -> list[c.Command]:
-            item = v.state.items.get(str(form.get("item_id", "")))
+            item = v.state.items.get(forms.text(form, "item_id"))
             if item is None:
                 raise NotFound("choose an item")
             return [c.ReturnItem(item_id=item.id, chambers=forms.chambers(form, item.chambers))]
@@ -292,15 +155,15 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     async def plan_scene(request: Request, pid: str) -> Response:
         def build(v: Viewer, f: Any) -> list[c.Command]:
             return [c.PlanScene(
-                scene_id=str(f.get("scene_id", "")), title=str(f.get("title", "")),
-                date=str(f.get("date", "")), items=forms.listed(f.getlist("items")),
-                performers=forms.listed(f.getlist("performers")),
-                ammo=SceneAmmo(str(f.get("ammo", "none"))),
-                manoeuvres=tuple(Manoeuvre(m) for m in f.getlist("manoeuvres")),
+                scene_id=forms.text(f, "scene_id"), title=forms.text(f, "title"),
+                date=forms.text(f, "date"), items=forms.texts(f, "items"),
+                performers=forms.texts(f, "performers"),
+                ammo=forms.choice(f, "ammo", SceneAmmo, SceneAmmo.NONE),
+                manoeuvres=forms.choices(f, "manoeuvres", Manoeuvre),
                 min_distance_feet=forms.number(f, "min_distance_feet"),
-                mitigations=tuple(Mitigation(m) for m in f.getlist("mitigations")),
-                close_quarter_blanks=bool(f.get("close_quarter_blanks")),
-                rehearsal=bool(f.get("rehearsal")))]
+                mitigations=forms.choices(f, "mitigations", Mitigation),
+                close_quarter_blanks=forms.flag(f, "close_quarter_blanks"),
+                rehearsal=forms.flag(f, "rehearsal"))]
         return await act(request, pid, build, f"/p/{pid}/scenes")
 
     @web.post("/p/{pid}/scenes/{scene_id}/approve")
@@ -311,7 +174,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/scenes/{scene_id}/meeting")
     async def meeting(request: Request, pid: str, scene_id: str) -> Response:
         return await act(request, pid, lambda v, f: [c.HoldSafetyMeeting(
-            scene_id=scene_id, attendees=forms.listed(f.getlist("attendees")))],
+            scene_id=scene_id, attendees=forms.texts(f, "attendees"))],
             f"/p/{pid}/scenes")
 
     @web.get("/p/{pid}/training")
@@ -323,10 +186,10 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/training")
     async def record_training(request: Request, pid: str) -> Response:
         def build(v: Viewer, f: Any) -> list[c.Command]:
-            person, topics = str(f.get("person_id", "")), forms.listed(f.getlist("topics"))
-            if f.get("declined"):
+            person, topics = forms.text(f, "person_id"), forms.texts(f, "topics")
+            if forms.flag(f, "declined"):
                 return [c.DeclineTraining(person_id=person, topics=topics,
-                                          reason=str(f.get("reason", "")))]
+                                          reason=forms.text(f, "reason"))]
             return [c.RecordTraining(person_id=person, topics=topics,
                                      minutes=forms.number(f, "minutes"),
                                      trainer_id=v.person_id)]
@@ -353,9 +216,9 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/concerns")
     async def raise_concern(request: Request, pid: str) -> Response:
         return await act(request, pid, lambda v, f: [c.RaiseConcern(
-            text=str(f.get("text", "")), scene_id=str(f.get("scene_id", "")) or None,
-            item_id=str(f.get("item_id", "")) or None, blocking=bool(f.get("blocking")),
-            anonymous=bool(f.get("anonymous")))], f"/p/{pid}/concerns")
+            text=forms.text(f, "text"), scene_id=forms.optional(f, "scene_id"),
+            item_id=forms.optional(f, "item_id"), blocking=forms.flag(f, "blocking"),
+            anonymous=forms.flag(f, "anonymous"))], f"/p/{pid}/concerns")
 
     @web.post("/p/{pid}/concerns/{concern_id}/ack")
     async def ack(request: Request, pid: str, concern_id: str) -> Response:
@@ -365,7 +228,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/concerns/{concern_id}/resolve")
     async def resolve(request: Request, pid: str, concern_id: str) -> Response:
         return await act(request, pid, lambda v, f: [c.ResolveConcern(
-            concern_id=concern_id, resolution=str(f.get("resolution", "")))],
+            concern_id=concern_id, resolution=forms.text(f, "resolution"))],
             f"/p/{pid}/concerns")
 
     @web.get("/p/{pid}/incidents")
@@ -377,16 +240,16 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.post("/p/{pid}/incidents")
     async def report(request: Request, pid: str) -> Response:
         def build(v: Viewer, f: Any) -> list[c.Command]:
-            kind = IncidentKind(str(f.get("kind", "misfire")))
-            text = str(f.get("description", "")) or f"{kind} reported from the set"
+            kind = forms.choice(f, "kind", IncidentKind, IncidentKind.MISFIRE)
+            text = forms.text(f, "description") or f"{kind} reported from the set"
             return [c.ReportIncident(kind=kind, description=text,
-                                     item_id=str(f.get("item_id", "")) or None)]
+                                     item_id=forms.optional(f, "item_id"))]
         return await act(request, pid, build, f"/p/{pid}")
 
     @web.post("/p/{pid}/incidents/{incident_id}/review")
     async def review(request: Request, pid: str, incident_id: str) -> Response:
         return await act(request, pid, lambda v, f: [c.SignOffReview(
-            incident_id=incident_id, findings=str(f.get("findings", "")))],
+            incident_id=incident_id, findings=forms.text(f, "findings"))],
             f"/p/{pid}/incidents")
 
     @web.get("/p/{pid}/labels")

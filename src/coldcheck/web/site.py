@@ -1,0 +1,146 @@
+"""What every page shares: who is looking, how a page is drawn, and how an error or a
+form's commands are answered (with the API's statuses, api/problems.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from coldcheck.accounts import Accounts, PinLocked, Unauthenticated
+from coldcheck.api import authz, gateway, problems, security
+from coldcheck.domain import commands as c
+from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
+from coldcheck.domain.state import State
+from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.values import Authority
+from coldcheck.service import ColdCheck, Outcome
+from coldcheck.web import csrf
+
+COOKIE = security.SESSION_COOKIE
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+class Viewer:
+    """The logged-in person on one production, with that production's state."""
+
+    def __init__(self, username: str, person_id: str, state: State) -> None:
+        self.username = username
+        self.person_id = person_id
+        self.state = state
+        self.person = state.people[person_id]
+
+    def may(self, cmd_type: type[c.Command], about: str | None = None) -> bool:
+        """Whether the page should offer this action (the gateway checks again)."""
+        return authz.allows(self.state, self.person_id, cmd_type, about)
+
+    @property
+    def armorer(self) -> bool:
+        return self.person.has(Authority.FIREARM_SAFETY)
+
+
+class Site:
+    """The pages' shared parts over one service and one account store."""
+
+    def __init__(self, service: ColdCheck, accounts: Accounts) -> None:
+        self.service = service
+        self.accounts = accounts
+        self.tokens = csrf.Tokens(service.key.derive_secret(csrf.SECRET_LABEL))
+
+    def router(self) -> APIRouter:
+        """A router whose every state-changing route checks origin and form token first."""
+        return APIRouter(include_in_schema=False,
+                         route_class=self.tokens.route_class(self.refused))
+
+    def refused(self, request: Request, reason: str) -> Response:
+        return self.render(request, "message.html", 403,
+                           title="Refused: this form was not sent from a ColdCheck page",
+                           text=f"Nothing was recorded: {reason}. If you sent it, go back, "
+                                "reload the page and try again.")
+
+    def account_of(self, request: Request) -> str:
+        token = request.cookies.get(COOKIE)
+        if not token:
+            raise Unauthenticated("log in")
+        return self.accounts.authenticate(token)[0].username
+
+    def viewer(self, request: Request, pid: str) -> Viewer:
+        username = self.account_of(request)
+        # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
+        person = self.accounts.rows.person(username, pid) if ID_PATTERN.match(pid) else None
+        if person is None:
+            raise NotFound(f"unknown production {pid!r}")
+        return Viewer(username, person, self.service.state(pid))
+
+    def render(self, request: Request, name: str, status: int = 200,
+               **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("csrf", self.tokens.for_session(request))
+        return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
+
+    def failed(self, request: Request, exc: ColdCheckError, page: str = "message.html",
+               **ctx: Any) -> HTMLResponse:
+        """The page for an error, with the status the API gives it (problems.STATUS)."""
+        status, kind = problems.classify(exc)
+        ctx.setdefault("title", problems.TITLES.get(kind, "Not done"))
+        response = self.render(request, page, status, text=str(exc), **ctx)
+        if isinstance(exc, PinLocked):
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+
+    def base(self, v: Viewer, pid: str) -> dict[str, Any]:
+        """What every production page is drawn with."""
+        tz = ZoneInfo(v.state.timezone)
+        now = self.service.clock()
+
+        def when(at_us: int | None) -> str:
+            if not at_us:
+                return ""
+            t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(tz)
+            return t.strftime("%H:%M")
+
+        def ago(at_us: int | None) -> str:
+            if not at_us:
+                return ""
+            minutes = int((now - at_us) / 60_000_000)
+            return "just now" if minutes < 1 else f"{minutes} min ago"
+
+        return {"pid": pid, "v": v, "s": v.state, "when": when, "ago": ago,
+                "stand_down": v.state.stand_down, "c": c}
+
+    async def guarded(self, request: Request, pid: str,
+                      body: Callable[[Viewer], Response]) -> Response:
+        """A production page for its members; log in first, or the error's page."""
+        try:
+            v = await run_in_threadpool(self.viewer, request, pid)
+            return await run_in_threadpool(body, v)
+        except Unauthenticated:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        except ColdCheckError as exc:
+            return self.failed(request, exc)
+
+    async def act(self, request: Request, pid: str,
+                  build: Callable[[Viewer, Any], list[c.Command]], back: str) -> Response:
+        """Run the commands a form describes, one by one; show what was recorded or why not."""
+        form = await request.form()
+
+        def run(v: Viewer) -> Response:
+            done: list[Outcome] = []
+            try:
+                for cmd in build(v, form):
+                    done.append(gateway.submit(self.service, pid, v.person_id, cmd))
+            except ColdCheckError as exc:
+                violations = exc.violations if isinstance(exc, Refused) else ()
+                return self.failed(request, exc, "result.html", **self.base(v, pid),
+                                   done=done, error=str(exc), violations=violations, back=back)
+            now = Viewer(v.username, v.person_id, self.service.state(pid))  # after the change
+            return self.render(request, "result.html", **self.base(now, pid), done=done,
+                               error="", violations=(), back=back)
+
+        return await self.guarded(request, pid, run)
