@@ -9,6 +9,7 @@ from coldcheck import demo
 from support import postgres
 from support.harness import Harness
 from support.service_db import BACKENDS, Databases, databases_for
+from support.stores import KINDS, Stores
 
 
 @pytest.fixture
@@ -60,3 +61,19 @@ def postgresql_database(request: pytest.FixtureRequest, tmp_path: Path) -> Itera
     """A fresh PostgreSQL database, for the checks that only PostgreSQL has."""
     with databases_for(request, "postgresql", tmp_path) as made:
         yield made.create()
+
+
+@pytest.fixture(params=KINDS)
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    """One fresh store of each kind in turn (memory, SQLite, PostgreSQL), for the tests
+    of the persistence port's contract; `open()` gives handles on it."""
+    if request.param == "memory":
+        made = Stores("memory", None)
+        yield made
+        return
+    with databases_for(request, request.param, tmp_path) as databases:
+        made = Stores(request.param, databases.create())
+        try:
+            yield made
+        finally:
+            made.close()

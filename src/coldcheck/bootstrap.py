@@ -36,4 +36,7 @@ def open_app(settings: Settings, create: bool = False,
 
 def open_accounts(app: ColdCheck) -> Accounts:
     """The accounts beside the service's log, with the PIN pepper from its signing key."""
+    if not isinstance(app.store, SqlStore):  # accounts are rows beside the log's tables
+        raise ColdCheckError("accounts are kept in a SQL database; this service's store "
+                             f"is a {type(app.store).__name__}")
     return Accounts(AccountStore(app.store), pin_pepper(app.key), app.clock)

@@ -45,7 +45,7 @@ from coldcheck.projection import (
     proven,
     tail_matches,
 )
-from coldcheck.store import Head, SqlStore, StoredEvent, WriteTx
+from coldcheck.store import Head, Store, StoredEvent, WriteTx
 
 Clock = Callable[[], int]
 _Earlier = tuple[ev.Recorded, ...] | InvalidCommand  # a retry's events, or why it can't be one
@@ -93,7 +93,7 @@ class ColdCheck:
     So `state()` reads without waiting for a writer.
     """
 
-    def __init__(self, store: SqlStore, key: SigningKey, clock: Clock = utc_now_us,
+    def __init__(self, store: Store, key: SigningKey, clock: Clock = utc_now_us,
                  checkpoint_every: int = 1000) -> None:
         self.store = store
         self.key = key
@@ -383,7 +383,7 @@ class ColdCheck:
 class _StoreLog:
     """A production's stored log up to a head, as a fold reads it outside a transaction."""
 
-    def __init__(self, store: SqlStore, production_id: str, upto: int) -> None:
+    def __init__(self, store: Store, production_id: str, upto: int) -> None:
         self.store, self.production_id, self.upto = store, production_id, upto
 
     def events_after(self, seq: int) -> Iterable[StoredEvent]:
@@ -398,7 +398,7 @@ class _StoreLog:
         return self.store.public_key(self.production_id)
 
 
-def _nothing_past(store: SqlStore, production_id: str, head: Head) -> None:
+def _nothing_past(store: Store, production_id: str, head: Head) -> None:
     """IntegrityError if an event is stored after the signed head, unless an append has
     committed it (with its head) since `head` was read."""
     beyond = store.last_seq(production_id)

@@ -27,7 +27,7 @@ from coldcheck import envelope
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import Frontier, SignedCheckpoint, leaf_hash
-from coldcheck.store import Head, SqlStore, StoredEvent
+from coldcheck.store import Head, Store, StoredEvent
 
 Progress = Callable[[int, int], None]  # (events checked, events in all)
 
@@ -129,7 +129,7 @@ class LogCheck:
                       f"log was rewritten after #{self.last_good}")
 
 
-def check_public_key(store: SqlStore, production_id: str, public_key: bytes) -> None:
+def check_public_key(store: Store, production_id: str, public_key: bytes) -> None:
     """IntegrityError unless the production's recorded public key is `public_key`."""
     if store.public_key(production_id) != public_key:
         raise IntegrityError(f"the public key recorded for {production_id} is not this "
@@ -137,7 +137,7 @@ def check_public_key(store: SqlStore, production_id: str, public_key: bytes) -> 
                              "record belongs to another deployment", 0)
 
 
-def nothing_past_head(store: SqlStore, production_id: str, head: Head) -> None:
+def nothing_past_head(store: Store, production_id: str, head: Head) -> None:
     """IntegrityError if an event is stored after the signed head (nothing signs it),
     unless an append has committed it with its head since `head` was read."""
     beyond = store.last_seq(production_id)
@@ -146,7 +146,7 @@ def nothing_past_head(store: SqlStore, production_id: str, head: Head) -> None:
                              f"(#{head.seq}); nothing signs it", head.seq + 1)
 
 
-def verify_log(store: SqlStore, production_id: str, public_key: bytes,
+def verify_log(store: Store, production_id: str, public_key: bytes,
                progress: Progress | None = None) -> VerifyReport:
     """Verify one production's log; the report names the first bad seq, if any."""
     # This order (checkpoints, head, events up to it) is what makes a concurrent append

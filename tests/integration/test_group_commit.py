@@ -10,6 +10,7 @@ lock commits everything queued.
 
 from __future__ import annotations
 
+import signal
 import tempfile
 import threading
 import time
@@ -29,8 +30,8 @@ from coldcheck.domain.state import replay
 from coldcheck.domain.values import Barrel
 from coldcheck.ledger import SigningKey, leaf_hash
 from coldcheck.service import ColdCheck, Outcome
-from coldcheck.store import WriteTx
 from coldcheck.verification import verify_log
+from support.faulty import through_faults
 from support.service_db import (
     PID,
     TODAY,
@@ -61,19 +62,6 @@ def _issue(item: str = "colt-1") -> c.IssueItem:
 
 def _return(item: str = "colt-1") -> c.ReturnItem:
     return c.ReturnItem(actor="rosa", item_id=item, chambers=(demo.DUMMY,) * 6)
-
-
-def _transactions(app: ColdCheck) -> list[str]:
-    """Count the append transactions the service opens from now on."""
-    opened: list[str] = []
-    writing = app.store.writing
-
-    def counting(production_id: str):  # type: ignore[no-untyped-def]
-        opened.append(production_id)
-        return writing(production_id)
-
-    app.store.writing = counting  # type: ignore[method-assign]
-    return opened
 
 
 def batched(app: ColdCheck, cmds: Sequence[c.Command],
@@ -108,15 +96,15 @@ def _codes(result: Result) -> tuple[str, ...]:
 
 
 def test_queued_commands_land_in_one_transaction_under_one_head(planned: ColdCheck) -> None:
-    before = planned.store.head(PID).seq
-    opened = _transactions(planned)
-    results = batched(planned, [_location(f"shelf-{i}") for i in range(12)])
-    assert opened == [PID]
+    app, faults = through_faults(planned)
+    before = app.store.head(PID).seq
+    results = batched(app, [_location(f"shelf-{i}") for i in range(12)])
+    assert faults.transactions == [PID]
     seqs = [r.records[0].seq for r in results if isinstance(r, Outcome)]
     assert seqs == list(range(before + 1, before + 13))  # in queue order, no gaps
-    assert planned.store.head(PID).seq == before + 12
-    assert {f"shelf-{i}" for i in range(12)} <= set(planned.state(PID).locations)
-    assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
+    assert app.store.head(PID).seq == before + 12
+    assert {f"shelf-{i}" for i in range(12)} <= set(app.state(PID).locations)
+    assert verify_log(app.store, PID, app.key.public_key_bytes()).ok
 
 
 def test_each_command_is_decided_on_the_state_the_ones_before_it_leave(
@@ -133,25 +121,27 @@ def test_each_command_is_decided_on_the_state_the_ones_before_it_leave(
     assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
 
 
-def test_a_failed_transaction_records_none_of_its_commands(
-        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
-    head = planned.store.head(PID)
-    state = planned.state(PID)
-
-    def disk_full(self: WriteTx, *args: object) -> None:
-        raise StorageError("database or disk is full")
-
-    monkeypatch.setattr(WriteTx, "append", disk_full)
-    results = batched(planned, [_location("a"), _location("b"), _inspect()])
-    assert all(isinstance(r, StorageError) for r in results)
-    monkeypatch.undo()
-    assert planned.store.head(PID) == head
-    assert planned.state(PID) is state  # the committed state was never touched
+@pytest.mark.parametrize("where", ["append", "commit"])
+def test_a_failed_transaction_records_none_of_its_commands(planned: ColdCheck,
+                                                           where: str) -> None:
+    app, faults = through_faults(planned)
+    head = app.store.head(PID)
+    state = app.state(PID)
+    full = StorageError("database or disk is full")
+    if where == "append":
+        faults.fail_append(full)
+    else:
+        faults.fail_commit(full)  # the rows are in, the commit fails
+    results = batched(app, [_location("a"), _location("b"), _inspect()])
+    assert all(r is full for r in results), results
+    assert faults.transactions == [PID]  # one transaction, failed whole
+    assert app.store.head(PID) == head
+    assert app.state(PID) is state  # the committed state was never touched
     assert "a" not in state.locations
     assert state.items["colt-1"].last_inspection is None
     # And the next command lands on the unchanged head.
-    assert planned.execute(PID, _location("a")).records[0].seq == head.seq + 1
-    assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
+    assert app.execute(PID, _location("a")).records[0].seq == head.seq + 1
+    assert verify_log(app.store, PID, app.key.public_key_bytes()).ok
 
 
 def test_a_retry_queued_with_its_first_attempt_is_a_replay(planned: ColdCheck) -> None:
@@ -174,12 +164,12 @@ def test_closing_the_day_ends_its_batch_and_is_checkpointed_exactly(
     lots = planned.state(PID).lots.values()
     close = c.CloseDay(actor="rosa", date=TODAY,
                        counts=tuple((lot.id, lot.in_box) for lot in lots))
-    opened = _transactions(planned)
-    results = batched(planned, [_location("before"), close, _location("after")])
+    app, faults = through_faults(planned)
+    results = batched(app, [_location("before"), close, _location("after")])
     assert all(isinstance(r, Outcome) for r in results), results
     closed_at = results[1].records[-1].seq  # type: ignore[union-attr]
-    assert len(opened) == 2
-    assert closed_at in {cp.size for cp in planned.store.checkpoints(PID)}
+    assert faults.transactions == [PID, PID]
+    assert closed_at in {cp.size for cp in app.store.checkpoints(PID)}
 
 
 def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:
@@ -215,40 +205,32 @@ def test_a_command_the_record_cannot_hold_fails_alone(
 
 
 def test_commands_a_closed_day_left_out_of_a_failed_batch_still_run(
-        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
+        planned: ColdCheck) -> None:
     lots = planned.state(PID).lots.values()
     close = c.CloseDay(actor="rosa", date=TODAY,
                        counts=tuple((lot.id, lot.in_box) for lot in lots))
-    append = WriteTx.append
-    calls: list[int] = []
-
-    def fail_once(self: WriteTx, *args: object) -> None:
-        calls.append(1)
-        if len(calls) == 1:
-            raise StorageError("database or disk is full")
-        append(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(WriteTx, "append", fail_once)
-    before, closed, after = batched(planned, [_location("before"), close, _location("after")])
+    app, faults = through_faults(planned)
+    faults.fail_append(StorageError("database or disk is full"))  # the first batch's
+    before, closed, after = batched(app, [_location("before"), close, _location("after")])
     assert isinstance(before, StorageError)
     assert isinstance(closed, StorageError)
     assert isinstance(after, Outcome)  # never in the failed transaction
+    assert faults.transactions == [PID, PID]
 
 
 class Interrupted(BaseException):
-    """Like KeyboardInterrupt, for one thread."""
+    """Like KeyboardInterrupt, from a signal of the test's own."""
+
+
+def _interrupt(*_: object) -> None:
+    raise Interrupted
 
 
 def test_a_caller_interrupted_while_queued_takes_only_its_own_command_away(
-        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
-    wait = threading.Event.wait
-
-    def interruptible(self: threading.Event, timeout: float | None = None) -> bool:
-        if threading.current_thread().name == "interrupted":
-            raise Interrupted
-        return wait(self, timeout)
-
-    monkeypatch.setattr(threading.Event, "wait", interruptible)
+        planned: ColdCheck) -> None:
+    # A real interruption: a signal to the main thread (where Python runs its handlers)
+    # while it waits in the queue, as Ctrl-C reaches a CLI waiting for its command.
+    assert threading.current_thread() is threading.main_thread()
     lane = planned.lanes.lane(PID)
     got: dict[str, object] = {}
 
@@ -258,17 +240,23 @@ def test_a_caller_interrupted_while_queued_takes_only_its_own_command_away(
         except BaseException as exc:
             got[name] = exc
 
+    def interrupt_once_queued() -> None:
+        _wait_for(lambda: len(lane.queue) == 2)
+        time.sleep(0.05)  # from joining the queue into its wait
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
     leader = threading.Thread(target=run, args=("leader", _location("led")))
-    victim = threading.Thread(target=run, args=("victim", _location("lost")),
-                              name="interrupted")
-    with lane.writer:  # the leader waits for the lock; the other queues behind it
-        leader.start()
-        while len(lane.queue) < 1:
-            time.sleep(0.001)
-        victim.start()
-        victim.join(timeout=10)
+    previous = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        with lane.writer:  # the leader waits for the lock; this thread queues behind it
+            leader.start()
+            _wait_for(lambda: len(lane.queue) == 1)
+            threading.Thread(target=interrupt_once_queued, daemon=True).start()
+            with pytest.raises(Interrupted):
+                planned.execute(PID, _location("lost"))
+    finally:
+        signal.signal(signal.SIGINT, previous)
     leader.join(timeout=10)
-    assert isinstance(got["victim"], Interrupted)
     assert isinstance(got["leader"], Outcome)
     later = threading.Thread(target=run, args=("later", _location("later")), daemon=True)
     later.start()
@@ -276,6 +264,13 @@ def test_a_caller_interrupted_while_queued_takes_only_its_own_command_away(
     assert isinstance(got.get("later"), Outcome), "the production's lane was left stuck"
     assert (lane.queue, lane.leading) == ([], False)
     assert "lost" not in planned.state(PID).locations
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.001)
 
 
 def test_a_restored_log_that_grew_again_is_refolded_not_continued(

@@ -1,13 +1,17 @@
-"""An in-memory runner for the pure core: decide, then evolve, with a clock we move."""
+"""An in-memory runner for the core's tests: the service itself (`ColdCheck` over a
+`MemoryStore`), with a clock we move. So what the tests see recorded is built by the
+service's own code (ids, seqs, envelopes, signed heads), not by a copy of it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from coldcheck.domain import commands as c
-from coldcheck.domain.decide import Decision, decide
+from coldcheck.domain.decide import Decision
+from coldcheck.domain.errors import NotFound
 from coldcheck.domain.events import Recorded
-from coldcheck.domain.state import State, evolve
+from coldcheck.domain.state import State
+from coldcheck.ledger import SigningKey
+from coldcheck.service import ColdCheck
+from coldcheck.store.memory import MemoryStore
 
 # 2021-10-21 15:00 UTC = 09:00 in New Mexico.
 START_US = 1_634_828_400_000_000
@@ -15,23 +19,33 @@ MINUTE_US = 60_000_000
 
 
 class Harness:
-    """Runs commands against state in memory, recording what a store would."""
+    """Runs commands through the service on a store in memory, one production."""
 
     def __init__(self, production_id: str = "cold-creek", now: int = START_US) -> None:
-        self.state = State(production_id)
+        self.production_id = production_id
         self.now = now
-        self.records: list[Recorded] = []
+        self.service = ColdCheck(MemoryStore(), SigningKey.generate(), clock=self.clock)
+        self.records: list[Recorded] = []  # what the service recorded, in order
+
+    def clock(self) -> int:
+        return self.now
+
+    @property
+    def state(self) -> State:
+        """The production's committed state (empty before it is created)."""
+        try:
+            return self.service.state(self.production_id)
+        except NotFound:
+            return State(self.production_id)
 
     def run(self, cmd: c.Command) -> Decision:
-        cmd = replace(cmd, at=self.now)
-        decision = decide(self.state, cmd)
-        actor = None if decision.anonymous else cmd.actor
-        for event in decision.events:
-            rec = Recorded(self.state.seq + 1, f"e{self.state.seq + 1}", cmd.at, actor, event,
-                           tuple(w.code for w in decision.warnings))
-            evolve(self.state, rec)
-            self.records.append(rec)
-        return decision
+        """Execute a command at `now`; the decision as its records show it."""
+        outcome = self.service.execute(self.production_id, cmd)
+        self.records.extend(outcome.records)
+        anonymous = (cmd.actor is not None and bool(outcome.records)
+                     and outcome.records[0].actor is None)
+        return Decision(tuple(r.event for r in outcome.records), outcome.warnings,
+                        anonymous)
 
     def advance(self, minutes: float) -> None:
         self.now += int(minutes * MINUTE_US)

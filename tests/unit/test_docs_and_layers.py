@@ -84,3 +84,20 @@ def test_drivers_stay_inside_the_store() -> None:
 def test_authorization_page_matches_the_table() -> None:
     page = (ROOT / "docs" / "authorization.md").read_text(encoding="utf-8")
     assert page == table_markdown(), "run: coldcheck authz > docs/authorization.md"
+
+
+def test_the_port_and_the_memory_store_need_no_database() -> None:
+    allowed = set(sys.stdlib_module_names) | {"__future__", "coldcheck"}
+    offenders = []
+    for name in ("port.py", "memory.py"):
+        path = ROOT / "src" / "coldcheck" / "store" / name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                       [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                       else [])
+            for module in modules:
+                inward = module.startswith(("coldcheck.domain", "coldcheck.store.port"))
+                if module.split(".")[0] not in allowed or (
+                        module.startswith("coldcheck") and not inward):
+                    offenders.append(f"{name}:{node.lineno} {module}")
+    assert not offenders, offenders

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,38 +26,12 @@ from sqlalchemy.engine import Connection
 from coldcheck.domain.errors import Conflict, NotFound, StorageError
 from coldcheck.ledger import SignedCheckpoint
 from coldcheck.store.engine import make_engine
+from coldcheck.store.port import Head, StoredEvent, Tail
 from coldcheck.store.schema import chain_heads, checkpoints, events, productions
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 READ_BATCH = 2000
 MIGRATION_LOCK_ID = 0x636F6C64  # "cold": the advisory lock migrations hold on PostgreSQL
-
-
-@dataclass(frozen=True, slots=True)
-class Head:
-    """A production's chain head row: its latest signed checkpoint, and the frontier (JSON
-    text) of the tree under it, which the next append builds on."""
-
-    checkpoint: SignedCheckpoint
-    frontier: str
-
-    @property
-    def seq(self) -> int:
-        """The seq of the last event under the head: its checkpoint's size."""
-        return self.checkpoint.size
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEvent:
-    production_id: str
-    seq: int
-    event_id: str
-    type: str
-    at: int
-    actor: str | None
-    body: bytes
-    leaf_hash: bytes
-    root: bytes
 
 
 # SQLSTATEs PostgreSQL uses for "a concurrent transaction got in the way; retry".
@@ -96,18 +69,8 @@ _EVENTS_BY_ID = sa.select(*(events.c[name] for name in StoredEvent.__slots__)).w
     events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
 
-@dataclass(frozen=True, slots=True)
-class Tail:
-    """The end of a stored log as an append finds it: the last stored seq, its leaf hash
-    and root (0 and None: no event stored)."""
-
-    seq: int
-    leaf_hash: bytes | None
-    root: bytes | None
-
-
-class WriteTx:
-    """One append transaction on one production, its head row locked."""
+class SqlWriteTx:
+    """One append transaction on one production, its head row locked (a `WriteTx`)."""
 
     def __init__(self, conn: Connection, head: Head, tail: Tail | None = None) -> None:
         self.conn = conn
@@ -250,7 +213,7 @@ def _message(exc: sa.exc.DBAPIError) -> str:
 
 
 class SqlStore:
-    """The persistence port over SQLAlchemy Core."""
+    """The persistence port (`Store`, port.py) over SQLAlchemy Core."""
 
     def __init__(self, url: str, background_wal: bool = False) -> None:
         self.url = url
@@ -323,7 +286,7 @@ class SqlStore:
 
     @contextlib.contextmanager
     def creating(self, production_id: str, at: int, public_key: bytes,
-                 head: Head) -> Iterator[WriteTx]:
+                 head: Head) -> Iterator[SqlWriteTx]:
         """Create a production and its chain head, then append in the same transaction."""
         with self._errors(), self._writer() as conn:
             exists = conn.execute(
@@ -334,7 +297,7 @@ class SqlStore:
             conn.execute(productions.insert().values(
                 id=production_id, created_at=at, public_key=public_key))
             conn.execute(chain_heads.insert().values(**_head_columns(head)))
-            yield WriteTx(conn, head)
+            yield SqlWriteTx(conn, head)
 
     def writer(self) -> contextlib.AbstractContextManager[Connection]:
         """A write transaction for the stores beside the log (accounts): queued on the
@@ -382,7 +345,7 @@ class SqlStore:
         return conn
 
     @contextlib.contextmanager
-    def writing(self, production_id: str) -> Iterator[WriteTx]:
+    def writing(self, production_id: str) -> Iterator[SqlWriteTx]:
         """A transaction holding the production's head row; commits on normal exit."""
         with self._errors(), self._writer() as conn:
             # PostgreSQL: this row lock is all the isolation an append needs (see
@@ -396,7 +359,7 @@ class SqlStore:
             last = conn.execute(_TAIL, {"pid": production_id}).first()
             tail = (Tail(last.seq, _as_bytes(last.leaf_hash), _as_bytes(last.root))
                     if last is not None else Tail(0, None, None))
-            yield WriteTx(conn, head, tail)
+            yield SqlWriteTx(conn, head, tail)
 
     def head(self, production_id: str) -> Head:
         with self._errors(), self._reader() as conn:

@@ -6,7 +6,8 @@ import pytest
 
 from coldcheck import demo
 from coldcheck.domain import commands as c
-from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.decide import decide
+from coldcheck.domain.errors import Conflict, InvalidCommand, NotFound
 from coldcheck.domain.validate import MAX_TEXT
 from coldcheck.domain.values import (
     AmmoType,
@@ -162,7 +163,9 @@ def test_production_is_created_once_with_a_name_and_a_real_time_zone(harness: Ha
     unchanged(harness, c.CreateProduction(name="X", timezone="Mars/Olympus"), InvalidCommand,
               "unknown time zone 'Mars/Olympus'")
     harness.run(c.CreateProduction(name="X"))
-    unchanged(harness, c.CreateProduction(name="Y"), InvalidCommand,
+    with pytest.raises(InvalidCommand, match="production cold-creek already exists"):
+        decide(harness.state, c.CreateProduction(name="Y"))  # the core refuses it...
+    unchanged(harness, c.CreateProduction(name="Y"), Conflict,  # ...and the store
               "production cold-creek already exists")
 
 
