@@ -48,7 +48,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.codec import from_data
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
-from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority, Role
 from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 from coldcheck.web import routes as web
@@ -185,7 +185,7 @@ def create_app(service: ColdCheck, accounts: Accounts,
     def member(production_id: str, who: Caller) -> str:
         # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
         person = (accounts.rows.person(who.account.username, production_id)
-                  if ID_PATTERN.match(production_id) else None)
+                  if is_id(production_id) else None)
         if person is None:
             # Non-members cannot tell a production they are not on from one that does
             # not exist.
@@ -283,7 +283,7 @@ def create_app(service: ColdCheck, accounts: Accounts,
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
         if who.account.is_admin:
-            if not ID_PATTERN.match(production_id):
+            if not is_id(production_id):
                 raise NotFound(f"unknown production {production_id!r}")
         else:
             # Membership before the production is read: a non-member gets the same 404

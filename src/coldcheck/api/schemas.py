@@ -26,7 +26,7 @@ from coldcheck.domain.codec import to_data
 from coldcheck.domain.events import Recorded
 from coldcheck.domain.queries import Answer
 from coldcheck.domain.rules import Violation
-from coldcheck.domain.validate import ID_PATTERN, MAX_TEXT
+from coldcheck.domain.validate import ID_REGEX, MAX_TEXT
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
@@ -37,7 +37,7 @@ PREFIX = "/api/v1"  # every API route's path starts here
 # refuse lone surrogates, which cannot be encoded into the record.
 Text = Annotated[StrictStr, Field(max_length=MAX_TEXT)]
 Int = Annotated[StrictInt, Field(ge=-SAFE_INT, le=SAFE_INT)]
-Id = Annotated[str, Field(pattern=ID_PATTERN.pattern)]
+Id = Annotated[str, Field(pattern=ID_REGEX)]
 
 # Every command the API takes, by URL slug (IssueItem → issue-item).
 COMMANDS: dict[str, type[c.Command]] = {
