@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from coldcheck.api.schemas import Id
+from coldcheck.api.contract import Id
 from coldcheck.domain.validate import ID_REGEX, is_id
 from support.api_client import BASE, PREFIX, Api, document_app, problem
 
@@ -86,11 +86,19 @@ def test_in_a_command_body(api: Api) -> None:
     assert api.head() == before
 
 
+def test_in_a_question(api: Api) -> None:
+    r = api.get(f"{BASE}/questions/custody", "rosa", item="colt-1\n")
+    problem(r, 422, "invalid")
+
+
 def test_in_accounts(api: Api) -> None:
     r = api.client.post(f"{PREFIX}/accounts", headers=api.auth("admin"),
                         json={"username": "rosa\n", "password": "long enough password"})
     problem(r, 422, "invalid")
     assert api.accounts.rows.get("rosa\n") is None
+    # Logging in as it is the 401 of any wrong detail (no one can be "rosa\n").
+    problem(api.client.post(f"{PREFIX}/auth/login",
+                            json={"username": "rosa\n", "password": "cold-creek-demo"}), 401)
     r = api.client.post(f"{BASE}/members", headers=api.auth("paula"),
                         json={"username": "rosa", "person_id": "rosa\n"})
     problem(r, 422, "invalid")
