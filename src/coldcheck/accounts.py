@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from coldcheck import logins, pins
 from coldcheck.domain.errors import ColdCheckError, Conflict, InvalidCommand, NotFound
-from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.validate import is_id
 from coldcheck.ledger import SigningKey
 from coldcheck.service import Clock, utc_now_us
 from coldcheck.store.accounts import AccountRow, AccountStore, TokenRow
@@ -89,7 +89,7 @@ class Accounts:
 
     def create(self, username: str, password: str, is_admin: bool = False) -> None:
         """A new account; the password must be at least MIN_PASSWORD characters."""
-        if not ID_PATTERN.match(username):
+        if not is_id(username):
             raise InvalidCommand("a username is 1-64 letters, digits, '.', '_' or '-'")
         _check_password(password)
         self.rows.create(AccountRow(username, self.hasher.hash(password), None, is_admin,
@@ -114,7 +114,7 @@ class Accounts:
         LoginThrottled, with no password checked, while a lock covers this login."""
         subjects = self.throttle.subjects(username, address)
         self.throttle.check(subjects)
-        row = self.rows.get(username) if ID_PATTERN.match(username) else None
+        row = self.rows.get(username) if is_id(username) else None
         matches = self._matches(row.password_hash if row else self._decoy, password)
         self.throttle.record(subjects, row is not None and matches)
         if row is None or not matches:

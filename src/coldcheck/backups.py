@@ -20,7 +20,7 @@ from typing import Any
 
 from coldcheck.backup_report import NotRestored, Refusal, RestoreReport
 from coldcheck.domain.errors import IntegrityError, InvalidCommand, NotFound
-from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.validate import is_id
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import backup as raw
@@ -275,4 +275,4 @@ class _Restore:
 
 
 def _username(value: object) -> bool:
-    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
+    return is_id(value)

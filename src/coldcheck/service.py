@@ -26,7 +26,7 @@ from coldcheck.domain.decide import Decision, decide
 from coldcheck.domain.errors import Conflict, IntegrityError, InvalidCommand
 from coldcheck.domain.rules import Violation
 from coldcheck.domain.state import State, evolve
-from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.validate import is_id
 from coldcheck.lanes import Lanes, Request
 from coldcheck.ledger import (
     Frontier,
@@ -107,7 +107,7 @@ class ColdCheck:
 
     def create_production(self, production_id: str, cmd: c.CreateProduction) -> Outcome:
         """Create a production: its row, its chain head and its first event, together."""
-        if not ID_PATTERN.match(production_id):
+        if not is_id(production_id):
             raise InvalidCommand(f"production id {production_id!r} is not a valid id")
         cmd = replace(cmd, at=self.clock())
         state = State(production_id)
@@ -134,7 +134,7 @@ class ColdCheck:
         """
         if isinstance(cmd, c.CreateProduction):
             return self.create_production(production_id, cmd)
-        if command_id is not None and not ID_PATTERN.match(command_id):
+        if command_id is not None and not is_id(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
         request: Request[c.Command, Outcome] = Request(
             cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None)

@@ -22,6 +22,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
 from coldcheck.api import gateway, problems, reading, security
+from coldcheck.api.contract import (
+    DeviceTime,
+    IdempotencyKey,
+    beyond_schema,
+    command_responses,
+)
 from coldcheck.api.gateway import Caller
 from coldcheck.api.schemas import (
     BODIES,
@@ -48,7 +54,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.codec import from_data
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
-from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority, Role
 from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 from coldcheck.web import routes as web
@@ -62,7 +68,6 @@ LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
           "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
 }
 MAX_BODY = 64 * 1024
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 class BodyLimit:
@@ -185,7 +190,7 @@ def create_app(service: ColdCheck, accounts: Accounts,
     def member(production_id: str, who: Caller) -> str:
         # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
         person = (accounts.rows.person(who.account.username, production_id)
-                  if ID_PATTERN.match(production_id) else None)
+                  if is_id(production_id) else None)
         if person is None:
             # Non-members cannot tell a production they are not on from one that does
             # not exist.
@@ -259,7 +264,8 @@ def create_app(service: ColdCheck, accounts: Accounts,
         return [Membership(production_id=p, person_id=r)
                 for p, r in accounts.rows.productions(who.account.username)]
 
-    @app.post(f"{PREFIX}/productions", tags=["productions"], status_code=201)
+    @app.post(f"{PREFIX}/productions", tags=["productions"], status_code=201,
+              responses=beyond_schema("POST /productions", problems.ERROR_RESPONSES[422]))
     def create_production(body: NewProduction, who: Who) -> CommandResult:
         """Create a production with its founding producer (administrators only)."""
         if not who.account.is_admin:
@@ -283,7 +289,7 @@ def create_app(service: ColdCheck, accounts: Accounts,
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
         if who.account.is_admin:
-            if not ID_PATTERN.match(production_id):
+            if not is_id(production_id):
                 raise NotFound(f"unknown production {production_id!r}")
         else:
             # Membership before the production is read: a non-member gets the same 404
@@ -350,10 +356,7 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
         cmd = from_data(cls, data)
         anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
         command_id = None
-        if idempotency_key is not None:
-            if not KEY_PATTERN.match(idempotency_key):
-                raise InvalidCommand("Idempotency-Key: 1-128 letters, digits, '.', '_', ':' "
-                                     "or '-'")
+        if idempotency_key is not None:  # its form checked with the header
             # Scoped to production and caller; an anonymous concern's key names no one.
             scope = "" if anonymous else who.account.username
             command_id = hashlib.sha256(
@@ -366,12 +369,7 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
                                  f"a different request: {exc}") from None
 
     def endpoint(production_id: str, body: Any, who: Caller = Depends(caller),  # noqa: B008
-                 idempotency_key: Annotated[str | None, Header(
-                     description="Retries with the same key get the first answer")] = None,
-                 x_device_time: Annotated[int | None, Header(
-                     ge=0, le=2**53 - 1,
-                     description="The device's clock, UTC microseconds: kept as a claim; "
-                                 "a large difference from the server's is flagged")] = None
+                 idempotency_key: IdempotencyKey = None, x_device_time: DeviceTime = None
                  ) -> CommandResult:
         return run(production_id, body, who, idempotency_key, x_device_time)
 
@@ -381,4 +379,6 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
     app.post(f"{PREFIX}/productions/{{production_id}}/commands/{slug}", tags=["commands"],
              summary=re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).capitalize(),
              operation_id=slug,
-             responses=problems.PIN_RESPONSES if cls is c.IssueItem else None)(endpoint)
+             responses=command_responses(slug, problems.ERROR_RESPONSES[422],
+                                         problems.PIN_RESPONSES if cls is c.IssueItem
+                                         else {}))(endpoint)

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match, Route
 
 from coldcheck.accounts import Forbidden, PinLocked, Unauthenticated
 from coldcheck.api.schemas import Problem, ViolationOut
@@ -53,6 +54,7 @@ TITLES = {
     "too-large": "Request too large",
     "cross-origin": "Refused: not sent from a ColdCheck page; nothing was recorded",
     "login-throttled": "Too many failed logins; no password was checked",
+    "method-not-allowed": "Method not allowed here",
     "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was "
                   "recorded",
 }
@@ -82,6 +84,17 @@ def for_error(exc: ColdCheckError) -> JSONResponse:
     return problem(status, kind, str(exc), headers, violations=violations)
 
 
+def allowed(request: Request) -> list[str]:
+    """Every method some route takes at the request's path (RFC 9110 §15.5.6: a 405 says
+    them all; Starlette names only those of the first route whose path matches)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and \
+                route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
@@ -95,15 +108,18 @@ def install(app: FastAPI) -> None:
             parts.append(f"{where}: {e.get('msg', 'invalid')}")
         return problem(422, "invalid", "; ".join(parts) or "invalid request")
 
-    async def on_http(_: Request, exc: Exception) -> JSONResponse:
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
         exc = cast(HTTPException, exc)
         if exc.status_code == 400:
             # FastAPI's "error parsing the body" (bytes that are not UTF-8 JSON): malformed
             # input like any other, so the documented 422.
             return problem(422, "invalid", f"body: {exc.detail}")
         kind = {401: "unauthenticated", 403: "forbidden", 404: "not-found",
-                413: "too-large"}.get(exc.status_code, "http")
-        return problem(exc.status_code, kind, str(exc.detail))
+                405: "method-not-allowed", 413: "too-large"}.get(exc.status_code, "http")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed(request))
+        return problem(exc.status_code, kind, str(exc.detail), headers)
 
     app.add_exception_handler(ColdCheckError, on_domain)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -5,12 +5,20 @@ at runtime.
 """
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Response
 
 from coldcheck import bundle
+from coldcheck.api.contract import (
+    ItemParam,
+    Named,
+    PersonParam,
+    ReportDay,
+    beyond_schema,
+)
 from coldcheck.api.gateway import Caller
+from coldcheck.api.problems import ERROR_RESPONSES
 from coldcheck.api.schemas import (
     PREFIX,
     SAFE_INT,
@@ -22,7 +30,6 @@ from coldcheck.api.schemas import (
     VerifyOut,
 )
 from coldcheck.domain import queries as q
-from coldcheck.domain.errors import InvalidCommand
 from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck
 from coldcheck.verification import verify_log
@@ -83,22 +90,23 @@ def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
     questions = f"{PREFIX}/productions/{{production_id}}/questions"
 
     @app.get(f"{questions}/custody", tags=["questions"])
-    def custody(production_id: str, item: str, who: Who, at: At = None) -> AnswerOut:
+    def custody(production_id: str, item: ItemParam, who: Who, at: At = None) -> AnswerOut:
         """Q1: who held the item at a moment, and every hand it passed through."""
         return answer(production_id, who, lambda r: q.custody(r, item, at))
 
     @app.get(f"{questions}/declarations", tags=["questions"])
-    def declarations(production_id: str, item: str, who: Who) -> AnswerOut:
+    def declarations(production_id: str, item: ItemParam, who: Who) -> AnswerOut:
         """Q2: who declared it cold, after which inspection, shown to whom."""
         return answer(production_id, who, lambda r: q.declarations(r, item))
 
     @app.get(f"{questions}/chambers", tags=["questions"])
-    def chambers(production_id: str, item: str, who: Who, at: At = None) -> AnswerOut:
+    def chambers(production_id: str, item: ItemParam, who: Who,
+                 at: At = None) -> AnswerOut:
         """Q3: what was in each chamber and where each round came from."""
         return answer(production_id, who, lambda r: q.chambers(r, production_id, item, at))
 
     @app.get(f"{questions}/training", tags=["questions"])
-    def training(production_id: str, person: str, who: Who) -> AnswerOut:
+    def training(production_id: str, person: PersonParam, who: Who) -> AnswerOut:
         """Q4: which training a person received or declined."""
         return answer(production_id, who, lambda r: q.training(r, person))
 
@@ -121,11 +129,13 @@ def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/dossier", tags=["reports"],
              responses={200: {"content": {"text/html": {}, "application/pdf": {},
-                                          "application/json": {}}}})
+                                          "application/json": {}}},
+                        **beyond_schema("GET /productions/{production_id}/dossier",
+                                        ERROR_RESPONSES[422])})
     def get_dossier(production_id: str, who: Who,
-                    format: Annotated[str, Query(pattern="^(html|pdf|bundle)$")] = "html",
-                    incident: str | None = None, item: str | None = None,
-                    person: str | None = None) -> Response:
+                    format: Literal["html", "pdf", "bundle"] = "html",
+                    incident: Named = None, item: Named = None,
+                    person: Named = None) -> Response:
         """The seven questions for an incident, item or person: HTML, PDF or proof bundle."""
         member(production_id, who)
         d = dossier.build(service, production_id, incident=incident, item=item,
@@ -139,14 +149,10 @@ def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/daily-report", tags=["reports"])
     def get_daily_report(production_id: str, who: Who,
-                         date: Annotated[str, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-                         ) -> daily.DailyReport:
+                         date: ReportDay) -> daily.DailyReport:
         """The day's custody, lot reconciliation, concerns, incidents and training gaps."""
         member(production_id, who)
-        try:
-            return daily.build(service, production_id, date)
-        except ValueError:
-            raise InvalidCommand(f"date {date!r} is not a calendar date") from None
+        return daily.build(service, production_id, date)  # a calendar date (ReportDay)
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/bound-book.csv", tags=["reports"],
              responses={200: {"content": {"text/csv": {}}}})

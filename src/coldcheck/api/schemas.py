@@ -1,115 +1,30 @@
-"""Request and response models: pydantic at the edge, generated from the domain's own
-dataclasses so the OpenAPI document and the core cannot disagree."""
+"""Request and response models: pydantic at the edge. The commands' bodies are generated
+from the domain's own dataclasses (bodies.py)."""
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import types
-import typing
-from enum import Enum
-from typing import Annotated, Any
+import zoneinfo
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    create_model,
-)
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from coldcheck.domain import commands as c
+# The commands' bodies, named here too: the API's models are imported from this module.
+from coldcheck.api.bodies import BODIES as BODIES
+from coldcheck.api.bodies import COMMANDS as COMMANDS
+from coldcheck.api.bodies import doc as doc
+from coldcheck.api.contract import Id, NonBlank, whole
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.events import Recorded
+from coldcheck.domain.policy import PROFILES, STRICTER_WHEN
 from coldcheck.domain.queries import Answer
 from coldcheck.domain.rules import Violation
-from coldcheck.domain.validate import ID_PATTERN, MAX_TEXT
+from coldcheck.domain.validate import MAX_INT
 
 STRICT = ConfigDict(extra="forbid", strict=True)
-SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
 # The record is canonical JSON (RFC 8785), which holds integers up to 2**53 - 1 exactly.
-SAFE_INT = 2**53 - 1
+SAFE_INT = MAX_INT
 PREFIX = "/api/v1"  # every API route's path starts here
-# Text as the domain takes it (validate.MAX_TEXT); the length check also makes pydantic
-# refuse lone surrogates, which cannot be encoded into the record.
-Text = Annotated[StrictStr, Field(max_length=MAX_TEXT)]
-Int = Annotated[StrictInt, Field(ge=-SAFE_INT, le=SAFE_INT)]
-Id = Annotated[str, Field(pattern=ID_PATTERN.pattern)]
-
-# Every command the API takes, by URL slug (IssueItem → issue-item).
-COMMANDS: dict[str, type[c.Command]] = {
-    re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower(): cls
-    for cls in (
-        c.AddPerson, c.ChangeRoles, c.AssignAuthority, c.RevokeAuthority,
-        c.RecordQualification, c.AddLocation, c.RegisterItem, c.ReceiveLot, c.VerifyLot,
-        c.MoveItem, c.DisposeItem, c.InspectItem, c.IssueItem, c.ReturnItem, c.PlanScene,
-        c.ApproveScenePlan, c.HoldSafetyMeeting, c.RecordTraining, c.DeclineTraining,
-        c.RaiseConcern, c.AcknowledgeConcern, c.ResolveConcern, c.EscalateConcerns,
-        c.ReportIncident, c.SignOffReview, c.CloseDay, c.CorrectRecord,
-    )
-}
-
-
-def edge_type(tp: Any) -> Any:
-    """The pydantic type for a domain type: scalars strict, enums by value, tuples as JSON
-    arrays, nested dataclasses as strict models, so the OpenAPI schema is exact."""
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        inner = [edge_type(a) for a in args]
-        return typing.Union[tuple(inner)]  # noqa: UP007 - built at runtime
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return list[edge_type(args[0])]  # type: ignore[misc]
-        return tuple[tuple(edge_type(a) for a in args)]  # type: ignore[misc]
-    if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _model(tp, f"{tp.__name__}In", frozenset())
-    return {str: Text, int: Int, bool: StrictBool, type(None): None}[tp]
-
-
-_MODELS: dict[str, type[BaseModel]] = {}
-
-
-def doc(cls: type) -> str:
-    """A class's own docstring, not the signature dataclasses write in its place (which
-    would document `actor` and `at` as if a client sent them)."""
-    text = cls.__doc__ or ""
-    return "" if text.startswith(f"{cls.__name__}(") else text
-
-
-def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
-    if name in _MODELS:
-        return _MODELS[name]
-    hints = typing.get_type_hints(cls)
-    fields: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name in skip:
-            continue
-        required = f.default is dataclasses.MISSING
-        # Defaults as the JSON the field takes (a tuple default is a list at the edge).
-        default = ... if required else to_data(f.default)
-        fields[f.name.rstrip("_")] = (edge_type(hints[f.name]), default)
-    if cls is c.IssueItem:
-        # The recipient attests being shown it clear with their own PIN.
-        fields["recipient_pin"] = (StrictStr, Field(min_length=4, max_length=8,
-                                                    description="The recipient's own PIN."))
-    model: type[BaseModel] = create_model(
-        name, __config__=ConfigDict(extra="forbid"), __doc__=doc(cls) or None, **fields)
-    _MODELS[name] = model
-    return model
-
-
-def body_model(cls: type[c.Command]) -> type[BaseModel]:
-    """The request body for a command: its fields minus who and when (the server's)."""
-    skip = SERVER_FIELDS | ({"recipient_acknowledged"} if cls is c.IssueItem else set())
-    return _model(cls, f"{cls.__name__}Body", frozenset(skip))
-
-
-BODIES = {slug: body_model(cls) for slug, cls in COMMANDS.items()}
+NO_NUL = r"^[^\x00]*$"  # the database keeps no NUL in a label
 
 
 class EventOut(BaseModel):
@@ -180,6 +95,7 @@ class AnswerOut(BaseModel):
 
 class Login(BaseModel):
     model_config = STRICT
+    # Any text: a username that is no id gets the 401 of any wrong detail.
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 
@@ -202,7 +118,7 @@ class TokenInfo(BaseModel):
 
 class NewDeviceToken(BaseModel):
     model_config = STRICT
-    label: str = Field(min_length=1, max_length=200)
+    label: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class NewPin(BaseModel):
@@ -223,7 +139,7 @@ class Me(BaseModel):
 
 class NewAccount(BaseModel):
     model_config = STRICT
-    username: str = Field(min_length=1, max_length=64)
+    username: Id
     password: str = Field(min_length=10, max_length=1024)
     is_admin: bool = False
 
@@ -243,15 +159,29 @@ class Founder(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
+# What a production is created under, as the domain knows them (policy.py, the time zone
+# database): named in the document, so a client sees every choice.
+if TYPE_CHECKING:  # built from data at run time, which mypy cannot read as types
+    ProfileName = str
+    TimeZone = str
+    Setting = str
+    Positive = int
+else:
+    ProfileName = Literal[tuple(PROFILES)]
+    TimeZone = Literal[tuple(sorted(zoneinfo.available_timezones()))]
+    Setting = Literal[tuple(STRICTER_WHEN)]
+    Positive = whole(ge=1)
+
+
 class NewProduction(BaseModel):
     model_config = STRICT
     production_id: Id
-    name: str = Field(min_length=1, max_length=200)
-    profile: str = Field(default="bulletin1", max_length=64)
-    timezone: str = Field(default="UTC", max_length=64)
+    name: Annotated[NonBlank, Field(max_length=200)]
+    profile: ProfileName = "bulletin1"
+    timezone: TimeZone = "UTC"
     # A JSON array is never a Python tuple, so the pair is validated non-strictly (its
     # parts stay strict).
-    overrides: list[Annotated[tuple[Text, Int], Strict(False)]] = []
+    overrides: list[Annotated[tuple[Setting, Positive], Strict(False)]] = []
     founder: Founder = Field(description="The producer who holds hiring authority first.")
 
 

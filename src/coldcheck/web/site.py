@@ -19,7 +19,7 @@ from coldcheck.api import authz, gateway, problems, security
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
 from coldcheck.domain.state import State
-from coldcheck.domain.validate import ID_PATTERN
+from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority
 from coldcheck.service import ColdCheck, Outcome
 from coldcheck.web import csrf
@@ -74,7 +74,7 @@ class Site:
     def viewer(self, request: Request, pid: str) -> Viewer:
         username = self.account_of(request)
         # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
-        person = self.accounts.rows.person(username, pid) if ID_PATTERN.match(pid) else None
+        person = self.accounts.rows.person(username, pid) if is_id(pid) else None
         if person is None:
             raise NotFound(f"unknown production {pid!r}")
         return Viewer(username, person, self.service.state(pid))
