@@ -21,6 +21,7 @@ from coldcheck.logins import ACCOUNT_DELAY_US, ACCOUNT_FREE, ADDRESS_FAILURES
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
+from support import web_client
 from support.api_client import FAST_HASHER, PASSWORD, START_US, Api, document_app, problem
 
 with warnings.catch_warnings():
@@ -150,9 +151,11 @@ def test_the_login_form_is_throttled_too(api: Api, worker: Callable[[], Client],
     api.accounts.create("throttled-5", PASSWORD)
     client = worker()("192.0.2.9")
 
-    def form(password: str) -> Any:
+    def form(password: str) -> Any:  # as the login page's own form posts it
+        token = web_client.token_in(client.get("/login").text)
         return client.post("/login", data={"username": "throttled-5", "password": password,
-                                           "next": "/"}, follow_redirects=False)
+                                           "next": "/", "csrf_token": token},
+                           headers={"Origin": web_client.ORIGIN}, follow_redirects=False)
 
     for _ in range(ACCOUNT_FREE):
         assert form(WRONG).status_code == 401

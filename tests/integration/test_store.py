@@ -24,8 +24,8 @@ KEY = bytes(range(32))  # a public key, as far as a store cares
 
 
 def _head(production_id: str, seq: int = 0) -> Head:
-    return Head(production_id, seq, f"frontier-{seq}", bytes([seq % 256]) * 32,
-                START_US + seq, "k", bytes(64))
+    return Head(SignedCheckpoint(production_id, seq, bytes([seq % 256]) * 32, START_US + seq,
+                                 "k", bytes(64)), f"frontier-{seq}")
 
 
 def _row(production_id: str, seq: int, event_id: str | None = None) -> StoredEvent:

@@ -13,7 +13,7 @@ import pytest
 from coldcheck import demo
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import Conflict
-from coldcheck.ledger import SigningKey
+from coldcheck.ledger import SignedCheckpoint, SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import Head, StoredEvent
 from support.service_db import START_US, FakeClock, runner
@@ -21,7 +21,8 @@ from support.stores import Stores
 
 
 def _head(production_id: str, seq: int = 0) -> Head:
-    return Head(production_id, seq, "[]", bytes(32), START_US, "k", bytes(64))
+    return Head(SignedCheckpoint(production_id, seq, bytes(32), START_US, "k", bytes(64)),
+                "[]")
 
 
 def _row(production_id: str, event_id: str) -> StoredEvent:

@@ -96,7 +96,8 @@ def test_the_port_and_the_memory_store_need_no_database() -> None:
                        [node.module] if isinstance(node, ast.ImportFrom) and node.module
                        else [])
             for module in modules:
-                inward = module.startswith(("coldcheck.domain", "coldcheck.store.port"))
+                inward = module.startswith(("coldcheck.domain", "coldcheck.ledger",
+                                            "coldcheck.store.port"))
                 if module.split(".")[0] not in allowed or (
                         module.startswith("coldcheck") and not inward):
                     offenders.append(f"{name}:{node.lineno} {module}")
