@@ -15,7 +15,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from benchmarks.harness import Context
-from coldcheck import demo
+from coldcheck import batches, demo
+from coldcheck.batches import Pending
 from coldcheck.bootstrap import open_app
 from coldcheck.config import Settings
 from coldcheck.domain import commands as c
@@ -30,7 +31,7 @@ from coldcheck.domain.values import (
     SceneAmmo,
 )
 from coldcheck.projection import Known
-from coldcheck.service import ColdCheck, _Pending
+from coldcheck.service import ColdCheck
 
 PID = demo.PRODUCTION
 SCENE = "sc-bench"
@@ -107,7 +108,7 @@ def bulk_events(k: int) -> ev.Event:
 def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
               progress: Callable[[int], None] | None = None) -> None:
     """Grow the production's log to `total` events in bulk, through the service's own
-    append code (`_Pending`, `_append_pending`: envelope, leaf hash, frontier, root per
+    append code (`batches.Pending`, `batches.append`: envelope, leaf hash, frontier, root per
     row, signed head, checkpoint rows): one append per 1,000-event block, ending on a multiple of
     1,000 so checkpoints land where single-command appends would put them, and `per_tx`
     events per transaction (not one fsync per event: the durable path is measured by the
@@ -117,7 +118,7 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
     k = 0
     while seq < total:
         with store.writing(PID) as tx:
-            known = app._caught_up(PID, tx)
+            known = app.committed.caught_up(PID, tx)
             state = known.state.fork()  # a committed state never changes
             frontier, last, marks = known.frontier.copy(), known.last_leaf, []
             n = 0
@@ -127,16 +128,16 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
                 k += block
                 cmd = c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe",
                                  at=max(app.clock(), tx.head.checkpoint.at))
-                pending = _Pending(tx.head, frontier, last)
+                pending = Pending(tx.head, frontier, last)
                 command_id = uuid.uuid4().hex
                 pending.add(state, pending.prepare(Decision(events), cmd, command_id),
                             command_id)
-                app._append_pending(tx, pending)
+                batches.append(tx, pending, app.key, app.checkpoint_every)
                 last, n, seq = pending.last_leaf, n + block, tx.head.seq
                 marks += pending.marks
         # After the commit, as execute does.
         known.marks.add(marks)
-        app._publish(PID, Known(state, frontier, tx.head, last, known.marks), force=True)
+        app.committed.publish(PID, Known(state, frontier, tx.head, last, known.marks), force=True)
         if progress:
             progress(seq)
 

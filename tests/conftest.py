@@ -7,6 +7,7 @@ import pytest
 
 from coldcheck import demo
 from support import postgres
+from support.clock import TODAY
 from support.harness import Harness
 from support.service_db import BACKENDS, Databases, databases_for
 from support.stores import KINDS, Stores
@@ -23,7 +24,7 @@ def planned() -> Harness:
     """The demo production set up and its day planned, before any weapon is handled."""
     h = Harness()
     demo.setup(h.run)
-    demo.plan_day(h.run, "2021-10-21")
+    demo.plan_day(h.run, TODAY)
     return h
 
 

@@ -177,7 +177,8 @@ def test_two_instances_see_each_others_appends(planned: ColdCheck, key: SigningK
         b.execute(PID, ISSUE_COLT)
     assert "CUS-2" in {v.code for v in excinfo.value.violations}  # jack holds it
     assert b.store.head(PID) == head
-    assert b._known[PID].state.seq == head.seq > b_seq  # caught up inside the refused append
+    # caught up inside the refused append
+    assert b.committed.known[PID].state.seq == head.seq > b_seq
 
     # b takes it back (it knows jack holds it), and a sees that in turn.
     returned = b.execute(PID, c.ReturnItem(actor="rosa", item_id="colt-1",

@@ -29,11 +29,11 @@ from coldcheck.domain.state import State, replay
 from coldcheck.domain.values import Barrel, Chamber, Content, Custodian, IncidentKind, Label
 from coldcheck.ledger import SigningKey
 from coldcheck.service import Outcome
-from support.service_db import PID, TODAY, Databases, FakeClock, open_app, runner
+from support.clock import MINUTE_US, TODAY
+from support.service_db import PID, Databases, FakeClock, open_app, runner
 
 KEY = SigningKey.generate()
 CHECKPOINT_EVERY = 7
-MINUTE_US = 60_000_000
 
 ITEMS = ("colt-1", "colt-2", "rifle-1", "rubber-1")
 PEOPLE = tuple(p for p, _, _ in demo.PEOPLE)

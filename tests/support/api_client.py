@@ -28,11 +28,10 @@ from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
+from support.clock import SECOND_US, START_US
+from support.clock import TODAY as TODAY
 
 PID = demo.PRODUCTION
-START_US = 1_634_828_400_000_000  # 2021-10-21 09:00 in America/Denver, the demo's zone
-TODAY = "2021-10-21"  # the production's local date at START_US
-SECOND_US = 1_000_000
 PASSWORD = demo.DEMO_PASSWORD
 PIN = demo.DEMO_PIN
 PROBLEM = "application/problem+json"

@@ -12,10 +12,7 @@ from coldcheck.domain.state import State
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store.memory import MemoryStore
-
-# 2021-10-21 15:00 UTC = 09:00 in New Mexico.
-START_US = 1_634_828_400_000_000
-MINUTE_US = 60_000_000
+from support.clock import MINUTE_US, START_US, TODAY
 
 
 class Harness:
@@ -52,4 +49,4 @@ class Harness:
 
     @property
     def today(self) -> str:
-        return self.state.local_date(self.now) if self.state.created else "2021-10-21"
+        return self.state.local_date(self.now) if self.state.created else TODAY

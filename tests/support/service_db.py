@@ -24,12 +24,11 @@ from coldcheck.ledger import SigningKey
 from coldcheck.service import Clock, ColdCheck
 from coldcheck.store import SqlStore
 from support import postgres
+from support.clock import SECOND_US, START_US
+from support.clock import TODAY as TODAY
 from support.harness import Harness
 
 PID = demo.PRODUCTION
-START_US = 1_634_828_400_000_000  # 2021-10-21 09:00 in America/Denver
-SECOND_US = 1_000_000
-TODAY = "2021-10-21"  # the production's local date at START_US
 SQLITE_TRIGGERS = ("events_no_update", "events_no_delete",
                    "checkpoints_no_update", "checkpoints_no_delete")
 APPEND_ONLY_TABLES = ("events", "checkpoints")

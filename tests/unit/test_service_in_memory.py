@@ -17,10 +17,9 @@ from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store.memory import MemoryStore
 from coldcheck.verification import verify_log
+from support.clock import START_US, TODAY
 
 PID = demo.PRODUCTION
-START_US = 1_634_828_400_000_000  # 2021-10-21 09:00 in America/Denver
-TODAY = "2021-10-21"
 
 
 def test_the_demo_day_through_the_service_in_memory_verifies() -> None:

@@ -354,7 +354,7 @@ def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
                     production_id, cmd.recipient_id, pin))
         data["claimed_at"] = device_time
         cmd = from_data(cls, data)
-        anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
+        anonymous = c.is_anonymous(cmd)
         command_id = None
         if idempotency_key is not None:  # its form checked with the header
             # Scoped to production and caller; an anonymous concern's key names no one.

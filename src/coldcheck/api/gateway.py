@@ -40,6 +40,6 @@ def submit(service: ColdCheck, production_id: str, person_id: str, cmd: c.Comman
     permit(service.state(production_id), person_id, cmd)
     if attest is not None:
         cmd = attest(cmd)
-    anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
+    anonymous = c.is_anonymous(cmd)
     return service.execute(production_id, replace(cmd, actor=None if anonymous else person_id),
                            command_id)

@@ -74,7 +74,7 @@ class Ctx:
 
     def run(self, cmd: c.Command, command_id: str | None = None) -> Outcome:
         """Run a command as the current actor and print what it recorded."""
-        if cmd.actor is None and not (isinstance(cmd, c.RaiseConcern) and cmd.anonymous):
+        if cmd.actor is None and not c.is_anonymous(cmd):
             cmd = replace(cmd, actor=self.who())
         outcome = self.app.execute(self.production_id(), cmd, command_id)
         print_outcome(outcome)

@@ -202,6 +202,12 @@ class RaiseConcern(Command):
     anonymous: bool = False
 
 
+def is_anonymous(cmd: Command) -> bool:
+    """Whether the command names nobody: an anonymous concern, recorded with no actor so
+    that whoever raised it cannot be told from the record."""
+    return isinstance(cmd, RaiseConcern) and cmd.anonymous
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AcknowledgeConcern(Command):
     concern_id: str

@@ -14,15 +14,16 @@ from coldcheck.domain import events as ev
 from coldcheck.domain.errors import InvalidCommand, Refused
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
-from coldcheck.domain.rules.concerns import accountable_people
+from coldcheck.domain.rules.concerns import concern_recipients
+from coldcheck.domain.rules.scenes import approval_roles
 from coldcheck.domain.state import State
 from coldcheck.domain.validate import validate
 from coldcheck.domain.values import (
+    ESCALATION_ROLES,
     Chamber,
     Content,
     Custodian,
     IncidentKind,
-    Role,
     Severity,
     derive_label,
 )
@@ -43,8 +44,7 @@ def decide(state: State, cmd: c.Command) -> Decision:
     if blocking:
         raise Refused(blocking)
     warnings = tuple(v for v in violations if v.severity is Severity.WARN)
-    anonymous = isinstance(cmd, c.RaiseConcern) and cmd.anonymous
-    return Decision(tuple(_events(state, cmd)), warnings, anonymous)
+    return Decision(tuple(_events(state, cmd)), warnings, c.is_anonymous(cmd))
 
 
 def _events(s: State, cmd: c.Command) -> list[ev.Event]:
@@ -123,7 +123,7 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                                  item_id=cmd.item_id, blocking=cmd.blocking,
                                  anonymous=cmd.anonymous),
                 *(ev.ConcernDelivered(concern_id=concern_id, person_id=p, level=0)
-                  for p in accountable_people(s)),
+                  for p in concern_recipients(s)),
             ]
         case c.AcknowledgeConcern():
             return [ev.ConcernAcknowledged(concern_id=cmd.concern_id, person_id=cmd.actor or "")]
@@ -213,18 +213,11 @@ def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:
     scene = s.scenes[cmd.scene_id]
     person = s.people[cmd.actor or ""]
     done = {r for p, r in scene.approvals}
-    options = []
-    if "firearm_safety" in {str(a) for a in person.authorities}:
-        options.append("firearm_safety")
-    if Role.FIRST_AD in person.roles:
-        options.append("first_ad")
-    todo = [o for o in options if o not in done]
+    todo = [o for o in approval_roles(person) if o not in done]
     if not todo:
         raise InvalidCommand(f"scene {scene.id} already has the approval {cmd.actor} can give")
-    return ev.ScenePlanApproved(scene_id=scene.id, approver_id=person.id, as_role=todo[0])
-
-
-ESCALATION_ROLES = {1: (Role.SAFETY_REP,), 2: (Role.STUDIO_CONTACT,)}
+    return ev.ScenePlanApproved(scene_id=scene.id, approver_id=person.id,
+                                as_role=todo[0].value)
 
 
 def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:

@@ -174,7 +174,7 @@ class ScenePlanned(Event):
 class ScenePlanApproved(Event):
     scene_id: str
     approver_id: str
-    as_role: str  # "firearm_safety" or "first_ad"
+    as_role: str  # a values.ApprovalRole
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

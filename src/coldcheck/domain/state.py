@@ -16,6 +16,7 @@ from coldcheck.domain import events as ev
 from coldcheck.domain.policy import Profile, resolve_profile
 from coldcheck.domain.values import (
     AmmoType,
+    ApprovalRole,
     Authority,
     Barrel,
     Chamber,
@@ -128,7 +129,7 @@ class Scene:
     @property
     def approved(self) -> bool:
         roles = {r for _, r in self.approvals}
-        return {"firearm_safety", "first_ad"} <= roles
+        return set(ApprovalRole) <= roles
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,7 +115,7 @@ def _actor(state: State, cmd: c.Command) -> None:
             cmd, c.AddPerson | c.AssignAuthority)
         # The escalation timer acts for nobody; an anonymous concern names nobody.
         timer = isinstance(cmd, c.EscalateConcerns)
-        if bootstrap or timer or (isinstance(cmd, c.RaiseConcern) and cmd.anonymous):
+        if bootstrap or timer or c.is_anonymous(cmd):
             return
         raise InvalidCommand("who is asking? every command needs an actor (a person id)")
     if not is_id(cmd.actor):

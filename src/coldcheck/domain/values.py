@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class ItemKind(StrEnum):
@@ -53,6 +54,28 @@ WEAPONS_ROLES = frozenset({Role.ARMORER, Role.ASSISTANT_ARMORER, Role.PROPERTY_M
 class Authority(StrEnum):
     FIREARM_SAFETY = "firearm_safety"
     HIRING = "hiring"
+
+
+class ApprovalRole(StrEnum):
+    """The capacity in which someone approves a scene plan (`ScenePlanApproved.as_role`):
+    as the holder of firearm-safety authority (the armorer), or as the 1st AD. A plan is
+    approved once it has every one of them (DOMAIN.md §1.7)."""
+
+    FIREARM_SAFETY = "firearm_safety"
+    FIRST_AD = "first_ad"
+
+
+# Who a concern is delivered to when it is raised, besides everyone holding an authority.
+CONCERN_ROLES = frozenset({Role.PRODUCER, Role.UPM, Role.FIRST_AD})
+# Who it is delivered to next, level by level, while someone it reached has not
+# acknowledged it in time.
+ESCALATION_ROLES = MappingProxyType({1: frozenset({Role.SAFETY_REP}),
+                                     2: frozenset({Role.STUDIO_CONTACT})})
+# Accountable for a concern: every role a concern can reach, raised or escalated (with
+# everyone holding an authority). Any of them may resolve it.
+ACCOUNTABLE_ROLES = CONCERN_ROLES.union(*ESCALATION_ROLES.values())
+# Who signs off the safety review that ends a stand-down (DESIGN.md).
+REVIEW_ROLES = frozenset({Role.SAFETY_REP, Role.PRODUCER, Role.UPM})
 
 
 class Manoeuvre(StrEnum):

@@ -16,9 +16,8 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.decide import Decision
 from coldcheck.domain.errors import Refused
 from coldcheck.domain.values import Barrel, Chamber, Manoeuvre, Mitigation, SceneAmmo
+from support.clock import TODAY
 from support.harness import Harness
-
-TODAY = "2021-10-21"
 
 
 class Expect:

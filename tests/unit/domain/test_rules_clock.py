@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coldcheck.domain import commands as c
-from support.harness import MINUTE_US, Harness
+from support.clock import MINUTE_US
+from support.harness import Harness
 
 if TYPE_CHECKING:
     from conftest import Expect

@@ -9,7 +9,7 @@ import pytest
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import InvalidCommand
-from coldcheck.domain.rules.concerns import accountable_people
+from coldcheck.domain.rules.concerns import concern_recipients
 from support.harness import Harness
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def test_concern_is_delivered_to_every_accountable_person(planned: Harness) -> N
     assert isinstance(raised, ev.ConcernRaised)
     assert deliveries == [ev.ConcernDelivered(concern_id=raised.concern_id, person_id=p,
                                               level=0) for p in LEVEL0]
-    assert accountable_people(planned.state) == LEVEL0
+    assert concern_recipients(planned.state) == LEVEL0
     assert planned.state.concerns[raised.concern_id].unacknowledged() == LEVEL0
     assert all(r.actor == "lane" for r in planned.records[-len(decision.events):])
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from coldcheck.domain import commands as c
 from coldcheck.domain.rules.base import name_of, rule
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Authority, Role
-
-ACCOUNTABLE_ROLES = frozenset({Role.PRODUCER, Role.UPM, Role.SAFETY_REP, Role.FIRST_AD,
-                               Role.STUDIO_CONTACT})
+from coldcheck.domain.values import ACCOUNTABLE_ROLES, CONCERN_ROLES
 
 
 def is_accountable(state: State, person_id: str | None) -> bool:
-    """Whether a person carries firearm-safety or hiring authority, or an accountable role."""
+    """Whether a person is accountable for concerns (values.ACCOUNTABLE_ROLES): holds an
+    authority, or a role a concern reaches when raised or escalated."""
     person = state.people.get(person_id or "")
     if person is None:
         return False
@@ -74,11 +72,11 @@ def resolved_after_acknowledgement(state: State, cmd: c.ResolveConcern) -> list[
     return problems
 
 
-def accountable_people(state: State) -> tuple[str, ...]:
-    """Everyone a new concern is delivered to."""
-    firearm = set(state.holders(Authority.FIREARM_SAFETY)) | set(state.holders(Authority.HIRING))
-    roles = set(state.with_role(Role.PRODUCER, Role.UPM, Role.FIRST_AD))
-    return tuple(sorted(firearm | roles))
+def concern_recipients(state: State) -> tuple[str, ...]:
+    """Everyone a new concern is delivered to: whoever holds an authority, and the
+    values.CONCERN_ROLES (escalation reaches the rest of the accountable, later)."""
+    authority = {p.id for p in state.people.values() if p.authorities}
+    return tuple(sorted(authority | set(state.with_role(*CONCERN_ROLES))))
 
 
 RULES = (blocking_concern_open, acknowledged_by_recipient, resolved_after_acknowledgement)

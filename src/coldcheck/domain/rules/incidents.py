@@ -5,7 +5,7 @@ from __future__ import annotations
 from coldcheck.domain import commands as c
 from coldcheck.domain.rules.base import name_of, rule
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Role
+from coldcheck.domain.values import REVIEW_ROLES
 
 
 @rule(
@@ -30,7 +30,7 @@ def no_issue_during_stand_down(state: State, cmd: c.IssueItem) -> list[str]:
 def review_by_accountable(state: State, cmd: c.SignOffReview) -> list[str]:
     person = state.people.get(cmd.actor or "")
     problems = []
-    if person is None or not person.roles & {Role.SAFETY_REP, Role.PRODUCER, Role.UPM}:
+    if person is None or not person.roles & REVIEW_ROLES:
         problems.append(f"{name_of(state, cmd.actor)} is not the safety rep, a producer or "
                         "the UPM")
     if state.incidents[cmd.incident_id].reviewed is not None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
-from coldcheck.domain.rules.base import is_armorer, name_of, rule
-from coldcheck.domain.state import State
+from coldcheck.domain.rules.base import name_of, rule
+from coldcheck.domain.state import Person, State
 from coldcheck.domain.values import (
     DISCHARGING_KINDS,
+    ApprovalRole,
+    Authority,
     Manoeuvre,
     Mitigation,
     Role,
@@ -26,7 +28,7 @@ def scene_plan_approved(state: State, cmd: c.IssueItem) -> list[str]:
     if scene.approved:
         return []
     have = ", ".join(r for _, r in scene.approvals) or "none"
-    return [f"scene {scene.id} needs approval by firearm_safety and first_ad; has: {have}"]
+    return [f"scene {scene.id} needs approval by {' and '.join(ApprovalRole)}; has: {have}"]
 
 
 @rule(
@@ -127,10 +129,19 @@ def blank_standoff(state: State, cmd: c.ApproveScenePlan) -> list[str]:
 )
 def approved_by_armorer_or_ad(state: State, cmd: c.ApproveScenePlan | c.HoldSafetyMeeting
                               ) -> list[str]:
-    person = state.people.get(cmd.actor or "")
-    if is_armorer(state, cmd.actor) or (person and Role.FIRST_AD in person.roles):
+    if approval_roles(state.people.get(cmd.actor or "")):
         return []
     return [f"{name_of(state, cmd.actor)} is neither the armorer nor the 1st AD"]
+
+
+def approval_roles(person: Person | None) -> list[ApprovalRole]:
+    """The capacities in which a person may approve a scene plan (or hold its safety
+    meeting), in the order an approval takes them."""
+    if person is None:
+        return []
+    held = {ApprovalRole.FIREARM_SAFETY: person.has(Authority.FIREARM_SAFETY),
+            ApprovalRole.FIRST_AD: Role.FIRST_AD in person.roles}
+    return [role for role in ApprovalRole if held[role]]
 
 
 RULES = (scene_plan_approved, issue_matches_plan, safety_meeting_today,
