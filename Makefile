@@ -33,7 +33,8 @@ browser:
 # PostgreSQL server (scripts/postgres-for-tests: Debian's postgresql, installed when
 # missing) serves all workers on 127.0.0.1 and is stopped however pytest ends. A server
 # of your own: COLDCHECK_TEST_POSTGRES_URL=postgresql+psycopg://SUPERUSER@HOST/postgres.
-PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10 \
+	--cov=coldcheck --cov-report=term:skip-covered --cov-report=json:test-artifacts/coverage.json
 
 test: lint browser
 	@if [ -n "$$COLDCHECK_TEST_POSTGRES_URL" ]; then exec $(PYTEST); fi; \
