@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer.main
 
-from coldcheck.api.authz import table_markdown
+from coldcheck.access.authz import table_markdown
 from coldcheck.cli import app
 from coldcheck.codes import rule_markdown
 from coldcheck.config import SETTINGS

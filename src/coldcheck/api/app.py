@@ -20,9 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coldcheck.access import gateway
+from coldcheck.access.identity import Caller
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import gateway, problems, reading, security
-from coldcheck.api.gateway import Caller
+from coldcheck.api import problems, reading, security
 from coldcheck.api.schemas import (
     BODIES,
     COMMANDS,

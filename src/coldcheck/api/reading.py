@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Query, Response
 
 from coldcheck import bundle
-from coldcheck.api.gateway import Caller
+from coldcheck.access.identity import Caller
 from coldcheck.api.schemas import (
     PREFIX,
     SAFE_INT,

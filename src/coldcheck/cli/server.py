@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from coldcheck.access.authz import table_markdown
 from coldcheck.accounts import Accounts
-from coldcheck.api.authz import table_markdown
 from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled, styled
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from coldcheck.access import gateway
 from coldcheck.accounts import Accounts, Unauthenticated
-from coldcheck.api import gateway
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
