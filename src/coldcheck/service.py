@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from coldcheck import envelope
+from coldcheck import envelope, face
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.codec import to_data
@@ -46,6 +46,8 @@ from coldcheck.projection import (
     tail_matches,
 )
 from coldcheck.store import Head, Store, StoredEvent, WriteTx
+from coldcheck.store.accounts import AccountStore
+from coldcheck.verification import Progress, VerifyReport
 
 Clock = Callable[[], int]
 _Earlier = tuple[ev.Recorded, ...] | InvalidCommand  # a retry's events, or why it can't be one
@@ -378,6 +380,28 @@ class ColdCheck:
     def _signed_head(self, production_id: str, seq: int, frontier: Frontier, at: int) -> Head:
         signed = SignedCheckpoint.sign(self.key, production_id, seq, frontier.root(), at)
         return Head(signed, frontier.to_json())
+
+    # -- the face the edges see, beyond commands and state (face.py) ------------------------
+
+    def production_ids(self) -> list[str]:
+        return face.production_ids(self)
+
+    def head_seq(self, production_id: str) -> int:
+        return face.head_seq(self, production_id)
+
+    def verify(self, production_id: str,
+               progress: Progress | None = None) -> VerifyReport:
+        return face.verify(self, production_id, progress)
+
+    @property
+    def background_wal(self) -> bool:
+        return face.background_wal(self)
+
+    def checkpoint_wal(self) -> None:
+        face.checkpoint_wal(self)
+
+    def account_rows(self) -> AccountStore:
+        return face.account_rows(self)
 
 
 class _StoreLog:

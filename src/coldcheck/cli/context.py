@@ -64,7 +64,7 @@ class Ctx:
         chosen = self.production or os.environ.get(ENV_PRODUCTION)
         if chosen:
             return chosen
-        ids = self.app.store.production_ids()
+        ids = self.app.production_ids()
         if len(ids) == 1:
             return ids[0]
         if not ids:

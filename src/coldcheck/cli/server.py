@@ -32,7 +32,7 @@ def serve(ctx: typer.Context,
         os.environ[ENV_KEY_FILE] = str(cx.settings.key_file.resolve())
         console.print(styled("ColdCheck on ", (f"http://{host}:{port}/", "bold"),
                              " (API under /api/v1, OpenAPI at /openapi.json)"))
-    uvicorn.run("coldcheck.api.main:build", factory=True, host=host, port=port,
+    uvicorn.run("coldcheck.http.main:build", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
 
 
