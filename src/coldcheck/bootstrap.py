@@ -8,7 +8,6 @@ from coldcheck.domain.errors import ColdCheckError
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
-from coldcheck.store.accounts import AccountStore
 
 
 def open_app(settings: Settings, create: bool = False,
@@ -36,7 +35,4 @@ def open_app(settings: Settings, create: bool = False,
 
 def open_accounts(app: ColdCheck) -> Accounts:
     """The accounts beside the service's log, with the PIN pepper from its signing key."""
-    if not isinstance(app.store, SqlStore):  # accounts are rows beside the log's tables
-        raise ColdCheckError("accounts are kept in a SQL database; this service's store "
-                             f"is a {type(app.store).__name__}")
-    return Accounts(AccountStore(app.store), pin_pepper(app.key), app.clock)
+    return Accounts(app.account_rows(), pin_pepper(app.key), app.clock)

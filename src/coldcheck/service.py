@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from coldcheck import batches
+from coldcheck import batches, face
 from coldcheck.batches import Outcome, Pending
 from coldcheck.committed import Committed
 from coldcheck.domain import commands as c
@@ -36,6 +36,8 @@ from coldcheck.lanes import Lanes, Request
 from coldcheck.ledger import Frontier, SignedCheckpoint, SigningKey
 from coldcheck.projection import Known, Marks
 from coldcheck.store import Store, StoredEvent
+from coldcheck.store.accounts import AccountStore
+from coldcheck.verification import Progress, VerifyReport
 
 __all__ = ["Clock", "ColdCheck", "Outcome", "ReusedCommandId", "fingerprint", "utc_now_us"]
 
@@ -155,6 +157,28 @@ class ColdCheck:
         projection.audit). A production changed underneath is forgotten, so that nothing
         more is served from it until it verifies again; what was found is returned."""
         return self.committed.audit()
+
+    # -- the face the edges see, beyond commands and state (face.py) ----------------------
+
+    def production_ids(self) -> list[str]:
+        return face.production_ids(self)
+
+    def head_seq(self, production_id: str) -> int:
+        return face.head_seq(self, production_id)
+
+    def verify(self, production_id: str,
+               progress: Progress | None = None) -> VerifyReport:
+        return face.verify(self, production_id, progress)
+
+    @property
+    def background_wal(self) -> bool:
+        return face.background_wal(self)
+
+    def checkpoint_wal(self) -> None:
+        face.checkpoint_wal(self)
+
+    def account_rows(self) -> AccountStore:
+        return face.account_rows(self)
 
     # -- internals -------------------------------------------------------------------
 

@@ -10,8 +10,8 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 
+from coldcheck.access import authz
 from coldcheck.accounts import DEVICE_US, SESSION_US
-from coldcheck.api import authz
 from coldcheck.api.app import COOKIE, PREFIX
 from coldcheck.api.schemas import COMMANDS
 from coldcheck.domain.rules import CATALOGUE

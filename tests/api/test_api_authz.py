@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from coldcheck.api import authz
+from coldcheck.access import authz
 from coldcheck.api.schemas import COMMANDS
 from coldcheck.domain.values import Authority, Role
 from support.api_client import BASE, PIN, TODAY, Api, problem

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from coldcheck.api.app import MAX_BODY, PREFIX
+from coldcheck.api.schemas import PREFIX
+from coldcheck.http.body_limit import MAX_BODY
 from support import web_client
 from support.api_client import BASE, PASSWORD, PID, PIN, Api, problem
 

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from coldcheck.accounts import Accounts, pin_pepper
-from coldcheck.api.app import COOKIE, PREFIX, create_app
+from coldcheck.api.app import COOKIE, PREFIX
+from coldcheck.http.app import create_app
 from coldcheck.logins import ACCOUNT_DELAY_US, ACCOUNT_FREE, ADDRESS_FAILURES
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore

@@ -14,8 +14,8 @@ import pytest
 
 from coldcheck import envelope
 from coldcheck.accounts import Accounts, pin_pepper
-from coldcheck.api.app import create_app
 from coldcheck.domain import events as ev
+from coldcheck.http.app import create_app
 from coldcheck.ledger import leaf_hash
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore

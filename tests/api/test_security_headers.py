@@ -9,8 +9,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from coldcheck.api import security
-from coldcheck.api.app import MAX_BODY
+from coldcheck.http import headers as security
+from coldcheck.http.body_limit import MAX_BODY
 from coldcheck.web import routes
 from support import web_client
 from support.api_client import BASE, PID, PREFIX, Api

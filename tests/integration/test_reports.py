@@ -10,9 +10,9 @@ import re
 import pytest
 
 from coldcheck import bundle, demo
-from coldcheck.api.app import escalate_all
 from coldcheck.domain import commands as c
 from coldcheck.domain.values import Barrel, Chamber, Content, ItemKind, Manoeuvre, SceneAmmo
+from coldcheck.http.timers import escalate_all
 from coldcheck.ledger import SignedCheckpoint, SigningKey
 from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck

@@ -19,10 +19,11 @@ import pytest
 
 from coldcheck import backups
 from coldcheck.accounts import Accounts, pin_pepper
-from coldcheck.api.app import PREFIX, create_app
+from coldcheck.api.schemas import PREFIX
 from coldcheck.backup_report import NotRestored, Refusal, RestoreReport
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand
+from coldcheck.http.app import create_app
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore

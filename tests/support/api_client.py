@@ -23,7 +23,8 @@ with warnings.catch_warnings():
 
 from coldcheck import demo
 from coldcheck.accounts import Accounts, pin_pepper
-from coldcheck.api.app import PREFIX, create_app
+from coldcheck.api.schemas import PREFIX
+from coldcheck.http.app import create_app
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore

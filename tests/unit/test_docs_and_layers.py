@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer.main
 
-from coldcheck.api.authz import table_markdown
+from coldcheck.access.authz import table_markdown
 from coldcheck.cli import app
 from coldcheck.codes import rule_markdown
 from coldcheck.config import SETTINGS
@@ -102,3 +102,43 @@ def test_the_port_and_the_memory_store_need_no_database() -> None:
                         module.startswith("coldcheck") and not inward):
                     offenders.append(f"{name}:{node.lineno} {module}")
     assert not offenders, offenders
+
+
+def _imports(package: str) -> list[tuple[str, int, str]]:
+    """(file, line, module) for every coldcheck import under src/coldcheck/<package>."""
+    found = []
+    for path in (ROOT / "src" / "coldcheck" / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                       [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                       else [])
+            found += [(path.name, node.lineno, m) for m in modules if m.startswith("coldcheck")]
+    return found
+
+
+EDGES_APART = {  # package: what it must not import
+    "access": ("coldcheck.api", "coldcheck.web", "coldcheck.cli", "coldcheck.http"),
+    "api": ("coldcheck.web", "coldcheck.cli", "coldcheck.http"),
+    "web": ("coldcheck.api.app", "coldcheck.api.reading", "coldcheck.cli", "coldcheck.http"),
+    "cli": ("coldcheck.api", "coldcheck.web", "coldcheck.http"),
+}
+
+
+def test_the_edges_meet_only_at_the_door() -> None:
+    offenders = [f"{package}/{name}:{line} {module}"
+                 for package, banned in EDGES_APART.items()
+                 for name, line, module in _imports(package) if module.startswith(banned)]
+    assert not offenders, offenders
+
+
+def test_the_service_is_the_only_face_the_edges_see() -> None:
+    offenders = []
+    base = ROOT / "src" / "coldcheck"
+    for name in ("api", "web", "cli", "http", "access", "reports", "bundle.py",
+                 "bootstrap.py"):
+        paths = [base / name] if name.endswith(".py") else (base / name).rglob("*.py")
+        for path in paths:
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr == "store":
+                    offenders.append(f"{path.relative_to(base)}:{node.lineno}")
+    assert not offenders, f"ask the service (face.py), not its store: {offenders}"

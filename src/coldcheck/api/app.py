@@ -1,34 +1,28 @@
-"""The FastAPI application: routes only; rules live in the domain, access in authz.py.
+"""The API's routes; rules live in the domain, access in access/, the app in http/.
 
 No `from __future__ import annotations` here: FastAPI reads the generated body models
 from the route functions' annotations at runtime.
 """
 
-import asyncio
-import contextlib
 import dataclasses
 import hashlib
-import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from coldcheck.access import gateway
+from coldcheck.access.identity import Caller
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import gateway, problems, reading, security
+from coldcheck.api import problems, reading
 from coldcheck.api.contract import (
     DeviceTime,
     IdempotencyKey,
     beyond_schema,
     command_responses,
 )
-from coldcheck.api.gateway import Caller
 from coldcheck.api.schemas import (
     BODIES,
     COMMANDS,
@@ -52,12 +46,11 @@ from coldcheck.api.schemas import (
 )
 from coldcheck.domain import commands as c
 from coldcheck.domain.codec import from_data
-from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
+from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority, Role
 from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
-from coldcheck.web import routes as web
 
 COOKIE = "coldcheck_session"
 THROTTLED = "Too many failed logins; no password was checked"
@@ -67,110 +60,11 @@ LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
                                                      "again", "schema": {"type": "integer"}}},
           "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
 }
-MAX_BODY = 64 * 1024
 
 
-class BodyLimit:
-    """413 for a body over MAX_BODY bytes, whether its length is declared or it is sent
-    in chunks (no Content-Length): a chunked body is read, up to the limit, before the
-    app sees any of it, then handed on whole."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length")
-        if length is not None:
-            if not length.isdigit() or int(length) > MAX_BODY:
-                await self._too_large(scope, receive, send)
-                return
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > MAX_BODY:
-                await self._too_large(scope, receive, send)
-                return
-            more = message.get("more_body", False)
-        whole: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
-                                 "more_body": False}]
-
-        async def replay() -> Message:
-            return whole.pop() if whole else await receive()
-
-        await self.app(scope, replay, send)
-
-    @staticmethod
-    async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-        response = problems.problem(413, "too-large",
-                                    f"a request body is at most {MAX_BODY} bytes")
-        await response(scope, receive, send)
-
-
-def escalate_all(service: ColdCheck) -> int:
-    """Escalate every overdue concern on every production; how many events that recorded."""
-    recorded = 0
-    for pid in service.store.production_ids():
-        recorded += len(service.execute(pid, c.EscalateConcerns()).records)
-    return recorded
-
-
-WAL_CHECKPOINT_EVERY_S = 0.5
-AUDIT_EVERY_S = 1.0  # one segment of each production's log re-checked per tick
-log = logging.getLogger("coldcheck.audit")
-
-
-def audit_all(service: ColdCheck) -> None:
-    """Re-check the next segment of every log this server serves; log what changed."""
-    for problem in service.audit():
-        log.error("%s", problem)
-
-
-def create_app(service: ColdCheck, accounts: Accounts,
-               escalate_every_s: float | None = None) -> FastAPI:
-    """Wire routes to one service and one account store; with `escalate_every_s`, a timer
-    escalates overdue concerns (every worker may run it: appends serialise, and a concern
-    escalates once per overdue period)."""
-
-    async def every(seconds: float, work: Callable[[], object]) -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            with contextlib.suppress(ColdCheckError):
-                await run_in_threadpool(work)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        tasks = []
-        if escalate_every_s:
-            tasks.append(asyncio.create_task(
-                every(escalate_every_s, lambda: escalate_all(service))))
-        tasks.append(asyncio.create_task(every(AUDIT_EVERY_S, lambda: audit_all(service))))
-        if service.store.background_wal:  # SQLite's log checkpoints, off the commit path
-            tasks.append(asyncio.create_task(
-                every(WAL_CHECKPOINT_EVERY_S, service.store.checkpoint_wal)))
-        yield
-        for task in tasks:
-            task.cancel()
-
-    app = FastAPI(title="ColdCheck", version="1", lifespan=lifespan,
-                  description="Prop firearm safety on set: custody, inspections, rules that "
-                              "refuse the unsafe step, and a tamper-evident record.",
-                  docs_url=None, redoc_url=None, responses=problems.ERROR_RESPONSES)
-    problems.install(app)
-
-    app.add_middleware(BodyLimit)
-    app.add_middleware(security.SameOriginApi, prefix=f"{PREFIX}/")
-    app.add_middleware(security.SecurityHeaders)  # outermost: every answer carries them
+def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
+    """The API's routes over one service and one account store, on the app's own router
+    (http/app.py: registered there, not included, they stay the app's routes)."""
 
     def caller(request: Request,
                authorization: Annotated[str | None, Header()] = None) -> Caller:
@@ -321,10 +215,6 @@ def create_app(service: ColdCheck, accounts: Accounts,
         """Liveness; touches nothing."""
         return {"status": "ok"}
 
-    app.include_router(web.pages(service, accounts))
-    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
-    return app
-
 
 def _result(outcome: Outcome) -> CommandResult:
     return CommandResult(events=[EventOut.of(r) for r in outcome.records],
@@ -332,7 +222,7 @@ def _result(outcome: Outcome) -> CommandResult:
                          replayed=outcome.replayed)
 
 
-def _command_route(app: FastAPI, service: ColdCheck, accounts: Accounts,
+def _command_route(app: APIRouter, service: ColdCheck, accounts: Accounts,
                    member: Callable[[str, Caller], str], caller: Callable[..., Caller],
                    slug: str, cls: type[c.Command]) -> None:
     body_type: type[BaseModel] = BODIES[slug]

@@ -7,9 +7,10 @@ at runtime.
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from coldcheck import bundle
+from coldcheck.access.identity import Caller
 from coldcheck.api.contract import (
     ItemParam,
     Named,
@@ -17,7 +18,6 @@ from coldcheck.api.contract import (
     ReportDay,
     beyond_schema,
 )
-from coldcheck.api.gateway import Caller
 from coldcheck.api.problems import ERROR_RESPONSES
 from coldcheck.api.schemas import (
     PREFIX,
@@ -30,12 +30,12 @@ from coldcheck.api.schemas import (
     VerifyOut,
 )
 from coldcheck.domain import queries as q
+from coldcheck.reports import board as board_view
 from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck
-from coldcheck.verification import verify_log
 
 
-def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
+def add_routes(app: APIRouter, service: ColdCheck, caller: Callable[..., Caller],
                member: Callable[[str, Caller], str]) -> None:
     """Every route here is for members of the production only (`member`)."""
     Who = Annotated[Caller, Depends(caller)]
@@ -53,29 +53,24 @@ def add_routes(app: FastAPI, service: ColdCheck, caller: Callable[..., Caller],
     def board(production_id: str, who: Who) -> Board:
         """Every item, where it is and its last inspection; stand-down; open concerns."""
         member(production_id, who)
-        s = service.state(production_id)
-        items = []
-        for it in s.items.values():
-            insp = s.inspections.get(it.last_inspection or "")
-            items.append(ItemOut(
-                item_id=it.id, kind=str(it.kind), serial=it.serial, tag=it.tag,
-                description=it.description, where=str(it.custodian),
-                last_inspection=insp.id if insp else None,
-                label=str(insp.label) if insp else None,
-                inspected_at=insp.at if insp else None, issued_for=it.issued_for,
-                unattended=s.unattended(it)))
-        concerns = [ConcernOut(concern_id=k.id, text=k.text, blocking=k.blocking,
-                               open=k.open, unacknowledged=list(k.unacknowledged()),
-                               level=k.level) for k in s.concerns.values()]
-        return Board(production_id=production_id, name=s.name, profile=s.profile.name,
-                     seq=s.seq, stand_down=list(s.stand_down), items=items,
+        b = board_view.build(service.state(production_id))
+        items = [ItemOut(
+            item_id=it.item_id, kind=it.kind, serial=it.serial, tag=it.tag,
+            description=it.description, where=it.where, last_inspection=it.last_inspection,
+            label=it.label, inspected_at=it.inspected_at, issued_for=it.issued_for,
+            unattended=it.unattended) for it in b.items]
+        concerns = [ConcernOut(concern_id=k.concern_id, text=k.text, blocking=k.blocking,
+                               open=k.open, unacknowledged=list(k.unacknowledged),
+                               level=k.level) for k in b.concerns]
+        return Board(production_id=production_id, name=b.name, profile=b.profile,
+                     seq=b.seq, stand_down=list(b.stand_down), items=items,
                      concerns=concerns)
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/verify", tags=["record"])
     def verify(production_id: str, who: Who) -> VerifyOut:
         """Recompute the production's log and check every signature."""
         member(production_id, who)
-        r = verify_log(service.store, production_id, service.key.public_key_bytes())
+        r = service.verify(production_id)
         return VerifyOut(production_id=production_id, ok=r.ok, events=r.events,
                          checkpoints=r.checkpoints, root=r.root.hex(),
                          first_bad_seq=r.first_bad_seq, problem=r.problem)

@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
 
+from coldcheck.access import gateway
+from coldcheck.access.identity import Operator
+from coldcheck.accounts import Forbidden
 from coldcheck.bootstrap import open_app
 from coldcheck.cli.output import console, err, styled
 from coldcheck.config import ENV_ACTOR, ENV_PRODUCTION, Settings
@@ -36,6 +39,7 @@ __all__ = ["EXIT_CODES", "Ctx", "console", "ctx_of", "err", "handled", "parse_ti
 EXIT_CODES: dict[type[ColdCheckError], int] = {
     InvalidCommand: 2,
     Refused: 3,
+    Forbidden: 3,  # not allowed at the door: like a refusal, nothing was recorded
     NotFound: 4,
     IntegrityError: 5,
     StorageError: 6,
@@ -60,7 +64,7 @@ class Ctx:
         chosen = self.production or os.environ.get(ENV_PRODUCTION)
         if chosen:
             return chosen
-        ids = self.app.store.production_ids()
+        ids = self.app.production_ids()
         if len(ids) == 1:
             return ids[0]
         if not ids:
@@ -74,9 +78,8 @@ class Ctx:
 
     def run(self, cmd: c.Command, command_id: str | None = None) -> Outcome:
         """Run a command as the current actor and print what it recorded."""
-        if cmd.actor is None and not c.is_anonymous(cmd):
-            cmd = replace(cmd, actor=self.who())
-        outcome = self.app.execute(self.production_id(), cmd, command_id)
+        outcome = gateway.operate(self.app, self.production_id(), Operator(self.who()), cmd,
+                                  command_id)
         print_outcome(outcome)
         return outcome
 

@@ -22,7 +22,7 @@ from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import SigningKey
-from coldcheck.verification import verify_log
+from coldcheck.reports import board
 
 RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
 
@@ -56,14 +56,13 @@ def demo(ctx: typer.Context) -> None:
         app = open_app(cx.settings, create=True)
         cx._app = app
         pid = demo_story.PRODUCTION
-        if pid in app.store.production_ids():
+        if pid in app.production_ids():
             console.print(f"demo production {pid} is already there")
         else:
             day = today(ZoneInfo("America/Denver"))
             demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
-            head = app.store.head(pid)
             console.print(styled("demo production ", (pid, "bold"),
-                                 f" seeded: {head.seq} events, day {day}"))
+                                 f" seeded: {app.head_seq(pid)} events, day {day}"))
         demo_story.seed_accounts(open_accounts(app))
         console.print(styled("demo accounts: admin, and one per person (rosa the armorer, "
                              "dan the 1st AD, jack, sam, mia, paula, gil, nora, lane …), "
@@ -114,10 +113,9 @@ def verify(ctx: typer.Context) -> None:
         pid = cx.production_id()
         app = cx.app
         with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("verifying", total=app.store.head(pid).seq or 1)
-            report = verify_log(app.store, pid, app.key.public_key_bytes(),
-                                lambda done, total: bar.update(task, completed=done,
-                                                               total=total))
+            task = bar.add_task("verifying", total=app.head_seq(pid) or 1)
+            report = app.verify(pid, lambda done, total: bar.update(task, completed=done,
+                                                                    total=total))
         if not report.ok:
             raise IntegrityError(f"{pid}: first bad event #{report.first_bad_seq}: "
                                  f"{report.problem}", report.first_bad_seq)
@@ -159,32 +157,31 @@ def status(ctx: typer.Context) -> None:
     """The board: every item, where it is, its last inspection; stand-down and concerns."""
     with handled():
         cx = ctx_of(ctx)
-        state = cx.app.state(cx.production_id())
+        b = board.build(cx.app.state(cx.production_id()))
         tz = cx.tz()
-        console.print(styled((state.name, "bold"), f" ({state.production_id}), profile "
-                             f"{state.profile.name}, event #{state.seq}"))
-        if state.stand_down:
+        console.print(styled((b.name, "bold"), f" ({b.production_id}), profile "
+                             f"{b.profile}, event #{b.seq}"))
+        if b.stand_down:
             console.print(styled((" STAND-DOWN ", "bold white on red"),
-                                 f" incidents awaiting review: {', '.join(state.stand_down)}"))
+                                 f" incidents awaiting review: {', '.join(b.stand_down)}"))
         table = Table()
         for col in ("item", "kind", "where", "last inspection", "flags"):
             table.add_column(col)
-        for item in state.items.values():
-            insp = state.inspections.get(item.last_inspection or "")
-            seen = (f"{insp.id}: {insp.label} at {show_time(insp.at, tz)}" if insp
-                    else "never")
+        for item in b.items:
+            seen = (f"{item.last_inspection}: {item.label} at "
+                    f"{show_time(item.inspected_at, tz)}"
+                    if item.last_inspection and item.inspected_at is not None else "never")
             flags = []
-            if state.unattended(item):
+            if item.unattended:
                 flags.append("UNATTENDED")
             if item.issued_for:
                 flags.append(f"issued for {item.issued_for}")
-            table.add_row(item.id, str(item.kind), str(item.custodian), seen, ", ".join(flags))
+            table.add_row(item.item_id, item.kind, item.where, seen, ", ".join(flags))
         console.print(table)
-        for k in state.concerns.values():
-            if k.open:
-                waiting = ", ".join(k.unacknowledged()) or "nobody"
-                console.print(f"open concern {k.id}{' (blocking)' if k.blocking else ''}: "
-                              f"{k.text} — not yet acknowledged by: {waiting}")
+        for k in b.open_concerns:
+            waiting = ", ".join(k.unacknowledged) or "nobody"
+            console.print(f"open concern {k.concern_id}{' (blocking)' if k.blocking else ''}: "
+                          f"{k.text} — not yet acknowledged by: {waiting}")
 
 
 def backup(ctx: typer.Context, file: Path) -> None:

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from coldcheck.access.authz import table_markdown
 from coldcheck.accounts import Accounts
-from coldcheck.api.authz import table_markdown
 from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled, styled
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
@@ -32,7 +32,7 @@ def serve(ctx: typer.Context,
         os.environ[ENV_KEY_FILE] = str(cx.settings.key_file.resolve())
         console.print(styled("ColdCheck on ", (f"http://{host}:{port}/", "bold"),
                              " (API under /api/v1, OpenAPI at /openapi.json)"))
-    uvicorn.run("coldcheck.api.main:build", factory=True, host=host, port=port,
+    uvicorn.run("coldcheck.http.main:build", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
 
 

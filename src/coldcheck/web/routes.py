@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from coldcheck.access import gateway
 from coldcheck.accounts import Accounts, Unauthenticated
-from coldcheck.api import gateway
 from coldcheck.domain import commands as c
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
@@ -28,6 +28,7 @@ from coldcheck.domain.values import (
     Mitigation,
     SceneAmmo,
 )
+from coldcheck.reports import board as board_view
 from coldcheck.service import ColdCheck
 from coldcheck.web import forms, session
 from coldcheck.web.site import Site, Viewer
@@ -47,12 +48,12 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     @web.get("/p/{pid}")
     async def board(request: Request, pid: str) -> Response:
         return await guarded(request, pid, lambda v: render(
-            request, "board.html", **base(v, pid)))
+            request, "board.html", **base(v, pid), board=board_view.build(v.state)))
 
     @web.get("/p/{pid}/board")
     async def board_fragment(request: Request, pid: str) -> Response:
         return await guarded(request, pid, lambda v: render(
-            request, "board_table.html", **base(v, pid)))
+            request, "board_table.html", **base(v, pid), board=board_view.build(v.state)))
 
     @web.get("/p/{pid}/stream")
     async def stream(request: Request, pid: str) -> Response:
@@ -68,7 +69,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
             for _ in range(3600):  # an hour, then the browser reconnects
                 if await request.is_disconnected():
                     return
-                seq = (await run_in_threadpool(service.store.head, pid)).seq
+                seq = await run_in_threadpool(service.head_seq, pid)
                 if seq != last:
                     last = seq
                     yield f"event: changed\ndata: {seq}\n\n"

@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from coldcheck.access import authz, gateway
 from coldcheck.accounts import Accounts, PinLocked, Unauthenticated
-from coldcheck.api import authz, gateway, problems, security
+from coldcheck.api import problems, security
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
 from coldcheck.domain.state import State

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from coldcheck.api.app import create_app
 from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.config import Settings
+from coldcheck.http.app import create_app
 
 
 def build() -> FastAPI:

@@ -1,0 +1,61 @@
+"""The one door every command from the API, the web UI and the CLI goes through: may the
+caller send it (authz.py), who is recorded as sending it, the recipient's PIN attested,
+then the service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from coldcheck.access import authz
+from coldcheck.access.identity import Operator
+from coldcheck.accounts import Forbidden
+from coldcheck.domain import commands as c
+from coldcheck.domain.state import State
+from coldcheck.service import ColdCheck, Outcome
+
+Attest = Callable[[c.Command], c.Command]
+
+
+def known(cmd_type: type[c.Command]) -> authz.Allowed:
+    """The command's entry in the table; Forbidden when it has none: a command added
+    without deciding who may send it is sent by no one."""
+    rule = authz.POLICY.get(cmd_type)
+    if rule is None:
+        raise Forbidden(f"{cmd_type.__name__} is not allowed: the authorization table "
+                        "has no entry for it")
+    return rule
+
+
+def permit(state: State, person_id: str, cmd: c.Command) -> None:
+    """Forbidden unless the person's roles allow the command."""
+    rule = known(type(cmd))
+    if not authz.permitted(state, person_id, cmd):
+        raise Forbidden(f"{type(cmd).__name__} needs {authz.describe(rule)}")
+
+
+def actor_of(cmd: c.Command, person_id: str | None) -> c.Command:
+    """The command with its sender recorded, or no one for an anonymous concern."""
+    return replace(cmd, actor=None if c.is_anonymous(cmd) else person_id)
+
+
+def submit(service: ColdCheck, production_id: str, person_id: str, cmd: c.Command,
+           command_id: str | None = None, attest: Attest | None = None) -> Outcome:
+    """Check the person may send the command, record them as its actor, and run it.
+
+    `attest` completes the command once it is permitted (the recipient's PIN on an
+    issue): someone who may not issue cannot spend the recipient's PIN attempts.
+    """
+    permit(service.state(production_id), person_id, cmd)
+    if attest is not None:
+        cmd = attest(cmd)
+    return service.execute(production_id, actor_of(cmd, person_id), command_id)
+
+
+def operate(service: ColdCheck, production_id: str, operator: Operator, cmd: c.Command,
+            command_id: str | None = None) -> Outcome:
+    """The console's door: a command the table knows, recorded as the operator's person
+    (or no one), checked by the domain rules (see `Operator` for why not by roles)."""
+    if type(cmd) not in authz.ADMINISTRATORS:
+        known(type(cmd))
+    return service.execute(production_id, actor_of(cmd, operator.person_id), command_id)

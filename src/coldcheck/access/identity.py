@@ -1,0 +1,37 @@
+"""Who is asking, and how they proved it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from coldcheck.store.accounts import AccountRow
+
+
+class Proof(StrEnum):
+    """How a caller proved who they are."""
+
+    TOKEN = "token"  # noqa: S105 (a kind, not a secret): a session or device token (API and web)
+    CONSOLE = "console"  # holds the database and the signing key (CLI)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An account that presented a token: who the API and the web pages serve."""
+
+    account: AccountRow
+    token_id: str
+    proof: Proof = Proof.TOKEN
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """Whoever runs the CLI on the server, acting as `person_id` (`--as`) or no one.
+
+    Holding the database and the signing key, they could write any row: the role table
+    guards the network doors, not them. The domain rules still check every command they
+    send, and a command the table has no entry for is refused to them too.
+    """
+
+    person_id: str | None
+    proof: Proof = Proof.CONSOLE

@@ -1,0 +1,53 @@
+"""What the edges (API, web, CLI, reports, bundles, the composition root) ask of the
+service besides commands and the proven state. The service is the only face they see:
+nothing above it reads the store, so the store can change without them noticing.
+`ColdCheck` delegates each of these from one block at the end of its class."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coldcheck.domain.errors import ColdCheckError
+from coldcheck.store import SqlStore
+from coldcheck.store.accounts import AccountStore
+from coldcheck.verification import Progress, VerifyReport, verify_log
+
+if TYPE_CHECKING:
+    from coldcheck.service import ColdCheck
+
+
+def production_ids(service: ColdCheck) -> list[str]:
+    """Every production in the log, in id order."""
+    return service.store.production_ids()
+
+
+def head_seq(service: ColdCheck, production_id: str) -> int:
+    """The seq of the production's chain head as stored now: one cheap read, for the live
+    board to notice a change (the page it then loads is proven as every read is)."""
+    return service.store.head(production_id).seq
+
+
+def verify(service: ColdCheck, production_id: str,
+           progress: Progress | None = None) -> VerifyReport:
+    """Recompute the production's whole log and check every signature with this
+    deployment's key; the report names the first bad seq, if any."""
+    return verify_log(service.store, production_id, service.key.public_key_bytes(),
+                      progress)
+
+
+def background_wal(service: ColdCheck) -> bool:
+    """Whether this process checkpoints SQLite's write-ahead log itself (a server)."""
+    return service.store.background_wal
+
+
+def checkpoint_wal(service: ColdCheck) -> None:
+    """One passive checkpoint of SQLite's write-ahead log (waits for nobody)."""
+    service.store.checkpoint_wal()
+
+
+def account_rows(service: ColdCheck) -> AccountStore:
+    """The account, membership and token rows kept beside this service's log."""
+    if not isinstance(service.store, SqlStore):  # accounts are rows beside the log's tables
+        raise ColdCheckError("accounts are kept in a SQL database; this service's store "
+                             f"is a {type(service.store).__name__}")
+    return AccountStore(service.store)

@@ -1,0 +1,38 @@
+"""The HTTP application: the API's routes and the web pages behind one set of problems,
+middleware and timers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from coldcheck.accounts import Accounts
+from coldcheck.api import app as api
+from coldcheck.api import problems, security
+from coldcheck.api.schemas import PREFIX
+from coldcheck.http import timers
+from coldcheck.http.body_limit import BodyLimit
+from coldcheck.http.headers import SecurityHeaders
+from coldcheck.service import ColdCheck
+from coldcheck.web import routes as web
+
+
+def create_app(service: ColdCheck, accounts: Accounts,
+               escalate_every_s: float | None = None) -> FastAPI:
+    """Both routers over one service and one account store; with `escalate_every_s`, a
+    timer escalates overdue concerns (timers.py)."""
+    app = FastAPI(title="ColdCheck", version="1",
+                  lifespan=timers.lifespan(service, escalate_every_s),
+                  description="Prop firearm safety on set: custody, inspections, rules that "
+                              "refuse the unsafe step, and a tamper-evident record.",
+                  docs_url=None, redoc_url=None, responses=problems.ERROR_RESPONSES)
+    problems.install(app)
+
+    app.add_middleware(BodyLimit)
+    app.add_middleware(security.SameOriginApi, prefix=f"{PREFIX}/")
+    app.add_middleware(SecurityHeaders)  # outermost: every answer carries them
+
+    api.add_routes(app.router, service, accounts)
+    app.include_router(web.pages(service, accounts))
+    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    return app
