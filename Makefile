@@ -24,7 +24,9 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 browser:
 	scripts/ensure-chromium

@@ -71,8 +71,13 @@ def _token_hash(token: str) -> bytes:
 class Accounts:
     """Creating accounts, logging in, checking tokens and PINs."""
 
-    def __init__(self, rows: AccountStore, pepper: bytes, clock: Clock = utc_now_us,
-                 hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self,
+        rows: AccountStore,
+        pepper: bytes,
+        clock: Clock = utc_now_us,
+        hasher: PasswordHasher | None = None,
+    ) -> None:
         self.rows = rows
         self.pins = pins.PinHasher(pepper)
         self.clock = clock
@@ -92,8 +97,9 @@ class Accounts:
         if not is_id(username):
             raise InvalidCommand("a username is 1-64 letters, digits, '.', '_' or '-'")
         _check_password(password)
-        self.rows.create(AccountRow(username, self.hasher.hash(password), None, is_admin,
-                                    self.clock()))
+        self.rows.create(
+            AccountRow(username, self.hasher.hash(password), None, is_admin, self.clock())
+        )
 
     def set_password(self, username: str, password: str) -> None:
         _check_password(password)
@@ -104,11 +110,18 @@ class Accounts:
         setting it also lifts a lockout."""
         if not pins.well_formed(pin):
             raise InvalidCommand("a PIN is 4 to 8 digits")
-        self.rows.update(username, pin_hash=self.pins.hash(pin), pin_failures=0,
-                         pin_locked_until=None)
+        self.rows.update(
+            username, pin_hash=self.pins.hash(pin), pin_failures=0, pin_locked_until=None
+        )
 
-    def login(self, username: str, password: str, kind: str = "session",
-              label: str = "", address: str | None = None) -> Issued:
+    def login(
+        self,
+        username: str,
+        password: str,
+        kind: str = "session",
+        label: str = "",
+        address: str | None = None,
+    ) -> Issued:
         """A new token for a correct password; the same error for any wrong detail.
         Failed logins are limited per username and per client `address` (logins.py):
         LoginThrottled, with no password checked, while a lock covers this login."""
@@ -129,8 +142,16 @@ class Accounts:
         token = secrets.token_urlsafe(32)
         now = self.clock()
         life = SESSION_US if kind == "session" else DEVICE_US
-        row = TokenRow(secrets.token_hex(8), _token_hash(token), username, kind, label[:200],
-                       now, now + life, None)
+        row = TokenRow(
+            secrets.token_hex(8),
+            _token_hash(token),
+            username,
+            kind,
+            label[:200],
+            now,
+            now + life,
+            None,
+        )
         self.rows.add_token(row)
         return Issued(token, row)
 
@@ -164,7 +185,10 @@ class Accounts:
                 raise PinLocked(
                     f"{person_id}'s PIN is locked after {PIN_MISSES} wrong PINs in a row, "
                     f"until {_utc(row.locked_until)}: wait until then, or {person_id} sets "
-                    f"a new PIN (which unlocks it)", row.locked_until, now)
+                    f"a new PIN (which unlocks it)",
+                    row.locked_until,
+                    now,
+                )
             legacy = row.pin_hash.startswith("$argon2")
             if legacy:
                 matched: bool | None = self._matches(row.pin_hash, pin)
@@ -175,16 +199,17 @@ class Accounts:
                 # its key): it can never match here, so it is no guess either.
                 return False
             if not matched:
-                if self.rows.pin_missed(row.username, row.pin_hash, now, PIN_MISSES,
-                                        now + PIN_LOCK_US):
+                if self.rows.pin_missed(
+                    row.username, row.pin_hash, now, PIN_MISSES, now + PIN_LOCK_US
+                ):
                     return False
-            elif self.rows.pin_matched(row.username, row.pin_hash, now,
-                                       self.pins.hash(pin) if legacy else None):
+            elif self.rows.pin_matched(
+                row.username, row.pin_hash, now, self.pins.hash(pin) if legacy else None
+            ):
                 return True
             # The PIN was set, or the account locked, between the read and the write:
             # check again against what is there now.
-        raise Conflict("the PIN kept changing while it was checked; nothing was recorded, "
-                       "retry")
+        raise Conflict("the PIN kept changing while it was checked; nothing was recorded, retry")
 
     def _matches(self, stored: str, given: str) -> bool:
         try:

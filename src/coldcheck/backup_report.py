@@ -46,34 +46,60 @@ class RestoreReport:
 
     def lines(self) -> list[tuple[str, str]]:
         """Everything the restore did, one (level, plain text) line each."""
-        out = [(OK, f"restored and verified: {r.production_id}, {r.events} events, "
-                    f"{r.checkpoints} signed checkpoint(s)") for r in self.productions]
-        out += [(REFUSED if d.change == EXTRA else RESET, f"schema: {d.describe()}")
-                for d in self.schema]
+        out = [
+            (
+                OK,
+                f"restored and verified: {r.production_id}, {r.events} events, "
+                f"{r.checkpoints} signed checkpoint(s)",
+            )
+            for r in self.productions
+        ]
+        out += [
+            (REFUSED if d.change == EXTRA else RESET, f"schema: {d.describe()}")
+            for d in self.schema
+        ]
         if self.revision != self.head:
             out.append((OK, f"schema migrated from revision {self.revision} to {self.head}"))
-        out += [(RESET, f"not restored: {n.table} ({n.rows} row(s)): {n.why}")
-                for n in self.not_restored]
+        out += [
+            (RESET, f"not restored: {n.table} ({n.rows} row(s)): {n.why}")
+            for n in self.not_restored
+        ]
         if self.accounts:
-            out.append((OK, f"accounts restored ({len(self.accounts)}), with their passwords "
-                            f"and PINs: {', '.join(self.accounts)}"))
+            out.append(
+                (
+                    OK,
+                    f"accounts restored ({len(self.accounts)}), with their passwords "
+                    f"and PINs: {', '.join(self.accounts)}",
+                )
+            )
         for name in self.administrators:
-            note = " (named; not one in the backup)" if name in self.administrators_granted \
-                else ""
+            note = " (named; not one in the backup)" if name in self.administrators_granted else ""
             out.append((OK, f"administrator: {name}{note}"))
-        out += [(RESET, f"administrator rights not carried over: {shown(name)} (an "
-                        "administrator in the backup, not named)")
-                for name in self.administrators_dropped]
+        out += [
+            (
+                RESET,
+                f"administrator rights not carried over: {shown(name)} (an "
+                "administrator in the backup, not named)",
+            )
+            for name in self.administrators_dropped
+        ]
         if not self.administrators:
-            out.append((RESET, "no administrator after this restore: create one with "
-                               "`coldcheck account create NAME --admin`"))
+            out.append(
+                (
+                    RESET,
+                    "no administrator after this restore: create one with "
+                    "`coldcheck account create NAME --admin`",
+                )
+            )
         if self.pin_lockouts_cleared:
             out.append((RESET, f"PIN lockouts cleared: {', '.join(self.pin_lockouts_cleared)}"))
         productions = sorted({pid for _, pid, _ in self.memberships})
         for pid in productions:
-            links = [user if user == person else f"{user} as {person}"
-                     for user, p, person in self.memberships if p == pid]
-            out.append((OK, f"memberships restored on {pid} ({len(links)}): "
-                            f"{', '.join(links)}"))
+            links = [
+                user if user == person else f"{user} as {person}"
+                for user, p, person in self.memberships
+                if p == pid
+            ]
+            out.append((OK, f"memberships restored on {pid} ({len(links)}): {', '.join(links)}"))
         out += [(REFUSED, f"refused: {r.table}: {r.row}: {r.reason}") for r in self.refused]
         return out

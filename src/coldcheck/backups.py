@@ -64,15 +64,19 @@ RULES: dict[str, Rule] = {
     checkpoints.name: Rule(Treatment.LOG),
     accounts.name: Rule(Treatment.ACCOUNTS),
     memberships.name: Rule(Treatment.MEMBERSHIPS),
-    tokens.name: Rule(Treatment.VOID, "every session and device token is void after a "
-                                      "restore: everyone logs in again"),
-    login_throttle.name: Rule(Treatment.VOID, "failed-login counts start afresh after a "
-                                              "restore"),
+    tokens.name: Rule(
+        Treatment.VOID,
+        "every session and device token is void after a restore: everyone logs in again",
+    ),
+    login_throttle.name: Rule(Treatment.VOID, "failed-login counts start afresh after a restore"),
 }
 UNRULED = Rule(Treatment.VOID, "no restore rule says what its rows are worth")
 _ACCOUNT, _ADMIN = accounts.c.username.name, accounts.c.is_admin.name
-_USER, _PRODUCTION, _PERSON = (memberships.c.username.name, memberships.c.production_id.name,
-                               memberships.c.person_id.name)
+_USER, _PRODUCTION, _PERSON = (
+    memberships.c.username.name,
+    memberships.c.production_id.name,
+    memberships.c.person_id.name,
+)
 
 
 def backup(url: str, target: Path) -> None:
@@ -80,8 +84,9 @@ def backup(url: str, target: Path) -> None:
     raw.backup(url, target)
 
 
-def restore(backup_file: Path, url: str, key: SigningKey,
-            admins: Sequence[str] | None = None) -> RestoreReport:
+def restore(
+    backup_file: Path, url: str, key: SigningKey, admins: Sequence[str] | None = None
+) -> RestoreReport:
     """Restore a backup into the new, empty database at `url`; what was restored, reset
     and refused. `admins`: the accounts that are administrators afterwards; None (not
     said) is refused when the backup has administrators, () restores none."""
@@ -89,10 +94,12 @@ def restore(backup_file: Path, url: str, key: SigningKey,
     try:
         with raw.open_backup(backup_file, url) as source:
             if not raw.is_empty(url):
-                raise InvalidCommand("restore goes into a new, empty database, and this "
-                                     "one is not: give --database-url a SQLite file that "
-                                     "does not exist yet, or a PostgreSQL database with no "
-                                     "tables")
+                raise InvalidCommand(
+                    "restore goes into a new, empty database, and this "
+                    "one is not: give --database-url a SQLite file that "
+                    "does not exist yet, or a PostgreSQL database with no "
+                    "tables"
+                )
             revision = raw.known_revision(source.revision())
             target = raw.Target(url)
             touched = True
@@ -107,8 +114,14 @@ def restore(backup_file: Path, url: str, key: SigningKey,
 
 
 class _Restore:
-    def __init__(self, source: raw.Backup, target: raw.Target, key: SigningKey,
-                 admins: Sequence[str] | None, revision: str) -> None:
+    def __init__(
+        self,
+        source: raw.Backup,
+        target: raw.Target,
+        key: SigningKey,
+        admins: Sequence[str] | None,
+        revision: str,
+    ) -> None:
         self.source, self.target, self.key = source, target, key
         self.admins = None if admins is None else tuple(dict.fromkeys(admins))
         self.revision = revision
@@ -119,8 +132,11 @@ class _Restore:
         made, found = self.target.schema(), self.source.schema()
         tables = [t.name for t in metadata.sorted_tables if has_table(made, t.name)]
         rules = {name: RULES.get(name, UNRULED) for name in tables}
-        kept = {name: columns(made, name) for name in tables
-                if rules[name].treatment is not Treatment.VOID}
+        kept = {
+            name: columns(made, name)
+            for name in tables
+            if rules[name].treatment is not Treatment.VOID
+        }
         for name, cols in kept.items():
             self._check_present(found, name, cols)
         account_rows = self._rows(accounts.name, kept)
@@ -131,34 +147,49 @@ class _Restore:
         reports, people = self._verify()
         restored, cleared = self._accounts(account_rows, named, kept)
         links = self._memberships(self._rows(memberships.name, kept), set(restored), people)
-        void = [NotRestored(name, count, rules[name].why) for name in tables
-                if rules[name].treatment is Treatment.VOID
-                and (count := self.source.count(name) if has_table(found, name) else 0)]
+        void = [
+            NotRestored(name, count, rules[name].why)
+            for name in tables
+            if rules[name].treatment is Treatment.VOID
+            and (count := self.source.count(name) if has_table(found, name) else 0)
+        ]
         self.target.migrate_to("head")
         return RestoreReport(
-            revision=self.revision, head=raw.head_revision(), productions=tuple(reports),
-            schema=tuple(compare(found, made)), not_restored=tuple(void),
-            accounts=tuple(restored), administrators=tuple(sorted(named)),
-            administrators_granted=granted, administrators_dropped=dropped,
-            pin_lockouts_cleared=cleared, memberships=tuple(links),
-            refused=tuple(self.refused))
+            revision=self.revision,
+            head=raw.head_revision(),
+            productions=tuple(reports),
+            schema=tuple(compare(found, made)),
+            not_restored=tuple(void),
+            accounts=tuple(restored),
+            administrators=tuple(sorted(named)),
+            administrators_granted=granted,
+            administrators_dropped=dropped,
+            pin_lockouts_cleared=cleared,
+            memberships=tuple(links),
+            refused=tuple(self.refused),
+        )
 
     def _check_present(self, found: Schema, table: str, cols: list[str]) -> None:
         # A table that is kept must be in the backup as a table (not a view) with every
         # column its revision has; otherwise its rows cannot be restored faithfully.
         if not has_table(found, table):
-            raise IntegrityError(f"the backup has no table {table}, which its schema "
-                                 f"revision {self.revision} makes: it was altered")
+            raise IntegrityError(
+                f"the backup has no table {table}, which its schema "
+                f"revision {self.revision} makes: it was altered"
+            )
         lacking = [c for c in cols if c not in columns(found, table)]
         if lacking:
-            raise IntegrityError(f"the backup's {table} lacks column(s) {', '.join(lacking)}, "
-                                 f"which revision {self.revision} makes: it was altered")
+            raise IntegrityError(
+                f"the backup's {table} lacks column(s) {', '.join(lacking)}, "
+                f"which revision {self.revision} makes: it was altered"
+            )
 
     def _rows(self, table: str, kept: dict[str, list[str]]) -> list[dict[str, Any]]:
         if table not in kept:
             return []
-        return [dict(zip(kept[table], row, strict=True))
-                for row in self.source.rows(table, kept[table])]
+        return [
+            dict(zip(kept[table], row, strict=True)) for row in self.source.rows(table, kept[table])
+        ]
 
     def _verify(self) -> tuple[list[VerifyReport], dict[str, frozenset[str]]]:
         """Every production's log verified with the deployment's key, and who is on it."""
@@ -168,29 +199,34 @@ class _Restore:
             service = ColdCheck(store, self.key)
             for pid in store.production_ids():
                 if store.public_key(pid) != self.key.public_key_bytes():
-                    raise IntegrityError(f"{pid} was signed with another key than "
-                                         f"{self.key.key_id()}")
+                    raise IntegrityError(
+                        f"{pid} was signed with another key than {self.key.key_id()}"
+                    )
                 try:
                     report = verify_log(store, pid, self.key.public_key_bytes())
                 except NotFound as exc:
                     raise IntegrityError(f"the backup does not verify: {pid}: {exc}") from exc
                 if not report.ok:
-                    raise IntegrityError(f"the backup does not verify: {pid}, first bad event "
-                                         f"#{report.first_bad_seq}: {report.problem}",
-                                         report.first_bad_seq)
+                    raise IntegrityError(
+                        f"the backup does not verify: {pid}, first bad event "
+                        f"#{report.first_bad_seq}: {report.problem}",
+                        report.first_bad_seq,
+                    )
                 reports.append(report)
                 people[pid] = frozenset(service.state(pid).people)
             return reports, people
         finally:
             store.close()
 
-    def _administrators(self, rows: list[dict[str, Any]]
-                        ) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
+    def _administrators(
+        self, rows: list[dict[str, Any]]
+    ) -> tuple[set[str], tuple[str, ...], tuple[str, ...]]:
         """Who is an administrator afterwards; those of the backup left out; those named
         who were not one in it. Decided before anything is copied."""
         usable = [r[_ACCOUNT] for r in rows if _username(r[_ACCOUNT])]
-        in_backup = sorted(r[_ACCOUNT] for r in rows
-                           if _username(r[_ACCOUNT]) and r[_ADMIN] in (True, 1))
+        in_backup = sorted(
+            r[_ACCOUNT] for r in rows if _username(r[_ACCOUNT]) and r[_ADMIN] in (True, 1)
+        )
         if self.admins is None:
             if in_backup:
                 raise InvalidCommand(
@@ -198,26 +234,34 @@ class _Restore:
                     f"{', '.join(map(shown, in_backup))}. Administrator rights are not in the "
                     "signed record, so a restore does not carry them over unasked: name who "
                     "is an administrator afterwards (restore --admin NAME, repeatable), or "
-                    "restore with none (--no-admin)")
+                    "restore with none (--no-admin)"
+                )
             return set(), (), ()
         unknown = [name for name in self.admins if name not in usable]
         if unknown:
-            raise InvalidCommand(f"no account {', '.join(map(repr, unknown))} in the backup to "
-                                 "make an administrator; its accounts: "
-                                 f"{', '.join(map(shown, sorted(usable)[:40])) or 'none'}")
+            raise InvalidCommand(
+                f"no account {', '.join(map(repr, unknown))} in the backup to "
+                "make an administrator; its accounts: "
+                f"{', '.join(map(shown, sorted(usable)[:40])) or 'none'}"
+            )
         named = set(self.admins)
-        return (named, tuple(n for n in in_backup if n not in named),
-                tuple(sorted(named - set(in_backup))))
+        return (
+            named,
+            tuple(n for n in in_backup if n not in named),
+            tuple(sorted(named - set(in_backup))),
+        )
 
-    def _accounts(self, rows: list[dict[str, Any]], named: set[str],
-                  kept: dict[str, list[str]]) -> tuple[list[str], tuple[str, ...]]:
+    def _accounts(
+        self, rows: list[dict[str, Any]], named: set[str], kept: dict[str, list[str]]
+    ) -> tuple[list[str], tuple[str, ...]]:
         restored, cleared, kept_rows = [], [], []
         failures, locked = accounts.c.pin_failures.name, accounts.c.pin_locked_until.name
         for row in rows:
             username = row[_ACCOUNT]
             if not _username(username):
-                self.refused.append(Refusal(accounts.name, shown(str(username)),
-                                            "not a username ColdCheck makes"))
+                self.refused.append(
+                    Refusal(accounts.name, shown(str(username)), "not a username ColdCheck makes")
+                )
                 continue
             row = {**row, accounts.c.is_admin.name: username in named}
             if row.get(failures) not in (None, 0) or row.get(locked) is not None:
@@ -233,8 +277,9 @@ class _Restore:
             self.target.insert(accounts.name, cols, ([r[c] for c in cols] for r in kept_rows))
         return sorted(restored), tuple(sorted(cleared))
 
-    def _memberships(self, rows: list[dict[str, Any]], restored: set[str],
-                     people: dict[str, frozenset[str]]) -> list[tuple[str, str, str]]:
+    def _memberships(
+        self, rows: list[dict[str, Any]], restored: set[str], people: dict[str, frozenset[str]]
+    ) -> list[tuple[str, str, str]]:
         """The links that name a restored account and a person of the production's
         verified log, claimed by no other account; the rest are refused."""
         plausible = []
@@ -244,11 +289,11 @@ class _Restore:
             if user not in restored:
                 self._refuse_link(said, f"no account {shown(str(user))} was restored")
             elif pid not in people:
-                self._refuse_link(said, f"no production {shown(str(pid))} in the verified "
-                                        "record")
+                self._refuse_link(said, f"no production {shown(str(pid))} in the verified record")
             elif person not in people[pid]:
-                self._refuse_link(said, f"the verified record of {pid} has no person "
-                                        f"{shown(str(person))}")
+                self._refuse_link(
+                    said, f"the verified record of {pid} has no person {shown(str(person))}"
+                )
             else:
                 plausible.append(row)
         claims: dict[tuple[str, str], list[str]] = {}
@@ -259,16 +304,20 @@ class _Restore:
             user, pid, person = row[_USER], row[_PRODUCTION], row[_PERSON]
             claimants = sorted(claims[pid, person])
             if len(claimants) > 1:
-                self._refuse_link(f"{user} as {person} on {pid}",
-                                  f"{len(claimants)} accounts ({', '.join(claimants)}) claim "
-                                  f"{person}; link the right one with `coldcheck account link`")
+                self._refuse_link(
+                    f"{user} as {person} on {pid}",
+                    f"{len(claimants)} accounts ({', '.join(claimants)}) claim "
+                    f"{person}; link the right one with `coldcheck account link`",
+                )
             else:
                 kept.append(row)
         if kept:
             cols = list(kept[0])
             self.target.insert(memberships.name, cols, ([r[c] for c in cols] for r in kept))
-        return sorted(((r[_USER], r[_PRODUCTION], r[_PERSON]) for r in kept),
-                      key=lambda link: (link[1], link[0]))
+        return sorted(
+            ((r[_USER], r[_PRODUCTION], r[_PERSON]) for r in kept),
+            key=lambda link: (link[1], link[0]),
+        )
 
     def _refuse_link(self, said: str, reason: str) -> None:
         self.refused.append(Refusal(memberships.name, said, reason))

@@ -47,30 +47,50 @@ class Pending:
         self.by_command: dict[str, tuple[ev.Recorded, ...]] = {}
         self.closes_day = False
 
-    def prepare(self, decision: Decision, cmd: c.Command, command_id: str,
-                request: str | None = None) -> list[tuple[ev.Recorded, bytes]]:
+    def prepare(
+        self, decision: Decision, cmd: c.Command, command_id: str, request: str | None = None
+    ) -> list[tuple[ev.Recorded, bytes]]:
         """The command's records and their bytes; changes nothing (may raise). The first
         event carries what its command id is bound to (`request`)."""
         actor = None if decision.anonymous else cmd.actor
         warnings = tuple(w.code for w in decision.warnings)
         out = []
         for i, event in enumerate(decision.events):
-            rec = ev.Recorded(self.frontier.size + 1 + i, f"{command_id}.{i}", cmd.at, actor,
-                              event, warnings, cmd.claimed_at,
-                              request=request if i == 0 else None)
+            rec = ev.Recorded(
+                self.frontier.size + 1 + i,
+                f"{command_id}.{i}",
+                cmd.at,
+                actor,
+                event,
+                warnings,
+                cmd.claimed_at,
+                request=request if i == 0 else None,
+            )
             out.append((rec, envelope.encode(self.production_id, rec)))
         return out
 
-    def add(self, state: State, prepared: list[tuple[ev.Recorded, bytes]],
-            command_id: str) -> tuple[ev.Recorded, ...]:
+    def add(
+        self, state: State, prepared: list[tuple[ev.Recorded, bytes]], command_id: str
+    ) -> tuple[ev.Recorded, ...]:
         """Record a prepared command's events: rows to insert, and `state` evolved."""
         for rec, body in prepared:
             lh = leaf_hash(body)
             self.frontier.append(lh)
             self.last_leaf = lh
             marks_of(self.frontier, self.marks)
-            self.rows.append(StoredEvent(self.production_id, rec.seq, rec.event_id, rec.type,
-                                         rec.at, rec.actor, body, lh, self.frontier.root()))
+            self.rows.append(
+                StoredEvent(
+                    self.production_id,
+                    rec.seq,
+                    rec.event_id,
+                    rec.type,
+                    rec.at,
+                    rec.actor,
+                    body,
+                    lh,
+                    self.frontier.root(),
+                )
+            )
             evolve(state, rec)
             self.closes_day = self.closes_day or isinstance(rec.event, ev.DayClosed)
             self.at = max(self.at, rec.at)
@@ -84,8 +104,13 @@ class Pending:
         return Known(state, self.frontier, head, self.last_leaf, marks)
 
 
-def decide_one(work: State, pending: Pending, request: Request[c.Command, Outcome],
-               earlier: Mapping[str, Earlier], at: int) -> None:
+def decide_one(
+    work: State,
+    pending: Pending,
+    request: Request[c.Command, Outcome],
+    earlier: Mapping[str, Earlier],
+    at: int,
+) -> None:
     """Decide one request of the batch against `work` (evolved when it records) and
     settle it: its outcome, its refusal, or the events a retry recorded before."""
     try:
@@ -119,7 +144,6 @@ def append(tx: WriteTx, pending: Pending, key: SigningKey, checkpoint_every: int
     if not pending.rows:
         return
     before = tx.head.seq
-    tx.append(pending.rows, signed_head(key, pending.production_id, pending.frontier,
-                                        pending.at))
+    tx.append(pending.rows, signed_head(key, pending.production_id, pending.frontier, pending.at))
     if keeps_checkpoint(before, pending.frontier.size, checkpoint_every, pending.closes_day):
         tx.add_checkpoint(tx.head.checkpoint)

@@ -10,8 +10,7 @@ from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 
 
-def open_app(settings: Settings, create: bool = False,
-             background_wal: bool = False) -> ColdCheck:
+def open_app(settings: Settings, create: bool = False, background_wal: bool = False) -> ColdCheck:
     """Open the store and signing key; with `create`, migrate and make a key if missing.
     `background_wal`: the caller checkpoints SQLite's log itself (a long-running server)."""
     store = SqlStore(settings.database_url, background_wal)

@@ -34,8 +34,12 @@ FORMAT = "coldcheck-bundle/v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
-          since: SignedCheckpoint | None = None) -> dict[str, Any]:
+def build(
+    service: ColdCheck,
+    production_id: str,
+    seqs: Iterable[int],
+    since: SignedCheckpoint | None = None,
+) -> dict[str, Any]:
     """A bundle proving the given events against the production's current signed head
     (every event in it proven by the service against that head first)."""
     head = service.signed_head(production_id)
@@ -51,9 +55,15 @@ def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
         "production": production_id,
         "public_key": service.public_key().hex(),
         "checkpoint": head.to_dict(),
-        "events": [{"seq": seq, "body": bodies[seq].decode(),
-                    "proof": [h.hex() for h in tree.inclusion_proof(seq - 1, head.size)]}
-                   for seq in sorted(wanted) if seq in bodies],
+        "events": [
+            {
+                "seq": seq,
+                "body": bodies[seq].decode(),
+                "proof": [h.hex() for h in tree.inclusion_proof(seq - 1, head.size)],
+            }
+            for seq in sorted(wanted)
+            if seq in bodies
+        ],
     }
     if since is not None:
         _check_extends(since, head, out["public_key"], tree)
@@ -64,27 +74,35 @@ def build(service: ColdCheck, production_id: str, seqs: Iterable[int],
     return out
 
 
-def _check_extends(since: SignedCheckpoint, head: SignedCheckpoint, public_key: str,
-                   tree: MerkleTree) -> None:
+def _check_extends(
+    since: SignedCheckpoint, head: SignedCheckpoint, public_key: str, tree: MerkleTree
+) -> None:
     """Refuse, naming why, a checkpoint the log does not extend: a bundle proving
     consistency with it could never verify, and saying so now beats a bundle that fails
     in an auditor's hands."""
     old, new = since, head
     refuse = "the record does not extend the checkpoint"
     if old.production != new.production:
-        raise IntegrityError(f"{refuse}: it is of production {old.production!r}, not "
-                             f"{new.production}")
+        raise IntegrityError(
+            f"{refuse}: it is of production {old.production!r}, not {new.production}"
+        )
     if not since.verify(bytes.fromhex(public_key)):
-        raise IntegrityError(f"{refuse}: its signature does not verify under "
-                             f"{new.production}'s key {new.key_id} (it names key "
-                             f"{old.key_id}): made elsewhere, or altered")
+        raise IntegrityError(
+            f"{refuse}: its signature does not verify under "
+            f"{new.production}'s key {new.key_id} (it names key "
+            f"{old.key_id}): made elsewhere, or altered"
+        )
     if old.size > new.size:
-        raise IntegrityError(f"{refuse}: it is of {old.size} events and the log holds "
-                             f"{new.size} (events were removed, or it is of a longer log)")
+        raise IntegrityError(
+            f"{refuse}: it is of {old.size} events and the log holds "
+            f"{new.size} (events were removed, or it is of a longer log)"
+        )
     if tree.root(old.size) != old.root:
-        raise IntegrityError(f"{refuse}: the log's first {old.size} events do not hash to "
-                             "its root (history was rewritten since, or it is of another "
-                             "log)")
+        raise IntegrityError(
+            f"{refuse}: the log's first {old.size} events do not hash to "
+            "its root (history was rewritten since, or it is of another "
+            "log)"
+        )
 
 
 def dumps(bundle: dict[str, Any]) -> str:
@@ -131,8 +149,10 @@ def _verify(text: str | bytes, trusted_key: bytes | None, report: BundleReport) 
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"checkpoint or public key malformed: {exc}") from None
     if trusted_key is not None and key != trusted_key:
-        raise BundleError("the bundle's public key is not the key you trust "
-                          f"(bundle {key_id_for(key)}, trusted {key_id_for(trusted_key)})")
+        raise BundleError(
+            "the bundle's public key is not the key you trust "
+            f"(bundle {key_id_for(key)}, trusted {key_id_for(trusted_key)})"
+        )
     if not cp.verify(key):
         raise BundleError(f"checkpoint signature does not verify (size {cp.size})")
     if cp.production != doc.get("production"):
@@ -151,7 +171,8 @@ def _hashes(values: Any, what: str) -> list[bytes]:
     # Hashes are exactly 64 lowercase hex digits: one spelling, so no byte can change
     # without changing what the bundle says.
     if not isinstance(values, list) or not all(
-            isinstance(v, str) and _HEX64.fullmatch(v) for v in values):
+        isinstance(v, str) and _HEX64.fullmatch(v) for v in values
+    ):
         raise BundleError(f"{what}: every hash must be 64 lowercase hex digits")
     return [bytes.fromhex(v) for v in values]
 
@@ -159,28 +180,30 @@ def _hashes(values: Any, what: str) -> list[bytes]:
 def _verify_event(entry: Any, cp: SignedCheckpoint, report: BundleReport) -> None:
     seq = entry.get("seq") if isinstance(entry, dict) else None
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= cp.size:
-        raise BundleError(f"event seq {seq!r} is outside the checkpoint (size "
-                          f"{cp.size})")
+        raise BundleError(f"event seq {seq!r} is outside the checkpoint (size {cp.size})")
     body = entry.get("body")
     proof = _hashes(entry.get("proof"), f"event #{seq}: inclusion proof")
     try:
         doc = parse_json(body.encode()) if isinstance(body, str) else None
     except ValueError as exc:
         raise BundleError(f"event #{seq}: body is not canonical JSON ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("seq") != seq or doc.get("production") != (
-            cp.production):
+    if (
+        not isinstance(doc, dict)
+        or doc.get("seq") != seq
+        or doc.get("production") != (cp.production)
+    ):
         raise BundleError(f"event #{seq}: its body names another place in the log")
     try:
         verify_inclusion(leaf_hash(body.encode()), seq - 1, cp.size, proof, cp.root)
     except ProofError as exc:
-        raise BundleError(f"event #{seq}: inclusion proof does not verify against the "
-                          f"signed root (the event or its proof was altered): {exc}"
-                          ) from None
+        raise BundleError(
+            f"event #{seq}: inclusion proof does not verify against the "
+            f"signed root (the event or its proof was altered): {exc}"
+        ) from None
     report.proven.append(seq)
 
 
-def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint,
-                        report: BundleReport) -> None:
+def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint, report: BundleReport) -> None:
     try:
         old = SignedCheckpoint.from_dict(entry["old"])
         proof = _hashes(entry["proof"], "consistency proof")
@@ -191,7 +214,8 @@ def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint,
     try:
         verify_consistency(old.size, cp.size, old.root, cp.root, proof)
     except ProofError as exc:
-        raise BundleError(f"the log at size {cp.size} does not extend the earlier "
-                          f"checkpoint at size {old.size}: history was rewritten ({exc})"
-                          ) from None
+        raise BundleError(
+            f"the log at size {cp.size} does not extend the earlier "
+            f"checkpoint at size {old.size}: history was rewritten ({exc})"
+        ) from None
     report.consistent_since = old.size

@@ -8,8 +8,13 @@ from coldcheck.domain.rules import CATALOGUE
 def rule_table() -> list[tuple[str, str, str, str, str]]:
     """(code, severity, title + explanation, guideline, commands) for every rule."""
     return [
-        (r.code, str(r.severity), f"{r.title}\n{r.explanation}", r.guideline,
-         ", ".join(t.__name__ for t in r.applies_to))
+        (
+            r.code,
+            str(r.severity),
+            f"{r.title}\n{r.explanation}",
+            r.guideline,
+            ", ".join(t.__name__ for t in r.applies_to),
+        )
         for r in CATALOGUE
     ]
 
@@ -27,7 +32,13 @@ def rule_markdown() -> str:
     ]
     for code, severity, text, guideline, commands in rule_table():
         title, _, explanation = text.partition("\n")
-        lines += [f"## {code}: {title}", "", f"- severity: {severity}",
-                  f"- checked on: {commands}", f"- guideline: {guideline}",
-                  f"- what to do instead: {explanation}", ""]
+        lines += [
+            f"## {code}: {title}",
+            "",
+            f"- severity: {severity}",
+            f"- checked on: {commands}",
+            f"- guideline: {guideline}",
+            f"- what to do instead: {explanation}",
+            "",
+        ]
     return "\n".join(lines)

@@ -24,8 +24,7 @@ from coldcheck.store_log import StoreLog, nothing_past
 class Committed:
     """The committed state of every production this process has proven."""
 
-    def __init__(self, store: Store, public_key: bytes, lanes: Lanes[Any, Any]
-                 ) -> None:
+    def __init__(self, store: Store, public_key: bytes, lanes: Lanes[Any, Any]) -> None:
         self.store = store
         self.public_key = public_key
         self.lanes = lanes  # whose reader lane lets one reader catch up while others wait
@@ -46,8 +45,13 @@ class Committed:
             if known is not None and known.at(head):
                 return known
             try:
-                known, scratch = fold(production_id, head, self.public_key, known,
-                                      StoreLog(self.store, production_id, head.seq))
+                known, scratch = fold(
+                    production_id,
+                    head,
+                    self.public_key,
+                    known,
+                    StoreLog(self.store, production_id, head.seq),
+                )
             except IntegrityError:
                 self.forget(production_id)
                 raise
@@ -59,25 +63,34 @@ class Committed:
         """The committed state at the locked head, proven, and the stored log ending where
         it does; published."""
         try:
-            known, _ = fold(production_id, tx.head, self.public_key,
-                            self.known.get(production_id), tx)
+            known, _ = fold(
+                production_id, tx.head, self.public_key, self.known.get(production_id), tx
+            )
             if not tail_matches(known, tx.tail.seq, tx.tail.leaf_hash, tx.tail.root):
                 raise IntegrityError(
                     f"the record of {production_id} changed underneath: the signed head is "
                     f"at #{known.seq}, but the stored log ends at #{tx.tail.seq} or its last "
                     "event is not the one signed. Nothing was recorded; run "
-                    "`coldcheck verify`", min(known.seq, tx.tail.seq) + 1)
+                    "`coldcheck verify`",
+                    min(known.seq, tx.tail.seq) + 1,
+                )
         except IntegrityError:
             self.forget(production_id)
             raise
         return self.publish(production_id, known, force=True)
 
-    def proven(self, production_id: str, known: Known, after: int,
-               end: int) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
+    def proven(
+        self, production_id: str, known: Known, after: int, end: int
+    ) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
         """The stored events after `after` up to `end`, each re-proven against `known`."""
         try:
-            yield from proven(production_id, known, lambda a, u: self.store.read_events(
-                production_id, a, u), after, end)
+            yield from proven(
+                production_id,
+                known,
+                lambda a, u: self.store.read_events(production_id, a, u),
+                after,
+                end,
+            )
         except IntegrityError as exc:
             # Changed underneath this process: forget what it knew, and refold so that the
             # error names the first bad event, as verify would.
@@ -107,10 +120,13 @@ class Committed:
             start = self._audited.get(production_id, 0)
             try:
                 self._audited[production_id] = audit(
-                    production_id, known, self.public_key,
+                    production_id,
+                    known,
+                    self.public_key,
                     lambda a, u, p=production_id: self.store.read_events(p, a, u),
                     self.store.checkpoints(production_id, start // MARK_EVERY * MARK_EVERY),
-                    start)
+                    start,
+                )
             except IntegrityError as exc:
                 self.forget(production_id)
                 self._audited.pop(production_id, None)

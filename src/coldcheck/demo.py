@@ -60,113 +60,287 @@ def seed(run: Run, today: str) -> None:
 
 def setup(run: Run) -> None:
     """People, authorities, storage, weapons, ammunition and training."""
-    run(c.CreateProduction(name="Cold Creek", profile="bulletin1",
-                           timezone="America/Denver"))
+    run(c.CreateProduction(name="Cold Creek", profile="bulletin1", timezone="America/Denver"))
     for pid, name, roles in PEOPLE:
         run(c.AddPerson(person_id=pid, name=name, roles=roles))
     run(c.AssignAuthority(person_id="paula", authority=Authority.HIRING))
     run(c.AssignAuthority(actor="paula", person_id="rosa", authority=Authority.FIREARM_SAFETY))
-    run(c.RecordQualification(actor="rosa", person_id="rosa",
-                              kind="entertainment firearms permit", number="EFP-20931",
-                              expires_on="2027-06-30"))
-    run(c.AddLocation(actor="rosa", location_id="truck-safe", name="Prop truck gun safe",
-                      secure=True))
-    run(c.AddLocation(actor="rosa", location_id="gun-cart", name="Gun cart by the church",
-                      secure=False))
-    for item_id, serial, tag in (("colt-1", "SA-31877", "CC-0001"),
-                                 ("colt-2", "SA-31902", "CC-0002")):
-        run(c.RegisterItem(
-            actor="rosa", item_id=item_id, kind=ItemKind.FIREARM, serial=serial, tag=tag,
-            description="Colt Single Action Army revolver, 7.5 in barrel",
-            location_id="truck-safe", chambers=6, caliber=".45 LC", manufacturer="Colt",
-            model="Single Action Army", source="Western Prop Rentals, Albuquerque NM"))
-    run(c.RegisterItem(
-        actor="rosa", item_id="rifle-1", kind=ItemKind.BLANK_ADAPTED, serial="WR-11045",
-        tag="CC-0003", description="Winchester 1873 lever-action rifle, blank-adapted",
-        location_id="truck-safe", chambers=1, caliber=".45 LC", manufacturer="Winchester",
-        model="1873", source="Western Prop Rentals, Albuquerque NM"))
-    run(c.RegisterItem(
-        actor="rosa", item_id="rubber-1", kind=ItemKind.RUBBER, serial="none-1",
-        tag="CC-0004", description="Rubber Colt for stunts and background",
-        location_id="truck-safe"))
-    run(c.ReceiveLot(actor="rosa", lot_id="dum-45", ammo_type=AmmoType.DUMMY,
-                     caliber=".45 LC", count=50, source="Starline Props",
-                     invoice="INV-7712"))
-    run(c.VerifyLot(actor="rosa", lot_id="dum-45",
-                    method="every round: rattle test, drilled case, empty primer pocket"))
-    run(c.ReceiveLot(actor="rosa", lot_id="blk-45", ammo_type=AmmoType.BLANK,
-                     caliber=".45 LC", count=50, source="Starline Props", invoice="INV-7713",
-                     load="quarter"))
-    run(c.RecordTraining(actor="rosa", person_id="jack", minutes=90, trainer_id="rosa",
-                         topics=("firearm", "draw", "cross_draw", "point_at_camera")))
-    run(c.RecordTraining(actor="rosa", person_id="sam", minutes=120, trainer_id="rosa",
-                         topics=("firearm", "blank_adapted", "draw", "fire_blank")))
-    run(c.RecordTraining(actor="rosa", person_id="mia", minutes=30, trainer_id="rosa",
-                         topics=("firearm",)))
-    run(c.DeclineTraining(actor="mia", person_id="mia", topics=("cross_draw",),
-                          reason="said the rehearsal would cover it"))
+    run(
+        c.RecordQualification(
+            actor="rosa",
+            person_id="rosa",
+            kind="entertainment firearms permit",
+            number="EFP-20931",
+            expires_on="2027-06-30",
+        )
+    )
+    run(
+        c.AddLocation(
+            actor="rosa", location_id="truck-safe", name="Prop truck gun safe", secure=True
+        )
+    )
+    run(
+        c.AddLocation(
+            actor="rosa", location_id="gun-cart", name="Gun cart by the church", secure=False
+        )
+    )
+    for item_id, serial, tag in (
+        ("colt-1", "SA-31877", "CC-0001"),
+        ("colt-2", "SA-31902", "CC-0002"),
+    ):
+        run(
+            c.RegisterItem(
+                actor="rosa",
+                item_id=item_id,
+                kind=ItemKind.FIREARM,
+                serial=serial,
+                tag=tag,
+                description="Colt Single Action Army revolver, 7.5 in barrel",
+                location_id="truck-safe",
+                chambers=6,
+                caliber=".45 LC",
+                manufacturer="Colt",
+                model="Single Action Army",
+                source="Western Prop Rentals, Albuquerque NM",
+            )
+        )
+    run(
+        c.RegisterItem(
+            actor="rosa",
+            item_id="rifle-1",
+            kind=ItemKind.BLANK_ADAPTED,
+            serial="WR-11045",
+            tag="CC-0003",
+            description="Winchester 1873 lever-action rifle, blank-adapted",
+            location_id="truck-safe",
+            chambers=1,
+            caliber=".45 LC",
+            manufacturer="Winchester",
+            model="1873",
+            source="Western Prop Rentals, Albuquerque NM",
+        )
+    )
+    run(
+        c.RegisterItem(
+            actor="rosa",
+            item_id="rubber-1",
+            kind=ItemKind.RUBBER,
+            serial="none-1",
+            tag="CC-0004",
+            description="Rubber Colt for stunts and background",
+            location_id="truck-safe",
+        )
+    )
+    run(
+        c.ReceiveLot(
+            actor="rosa",
+            lot_id="dum-45",
+            ammo_type=AmmoType.DUMMY,
+            caliber=".45 LC",
+            count=50,
+            source="Starline Props",
+            invoice="INV-7712",
+        )
+    )
+    run(
+        c.VerifyLot(
+            actor="rosa",
+            lot_id="dum-45",
+            method="every round: rattle test, drilled case, empty primer pocket",
+        )
+    )
+    run(
+        c.ReceiveLot(
+            actor="rosa",
+            lot_id="blk-45",
+            ammo_type=AmmoType.BLANK,
+            caliber=".45 LC",
+            count=50,
+            source="Starline Props",
+            invoice="INV-7713",
+            load="quarter",
+        )
+    )
+    run(
+        c.RecordTraining(
+            actor="rosa",
+            person_id="jack",
+            minutes=90,
+            trainer_id="rosa",
+            topics=("firearm", "draw", "cross_draw", "point_at_camera"),
+        )
+    )
+    run(
+        c.RecordTraining(
+            actor="rosa",
+            person_id="sam",
+            minutes=120,
+            trainer_id="rosa",
+            topics=("firearm", "blank_adapted", "draw", "fire_blank"),
+        )
+    )
+    run(
+        c.RecordTraining(
+            actor="rosa", person_id="mia", minutes=30, trainer_id="rosa", topics=("firearm",)
+        )
+    )
+    run(
+        c.DeclineTraining(
+            actor="mia",
+            person_id="mia",
+            topics=("cross_draw",),
+            reason="said the rehearsal would cover it",
+        )
+    )
 
 
 def plan_day(run: Run, today: str) -> None:
     """Two scene plans, both approved, and the day's safety meetings."""
-    run(c.PlanScene(
-        actor="dan", scene_id="sc-12", title="Church: cross-draw toward the lens",
-        date=today, items=("colt-1",), performers=("jack",), ammo=SceneAmmo.DUMMY,
-        manoeuvres=(Manoeuvre.CROSS_DRAW, Manoeuvre.POINT_AT_CAMERA),
-        mitigations=(Mitigation.REMOTE_CAMERA,), rehearsal=True))
-    run(c.PlanScene(
-        actor="dan", scene_id="sc-14", title="Saloon shoot-out",
-        date=today, items=("colt-2", "rifle-1"), performers=("sam",), ammo=SceneAmmo.BLANK,
-        manoeuvres=(Manoeuvre.DRAW, Manoeuvre.FIRE_BLANK), min_distance_feet=25,
-        mitigations=(Mitigation.SHIELD, Mitigation.EYE_PROTECTION,
-                     Mitigation.HEARING_PROTECTION)))
+    run(
+        c.PlanScene(
+            actor="dan",
+            scene_id="sc-12",
+            title="Church: cross-draw toward the lens",
+            date=today,
+            items=("colt-1",),
+            performers=("jack",),
+            ammo=SceneAmmo.DUMMY,
+            manoeuvres=(Manoeuvre.CROSS_DRAW, Manoeuvre.POINT_AT_CAMERA),
+            mitigations=(Mitigation.REMOTE_CAMERA,),
+            rehearsal=True,
+        )
+    )
+    run(
+        c.PlanScene(
+            actor="dan",
+            scene_id="sc-14",
+            title="Saloon shoot-out",
+            date=today,
+            items=("colt-2", "rifle-1"),
+            performers=("sam",),
+            ammo=SceneAmmo.BLANK,
+            manoeuvres=(Manoeuvre.DRAW, Manoeuvre.FIRE_BLANK),
+            min_distance_feet=25,
+            mitigations=(
+                Mitigation.SHIELD,
+                Mitigation.EYE_PROTECTION,
+                Mitigation.HEARING_PROTECTION,
+            ),
+        )
+    )
     for scene in ("sc-12", "sc-14"):
         run(c.ApproveScenePlan(actor="rosa", scene_id=scene))
         run(c.ApproveScenePlan(actor="dan", scene_id=scene))
-    run(c.HoldSafetyMeeting(actor="dan", scene_id="sc-12",
-                            attendees=("rosa", "dan", "jack", "lane", "joel")))
-    run(c.HoldSafetyMeeting(actor="dan", scene_id="sc-14",
-                            attendees=("rosa", "dan", "sam", "lane", "joel", "nora")))
+    run(
+        c.HoldSafetyMeeting(
+            actor="dan", scene_id="sc-12", attendees=("rosa", "dan", "jack", "lane", "joel")
+        )
+    )
+    run(
+        c.HoldSafetyMeeting(
+            actor="dan", scene_id="sc-14", attendees=("rosa", "dan", "sam", "lane", "joel", "nora")
+        )
+    )
 
 
 def shoot(run: Run, today: str) -> None:
     """Inspections, handoffs, returns, a misfire, concerns and the day's close."""
-    run(c.InspectItem(actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR,
-                      chambers=(DUMMY,) * 6, shown_to=("jack", "dan")))
-    run(c.IssueItem(actor="rosa", item_id="colt-1", recipient_id="jack", scene_id="sc-12",
-                    recipient_acknowledged=True))
+    run(
+        c.InspectItem(
+            actor="rosa",
+            item_id="colt-1",
+            barrel=Barrel.CLEAR,
+            chambers=(DUMMY,) * 6,
+            shown_to=("jack", "dan"),
+        )
+    )
+    run(
+        c.IssueItem(
+            actor="rosa",
+            item_id="colt-1",
+            recipient_id="jack",
+            scene_id="sc-12",
+            recipient_acknowledged=True,
+        )
+    )
     run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(DUMMY,) * 6))
-    run(c.RaiseConcern(actor="lane", text="Crew housing is an hour away; camera crew on "
-                                          "12-hour days arrive fatigued for 6 am calls."))
+    run(
+        c.RaiseConcern(
+            actor="lane",
+            text="Crew housing is an hour away; camera crew on "
+            "12-hour days arrive fatigued for 6 am calls.",
+        )
+    )
     for person in ("dan", "rosa"):
         run(c.AcknowledgeConcern(actor=person, concern_id="concern-1"))
-    run(c.InspectItem(actor="rosa", item_id="colt-2", barrel=Barrel.CLEAR,
-                      chambers=(BLANK,) * 6, shown_to=("sam", "dan")))
-    run(c.IssueItem(actor="rosa", item_id="colt-2", recipient_id="sam", scene_id="sc-14",
-                    recipient_acknowledged=True))
-    run(c.ReturnItem(actor="rosa", item_id="colt-2",
-                     chambers=(SPENT, SPENT, BLANK, BLANK, BLANK, BLANK)))
-    run(c.ReportIncident(actor="sam", kind=IncidentKind.MISFIRE, item_id="colt-2",
-                         description="third blank did not fire; muzzle kept downrange, "
-                                     "15 s wait, cleared by the armorer"))
-    run(c.RaiseConcern(actor="lane", scene_id="sc-14", blocking=True,
-                       text="Misfire on the saloon set and the next setup was called "
-                            "before the cast was briefed."))
+    run(
+        c.InspectItem(
+            actor="rosa",
+            item_id="colt-2",
+            barrel=Barrel.CLEAR,
+            chambers=(BLANK,) * 6,
+            shown_to=("sam", "dan"),
+        )
+    )
+    run(
+        c.IssueItem(
+            actor="rosa",
+            item_id="colt-2",
+            recipient_id="sam",
+            scene_id="sc-14",
+            recipient_acknowledged=True,
+        )
+    )
+    run(
+        c.ReturnItem(
+            actor="rosa", item_id="colt-2", chambers=(SPENT, SPENT, BLANK, BLANK, BLANK, BLANK)
+        )
+    )
+    run(
+        c.ReportIncident(
+            actor="sam",
+            kind=IncidentKind.MISFIRE,
+            item_id="colt-2",
+            description="third blank did not fire; muzzle kept downrange, "
+            "15 s wait, cleared by the armorer",
+        )
+    )
+    run(
+        c.RaiseConcern(
+            actor="lane",
+            scene_id="sc-14",
+            blocking=True,
+            text="Misfire on the saloon set and the next setup was called "
+            "before the cast was briefed.",
+        )
+    )
     for person in ("dan", "gil", "paula", "rosa"):
         run(c.AcknowledgeConcern(actor=person, concern_id="concern-2"))
-    run(c.ResolveConcern(actor="gil", concern_id="concern-2",
-                         resolution="Cast and crew briefed; cause logged (bad primer in "
-                                    "blk-45); next setup waits for the armorer's call."))
-    run(c.SignOffReview(actor="nora", incident_id="incident-1",
-                        findings="Misfire from a defective blank primer. Lot blk-45 "
-                                 "spot-checked, 10 rounds; no further defects."))
-    run(c.RaiseConcern(anonymous=True, text="Guns were left on the cart during lunch "
-                                            "yesterday with nobody watching them."))
+    run(
+        c.ResolveConcern(
+            actor="gil",
+            concern_id="concern-2",
+            resolution="Cast and crew briefed; cause logged (bad primer in "
+            "blk-45); next setup waits for the armorer's call.",
+        )
+    )
+    run(
+        c.SignOffReview(
+            actor="nora",
+            incident_id="incident-1",
+            findings="Misfire from a defective blank primer. Lot blk-45 "
+            "spot-checked, 10 rounds; no further defects.",
+        )
+    )
+    run(
+        c.RaiseConcern(
+            anonymous=True,
+            text="Guns were left on the cart during lunch yesterday with nobody watching them.",
+        )
+    )
     run(c.AcknowledgeConcern(actor="rosa", concern_id="concern-3"))
-    run(c.InspectItem(actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR,
-                      chambers=(EMPTY,) * 6))
-    run(c.InspectItem(actor="rosa", item_id="colt-2", barrel=Barrel.CLEAR,
-                      chambers=(EMPTY,) * 6))
+    run(c.InspectItem(actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR, chambers=(EMPTY,) * 6))
+    run(c.InspectItem(actor="rosa", item_id="colt-2", barrel=Barrel.CLEAR, chambers=(EMPTY,) * 6))
     for item_id in ("colt-1", "colt-2"):
         run(c.MoveItem(actor="rosa", item_id=item_id, location_id="truck-safe"))
     run(c.CloseDay(actor="rosa", date=today, counts=(("blk-45", 48), ("dum-45", 50))))

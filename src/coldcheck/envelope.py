@@ -38,9 +38,16 @@ def decode(body: bytes) -> tuple[str, Recorded]:
         doc: dict[str, Any] = parse_json(body)
         event_cls = EVENT_TYPES[doc["type"]]
         event = from_data(event_cls, doc["data"])
-        rec = Recorded(seq=doc["seq"], event_id=doc["id"], at=doc["at"], actor=doc["actor"],
-                       event=event, warnings=tuple(doc["warnings"]),
-                       claimed_at=doc.get("claimed_at"), request=doc.get("request"))
+        rec = Recorded(
+            seq=doc["seq"],
+            event_id=doc["id"],
+            at=doc["at"],
+            actor=doc["actor"],
+            event=event,
+            warnings=tuple(doc["warnings"]),
+            claimed_at=doc.get("claimed_at"),
+            request=doc.get("request"),
+        )
         return doc["production"], rec
     except Exception as exc:  # any malformation means the bytes were altered
         raise IntegrityError(f"unreadable event: {exc}") from exc

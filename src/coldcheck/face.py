@@ -27,12 +27,12 @@ def head_seq(service: ColdCheck, production_id: str) -> int:
     return service.store.head(production_id).seq
 
 
-def verify(service: ColdCheck, production_id: str,
-           progress: Progress | None = None) -> VerifyReport:
+def verify(
+    service: ColdCheck, production_id: str, progress: Progress | None = None
+) -> VerifyReport:
     """Recompute the production's whole log and check every signature with this
     deployment's key; the report names the first bad seq, if any."""
-    return verify_log(service.store, production_id, service.key.public_key_bytes(),
-                      progress)
+    return verify_log(service.store, production_id, service.key.public_key_bytes(), progress)
 
 
 def background_wal(service: ColdCheck) -> bool:
@@ -48,6 +48,8 @@ def checkpoint_wal(service: ColdCheck) -> None:
 def account_rows(service: ColdCheck) -> AccountStore:
     """The account, membership and token rows kept beside this service's log."""
     if not isinstance(service.store, SqlStore):  # accounts are rows beside the log's tables
-        raise ColdCheckError("accounts are kept in a SQL database; this service's store "
-                             f"is a {type(service.store).__name__}")
+        raise ColdCheckError(
+            "accounts are kept in a SQL database; this service's store "
+            f"is a {type(service.store).__name__}"
+        )
     return AccountStore(service.store)

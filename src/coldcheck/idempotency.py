@@ -34,12 +34,12 @@ def fingerprint(cmd: c.Command) -> str:
     data = to_data(cmd)
     data.pop("at", None)
     data.pop("claimed_at", None)
-    return hashlib.sha256(canonical_json({"type": type(cmd).__name__, "data": data})
-                          ).hexdigest()[:32]
+    return hashlib.sha256(canonical_json({"type": type(cmd).__name__, "data": data})).hexdigest()[
+        :32
+    ]
 
 
-def earlier(tx: WriteTx, command_ids: list[str], proven_after: ProvenAfter
-            ) -> dict[str, Earlier]:
+def earlier(tx: WriteTx, command_ids: list[str], proven_after: ProvenAfter) -> dict[str, Earlier]:
     """The events already recorded under any of these command ids (retries), each
     proven against the locked head."""
     found: dict[str, Earlier] = {}
@@ -47,8 +47,7 @@ def earlier(tx: WriteTx, command_ids: list[str], proven_after: ProvenAfter
     for first in tx.find_events([f"{cid}.0" for cid in command_ids]):
         command_id = first.event_id[:-2]
         if first.production_id != pid:
-            found[command_id] = InvalidCommand(
-                "that command id was used on another production")
+            found[command_id] = InvalidCommand("that command id was used on another production")
             continue
         records: list[ev.Recorded] = []
         for _, rec in proven_after(first.seq - 1):
@@ -56,14 +55,16 @@ def earlier(tx: WriteTx, command_ids: list[str], proven_after: ProvenAfter
                 break
             records.append(rec)
         if not records:
-            raise IntegrityError(f"event #{first.seq} of {pid} is not the event its "
-                                 "row names; run `coldcheck verify`", first.seq)
+            raise IntegrityError(
+                f"event #{first.seq} of {pid} is not the event its "
+                "row names; run `coldcheck verify`",
+                first.seq,
+            )
         found[command_id] = tuple(records)
     return found
 
 
-def replay(command_id: str, fp: str | None, *recorded: Mapping[str, Earlier]
-           ) -> Earlier | None:
+def replay(command_id: str, fp: str | None, *recorded: Mapping[str, Earlier]) -> Earlier | None:
     """What a command under this id gets instead of being decided: the events recorded
     for it (a retry), the refusal to reuse the id for a different command, or None (a
     new command). `recorded`: where earlier commands are looked up, in order (the log,
@@ -79,5 +80,6 @@ def replay(command_id: str, fp: str | None, *recorded: Mapping[str, Earlier]
         return ReusedCommandId(
             "that command id (Idempotency-Key) was already used for a different "
             f"command, recorded as #{found[0].seq} {found[0].type}; nothing was "
-            "recorded: use a new key for a new request")
+            "recorded: use a new key for a new request"
+        )
     return found

@@ -96,8 +96,8 @@ class Lanes(Generic[C, R]):
         try:
             with lane.writer:
                 with self._guard:
-                    batch = lane.queue[:self.max_batch]
-                    del lane.queue[:self.max_batch]
+                    batch = lane.queue[: self.max_batch]
+                    del lane.queue[: self.max_batch]
                 commit(batch)
         finally:
             for request in batch:

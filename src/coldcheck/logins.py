@@ -116,8 +116,9 @@ class Throttle:
         return tuple(found)
 
     def _subject(self, kind: str, value: str) -> str:
-        mac = hmac.digest(self._secret, f"{kind}\x00{value}".encode(errors="surrogatepass"),
-                          hashlib.sha256)
+        mac = hmac.digest(
+            self._secret, f"{kind}\x00{value}".encode(errors="surrogatepass"), hashlib.sha256
+        )
         return f"{kind}:{mac[:24].hex()}"
 
     def check(self, subjects: Sequence[str]) -> None:
@@ -131,8 +132,10 @@ class Throttle:
         for _ in range(ROUNDS):
             if self._record(subjects, right, self.clock()):
                 return
-        raise Conflict("other logins for this username or from this address kept getting "
-                       "in the way; nothing was recorded, retry")
+        raise Conflict(
+            "other logins for this username or from this address kept getting "
+            "in the way; nothing was recorded, retry"
+        )
 
     def _record(self, subjects: Sequence[str], right: bool, now: int) -> bool:
         seen = self.rows.read(subjects)
@@ -151,12 +154,18 @@ class Throttle:
 
 
 def _refuse_if_locked(seen: Seen, now: int) -> None:
-    locks = [(row.locked_until, row.subject) for row in seen.values()
-             if row is not None and row.locked_until is not None and row.locked_until > now]
+    locks = [
+        (row.locked_until, row.subject)
+        for row in seen.values()
+        if row is not None and row.locked_until is not None and row.locked_until > now
+    ]
     if not locks:
         return
     until, subject = max(locks)
     whose = "for this username" if subject.startswith("u:") else "from this address"
     when = dt.datetime.fromtimestamp(until / 1e6, dt.UTC).strftime("%H:%M:%S UTC")
-    raise LoginThrottled(f"too many failed logins {whose}; no password was checked: try "
-                         f"again after {when}", until, now)
+    raise LoginThrottled(
+        f"too many failed logins {whose}; no password was checked: try again after {when}",
+        until,
+        now,
+    )

@@ -101,8 +101,9 @@ class LogSource(Protocol):
     def recorded_key(self) -> bytes: ...
 
 
-def fold(production_id: str, head: Head, public_key: bytes, known: Known | None,
-         source: LogSource) -> tuple[Known, bool]:
+def fold(
+    production_id: str, head: Head, public_key: bytes, known: Known | None, source: LogSource
+) -> tuple[Known, bool]:
     """The state at `head`, proven against it; and whether it was folded from scratch.
 
     From `known` when that is a prefix of the log, else from scratch (once per process, or
@@ -117,9 +118,14 @@ def fold(production_id: str, head: Head, public_key: bytes, known: Known | None,
         except IntegrityError:
             pass  # not a continuation of what this process knew (a restore, say): refold
     if source.recorded_key() != public_key:
-        raise _failed(production_id, IntegrityError(
-            "the public key recorded for the production is not this deployment's key "
-            "(the production row was altered, or the record is another deployment's)", 0))
+        raise _failed(
+            production_id,
+            IntegrityError(
+                "the public key recorded for the production is not this deployment's key "
+                "(the production row was altered, or the record is another deployment's)",
+                0,
+            ),
+        )
     state, marks = State(production_id), Marks()
     check = LogCheck(production_id, public_key, source.checkpoints_after(-1))
     found: list[Frontier] = []
@@ -136,11 +142,13 @@ def fold(production_id: str, head: Head, public_key: bytes, known: Known | None,
     return Known(state, check.frontier, head, last, marks), True
 
 
-def _extend(production_id: str, head: Head, public_key: bytes, known: Known,
-            source: LogSource) -> Known:
+def _extend(
+    production_id: str, head: Head, public_key: bytes, known: Known, source: LogSource
+) -> Known:
     state = known.state.fork()
-    check = LogCheck(production_id, public_key, source.checkpoints_after(known.seq),
-                     known.frontier.copy())
+    check = LogCheck(
+        production_id, public_key, source.checkpoints_after(known.seq), known.frontier.copy()
+    )
     found: list[Frontier] = []
     last = known.last_leaf
     for stored in source.events_after(known.seq):
@@ -153,16 +161,20 @@ def _extend(production_id: str, head: Head, public_key: bytes, known: Known,
 
 
 def _failed(production_id: str, exc: IntegrityError) -> IntegrityError:
-    return IntegrityError(f"the record of {production_id} does not verify: {exc}. Nothing "
-                          "was read or recorded; run `coldcheck verify`", exc.seq)
+    return IntegrityError(
+        f"the record of {production_id} does not verify: {exc}. Nothing "
+        "was read or recorded; run `coldcheck verify`",
+        exc.seq,
+    )
 
 
 class ReadEvents(Protocol):
     def __call__(self, after: int, upto: int) -> Iterable[StoredEvent]: ...
 
 
-def proven(production_id: str, known: Known, read: ReadEvents, after: int,
-           end: int) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
+def proven(
+    production_id: str, known: Known, read: ReadEvents, after: int, end: int
+) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
     """The stored events after `after` up to `end` (at most the known head), each proven
     to be the event under the verified root, in order; IntegrityError at the first segment
     that is not."""
@@ -185,17 +197,21 @@ def proven(production_id: str, known: Known, read: ReadEvents, after: int,
             raise IntegrityError(
                 f"the record of {production_id} changed underneath: events #{start + 1}"
                 f" to #{stop} are not the events this server verified. Nothing was read; run "
-                "`coldcheck verify`", start + 1)
+                "`coldcheck verify`",
+                start + 1,
+            )
         for stored in segment:
             owner, rec = envelope.decode(stored.body)
             if owner != production_id or rec.seq != stored.seq:  # cannot pass the root
-                raise IntegrityError(f"event #{stored.seq} of {production_id} is out of "
-                                     "place", stored.seq)
+                raise IntegrityError(
+                    f"event #{stored.seq} of {production_id} is out of place", stored.seq
+                )
             yield stored, rec
 
 
-def tail_matches(known: Known, tail_seq: int, tail_leaf: bytes | None,
-                 tail_root: bytes | None) -> bool:
+def tail_matches(
+    known: Known, tail_seq: int, tail_leaf: bytes | None, tail_root: bytes | None
+) -> bool:
     """Whether the stored log ends where the known state does: nothing cut back, nothing
     stored past the head, the last row the one that was proven."""
     if tail_seq != known.seq:
@@ -203,8 +219,14 @@ def tail_matches(known: Known, tail_seq: int, tail_leaf: bytes | None,
     return known.seq == 0 or (tail_leaf == known.last_leaf and tail_root == known.root)
 
 
-def audit(production_id: str, known: Known, public_key: bytes, read: ReadEvents,
-          checkpoints: Iterable[SignedCheckpoint], start: int) -> int:
+def audit(
+    production_id: str,
+    known: Known,
+    public_key: bytes,
+    read: ReadEvents,
+    checkpoints: Iterable[SignedCheckpoint],
+    start: int,
+) -> int:
     """Re-check one segment of the stored log, from the mark at or before `start`, with
     every check `verify` makes (rows, columns, roots, the checkpoints inside it), against
     the roots this process proved; where the next segment starts (0: from the top again).
@@ -226,5 +248,6 @@ def audit(production_id: str, known: Known, public_key: bytes, read: ReadEvents,
         raise IntegrityError(
             f"the record of {production_id} changed underneath: events #{begin + 1} to "
             f"#{stop} are not the events this server verified. Run `coldcheck verify`",
-            check.frontier.size + 1)
+            check.frontier.size + 1,
+        )
     return 0 if stop == known.seq else stop

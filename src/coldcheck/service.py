@@ -63,8 +63,9 @@ class ColdCheck:
     `state()` reads without waiting for a writer.
     """
 
-    def __init__(self, store: Store, key: SigningKey, clock: Clock = utc_now_us,
-                 checkpoint_every: int = 1000) -> None:
+    def __init__(
+        self, store: Store, key: SigningKey, clock: Clock = utc_now_us, checkpoint_every: int = 1000
+    ) -> None:
         self.store = store
         self.key = key
         self.clock = clock
@@ -85,15 +86,13 @@ class ColdCheck:
             with self.store.creating(production_id, cmd.at, self._public_key, head) as tx:
                 pending = Pending(tx.head, Frontier.empty())
                 command_id = uuid.uuid4().hex
-                records = pending.add(state, pending.prepare(decision, cmd, command_id),
-                                      command_id)
+                records = pending.add(state, pending.prepare(decision, cmd, command_id), command_id)
                 batches.append(tx, pending, self.key, self.checkpoint_every)
                 known = pending.known(state, tx.head, Marks())
             self.committed.publish(production_id, known, force=True)
         return Outcome(records, decision.warnings)
 
-    def execute(self, production_id: str, cmd: c.Command,
-                command_id: str | None = None) -> Outcome:
+    def execute(self, production_id: str, cmd: c.Command, command_id: str | None = None) -> Outcome:
         """Check a command against the rules and record its events, or raise Refused.
 
         `command_id` is the idempotency key: a retry of the same command with the same id
@@ -105,9 +104,11 @@ class ColdCheck:
         if command_id is not None and not is_id(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
         request: Request[c.Command, Outcome] = Request(
-            cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None)
-        return self.lanes.run(production_id, request,
-                              lambda batch: self._commit(production_id, batch))
+            cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None
+        )
+        return self.lanes.run(
+            production_id, request, lambda batch: self._commit(production_id, batch)
+        )
 
     def state(self, production_id: str) -> State:
         """The production's current state, caught up with the store and proven against
@@ -127,15 +128,17 @@ class ColdCheck:
         """The deployment's public key: the one every signed head must verify under."""
         return self._public_key
 
-    def records(self, production_id: str, after: int = 0,
-                upto: int | None = None) -> Iterator[ev.Recorded]:
+    def records(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[ev.Recorded]:
         """The production's recorded events in order, after `after` and up to `upto`
         (default: the signed head), each proven to be the event under the signed root."""
         for _, rec in self.proven_events(production_id, after, upto):
             yield rec
 
-    def proven_events(self, production_id: str, after: int = 0, upto: int | None = None
-                      ) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
+    def proven_events(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
         """`records`, with each event's stored row (its exact bytes, for proofs)."""
         known = self.committed.verified(production_id)
         end = known.seq if upto is None else min(upto, known.seq)
@@ -166,8 +169,7 @@ class ColdCheck:
     def head_seq(self, production_id: str) -> int:
         return face.head_seq(self, production_id)
 
-    def verify(self, production_id: str,
-               progress: Progress | None = None) -> VerifyReport:
+    def verify(self, production_id: str, progress: Progress | None = None) -> VerifyReport:
         return face.verify(self, production_id, progress)
 
     @property
@@ -199,9 +201,11 @@ class ColdCheck:
                     with self.store.writing(production_id) as tx:
                         known = self.committed.caught_up(production_id, tx)
                         work = known.state.fork()
-                        found = earlier(tx, [r.command_id for r in batch
-                                             if r.retry_possible],
-                                        self._proven_after(production_id, known))
+                        found = earlier(
+                            tx,
+                            [r.command_id for r in batch if r.retry_possible],
+                            self._proven_after(production_id, known),
+                        )
                         at = max(self.clock(), tx.head.checkpoint.at)
                         pending = Pending(tx.head, known.frontier.copy(), known.last_leaf)
                         for i, request in enumerate(batch):
@@ -217,8 +221,9 @@ class ColdCheck:
                     # now refuses just that command.
                     if attempt == 2 or not any(r.retry_possible for r in batch):
                         raise
-            self.committed.publish(production_id, pending.known(work, tx.head, known.marks),
-                                   force=True)
+            self.committed.publish(
+                production_id, pending.known(work, tx.head, known.marks), force=True
+            )
         except BaseException as exc:
             for request in batch[:taken]:
                 request.settle(error=exc)

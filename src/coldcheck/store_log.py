@@ -25,8 +25,9 @@ class StoreLog:
 
     def checkpoints_after(self, size: int) -> list[SignedCheckpoint]:
         # A checkpoint past the head read may be a concurrent append's: not ours to check.
-        return [cp for cp in self.store.checkpoints(self.production_id, size)
-                if cp.size <= self.upto]
+        return [
+            cp for cp in self.store.checkpoints(self.production_id, size) if cp.size <= self.upto
+        ]
 
     def recorded_key(self) -> bytes:
         return self.store.public_key(self.production_id)
@@ -37,6 +38,9 @@ def nothing_past(store: Store, production_id: str, head: Head) -> None:
     committed it (with its head) since `head` was read."""
     beyond = store.last_seq(production_id)
     if beyond > head.seq and store.head(production_id).seq < beyond:
-        raise IntegrityError(f"the record of {production_id} does not verify: event "
-                             f"#{beyond} is stored after the signed chain head (#{head.seq}) "
-                             "and nothing signs it; run `coldcheck verify`", head.seq + 1)
+        raise IntegrityError(
+            f"the record of {production_id} does not verify: event "
+            f"#{beyond} is stored after the signed chain head (#{head.seq}) "
+            "and nothing signs it; run `coldcheck verify`",
+            head.seq + 1,
+        )

@@ -52,9 +52,13 @@ class LogCheck:
     """The checks of `verify`, one stored event at a time, from a frontier already trusted
     (empty: from the start). Checkpoints at or below that frontier are not looked at."""
 
-    def __init__(self, production_id: str, public_key: bytes,
-                 checkpoints: Iterable[SignedCheckpoint],
-                 frontier: Frontier | None = None) -> None:
+    def __init__(
+        self,
+        production_id: str,
+        public_key: bytes,
+        checkpoints: Iterable[SignedCheckpoint],
+        frontier: Frontier | None = None,
+    ) -> None:
         self.production_id = production_id
         self.public_key = public_key
         self.frontier = frontier if frontier is not None else Frontier.empty()
@@ -81,11 +85,14 @@ class LogCheck:
         try:
             owner, rec = envelope.decode(stored.body)
         except IntegrityError as exc:
-            raise IntegrityError(f"event #{stored.seq} is unreadable: {exc}",
-                                 stored.seq) from exc
+            raise IntegrityError(f"event #{stored.seq} is unreadable: {exc}", stored.seq) from exc
         if (owner, rec.seq, rec.event_id, rec.type, rec.at, rec.actor) != (
-            self.production_id, stored.seq, stored.event_id, stored.type, stored.at,
-            stored.actor
+            self.production_id,
+            stored.seq,
+            stored.event_id,
+            stored.type,
+            stored.at,
+            stored.actor,
         ):
             self._bad(stored.seq, f"event #{stored.seq} does not match its own row")
         lh = leaf_hash(stored.body)
@@ -94,14 +101,20 @@ class LogCheck:
         frontier.append(lh)
         root = frontier.root()
         if root != stored.root:
-            self._bad(stored.seq, f"event #{stored.seq}: the stored root differs from the "
-                                  "recomputed one (events before it were altered)")
+            self._bad(
+                stored.seq,
+                f"event #{stored.seq}: the stored root differs from the "
+                "recomputed one (events before it were altered)",
+            )
         pending = self.pending
         while pending and pending[0].size == frontier.size:
             cp = pending.pop(0)
             if cp.root != root or not cp.verify(self.public_key):
-                self._bad(self.last_good + 1, f"signed checkpoint at size {cp.size} does "
-                          f"not match the log; the log was rewritten after #{self.last_good}")
+                self._bad(
+                    self.last_good + 1,
+                    f"signed checkpoint at size {cp.size} does "
+                    f"not match the log; the log was rewritten after #{self.last_good}",
+                )
             self.last_good = frontier.size
             self.checked_checkpoints += 1
         return rec
@@ -112,10 +125,16 @@ class LogCheck:
         if self.pending:
             cp = self.pending[0]
             if cp.size > head.seq:
-                self._bad(head.seq + 1, f"a signed checkpoint covers {cp.size} events "
-                          f"but the chain head says {head.seq}: the head was cut back")
-            self._bad(size + 1, f"a signed checkpoint covers {cp.size} events but "
-                      f"only {size} are stored: events were deleted")
+                self._bad(
+                    head.seq + 1,
+                    f"a signed checkpoint covers {cp.size} events "
+                    f"but the chain head says {head.seq}: the head was cut back",
+                )
+            self._bad(
+                size + 1,
+                f"a signed checkpoint covers {cp.size} events but "
+                f"only {size} are stored: events were deleted",
+            )
         if head.seq != size:
             self._bad(size + 1, f"the chain head says {head.seq} events, {size} are stored")
         signed = head.checkpoint
@@ -123,18 +142,27 @@ class LogCheck:
             if self.last_good == head.seq:
                 # A signed checkpoint already vouches for every event: the head row was
                 # altered.
-                self._bad(head.seq, f"the signed chain head at #{head.seq} was altered; the "
-                          "checkpoint at that size still matches the log")
-            self._bad(self.last_good + 1, "the signed chain head does not match the log; the "
-                      f"log was rewritten after #{self.last_good}")
+                self._bad(
+                    head.seq,
+                    f"the signed chain head at #{head.seq} was altered; the "
+                    "checkpoint at that size still matches the log",
+                )
+            self._bad(
+                self.last_good + 1,
+                "the signed chain head does not match the log; the "
+                f"log was rewritten after #{self.last_good}",
+            )
 
 
 def check_public_key(store: Store, production_id: str, public_key: bytes) -> None:
     """IntegrityError unless the production's recorded public key is `public_key`."""
     if store.public_key(production_id) != public_key:
-        raise IntegrityError(f"the public key recorded for {production_id} is not this "
-                             "deployment's key: the production row was altered, or the "
-                             "record belongs to another deployment", 0)
+        raise IntegrityError(
+            f"the public key recorded for {production_id} is not this "
+            "deployment's key: the production row was altered, or the "
+            "record belongs to another deployment",
+            0,
+        )
 
 
 def nothing_past_head(store: Store, production_id: str, head: Head) -> None:
@@ -142,12 +170,16 @@ def nothing_past_head(store: Store, production_id: str, head: Head) -> None:
     unless an append has committed it with its head since `head` was read."""
     beyond = store.last_seq(production_id)
     if beyond > head.seq and store.head(production_id).seq < beyond:
-        raise IntegrityError(f"event #{beyond} is stored after the signed chain head "
-                             f"(#{head.seq}); nothing signs it", head.seq + 1)
+        raise IntegrityError(
+            f"event #{beyond} is stored after the signed chain head "
+            f"(#{head.seq}); nothing signs it",
+            head.seq + 1,
+        )
 
 
-def verify_log(store: Store, production_id: str, public_key: bytes,
-               progress: Progress | None = None) -> VerifyReport:
+def verify_log(
+    store: Store, production_id: str, public_key: bytes, progress: Progress | None = None
+) -> VerifyReport:
     """Verify one production's log; the report names the first bad seq, if any."""
     # This order (checkpoints, head, events up to it) is what makes a concurrent append
     # harmless: each checkpoint read is covered by the head read after it.
@@ -164,9 +196,17 @@ def verify_log(store: Store, production_id: str, public_key: bytes,
         nothing_past_head(store, production_id, head)
         check_public_key(store, production_id, public_key)
     except IntegrityError as exc:
-        return VerifyReport(production_id, check.frontier.size, check.checked_checkpoints,
-                            check.frontier.root(), False, exc.seq, str(exc))
+        return VerifyReport(
+            production_id,
+            check.frontier.size,
+            check.checked_checkpoints,
+            check.frontier.root(),
+            False,
+            exc.seq,
+            str(exc),
+        )
     if progress:
         progress(head.seq, head.seq)
-    return VerifyReport(production_id, check.frontier.size, len(checkpoints),
-                        check.frontier.root(), True)
+    return VerifyReport(
+        production_id, check.frontier.size, len(checkpoints), check.frontier.root(), True
+    )

@@ -15,8 +15,9 @@ from support.service_db import BACKENDS, databases_for
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A fresh database for each test module, on SQLite and on PostgreSQL in turn: the
     API passes the same suite on both."""
     with databases_for(request, request.param, tmp_path_factory.mktemp("api")) as made:

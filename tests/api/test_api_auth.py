@@ -20,8 +20,7 @@ from support.api_client import BASE, PASSWORD, PID, Api, document_app, problem
 ME = f"{PREFIX}/auth/me"
 TOKENS = f"{PREFIX}/auth/tokens"
 PIN_URL = f"{PREFIX}/auth/pin"
-OPEN = {("GET", f"{PREFIX}/health"), ("GET", f"{PREFIX}/rules"),
-        ("POST", f"{PREFIX}/auth/login")}
+OPEN = {("GET", f"{PREFIX}/health"), ("GET", f"{PREFIX}/rules"), ("POST", f"{PREFIX}/auth/login")}
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -74,8 +73,9 @@ def test_wrong_password_and_unknown_user_get_the_same_401(api: Api) -> None:
         assert "set-cookie" not in r.headers
 
 
-def test_an_unknown_username_costs_a_password_check(api: Api,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_username_costs_a_password_check(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Otherwise the time a login takes would tell which usernames exist."""
     checked: list[str] = []
 
@@ -84,11 +84,13 @@ def test_an_unknown_username_costs_a_password_check(api: Api,
             checked.append(str(password))
             return super().verify(hash, password)
 
-    monkeypatch.setattr(api.accounts, "hasher", Counting(time_cost=1, memory_cost=1024,
-                                                         parallelism=1))
+    monkeypatch.setattr(
+        api.accounts, "hasher", Counting(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     for username in ("rosa", "nobody", "no body!"):
-        r = api.client.post(f"{PREFIX}/auth/login",
-                            json={"username": username, "password": "a-wrong-password"})
+        r = api.client.post(
+            f"{PREFIX}/auth/login", json={"username": username, "password": "a-wrong-password"}
+        )
         problem(r, 401)
     assert checked == ["a-wrong-password"] * 3
 
@@ -117,7 +119,8 @@ def test_logout_revokes_the_token_it_was_called_with(api: Api) -> None:
     r = api.client.post(f"{PREFIX}/auth/logout", headers=_bearer(token))
     assert r.status_code == 204, r.text
     assert f'{COOKIE}=""' in r.headers["set-cookie"] or "max-age=0" in (
-        r.headers["set-cookie"].lower())
+        r.headers["set-cookie"].lower()
+    )
     problem(api.client.get(ME, headers=_bearer(token)), 401, "unauthenticated")
     problem(api.client.post(f"{PREFIX}/auth/logout", headers=_bearer(token)), 401)
     # Only that token: mia's other session still works.
@@ -126,11 +129,14 @@ def test_logout_revokes_the_token_it_was_called_with(api: Api) -> None:
 
 def test_logout_by_cookie_revokes_the_cookie(api: Api) -> None:
     client = api.new_client()
-    token = client.post(f"{PREFIX}/auth/login",
-                        json={"username": "lane", "password": PASSWORD}).json()["token"]
+    token = client.post(
+        f"{PREFIX}/auth/login", json={"username": "lane", "password": PASSWORD}
+    ).json()["token"]
     # By cookie, a browser says which page sent it (its own, here).
-    assert client.post(f"{PREFIX}/auth/logout",
-                       headers={"Origin": "http://testserver"}).status_code == 204
+    assert (
+        client.post(f"{PREFIX}/auth/logout", headers={"Origin": "http://testserver"}).status_code
+        == 204
+    )
     problem(client.get(ME, headers=_bearer(token)), 401)
 
 
@@ -139,8 +145,7 @@ def test_logout_by_cookie_revokes_the_cookie(api: Api) -> None:
 
 def test_device_tokens_are_created_listed_without_secrets_and_revoked(api: Api) -> None:
     session = api.login("sam")
-    r = api.client.post(TOKENS, json={"label": "tablet at the gun cart"},
-                        headers=_bearer(session))
+    r = api.client.post(TOKENS, json={"label": "tablet at the gun cart"}, headers=_bearer(session))
     assert r.status_code == 201, r.text
     device = r.json()
     assert device["kind"] == "device"
@@ -166,8 +171,11 @@ def test_device_tokens_are_created_listed_without_secrets_and_revoked(api: Api) 
     rows = {t["token_id"]: t for t in api.client.get(TOKENS, headers=_bearer(session)).json()}
     assert rows[device["token_id"]]["revoked_at"] is not None
     # Revoking again, or a token that is not there, is a 404.
-    problem(api.client.delete(f"{TOKENS}/{device['token_id']}", headers=_bearer(session)),
-            404, "not-found")
+    problem(
+        api.client.delete(f"{TOKENS}/{device['token_id']}", headers=_bearer(session)),
+        404,
+        "not-found",
+    )
     problem(api.client.delete(f"{TOKENS}/no-such-token", headers=_bearer(session)), 404)
 
 
@@ -188,11 +196,13 @@ def test_a_device_token_needs_a_label(api: Api, label: Any) -> None:
 
 
 def test_expired_tokens_are_refused(api: Api) -> None:
-    session = api.client.post(f"{PREFIX}/auth/login",
-                              json={"username": "nora", "password": PASSWORD}).json()
+    session = api.client.post(
+        f"{PREFIX}/auth/login", json={"username": "nora", "password": PASSWORD}
+    ).json()
     api.client.cookies.clear()
-    device = api.client.post(TOKENS, json={"label": "tablet"},
-                             headers=_bearer(session["token"])).json()
+    device = api.client.post(
+        TOKENS, json={"label": "tablet"}, headers=_bearer(session["token"])
+    ).json()
     for issued in (session, device):
         expires = issued["expires_at"]
         before, after = api.at(expires - 1), api.at(expires)
@@ -225,8 +235,9 @@ BAD_PINS = ["123", "123456789", "12a4", "", " 1234", "1234\n", "١٢٣٤", 1234,
 @pytest.mark.parametrize(("n", "pin"), list(enumerate(BAD_PINS)))
 def test_other_pins_are_refused(api: Api, n: int, pin: Any) -> None:
     token = _new_account(api, f"pin-bad-{n}")
-    body = problem(api.client.post(PIN_URL, json={"pin": pin}, headers=_bearer(token)), 422,
-                   "invalid")
+    body = problem(
+        api.client.post(PIN_URL, json={"pin": pin}, headers=_bearer(token)), 422, "invalid"
+    )
     assert "pin" in body["detail"]
 
 
@@ -244,8 +255,9 @@ def test_passwords_are_argon2id_and_pins_peppered_hmacs(api: Api) -> None:
 
 def test_only_an_administrator_creates_accounts(api: Api) -> None:
     new = {"username": "armorer-2", "password": "a-long-password"}
-    refused = problem(api.client.post(f"{PREFIX}/accounts", json=new,
-                                      headers=api.auth("rosa")), 403, "forbidden")
+    refused = problem(
+        api.client.post(f"{PREFIX}/accounts", json=new, headers=api.auth("rosa")), 403, "forbidden"
+    )
     assert "administrator" in refused["detail"]
     problem(api.client.post(f"{PREFIX}/auth/login", json=new), 401)
 
@@ -255,41 +267,58 @@ def test_only_an_administrator_creates_accounts(api: Api) -> None:
     assert api.login("armorer-2", "a-long-password")
 
     problem(api.client.post(f"{PREFIX}/accounts", json=new, headers=api.auth("admin")), 409)
-    for bad in ({"username": "short-pw", "password": "123456789"},
-                {"username": "bad name", "password": "a-long-password"},
-                {"username": "x", "password": "a-long-password", "is_admin": "true"}):
-        problem(api.client.post(f"{PREFIX}/accounts", json=bad, headers=api.auth("admin")),
-                422, "invalid")
+    for bad in (
+        {"username": "short-pw", "password": "123456789"},
+        {"username": "bad name", "password": "a-long-password"},
+        {"username": "x", "password": "a-long-password", "is_admin": "true"},
+    ):
+        problem(
+            api.client.post(f"{PREFIX}/accounts", json=bad, headers=api.auth("admin")),
+            422,
+            "invalid",
+        )
 
 
-def _production(production_id: str, founder: str, person: str = "pat",
-                **extra: Any) -> dict[str, Any]:
-    return {"production_id": production_id, "name": "Second Unit",
-            "timezone": "America/Denver",
-            "founder": {"username": founder, "person_id": person, "name": "Pat Quinn"},
-            **extra}
+def _production(
+    production_id: str, founder: str, person: str = "pat", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "production_id": production_id,
+        "name": "Second Unit",
+        "timezone": "America/Denver",
+        "founder": {"username": founder, "person_id": person, "name": "Pat Quinn"},
+        **extra,
+    }
 
 
 def test_only_an_administrator_creates_productions(api: Api) -> None:
     api.accounts.create("pat", PASSWORD)
-    body = _production("second-unit", "pat",
-                       overrides=[["inspection_fresh_minutes", 15]])
-    problem(api.client.post(f"{PREFIX}/productions", json=body, headers=api.auth("rosa")),
-            403, "forbidden")
-    problem(api.client.post(f"{PREFIX}/productions", json=body, headers=api.auth("paula")),
-            403, "forbidden")
-    problem(api.client.get(f"{PREFIX}/productions/second-unit/board",
-                           headers=api.auth("pat")), 404)
+    body = _production("second-unit", "pat", overrides=[["inspection_fresh_minutes", 15]])
+    problem(
+        api.client.post(f"{PREFIX}/productions", json=body, headers=api.auth("rosa")),
+        403,
+        "forbidden",
+    )
+    problem(
+        api.client.post(f"{PREFIX}/productions", json=body, headers=api.auth("paula")),
+        403,
+        "forbidden",
+    )
+    problem(api.client.get(f"{PREFIX}/productions/second-unit/board", headers=api.auth("pat")), 404)
 
     r = api.client.post(f"{PREFIX}/productions", json=body, headers=api.auth("admin"))
     assert r.status_code == 201, r.text
     assert [e["type"] for e in r.json()["events"]] == [
-        "ProductionCreated", "PersonAdded", "AuthorityAssigned"]
+        "ProductionCreated",
+        "PersonAdded",
+        "AuthorityAssigned",
+    ]
     board = api.get(f"{PREFIX}/productions/second-unit/board", "pat")
     assert board.status_code == 200, board.text
     assert board.json()["profile"] == "bulletin1+custom"
     assert api.get(ME, "pat").json()["productions"] == [
-        {"production_id": "second-unit", "person_id": "pat"}]
+        {"production_id": "second-unit", "person_id": "pat"}
+    ]
     # Creating it again is a conflict; nothing is recorded twice.
     again = api.client.post(f"{PREFIX}/productions", json=body, headers=api.auth("admin"))
     assert again.status_code in (409, 422), again.text
@@ -300,17 +329,24 @@ def test_a_production_is_not_left_half_created(api: Api) -> None:
     """A founder the API cannot add is refused before the production is created."""
     api.accounts.create("quinn", PASSWORD)
     admin = api.auth("admin")
-    for founder, person, status in (("quinn", "not an id!", 422),
-                                    ("no-such-account", "quinn", 404)):
+    for founder, person, status in (
+        ("quinn", "not an id!", 422),
+        ("no-such-account", "quinn", 404),
+    ):
         body = _production("third-unit", founder, person)
         problem(api.client.post(f"{PREFIX}/productions", json=body, headers=admin), status)
-    for bad in ({"overrides": [["inspection_fresh_minutes", 90]]},
-                {"overrides": [["no_such_setting", 5]]}, {"profile": "nowhere"},
-                {"timezone": "Mars/Olympus_Mons"}, {"production_id": "not an id!"}):
+    for bad in (
+        {"overrides": [["inspection_fresh_minutes", 90]]},
+        {"overrides": [["no_such_setting", 5]]},
+        {"profile": "nowhere"},
+        {"timezone": "Mars/Olympus_Mons"},
+        {"production_id": "not an id!"},
+    ):
         body = {**_production("third-unit", "quinn", "quinn"), **bad}
         problem(api.client.post(f"{PREFIX}/productions", json=body, headers=admin), 422)
-    r = api.client.post(f"{PREFIX}/productions", json=_production("third-unit", "quinn",
-                                                                   "quinn"), headers=admin)
+    r = api.client.post(
+        f"{PREFIX}/productions", json=_production("third-unit", "quinn", "quinn"), headers=admin
+    )
     assert r.status_code == 201, r.text
     assert api.head("third-unit") == 3
 
@@ -318,42 +354,67 @@ def test_a_production_is_not_left_half_created(api: Api) -> None:
 def test_hiring_authority_adds_members(api: Api) -> None:
     api.accounts.create("kim", PASSWORD)
     api.accounts.create("lee", PASSWORD)
-    r = api.client.post(f"{PREFIX}/productions", headers=api.auth("admin"),
-                        json=_production("pickups", "kim", "kim"))
+    r = api.client.post(
+        f"{PREFIX}/productions",
+        headers=api.auth("admin"),
+        json=_production("pickups", "kim", "kim"),
+    )
     assert r.status_code == 201, r.text
     members = f"{PREFIX}/productions/pickups/members"
-    add = api.command("add-person", {"person_id": "lee", "name": "Lee", "roles": ["armorer"]},
-                      "kim", production="pickups")
+    add = api.command(
+        "add-person",
+        {"person_id": "lee", "name": "Lee", "roles": ["armorer"]},
+        "kim",
+        production="pickups",
+    )
     assert add.status_code == 200, add.text
     # lee is not on the production yet: the same 404 as for any production.
-    problem(api.client.post(members, json={"username": "lee", "person_id": "lee"},
-                            headers=api.auth("lee")), 404, "not-found")
-    r = api.client.post(members, json={"username": "lee", "person_id": "lee"},
-                        headers=api.auth("kim"))
+    problem(
+        api.client.post(
+            members, json={"username": "lee", "person_id": "lee"}, headers=api.auth("lee")
+        ),
+        404,
+        "not-found",
+    )
+    r = api.client.post(
+        members, json={"username": "lee", "person_id": "lee"}, headers=api.auth("kim")
+    )
     assert r.status_code == 204, r.text
     assert api.get(f"{PREFIX}/productions/pickups/board", "lee").status_code == 200
     # lee is a member without hiring authority: 403 to add anyone.
-    problem(api.client.post(members, json={"username": "rosa", "person_id": "lee"},
-                            headers=api.auth("lee")), 403, "forbidden")
-    problem(api.client.post(members, json={"username": "kim", "person_id": "nobody"},
-                            headers=api.auth("kim")), 404)
+    problem(
+        api.client.post(
+            members, json={"username": "rosa", "person_id": "lee"}, headers=api.auth("lee")
+        ),
+        403,
+        "forbidden",
+    )
+    problem(
+        api.client.post(
+            members, json={"username": "kim", "person_id": "nobody"}, headers=api.auth("kim")
+        ),
+        404,
+    )
 
 
 # -- membership ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("route", ["board", "events", "verify", "questions/incidents",
-                                   "questions/custody?item=colt-1"])
+@pytest.mark.parametrize(
+    "route", ["board", "events", "verify", "questions/incidents", "questions/custody?item=colt-1"]
+)
 def test_a_non_member_cannot_tell_a_production_from_nothing(api: Api, route: str) -> None:
     token = _new_account(api, "outsider-" + re.sub(r"[^a-z0-9]+", "-", route))
     exists = api.client.get(f"{BASE}/{route}", headers=_bearer(token))
-    missing = api.client.get(f"{PREFIX}/productions/no-such-production/{route}",
-                             headers=_bearer(token))
+    missing = api.client.get(
+        f"{PREFIX}/productions/no-such-production/{route}", headers=_bearer(token)
+    )
     a, b = problem(exists, 404, "not-found"), problem(missing, 404, "not-found")
     assert a.keys() == b.keys()
     assert a["detail"].replace(PID, "X") == b["detail"].replace("no-such-production", "X")
     assert {k: v for k, v in a.items() if k != "detail"} == {
-        k: v for k, v in b.items() if k != "detail"}
+        k: v for k, v in b.items() if k != "detail"
+    }
     # A member sees it.
     assert api.get(f"{BASE}/{route}", "jack").status_code == 200
 
@@ -362,11 +423,13 @@ def test_a_non_member_cannot_tell_a_production_from_nothing(api: Api, route: str
 def test_an_id_no_production_can_have_is_just_unknown(api: Api, production: str) -> None:
     """Not looked up at all: PostgreSQL would refuse a NUL with a 5xx."""
     for route in ("board", "events", "questions/incidents"):
-        r = api.client.get(f"{PREFIX}/productions/{production}/{route}",
-                           headers=api.auth("admin"))
+        r = api.client.get(f"{PREFIX}/productions/{production}/{route}", headers=api.auth("admin"))
         assert r.status_code == 404, r.text
-    r = api.client.post(f"{PREFIX}/productions/{production}/members", headers=api.auth("admin"),
-                        json={"username": "rosa", "person_id": "rosa"})
+    r = api.client.post(
+        f"{PREFIX}/productions/{production}/members",
+        headers=api.auth("admin"),
+        json={"username": "rosa", "person_id": "rosa"},
+    )
     assert r.status_code == 404, r.text
     problem(api.client.delete(f"{TOKENS}/{production}", headers=api.auth("admin")), 404)
 
@@ -375,8 +438,11 @@ def test_a_non_member_cannot_send_commands(api: Api) -> None:
     token = _new_account(api, "outsider-commands")
     before = api.head()
     for production in (PID, "no-such-production"):
-        r = api.client.post(f"{PREFIX}/productions/{production}/commands/raise-concern",
-                            json={"text": "let me in"}, headers=_bearer(token))
+        r = api.client.post(
+            f"{PREFIX}/productions/{production}/commands/raise-concern",
+            json={"text": "let me in"},
+            headers=_bearer(token),
+        )
         body = problem(r, 404, "not-found")
         assert body["detail"] == f"unknown production {production!r}"
     assert api.head() == before
@@ -384,25 +450,33 @@ def test_a_non_member_cannot_send_commands(api: Api) -> None:
 
 # -- nothing open by default ----------------------------------------------------------------
 
-ROUTES = sorted((method, route.path) for route in document_app().routes
-                if isinstance(route, APIRoute) and route.path.startswith(PREFIX)
-                for method in route.methods or ())
+ROUTES = sorted(
+    (method, route.path)
+    for route in document_app().routes
+    if isinstance(route, APIRoute) and route.path.startswith(PREFIX)
+    for method in route.methods or ()
+)
 
 
 def test_the_route_list_is_the_whole_api(api: Api) -> None:
-    served = sorted((method, route.path) for route in api.app.routes
-                    if isinstance(route, APIRoute) and route.path.startswith(PREFIX)
-                    for method in route.methods or ())
+    served = sorted(
+        (method, route.path)
+        for route in api.app.routes
+        if isinstance(route, APIRoute) and route.path.startswith(PREFIX)
+        for method in route.methods or ()
+    )
     assert served == ROUTES
     commands = {path.rsplit("/", 1)[1] for _, path in ROUTES if "/commands/" in path}
     assert commands == set(COMMANDS)
-    assert {cls.__name__ for cls in COMMANDS.values()} == {
-        cls.__name__ for cls in authz.POLICY}
+    assert {cls.__name__ for cls in COMMANDS.values()} == {cls.__name__ for cls in authz.POLICY}
     assert set(ROUTES) >= OPEN
 
 
-@pytest.mark.parametrize(("method", "path"), [r for r in ROUTES if r not in OPEN],
-                         ids=[f"{m} {p}" for m, p in ROUTES if (m, p) not in OPEN])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [r for r in ROUTES if r not in OPEN],
+    ids=[f"{m} {p}" for m, p in ROUTES if (m, p) not in OPEN],
+)
 def test_nothing_answers_without_a_token(api: Api, method: str, path: str) -> None:
     url = path.replace("{production_id}", PID).replace("{token_id}", "0123456789abcdef")
     client = api.new_client()

@@ -24,12 +24,17 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "authorization.md"
 
 def _table() -> tuple[list[str], dict[str, dict[str, str]]]:
     """The documented table: its columns, and for each action the cell per column."""
-    rows = [line.strip().strip("|").split("|") for line in DOC.read_text().splitlines()
-            if line.startswith("|")]
+    rows = [
+        line.strip().strip("|").split("|")
+        for line in DOC.read_text().splitlines()
+        if line.startswith("|")
+    ]
     header = [cell.strip() for cell in rows[0]]
     assert header[0] == "action"
-    cells = {row[0].strip(): dict(zip(header[1:], (c.strip() for c in row[1:]), strict=True))
-             for row in rows[2:]}
+    cells = {
+        row[0].strip(): dict(zip(header[1:], (c.strip() for c in row[1:]), strict=True))
+        for row in rows[2:]
+    }
     return header[1:], cells
 
 
@@ -49,25 +54,55 @@ BODIES: dict[str, dict[str, Any]] = {
     "ChangeRoles": {"person_id": "scratch", "roles": ["crew"]},
     "AssignAuthority": {"person_id": "scratch", "authority": "hiring"},
     "RevokeAuthority": {"person_id": "scratch", "authority": "firearm_safety"},
-    "RecordQualification": {"person_id": "scratch", "kind": "permit", "number": "P-1",
-                            "expires_on": "2030-01-01"},
+    "RecordQualification": {
+        "person_id": "scratch",
+        "kind": "permit",
+        "number": "P-1",
+        "expires_on": "2030-01-01",
+    },
     "AddLocation": {"location_id": "z-safe", "name": "Safe", "secure": True},
-    "RegisterItem": {"item_id": "z-prop", "kind": "rubber", "serial": "none",
-                     "tag": "Z-1", "description": "rubber prop", "location_id": "truck-safe"},
-    "ReceiveLot": {"lot_id": "z-lot", "ammo_type": "dummy", "caliber": ".45 LC",
-                   "count": 6, "source": "Starline Props", "invoice": "INV-1"},
+    "RegisterItem": {
+        "item_id": "z-prop",
+        "kind": "rubber",
+        "serial": "none",
+        "tag": "Z-1",
+        "description": "rubber prop",
+        "location_id": "truck-safe",
+    },
+    "ReceiveLot": {
+        "lot_id": "z-lot",
+        "ammo_type": "dummy",
+        "caliber": ".45 LC",
+        "count": 6,
+        "source": "Starline Props",
+        "invoice": "INV-1",
+    },
     "VerifyLot": {"lot_id": "dum-45", "method": "rattle test"},
     "MoveItem": {"item_id": "rubber-1", "location_id": "truck-safe"},
     "DisposeItem": {"item_id": "z-prop", "transferee": "Western Prop Rentals"},
     "InspectItem": {"item_id": "rubber-1", "barrel": "clear", "chambers": []},
-    "IssueItem": {"item_id": "rubber-1", "recipient_id": "jack", "scene_id": "sc-12",
-                  "recipient_pin": PIN},
+    "IssueItem": {
+        "item_id": "rubber-1",
+        "recipient_id": "jack",
+        "scene_id": "sc-12",
+        "recipient_pin": PIN,
+    },
     "ReturnItem": {"item_id": "rubber-1", "chambers": []},
     "CloseDay": {"date": TODAY},
-    "RecordTraining": {"person_id": "scratch", "topics": ["draw"], "minutes": 10,
-                       "trainer_id": "rosa"},
-    "PlanScene": {"scene_id": "z-scene", "title": "Walk and talk", "date": TODAY,
-                  "items": [], "performers": [], "ammo": "none"},
+    "RecordTraining": {
+        "person_id": "scratch",
+        "topics": ["draw"],
+        "minutes": 10,
+        "trainer_id": "rosa",
+    },
+    "PlanScene": {
+        "scene_id": "z-scene",
+        "title": "Walk and talk",
+        "date": TODAY,
+        "items": [],
+        "performers": [],
+        "ammo": "none",
+    },
     "ApproveScenePlan": {"scene_id": "sc-12"},
     "HoldSafetyMeeting": {"scene_id": "sc-12", "attendees": ["dan"]},
     "DeclineTraining": {"topics": ["twirl"], "reason": "not in this scene"},
@@ -89,8 +124,7 @@ def people(api: Api) -> dict[str, str]:
     for column in COLUMNS:
         if column.endswith(" authority"):
             authority = Authority(column.removesuffix(" authority"))
-            out[column] = api.add_person(_person(column), (Role.PERFORMER,),
-                                         authority=authority)
+            out[column] = api.add_person(_person(column), (Role.PERFORMER,), authority=authority)
         else:
             out[column] = api.add_person(_person(column), (Role(column),))
     return out
@@ -118,8 +152,9 @@ def test_each_person_holds_exactly_their_column(api: Api, people: dict[str, str]
 CELLS = [(action, column) for action in TABLE for column in COLUMNS]
 
 
-@pytest.mark.parametrize(("action", "column"), CELLS,
-                         ids=[f"{a}-{c.replace(' ', '_')}" for a, c in CELLS])
+@pytest.mark.parametrize(
+    ("action", "column"), CELLS, ids=[f"{a}-{c.replace(' ', '_')}" for a, c in CELLS]
+)
 def test_cell(api: Api, people: dict[str, str], action: str, column: str) -> None:
     user = people[column]
     cell = TABLE[action][column]
@@ -138,12 +173,10 @@ def test_cell(api: Api, people: dict[str, str], action: str, column: str) -> Non
 
 
 @pytest.mark.parametrize("column", COLUMNS)
-def test_declining_training_for_oneself(api: Api, people: dict[str, str],
-                                        column: str) -> None:
+def test_declining_training_for_oneself(api: Api, people: dict[str, str], column: str) -> None:
     user = people[column]
     assert TABLE["DeclineTraining"][column] in ("self", "✓")
-    r = api.command("decline-training", {**BODIES["DeclineTraining"], "person_id": user},
-                    user)
+    r = api.command("decline-training", {**BODIES["DeclineTraining"], "person_id": user}, user)
     assert r.status_code == 200, r.text
     (event,) = r.json()["events"]
     assert event["type"] == "TrainingDeclined"
@@ -152,10 +185,18 @@ def test_declining_training_for_oneself(api: Api, people: dict[str, str],
 
 # -- the issue's examples, spelled out --------------------------------------------------
 
-INSPECT_COLT = {"item_id": "colt-1", "barrel": "clear", "shown_to": ["jack"],
-                "chambers": [{"content": "empty"}] * 6}
-ISSUE_COLT = {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12",
-              "recipient_pin": PIN}
+INSPECT_COLT = {
+    "item_id": "colt-1",
+    "barrel": "clear",
+    "shown_to": ["jack"],
+    "chambers": [{"content": "empty"}] * 6,
+}
+ISSUE_COLT = {
+    "item_id": "colt-1",
+    "recipient_id": "jack",
+    "scene_id": "sc-12",
+    "recipient_pin": PIN,
+}
 
 
 def test_a_performer_cannot_declare_a_weapon_cold_or_issue_it(api: Api) -> None:
@@ -186,8 +227,12 @@ def test_anyone_on_the_production_raises_a_concern(api: Api, user: str) -> None:
 def test_an_anonymous_concern_leaves_no_trace_of_who_filed_it(api: Api) -> None:
     filer = api.add_person("z-whistle", ("crew",))
     text = "Guns were left on the cart again during lunch."
-    r = api.command("raise-concern", {"text": text, "anonymous": True}, filer,
-                    headers={"Idempotency-Key": "lunch-cart"})
+    r = api.command(
+        "raise-concern",
+        {"text": text, "anonymous": True},
+        filer,
+        headers={"Idempotency-Key": "lunch-cart"},
+    )
     assert r.status_code == 200, r.text
     seqs = [e["seq"] for e in r.json()["events"]]
     recorded = [e for e in api.events("rosa", after=seqs[0] - 1) if e["seq"] in seqs]

@@ -14,12 +14,22 @@ from support.api_client import Api
 
 VALID: dict[str, dict[str, Any]] = {
     "move-item": {"item_id": "colt-1", "location_id": "truck-safe"},
-    "issue-item": {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12",
-                   "recipient_pin": "2468"},
+    "issue-item": {
+        "item_id": "colt-1",
+        "recipient_id": "jack",
+        "scene_id": "sc-12",
+        "recipient_pin": "2468",
+    },
     "return-item": {"item_id": "colt-2", "chambers": [{"content": "empty"}] * 6},
     "raise-concern": {"text": "cart unattended", "blocking": False},
-    "receive-lot": {"lot_id": "dum-99", "ammo_type": "dummy", "caliber": ".45 LC",
-                    "count": 50, "source": "Starline", "invoice": "INV-1"},
+    "receive-lot": {
+        "lot_id": "dum-99",
+        "ammo_type": "dummy",
+        "caliber": ".45 LC",
+        "count": 50,
+        "source": "Starline",
+        "invoice": "INV-1",
+    },
     "report-incident": {"kind": "misfire", "description": "no bang", "item_id": "colt-2"},
     "acknowledge-concern": {"concern_id": "concern-1"},
     "sign-off-review": {"incident_id": "incident-1", "findings": "ok"},
@@ -37,11 +47,15 @@ BREAKS = ("drop", "wrong_type", "unknown_field", "oversized", "unknown_id")
 WRONG_VALUES = [123, 1.5, True, None, [], {}, "x" * 5]
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(slug=st.sampled_from(sorted(VALID)), how=st.sampled_from(BREAKS),
-       pick=st.integers(min_value=0, max_value=100),
-       wrong=st.sampled_from(WRONG_VALUES))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    slug=st.sampled_from(sorted(VALID)),
+    how=st.sampled_from(BREAKS),
+    pick=st.integers(min_value=0, max_value=100),
+    wrong=st.sampled_from(WRONG_VALUES),
+)
 def test_broken_commands_are_refused_clearly_and_record_nothing(
     api: Api, slug: str, how: str, pick: int, wrong: Any
 ) -> None:
@@ -84,6 +98,7 @@ def test_commands_out_of_order_are_refused_and_record_nothing(api: Api) -> None:
     # Return an item that is not issued; sign off an incident twice; acknowledge twice.
     assert api.command("return-item", VALID["return-item"], "rosa").status_code == 409
     assert api.command("sign-off-review", VALID["sign-off-review"], "nora").status_code == 409
-    assert api.command("acknowledge-concern", VALID["acknowledge-concern"],
-                       "dan").status_code == 422
+    assert (
+        api.command("acknowledge-concern", VALID["acknowledge-concern"], "dan").status_code == 422
+    )
     assert api.head() == before

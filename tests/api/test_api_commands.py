@@ -28,8 +28,11 @@ def _catalogue(api: Api) -> dict[str, dict[str, Any]]:
 
 def test_a_refused_command_explains_every_violation_and_writes_nothing(api: Api) -> None:
     before, events = api.head(), len(api.events())
-    r = api.command("issue-item", {"item_id": "rifle-1", "recipient_id": "jack",
-                                   "scene_id": "sc-12", "recipient_pin": PIN}, "rosa")
+    r = api.command(
+        "issue-item",
+        {"item_id": "rifle-1", "recipient_id": "jack", "scene_id": "sc-12", "recipient_pin": PIN},
+        "rosa",
+    )
     body = problem(r, 409, "refused")
     violations = body["violations"]
     codes = [v["code"] for v in violations]
@@ -52,54 +55,110 @@ def test_a_refused_command_explains_every_violation_and_writes_nothing(api: Api)
 
 MALFORMED: list[tuple[str, str, Any, str]] = [
     ("number for text", "raise-concern", {"text": 5}, "text"),
-    ("text for a number", "receive-lot",
-     {"lot_id": "l-1", "ammo_type": "dummy", "caliber": ".45 LC", "count": "50",
-      "source": "s", "invoice": "i"}, "count"),
-    ("float for a number", "record-training",
-     {"person_id": "jack", "topics": ["draw"], "minutes": 1.5, "trainer_id": "rosa"},
-     "minutes"),
-    ("'true' for a bool", "add-location",
-     {"location_id": "shed", "name": "Shed", "secure": "true"}, "secure"),
+    (
+        "text for a number",
+        "receive-lot",
+        {
+            "lot_id": "l-1",
+            "ammo_type": "dummy",
+            "caliber": ".45 LC",
+            "count": "50",
+            "source": "s",
+            "invoice": "i",
+        },
+        "count",
+    ),
+    (
+        "float for a number",
+        "record-training",
+        {"person_id": "jack", "topics": ["draw"], "minutes": 1.5, "trainer_id": "rosa"},
+        "minutes",
+    ),
+    (
+        "'true' for a bool",
+        "add-location",
+        {"location_id": "shed", "name": "Shed", "secure": "true"},
+        "secure",
+    ),
     ("1 for a bool", "raise-concern", {"text": "x", "blocking": 1}, "blocking"),
     ("null for required text", "raise-concern", {"text": None}, "text"),
-    ("text for a list", "decline-training", {"person_id": "mia", "topics": "draw"},
-     "topics"),
+    ("text for a list", "decline-training", {"person_id": "mia", "topics": "draw"}, "topics"),
     ("unknown field", "raise-concern", {"text": "x", "colour": "red"}, "colour"),
-    ("the actor is the server's", "raise-concern", {"text": "x", "actor": "paula"},
-     "actor"),
+    ("the actor is the server's", "raise-concern", {"text": "x", "actor": "paula"}, "actor"),
     ("the time is the server's", "raise-concern", {"text": "x", "at": 1}, "at"),
-    ("no acknowledging for the recipient", "issue-item",
-     {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12",
-      "recipient_pin": PIN, "recipient_acknowledged": True}, "recipient_acknowledged"),
+    (
+        "no acknowledging for the recipient",
+        "issue-item",
+        {
+            "item_id": "colt-1",
+            "recipient_id": "jack",
+            "scene_id": "sc-12",
+            "recipient_pin": PIN,
+            "recipient_acknowledged": True,
+        },
+        "recipient_acknowledged",
+    ),
     ("missing field", "raise-concern", {}, "text"),
-    ("missing PIN", "issue-item", {"item_id": "colt-1", "recipient_id": "jack",
-                                   "scene_id": "sc-12"}, "recipient_pin"),
-    ("unknown enum value", "register-item",
-     {"item_id": "gun-9", "kind": "bazooka", "serial": "s", "tag": "T-9",
-      "description": "d", "location_id": "truck-safe"}, "kind"),
-    ("unknown nested enum value", "inspect-item",
-     {"item_id": "colt-1", "barrel": "clear", "chambers": [{"content": "plasma"}]},
-     "chambers"),
-    ("unknown nested field", "inspect-item",
-     {"item_id": "colt-1", "barrel": "clear", "chambers": [{"content": "empty", "x": 1}]},
-     "chambers"),
-    ("a pair with three parts", "close-day", {"date": "2021-10-21",
-                                              "counts": [["blk-45", 48, 1]]}, "counts"),
-    ("an integer past what the record holds", "record-training",
-     {"person_id": "jack", "topics": ["draw"], "minutes": 2**53, "trainer_id": "rosa"},
-     "minutes"),
+    (
+        "missing PIN",
+        "issue-item",
+        {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12"},
+        "recipient_pin",
+    ),
+    (
+        "unknown enum value",
+        "register-item",
+        {
+            "item_id": "gun-9",
+            "kind": "bazooka",
+            "serial": "s",
+            "tag": "T-9",
+            "description": "d",
+            "location_id": "truck-safe",
+        },
+        "kind",
+    ),
+    (
+        "unknown nested enum value",
+        "inspect-item",
+        {"item_id": "colt-1", "barrel": "clear", "chambers": [{"content": "plasma"}]},
+        "chambers",
+    ),
+    (
+        "unknown nested field",
+        "inspect-item",
+        {"item_id": "colt-1", "barrel": "clear", "chambers": [{"content": "empty", "x": 1}]},
+        "chambers",
+    ),
+    (
+        "a pair with three parts",
+        "close-day",
+        {"date": "2021-10-21", "counts": [["blk-45", 48, 1]]},
+        "counts",
+    ),
+    (
+        "an integer past what the record holds",
+        "record-training",
+        {"person_id": "jack", "topics": ["draw"], "minutes": 2**53, "trainer_id": "rosa"},
+        "minutes",
+    ),
     ("text over 4000 characters", "raise-concern", {"text": "x" * 4001}, "text"),
-    ("a PIN too short", "issue-item", {"item_id": "colt-1", "recipient_id": "jack",
-                                       "scene_id": "sc-12", "recipient_pin": "12"},
-     "recipient_pin"),
+    (
+        "a PIN too short",
+        "issue-item",
+        {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12", "recipient_pin": "12"},
+        "recipient_pin",
+    ),
     ("a list for the body", "raise-concern", ["text"], "body"),
 ]
 
 
-@pytest.mark.parametrize(("slug", "body", "field"), [m[1:] for m in MALFORMED],
-                         ids=[m[0] for m in MALFORMED])
-def test_a_malformed_body_is_a_422_naming_the_field(api: Api, slug: str, body: Any,
-                                                    field: str) -> None:
+@pytest.mark.parametrize(
+    ("slug", "body", "field"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
+)
+def test_a_malformed_body_is_a_422_naming_the_field(
+    api: Api, slug: str, body: Any, field: str
+) -> None:
     before = api.head()
     r = api.client.post(f"{BASE}/commands/{slug}", json=body, headers=api.auth("rosa"))
     detail = problem(r, 422, "invalid")["detail"]
@@ -116,12 +175,14 @@ RAW: list[tuple[str, bytes, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("content", "content_type"), [r[1:] for r in RAW],
-                         ids=[r[0] for r in RAW])
+@pytest.mark.parametrize(("content", "content_type"), [r[1:] for r in RAW], ids=[r[0] for r in RAW])
 def test_an_unreadable_body_is_a_422(api: Api, content: bytes, content_type: str) -> None:
     before = api.head()
-    r = api.client.post(f"{BASE}/commands/raise-concern", content=content,
-                        headers={**api.auth("rosa"), "Content-Type": content_type})
+    r = api.client.post(
+        f"{BASE}/commands/raise-concern",
+        content=content,
+        headers={**api.auth("rosa"), "Content-Type": content_type},
+    )
     problem(r, 422, "invalid")
     assert api.head() == before
 
@@ -129,15 +190,31 @@ def test_an_unreadable_body_is_a_422(api: Api, content: bytes, content_type: str
 def test_an_invalid_value_the_domain_checks_is_a_422_too(api: Api) -> None:
     before = api.head()
     for slug, body, words in (
-            ("record-qualification", {"person_id": "rosa", "kind": "permit", "number": "1",
-                                      "expires_on": "someday"}, "expires_on"),
-            ("add-location", {"location_id": "bad id!", "name": "x", "secure": True},
-             "location_id"),
-            ("receive-lot", {"lot_id": "l-2", "ammo_type": "dummy", "caliber": ".45 LC",
-                             "count": 0, "source": "s", "invoice": "i"}, "count")):
+        (
+            "record-qualification",
+            {"person_id": "rosa", "kind": "permit", "number": "1", "expires_on": "someday"},
+            "expires_on",
+        ),
+        ("add-location", {"location_id": "bad id!", "name": "x", "secure": True}, "location_id"),
+        (
+            "receive-lot",
+            {
+                "lot_id": "l-2",
+                "ammo_type": "dummy",
+                "caliber": ".45 LC",
+                "count": 0,
+                "source": "s",
+                "invoice": "i",
+            },
+            "count",
+        ),
+    ):
         assert words in problem(api.command(slug, body, "rosa"), 422, "invalid")["detail"]
-    problem(api.command("move-item", {"item_id": "no-such-gun", "location_id": "truck-safe"},
-                        "rosa"), 404, "not-found")
+    problem(
+        api.command("move-item", {"item_id": "no-such-gun", "location_id": "truck-safe"}, "rosa"),
+        404,
+        "not-found",
+    )
     assert api.head() == before
 
 
@@ -151,7 +228,7 @@ def _body_of(size: int) -> bytes:
 
 def _chunks(data: bytes, size: int = 4096) -> Iterator[bytes]:
     for i in range(0, len(data), size):
-        yield data[i:i + size]
+        yield data[i : i + size]
 
 
 def test_a_body_over_64_kib_is_a_413(api: Api) -> None:
@@ -167,15 +244,17 @@ def test_a_body_over_64_kib_is_a_413(api: Api) -> None:
     # Sent in chunks without a Content-Length, the same.
     problem(api.client.post(url, content=_chunks(over), headers=headers), 413, "too-large")
     problem(api.client.post(url, content=_chunks(at_limit), headers=headers), 422)
-    problem(api.client.post(url, content=_chunks(_body_of(10 * MAX_BODY)),
-                            headers=headers), 413)
+    problem(api.client.post(url, content=_chunks(_body_of(10 * MAX_BODY)), headers=headers), 413)
     assert api.head() == before
 
 
 def test_a_small_chunked_body_is_read_whole(api: Api) -> None:
     data = json.dumps({"text": "sent in pieces " * 200}).encode()
-    r = api.client.post(f"{BASE}/commands/raise-concern", content=_chunks(data, 100),
-                        headers={**api.auth("sam"), "Content-Type": "application/json"})
+    r = api.client.post(
+        f"{BASE}/commands/raise-concern",
+        content=_chunks(data, 100),
+        headers={**api.auth("sam"), "Content-Type": "application/json"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["events"][0]["data"]["text"] == "sent in pieces " * 200
 
@@ -209,7 +288,8 @@ def test_the_same_key_from_another_user_is_another_command(api: Api) -> None:
     assert theirs.json()["events"][0]["actor"] == "dan"
     assert theirs.json()["events"][0]["data"]["text"] == "dan's worry"
     assert {e["seq"] for e in mine.json()["events"]}.isdisjoint(
-        e["seq"] for e in theirs.json()["events"])
+        e["seq"] for e in theirs.json()["events"]
+    )
     retry = api.command("raise-concern", {"text": "dan's worry"}, "dan", headers=key)
     assert retry.json()["replayed"] is True
     assert retry.json()["events"] == theirs.json()["events"]
@@ -228,13 +308,17 @@ def test_an_anonymous_concern_key_names_no_one(api: Api) -> None:
     assert all(e["actor"] is None for e in first.json()["events"])
 
 
-@pytest.mark.parametrize(("slug", "body"), [
-    ("raise-concern", {"text": "a different worry"}),
-    ("raise-concern", {"text": "the first worry", "blocking": True}),
-    ("add-location", {"location_id": "shed-9", "name": "Shed", "secure": True}),
-])
+@pytest.mark.parametrize(
+    ("slug", "body"),
+    [
+        ("raise-concern", {"text": "a different worry"}),
+        ("raise-concern", {"text": "the first worry", "blocking": True}),
+        ("add-location", {"location_id": "shed-9", "name": "Shed", "secure": True}),
+    ],
+)
 def test_a_key_reused_for_a_different_request_is_refused_naming_it(
-        api: Api, slug: str, body: dict[str, object]) -> None:
+    api: Api, slug: str, body: dict[str, object]
+) -> None:
     key = {"Idempotency-Key": f"reuse-{slug}-{len(body)}"}
     first = api.command("raise-concern", {"text": "the first worry"}, "rosa", headers=key)
     assert first.status_code == 200, first.text
@@ -251,12 +335,17 @@ def test_a_key_reused_for_a_different_request_is_refused_naming_it(
 
 def test_an_anonymous_key_reused_for_another_concern_is_refused(api: Api) -> None:
     key = {"Idempotency-Key": "anon-reuse"}
-    first = api.command("raise-concern", {"text": "blanks left on the cart",
-                                          "anonymous": True}, "mia", headers=key)
+    first = api.command(
+        "raise-concern", {"text": "blanks left on the cart", "anonymous": True}, "mia", headers=key
+    )
     assert first.status_code == 200, first.text
     before = api.head()
-    other = api.command("raise-concern", {"text": "a second, different worry",
-                                          "anonymous": True}, "lane", headers=key)
+    other = api.command(
+        "raise-concern",
+        {"text": "a second, different worry", "anonymous": True},
+        "lane",
+        headers=key,
+    )
     assert "anon-reuse" in problem(other, 422, "invalid")["detail"]
     assert api.head() == before
     assert all(e["actor"] is None for e in first.json()["events"])
@@ -278,8 +367,12 @@ def test_issue_needs_the_recipients_own_pin(api: Api) -> None:
     # jack picks his own PIN; the demo PIN is now someone else's.
     r = api.client.post(f"{PREFIX}/auth/pin", json={"pin": "8642"}, headers=api.auth("jack"))
     assert r.status_code == 204, r.text
-    inspect = {"item_id": "colt-1", "barrel": "clear", "chambers": [DUMMY] * 6,
-               "shown_to": ["jack", "dan"]}
+    inspect = {
+        "item_id": "colt-1",
+        "barrel": "clear",
+        "chambers": [DUMMY] * 6,
+        "shown_to": ["jack", "dan"],
+    }
     r = api.command("inspect-item", inspect, "rosa")
     assert r.status_code == 200, r.text
     (inspected,) = r.json()["events"]
@@ -290,14 +383,25 @@ def test_issue_needs_the_recipients_own_pin(api: Api) -> None:
     issue = {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12"}
     before = api.head()
     for wrong in (PIN, "0000", "86420"):
-        body = problem(api.command("issue-item", {**issue, "recipient_pin": wrong}, "rosa",
-                                   headers={"Idempotency-Key": "issue-colt-1"}),
-                       409, "refused")
+        body = problem(
+            api.command(
+                "issue-item",
+                {**issue, "recipient_pin": wrong},
+                "rosa",
+                headers={"Idempotency-Key": "issue-colt-1"},
+            ),
+            409,
+            "refused",
+        )
         assert "INS-5" in [v["code"] for v in body["violations"]]
         assert api.head() == before
     # The refused attempts did not use up the key.
-    r = api.command("issue-item", {**issue, "recipient_pin": "8642"}, "rosa",
-                    headers={"Idempotency-Key": "issue-colt-1"})
+    r = api.command(
+        "issue-item",
+        {**issue, "recipient_pin": "8642"},
+        "rosa",
+        headers={"Idempotency-Key": "issue-colt-1"},
+    )
     assert r.status_code == 200, r.text
     (issued,) = r.json()["events"]
     assert issued["type"] == "ItemIssued"
@@ -319,8 +423,11 @@ def test_issue_needs_the_recipients_own_pin(api: Api) -> None:
 
 def test_a_recipient_without_an_account_cannot_acknowledge(api: Api) -> None:
     api.add_person("z-extra", ("performer",), account=False)
-    r = api.command("issue-item", {"item_id": "colt-1", "recipient_id": "z-extra",
-                                   "scene_id": "sc-12", "recipient_pin": PIN}, "rosa")
+    r = api.command(
+        "issue-item",
+        {"item_id": "colt-1", "recipient_id": "z-extra", "scene_id": "sc-12", "recipient_pin": PIN},
+        "rosa",
+    )
     assert "INS-5" in [v["code"] for v in problem(r, 409, "refused")["violations"]]
 
 
@@ -331,14 +438,16 @@ def test_five_wrong_pins_lock_the_recipients_pin_and_say_so(api: Api) -> None:
     # Someone who may not issue is refused before the PIN is looked at: it costs the
     # recipient no attempts.
     for _ in range(6):
-        problem(api.command("issue-item", {**issue, "recipient_pin": "0000"}, "jack"), 403,
-                "forbidden")
+        problem(
+            api.command("issue-item", {**issue, "recipient_pin": "0000"}, "jack"), 403, "forbidden"
+        )
     row = api.accounts.rows.get(who)
     assert row is not None
     assert row.pin_failures == 0
     for _ in range(5):
-        body = problem(api.command("issue-item", {**issue, "recipient_pin": "0000"}, "rosa"),
-                       409, "refused")
+        body = problem(
+            api.command("issue-item", {**issue, "recipient_pin": "0000"}, "rosa"), 409, "refused"
+        )
         assert "INS-5" in [v["code"] for v in body["violations"]]
     for pin in (PIN, "0000"):  # now even the right PIN is not checked
         r = api.command("issue-item", {**issue, "recipient_pin": pin}, "rosa")
@@ -351,11 +460,25 @@ def test_five_wrong_pins_lock_the_recipients_pin_and_say_so(api: Api) -> None:
 
     # The web form says so too, and records nothing (not even the inspection).
     web = api.new_client()
-    assert web.post(f"{PREFIX}/auth/login",
-                    json={"username": "rosa", "password": PASSWORD}).status_code == 200
-    r = web_client.post(web, f"/p/{PID}/issue", {
-        "item_id": "colt-1", "barrel": "clear", "shown_to": who, "recipient_id": who,
-        "scene_id": "sc-12", "pin": PIN, **{f"chamber-{i}": "empty" for i in range(1, 7)}})
+    assert (
+        web.post(
+            f"{PREFIX}/auth/login", json={"username": "rosa", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
+    r = web_client.post(
+        web,
+        f"/p/{PID}/issue",
+        {
+            "item_id": "colt-1",
+            "barrel": "clear",
+            "shown_to": who,
+            "recipient_id": who,
+            "scene_id": "sc-12",
+            "pin": PIN,
+            **{f"chamber-{i}": "empty" for i in range(1, 7)},
+        },
+    )
     assert r.status_code == 429
     assert "PIN is locked" in r.text
     assert api.head() == before
@@ -363,14 +486,16 @@ def test_five_wrong_pins_lock_the_recipients_pin_and_say_so(api: Api) -> None:
     # Setting the PIN again lifts the lock.
     r = api.client.post(f"{PREFIX}/auth/pin", json={"pin": "13579"}, headers=api.auth(who))
     assert r.status_code == 204, r.text
-    body = problem(api.command("issue-item", {**issue, "recipient_pin": PIN}, "rosa"), 409,
-                   "refused")
+    body = problem(
+        api.command("issue-item", {**issue, "recipient_pin": PIN}, "rosa"), 409, "refused"
+    )
     assert "INS-5" in [v["code"] for v in body["violations"]]  # the old PIN is gone
 
 
 def test_the_issue_documents_the_locked_pin(api: Api) -> None:
     op = api.client.get("/openapi.json").json()["paths"][
-        f"{BASE}/commands/issue-item".replace(PID, "{production_id}")]["post"]
+        f"{BASE}/commands/issue-item".replace(PID, "{production_id}")
+    ]["post"]
     assert "Retry-After" in op["responses"]["429"]["headers"]
 
 
@@ -387,11 +512,10 @@ QUESTIONS: list[tuple[str, dict[str, str], str | None]] = [
 ]
 
 
-@pytest.mark.parametrize(("question", "params", "key"), QUESTIONS,
-                         ids=[q[0] for q in QUESTIONS])
-def test_a_question_cites_seqs_that_are_in_the_log(api: Api, question: str,
-                                                   params: dict[str, str],
-                                                   key: str | None) -> None:
+@pytest.mark.parametrize(("question", "params", "key"), QUESTIONS, ids=[q[0] for q in QUESTIONS])
+def test_a_question_cites_seqs_that_are_in_the_log(
+    api: Api, question: str, params: dict[str, str], key: str | None
+) -> None:
     r = api.get(f"{BASE}/questions/{question}", "jack", **params)
     assert r.status_code == 200, r.text
     answer = r.json()
@@ -413,12 +537,19 @@ def test_a_question_cites_seqs_that_are_in_the_log(api: Api, question: str,
         assert {e["type"] for e in cited} >= {"IncidentReported", "StandDownBegan"}
 
 
-@pytest.mark.parametrize(("question", "params", "status"), [
-    ("custody", {}, 422), ("custody", {"item": "no-such-gun"}, 404),
-    ("chambers", {"item": "colt-1", "at": "noon"}, 422),
-    ("concerns", {"before": "0"}, 422), ("training", {}, 422)])
-def test_a_question_asked_badly(api: Api, question: str, params: dict[str, str],
-                                status: int) -> None:
+@pytest.mark.parametrize(
+    ("question", "params", "status"),
+    [
+        ("custody", {}, 422),
+        ("custody", {"item": "no-such-gun"}, 404),
+        ("chambers", {"item": "colt-1", "at": "noon"}, 422),
+        ("concerns", {"before": "0"}, 422),
+        ("training", {}, 422),
+    ],
+)
+def test_a_question_asked_badly(
+    api: Api, question: str, params: dict[str, str], status: int
+) -> None:
     problem(api.get(f"{BASE}/questions/{question}", "jack", **params), status)
 
 

@@ -31,18 +31,38 @@ SLUGS = {cls: slug for slug, cls in COMMANDS.items()}
 VALID: dict[type[c.Command], c.Command] = {
     c.AddPerson: c.AddPerson(actor="paula", person_id="new-1", name="N", roles=(Role.CREW,)),
     c.ChangeRoles: c.ChangeRoles(actor="paula", person_id="lane", roles=(Role.CAMERA,)),
-    c.RegisterItem: c.RegisterItem(actor="rosa", item_id="new-1", kind=ItemKind.REPLICA,
-                                   serial="s", tag="t-new", description="d",
-                                   location_id="truck-safe"),
-    c.ReceiveLot: c.ReceiveLot(actor="rosa", lot_id="new-1", ammo_type=AmmoType.DUMMY,
-                               caliber=".45", count=1, source="s", invoice="i"),
-    c.PlanScene: c.PlanScene(actor="dan", scene_id="new-1", title="t", date=TODAY,
-                             items=("colt-1",), performers=("jack",), ammo=SceneAmmo.NONE),
-    c.RecordTraining: c.RecordTraining(actor="rosa", person_id="lane", topics=("firearm",),
-                                       minutes=1, trainer_id="rosa"),
+    c.RegisterItem: c.RegisterItem(
+        actor="rosa",
+        item_id="new-1",
+        kind=ItemKind.REPLICA,
+        serial="s",
+        tag="t-new",
+        description="d",
+        location_id="truck-safe",
+    ),
+    c.ReceiveLot: c.ReceiveLot(
+        actor="rosa",
+        lot_id="new-1",
+        ammo_type=AmmoType.DUMMY,
+        caliber=".45",
+        count=1,
+        source="s",
+        invoice="i",
+    ),
+    c.PlanScene: c.PlanScene(
+        actor="dan",
+        scene_id="new-1",
+        title="t",
+        date=TODAY,
+        items=("colt-1",),
+        performers=("jack",),
+        ammo=SceneAmmo.NONE,
+    ),
+    c.RecordTraining: c.RecordTraining(
+        actor="rosa", person_id="lane", topics=("firearm",), minutes=1, trainer_id="rosa"
+    ),
     c.DeclineTraining: c.DeclineTraining(actor="lane", person_id="lane", topics=("draw",)),
-    c.ReportIncident: c.ReportIncident(actor="rosa", kind=IncidentKind.MISFIRE,
-                                       description="d"),
+    c.ReportIncident: c.ReportIncident(actor="rosa", kind=IncidentKind.MISFIRE, description="d"),
     c.CorrectRecord: c.CorrectRecord(actor="rosa", refers_to=1, correction="c"),
 }
 
@@ -80,8 +100,9 @@ def _the_domain_takes(h: Harness, cmd: c.Command) -> bool:
 
 
 @pytest.mark.parametrize(("cls", "name"), list(LIMITS), ids=lambda x: getattr(x, "__name__", x))
-def test_each_bound_in_the_document_is_the_domains(planned: Harness, cls: type[c.Command],
-                                                   name: str) -> None:
+def test_each_bound_in_the_document_is_the_domains(
+    planned: Harness, cls: type[c.Command], name: str
+) -> None:
     assert _the_domain_takes(planned, VALID[cls])
     values = _around(LIMITS[(cls, name)])
     assert values
@@ -90,8 +111,10 @@ def test_each_bound_in_the_document_is_the_domains(planned: Harness, cls: type[c
             value = tuple(Role.CREW for _ in value)
         cmd = dataclasses.replace(VALID[cls], **{name: value})
         plain = [str(v) for v in value] if isinstance(value, tuple) else value
-        assert _the_domain_takes(planned, cmd) == _the_api_takes(SLUGS[cls], name, plain), \
-            (name, value)
+        assert _the_domain_takes(planned, cmd) == _the_api_takes(SLUGS[cls], name, plain), (
+            name,
+            value,
+        )
 
 
 # -- the patterns, read as JSON Schema reads them --------------------------------------
@@ -119,16 +142,23 @@ def test_blank_is_what_strip_removes() -> None:
             assert not blank, hex(code)
         except ValidationError:
             assert blank, hex(code)
-    assert all(not chr(code).isspace() for code in range(0x3100, 0x110000)
-               if not 0xD800 <= code <= 0xDFFF and code != 0x3000), WHITESPACE
+    assert all(
+        not chr(code).isspace()
+        for code in range(0x3100, 0x110000)
+        if not 0xD800 <= code <= 0xDFFF and code != 0x3000
+    ), WHITESPACE
 
 
 def _dates() -> st.SearchStrategy[str]:
     digits = st.text("0123456789", min_size=1, max_size=5)
     return st.one_of(
         st.dates().map(str),
-        st.builds(lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}", st.integers(0, 9999),
-                  st.integers(0, 13), st.integers(0, 32)),
+        st.builds(
+            lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}",
+            st.integers(0, 9999),
+            st.integers(0, 13),
+            st.integers(0, 32),
+        ),
         st.tuples(digits, digits, digits).map("-".join),
         st.dates().map(lambda d: d.strftime("%Y%m%d")),  # ISO's basic form: not this one
         st.dates().map(lambda d: f"{d}\n"),
@@ -155,28 +185,54 @@ def test_a_date_is_what_the_document_says(text: str) -> None:
 
 def test_a_whole_number_may_be_written_with_a_zero_fraction(api: Api) -> None:
     """JSON Schema's integer is a number with no fraction, as 2.0 is."""
-    r = api.command("receive-lot", {"lot_id": "dum-2", "ammo_type": "dummy", "caliber": ".45",
-                                    "count": 2.0, "source": "s", "invoice": "i"}, "rosa")
+    r = api.command(
+        "receive-lot",
+        {
+            "lot_id": "dum-2",
+            "ammo_type": "dummy",
+            "caliber": ".45",
+            "count": 2.0,
+            "source": "s",
+            "invoice": "i",
+        },
+        "rosa",
+    )
     assert r.status_code == 200, r.text
     assert r.json()["events"][0]["data"]["count"] == 2
-    problem(api.command("receive-lot", {"lot_id": "dum-3", "ammo_type": "dummy",
-                                        "caliber": ".45", "count": 2.5, "source": "s",
-                                        "invoice": "i"}, "rosa"), 422, "invalid")
+    problem(
+        api.command(
+            "receive-lot",
+            {
+                "lot_id": "dum-3",
+                "ammo_type": "dummy",
+                "caliber": ".45",
+                "count": 2.5,
+                "source": "s",
+                "invoice": "i",
+            },
+            "rosa",
+        ),
+        422,
+        "invalid",
+    )
 
 
-@pytest.mark.parametrize("value", ["+5", "5.0", "5_000", "-1", "0x10", "9007199254740992",
-                                   "null", "\u0665"])
+@pytest.mark.parametrize(
+    "value", ["+5", "5.0", "5_000", "-1", "0x10", "9007199254740992", "null", "\u0665"]
+)
 def test_the_device_time_is_digits(api: Api, value: str) -> None:
     before = api.head()
-    r = api.command("raise-concern", {"text": "x"}, "rosa",
-                    headers={"X-Device-Time": value.encode()})  # type: ignore[dict-item]
+    r = api.command(
+        "raise-concern", {"text": "x"}, "rosa", headers={"X-Device-Time": value.encode()}
+    )  # type: ignore[dict-item]
     assert "x-device-time" in problem(r, 422, "invalid")["detail"]
     assert api.head() == before
 
 
 def test_a_device_time_of_digits_is_kept(api: Api) -> None:
-    r = api.command("raise-concern", {"text": "x"}, "rosa",
-                    headers={"X-Device-Time": "1634828400000000"})
+    r = api.command(
+        "raise-concern", {"text": "x"}, "rosa", headers={"X-Device-Time": "1634828400000000"}
+    )
     assert r.status_code == 200, r.text
 
 

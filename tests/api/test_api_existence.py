@@ -32,8 +32,12 @@ OUTSIDER = "outsider-existence"
 # Well-formed values for the parameters routes require, so that the door is what answers
 # (a route ignores those it does not take).
 QUERY = {"item": "colt-1", "person": "jack", "date": TODAY}
-PATH = {"item_id": "colt-1", "scene_id": "sc-12", "concern_id": "concern-1",
-        "incident_id": "incident-1"}
+PATH = {
+    "item_id": "colt-1",
+    "scene_id": "sc-12",
+    "concern_id": "concern-1",
+    "incident_id": "incident-1",
+}
 SLUG = {slug: cls.__name__ for slug, cls in COMMANDS.items()}
 
 
@@ -75,16 +79,16 @@ def _ask(api: Api, method: str, path: str, production: str) -> Answer:
     url = re.sub(r"\{(\w+)\}", lambda m: PATH[m.group(1)], url)
     client = api.new_client()
     if url.startswith(PREFIX):
-        r = client.request(method, url, params=QUERY, json=_body(path),
-                           headers=api.auth(OUTSIDER))
+        r = client.request(method, url, params=QUERY, json=_body(path), headers=api.auth(OUTSIDER))
     else:  # a page: the session cookie, and a redirect would be an answer too
         client.cookies.set(COOKIE, api.token(OUTSIDER))
         data, headers = None, None
         if method == "POST":  # as from ColdCheck's own pages: the origin and form token
             token = web_client.token_in(client.get("/").text)
             data, headers = {"csrf_token": token}, {"Origin": web_client.ORIGIN}
-        r = client.request(method, url, params=QUERY, data=data, headers=headers,
-                           follow_redirects=False)
+        r = client.request(
+            method, url, params=QUERY, data=data, headers=headers, follow_redirects=False
+        )
     return r.status_code, sorted(r.headers.multi_items()), r.content
 
 
@@ -105,11 +109,11 @@ def test_every_production_route_is_audited() -> None:
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_a_non_member_gets_the_same_answer_whether_the_production_exists(
-        api: Api, outsider: str, method: str, path: str) -> None:
+    api: Api, outsider: str, method: str, path: str
+) -> None:
     ghost = GHOSTS[(method, path)]
     before = _ask(api, method, path, ghost)
-    api.service.execute(ghost, c.CreateProduction(name="Second Unit",
-                                                  timezone="America/Denver"))
+    api.service.execute(ghost, c.CreateProduction(name="Second Unit", timezone="America/Denver"))
     after = _ask(api, method, path, ghost)
     assert before[0] in (401, 404), before
     assert after == before

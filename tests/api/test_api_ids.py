@@ -22,8 +22,25 @@ IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", fullmatch=True)
 # What looks like an id and is not: line ends, other digits and letters (Arabic-Indic and
 # full-width digits, full-width letters, the Kelvin sign a case fold turns into K, a
 # dotless i), spaces, NUL, the characters an id may hold but not start with.
-ODD = ["\n", "\r", "\r\n", "\x00", " ", "\t", "\u0663", "\uff11", "\uff43", "\u212a",
-       "\u0131", "\u00e9", "/", ":", ".", "-", "_"]
+ODD = [
+    "\n",
+    "\r",
+    "\r\n",
+    "\x00",
+    " ",
+    "\t",
+    "\u0663",
+    "\uff11",
+    "\uff43",
+    "\u212a",
+    "\u0131",
+    "\u00e9",
+    "/",
+    ":",
+    ".",
+    "-",
+    "_",
+]
 
 
 def _near_misses() -> st.SearchStrategy[str]:
@@ -31,7 +48,7 @@ def _near_misses() -> st.SearchStrategy[str]:
     return st.one_of(
         st.tuples(IDS, odd).map("".join),  # colt-1\n
         st.tuples(odd, IDS).map("".join),  # \ncolt-1
-        st.tuples(IDS, odd, st.integers(0, 64)).map(lambda t: t[0][:t[2]] + t[1] + t[0][t[2]:]),
+        st.tuples(IDS, odd, st.integers(0, 64)).map(lambda t: t[0][: t[2]] + t[1] + t[0][t[2] :]),
         st.text(string.ascii_letters + string.digits + "._-", min_size=63, max_size=66),
         st.just(""),
         st.text(max_size=8),
@@ -46,7 +63,8 @@ def document_validator() -> Any:
     """The id pattern as /openapi.json states it (a founder's username), by a JSON
     Schema validator with ECMA-262 regular expressions."""
     username = document_app().openapi()["components"]["schemas"]["Founder"]["properties"][
-        "username"]
+        "username"
+    ]
     assert username["pattern"] == ID_REGEX
     return jsonschema_rs.validator_for(username)
 
@@ -92,13 +110,23 @@ def test_in_a_question(api: Api) -> None:
 
 
 def test_in_accounts(api: Api) -> None:
-    r = api.client.post(f"{PREFIX}/accounts", headers=api.auth("admin"),
-                        json={"username": "rosa\n", "password": "long enough password"})
+    r = api.client.post(
+        f"{PREFIX}/accounts",
+        headers=api.auth("admin"),
+        json={"username": "rosa\n", "password": "long enough password"},
+    )
     problem(r, 422, "invalid")
     assert api.accounts.rows.get("rosa\n") is None
     # Logging in as it is the 401 of any wrong detail (no one can be "rosa\n").
-    problem(api.client.post(f"{PREFIX}/auth/login",
-                            json={"username": "rosa\n", "password": "cold-creek-demo"}), 401)
-    r = api.client.post(f"{BASE}/members", headers=api.auth("paula"),
-                        json={"username": "rosa", "person_id": "rosa\n"})
+    problem(
+        api.client.post(
+            f"{PREFIX}/auth/login", json={"username": "rosa\n", "password": "cold-creek-demo"}
+        ),
+        401,
+    )
+    r = api.client.post(
+        f"{BASE}/members",
+        headers=api.auth("paula"),
+        json={"username": "rosa", "person_id": "rosa\n"},
+    )
     problem(r, 422, "invalid")

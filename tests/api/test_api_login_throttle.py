@@ -61,8 +61,10 @@ def worker(database_url: str, api: Api, now: Now) -> Iterator[Callable[[], Clien
         store = SqlStore(database_url)
         stores.append(store)
         key = api.service.key
-        app = create_app(ColdCheck(store, key, clock=now),
-                         Accounts(AccountStore(store), pin_pepper(key), now, FAST_HASHER))
+        app = create_app(
+            ColdCheck(store, key, clock=now),
+            Accounts(AccountStore(store), pin_pepper(key), now, FAST_HASHER),
+        )
         return lambda address: TestClient(app, client=(address, 50000))
 
     yield start
@@ -86,7 +88,8 @@ def _refused(r: Any) -> dict[str, Any]:
 
 
 def test_five_wrong_passwords_then_429_even_for_the_right_one(
-        api: Api, worker: Callable[[], Client], now: Now) -> None:
+    api: Api, worker: Callable[[], Client], now: Now
+) -> None:
     api.accounts.create("throttled-1", PASSWORD)
     client = worker()("192.0.2.1")
     _wrong(client, "throttled-1", ACCOUNT_FREE)
@@ -97,18 +100,25 @@ def test_five_wrong_passwords_then_429_even_for_the_right_one(
     # The right password is not checked: the same answer, to the byte.
     right = _login(client, "throttled-1", PASSWORD)
     assert (right.status_code, right.headers, right.content) == (
-        wrong.status_code, wrong.headers, wrong.content)
+        wrong.status_code,
+        wrong.headers,
+        wrong.content,
+    )
     # After the delay it is checked again, and it is right.
     now.at += ACCOUNT_DELAY_US
     r = _login(client, "throttled-1", PASSWORD)
     assert r.status_code == 200, r.text
-    assert api.client.get(f"{PREFIX}/auth/me",
-                          headers={"Authorization": f"Bearer {r.json()['token']}"}
-                          ).json()["username"] == "throttled-1"
+    assert (
+        api.client.get(
+            f"{PREFIX}/auth/me", headers={"Authorization": f"Bearer {r.json()['token']}"}
+        ).json()["username"]
+        == "throttled-1"
+    )
 
 
 def test_a_username_no_account_has_gets_the_same_answers(
-        api: Api, worker: Callable[[], Client]) -> None:
+    api: Api, worker: Callable[[], Client]
+) -> None:
     api.accounts.create("throttled-2", PASSWORD)
     start = worker()
     answers = {}
@@ -116,13 +126,15 @@ def test_a_username_no_account_has_gets_the_same_answers(
         client = start(address)
         answers[username] = [
             (r.status_code, r.headers.get("retry-after"), r.content)
-            for r in (_login(client, username, WRONG) for _ in range(ACCOUNT_FREE + 2))]
+            for r in (_login(client, username, WRONG) for _ in range(ACCOUNT_FREE + 2))
+        ]
     assert answers["throttled-2"] == answers["nobody-2"]
     assert [a[0] for a in answers["nobody-2"]] == [401] * ACCOUNT_FREE + [429] * 2
 
 
-def test_an_address_has_a_budget_across_accounts(api: Api, worker: Callable[[], Client],
-                                                 now: Now) -> None:
+def test_an_address_has_a_budget_across_accounts(
+    api: Api, worker: Callable[[], Client], now: Now
+) -> None:
     api.accounts.create("throttled-3", PASSWORD)
     start = worker()
     guesser = start("192.0.2.4")
@@ -135,8 +147,7 @@ def test_an_address_has_a_budget_across_accounts(api: Api, worker: Callable[[], 
     assert _login(start("192.0.2.5"), "throttled-3", PASSWORD).status_code == 200
 
 
-def test_two_workers_and_a_restart_share_the_count(api: Api,
-                                                   worker: Callable[[], Client]) -> None:
+def test_two_workers_and_a_restart_share_the_count(api: Api, worker: Callable[[], Client]) -> None:
     api.accounts.create("throttled-4", PASSWORD)
     first, second = worker()("192.0.2.6"), worker()("192.0.2.7")
     _wrong(first, "throttled-4", ACCOUNT_FREE - 2)
@@ -147,16 +158,23 @@ def test_two_workers_and_a_restart_share_the_count(api: Api,
     _refused(_login(restarted, "throttled-4", PASSWORD))
 
 
-def test_the_login_form_is_throttled_too(api: Api, worker: Callable[[], Client],
-                                         now: Now) -> None:
+def test_the_login_form_is_throttled_too(api: Api, worker: Callable[[], Client], now: Now) -> None:
     api.accounts.create("throttled-5", PASSWORD)
     client = worker()("192.0.2.9")
 
     def form(password: str) -> Any:  # as the login page's own form posts it
         token = web_client.token_in(client.get("/login").text)
-        return client.post("/login", data={"username": "throttled-5", "password": password,
-                                           "next": "/", "csrf_token": token},
-                           headers={"Origin": web_client.ORIGIN}, follow_redirects=False)
+        return client.post(
+            "/login",
+            data={
+                "username": "throttled-5",
+                "password": password,
+                "next": "/",
+                "csrf_token": token,
+            },
+            headers={"Origin": web_client.ORIGIN},
+            follow_redirects=False,
+        )
 
     for _ in range(ACCOUNT_FREE):
         assert form(WRONG).status_code == 401

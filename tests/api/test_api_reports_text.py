@@ -11,7 +11,7 @@ from support.api_client import BASE, Api
 
 LONG_WORD = "W" * 1990 + "abcdefghij"  # 2,000 characters, most of them wide
 HOSTILE = f"long: {LONG_WORD} <script>alert(1)</script> \U0001f52b 中文 \x1b[2J \u202eevil"
-FORMULA = "=HYPERLINK(\"https://example.invalid\",\"x\")"
+FORMULA = '=HYPERLINK("https://example.invalid","x")'
 
 
 def test_dossiers_of_hostile_text_are_served(api: Api) -> None:
@@ -32,10 +32,22 @@ def test_dossiers_of_hostile_text_are_served(api: Api) -> None:
 
 
 def test_bound_book_csv_quotes_formulas(api: Api) -> None:
-    r = api.command("register-item", {
-        "item_id": "odd-csv", "kind": "firearm", "serial": FORMULA, "tag": "odd-csv",
-        "description": "-1+1", "location_id": "truck-safe", "manufacturer": "@SUM(1)",
-        "model": "+1", "source": "\t=1", "caliber": ".45"}, "rosa")
+    r = api.command(
+        "register-item",
+        {
+            "item_id": "odd-csv",
+            "kind": "firearm",
+            "serial": FORMULA,
+            "tag": "odd-csv",
+            "description": "-1+1",
+            "location_id": "truck-safe",
+            "manufacturer": "@SUM(1)",
+            "model": "+1",
+            "source": "\t=1",
+            "caliber": ".45",
+        },
+        "rosa",
+    )
     assert r.status_code == 200, r.text
     r = api.get(f"{BASE}/bound-book.csv", "rosa")
     assert r.status_code == 200, r.text

@@ -65,15 +65,23 @@ def negative_rejection(ctx: CheckContext, response: Any, case: Any) -> bool | No
     if response.status_code == 413:  # too large is a refusal too
         return None
     data = case.meta.phase.data if case.meta else None
-    if (isinstance(data, CoveragePhaseData)
-            and data.parameter_location is ParameterLocation.HEADER
-            and data.scenario is CoverageScenario.OBJECT_UNEXPECTED_PROPERTIES):
+    if (
+        isinstance(data, CoveragePhaseData)
+        and data.parameter_location is ParameterLocation.HEADER
+        and data.scenario is CoverageScenario.OBJECT_UNEXPECTED_PROPERTIES
+    ):
         return None
     return negative_data_rejection(ctx, response, case)
 
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance, negative_rejection, documented_positive_acceptance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_rejection,
+    documented_positive_acceptance,
+]
 FAST = settings(deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", document_app())
@@ -92,8 +100,7 @@ admin_schema = fuzzed.include(path_regex=r"^/api/v1/(accounts|productions)$|/mem
 def _send(case: Any, api: Api, user: str) -> None:
     # Logging out revokes the token it is sent with: give it one of its own.
     token = api.login(user) if case.path == f"{PREFIX}/auth/logout" else api.token(user)
-    case.call_and_validate(app=api.app, headers={"Authorization": f"Bearer {token}"},
-                           checks=CHECKS)
+    case.call_and_validate(app=api.app, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
 
 
 @schema.parametrize()
@@ -128,14 +135,14 @@ def test_the_document_names_what_each_operation_refuses_beyond_its_schema() -> N
 def test_the_document_is_the_served_apps(api: Api) -> None:
     served = api.client.get("/openapi.json").json()
     assert served == document_app().openapi()
-    commands = {path: ops["post"] for path, ops in served["paths"].items()
-                if "/commands/" in path}
+    commands = {path: ops["post"] for path, ops in served["paths"].items() if "/commands/" in path}
     assert commands
     bodies = served["components"]["schemas"]
     for op in commands.values():
         # Who and when are the server's: never documented as something a client sends.
-        body = bodies[op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-                      .rsplit("/", 1)[1]]
+        body = bodies[
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        ]
         assert not {"actor", "at", "recipient_acknowledged"} & set(body["properties"])
         assert "actor" not in op.get("description", "")
 
@@ -151,11 +158,21 @@ def _own_production(api: Api, number: int) -> str:
     pid = f"links-{number}"
     run = api.service.execute
     run(pid, c.CreateProduction(name="Links", timezone="America/Denver"))
-    run(pid, c.AddPerson(person_id="rosa", name="Rosa", roles=(Role.ARMORER, Role.PRODUCER,
-                                                              Role.FIRST_AD)))
+    run(
+        pid,
+        c.AddPerson(
+            person_id="rosa", name="Rosa", roles=(Role.ARMORER, Role.PRODUCER, Role.FIRST_AD)
+        ),
+    )
     for authority in (Authority.HIRING, Authority.FIREARM_SAFETY):
-        run(pid, c.AssignAuthority(actor="rosa" if authority is Authority.FIREARM_SAFETY
-                                   else None, person_id="rosa", authority=authority))
+        run(
+            pid,
+            c.AssignAuthority(
+                actor="rosa" if authority is Authority.FIREARM_SAFETY else None,
+                person_id="rosa",
+                authority=authority,
+            ),
+        )
     api.accounts.rows.link("rosa", pid, "rosa")
     return pid
 
@@ -169,15 +186,19 @@ def test_the_links_from_what_a_command_creates(api: Api) -> None:
             self.production = _own_production(api, next(scenarios))
 
         def before_call(self, case: Any) -> None:
-            case.path_parameters = {**(case.path_parameters or {}),
-                                    "production_id": self.production}
+            case.path_parameters = {
+                **(case.path_parameters or {}),
+                "production_id": self.production,
+            }
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"app": api.app, "headers": {"Authorization": f"Bearer {token}"}}
 
-        def validate_response(self, response: Any, case: Any,
-                              additional_checks: Any = None, **kwargs: Any) -> None:
-            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs,
-                                   recorder=self.recorder)
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            case.validate_response(
+                response, checks=CHECKS, transport_kwargs=kwargs, recorder=self.recorder
+            )
 
     Links.run(settings=settings(FAST, max_examples=20, stateful_step_count=6))

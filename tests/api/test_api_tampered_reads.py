@@ -41,8 +41,7 @@ READS = [
 
 
 @pytest.fixture(params=BACKENDS)
-def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-        ) -> Iterator[Api]:
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     with databases_for(request, request.param, tmp_path_factory.mktemp("tampered")) as made:
         made_api = seeded(made.create())
         yield made_api
@@ -56,8 +55,10 @@ def _forge_first_issue(api: Api) -> int:
     body = envelope.encode(PID, replace(rec, event=replace(rec.event, recipient_id="mia")))
     with raw(api.service.store.url) as conn:
         drop_append_only_triggers(conn)
-        conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND "
-                     "seq = ?", (body, leaf_hash(body), PID, rec.seq))
+        conn.execute(
+            "UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND seq = ?",
+            (body, leaf_hash(body), PID, rec.seq),
+        )
     return rec.seq
 
 
@@ -65,8 +66,10 @@ def _fresh_server(api: Api) -> tuple[TestClient, SqlStore]:
     """Another server process on the same database and key, started after the change."""
     store = SqlStore(api.service.store.url)
     key = api.service.key
-    app = create_app(ColdCheck(store, key, clock=api.clock),
-                     Accounts(AccountStore(store), pin_pepper(key), api.clock, FAST_HASHER))
+    app = create_app(
+        ColdCheck(store, key, clock=api.clock),
+        Accounts(AccountStore(store), pin_pepper(key), api.clock, FAST_HASHER),
+    )
     return TestClient(app), store
 
 
@@ -75,8 +78,9 @@ def _assert_refused(client: TestClient, api: Api, seq: int) -> None:
     for path in READS:
         body = problem(client.get(path, headers=headers), 503, "integrity")
         assert f"#{seq}" in body["detail"], (path, body)
-    r = client.post(f"{BASE}/commands/raise-concern", headers=headers,
-                    json={"text": "onto a changed record"})
+    r = client.post(
+        f"{BASE}/commands/raise-concern", headers=headers, json={"text": "onto a changed record"}
+    )
     problem(r, 503, "integrity")
 
 
@@ -92,14 +96,19 @@ def test_a_fresh_server_serves_no_read_of_a_forged_record(api: Api) -> None:
 
 def test_a_running_server_stops_serving_once_the_record_changed_underneath(api: Api) -> None:
     headers = api.auth("rosa")
-    assert api.client.get(f"{BASE}/questions/custody?item=colt-1",
-                          headers=headers).status_code == 200
+    assert (
+        api.client.get(f"{BASE}/questions/custody?item=colt-1", headers=headers).status_code == 200
+    )
     seq = _forge_first_issue(api)
     _assert_refused(api.client, api, seq)
 
 
-PAGES = ["/p/cold-creek/items/colt-1", "/p/cold-creek", "/p/cold-creek/concerns",
-         "/p/cold-creek/incidents"]
+PAGES = [
+    "/p/cold-creek/items/colt-1",
+    "/p/cold-creek",
+    "/p/cold-creek/concerns",
+    "/p/cold-creek/incidents",
+]
 
 
 def test_the_web_pages_of_a_fresh_server_refuse_a_forged_record(api: Api) -> None:

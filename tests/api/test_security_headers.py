@@ -46,8 +46,9 @@ def test_every_kind_of_answer_carries_the_headers(api: Api) -> None:
         "API problem": api.client.get(f"{PREFIX}/auth/me"),
         "dossier": api.get(f"{BASE}/dossier", "rosa", item="colt-1"),
         "too large": api.client.post(f"{PREFIX}/auth/login", content=b"x" * (MAX_BODY + 1)),
-        "forged": page.post(f"/p/{PID}/concerns", data={"text": "x"},
-                            headers={"Origin": "http://127.0.0.1:1"}),
+        "forged": page.post(
+            f"/p/{PID}/concerns", data={"text": "x"}, headers={"Origin": "http://127.0.0.1:1"}
+        ),
         "unknown route": api.client.get("/nowhere"),
     }
     for where, response in answers.items():
@@ -78,4 +79,3 @@ def test_the_templates_hold_no_inline_script_handler_or_style() -> None:
         assert not re.search(r"\sstyle\s*=", text), page.name
         assert "<style" not in text, page.name
         assert "javascript:" not in text, page.name
-

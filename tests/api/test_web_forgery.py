@@ -16,8 +16,7 @@ from support.api_client import BASE, PASSWORD, PID, PREFIX, Api, problem
 from support.web_client import ORIGIN, token_in
 
 TEMPLATES = Path(routes.__file__).parent / "templates"
-IDS = {"pid": PID, "scene_id": "sc-12", "concern_id": "concern-3",
-       "incident_id": "incident-1"}
+IDS = {"pid": PID, "scene_id": "sc-12", "concern_id": "concern-3", "incident_id": "incident-1"}
 EVIL = "http://127.0.0.1:9999"
 
 
@@ -54,8 +53,9 @@ def test_every_state_changing_route_is_checked(api: Api) -> None:
             ({"Origin": EVIL}, {"csrf_token": token}),  # the right one, from elsewhere
             ({}, {"csrf_token": token}),  # says nothing of where it comes from
         ):
-            r = client.post(path, headers=headers, data={"kind": "misfire", **data},
-                            follow_redirects=False)
+            r = client.post(
+                path, headers=headers, data={"kind": "misfire", **data}, follow_redirects=False
+            )
             assert r.status_code == 403, (path, headers, data, r.status_code)
             assert "not sent from a ColdCheck page" in r.text
             assert "Nothing was recorded" in r.text
@@ -67,13 +67,16 @@ def test_the_page_and_htmx_tokens_are_accepted(api: Api) -> None:
     client, token = _rosa(api)
     board = client.get(f"/p/{PID}").text
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in board
-    sent = [({"Origin": ORIGIN}, {"csrf_token": token}),  # the form's hidden field
-            ({"Origin": ORIGIN, "X-CSRF-Token": token}, {}),  # htmx's header
-            ({"Referer": f"{ORIGIN}/p/{PID}/concerns/new"}, {"csrf_token": token})]
+    sent = [
+        ({"Origin": ORIGIN}, {"csrf_token": token}),  # the form's hidden field
+        ({"Origin": ORIGIN, "X-CSRF-Token": token}, {}),  # htmx's header
+        ({"Referer": f"{ORIGIN}/p/{PID}/concerns/new"}, {"csrf_token": token}),
+    ]
     for n, (headers, data) in enumerate(sent):  # (Referer stands in for Origin)
         before = api.head()
-        r = client.post(f"/p/{PID}/concerns", headers=headers,
-                        data={"text": f"cart left open, {n}", **data})
+        r = client.post(
+            f"/p/{PID}/concerns", headers=headers, data={"text": f"cart left open, {n}", **data}
+        )
         assert r.status_code == 200, r.text
         assert "ConcernRaised" in r.text
         assert api.head() > before
@@ -85,8 +88,11 @@ def test_a_token_from_another_session_is_refused(api: Api) -> None:
     web_client.login(mia, "mia")
     mias = token_in(mia.get(f"/p/{PID}").text)
     before = api.head()
-    r = rosa.post(f"/p/{PID}/incidents", headers={"Origin": ORIGIN},
-                  data={"kind": "misfire", "csrf_token": mias})
+    r = rosa.post(
+        f"/p/{PID}/incidents",
+        headers={"Origin": ORIGIN},
+        data={"kind": "misfire", "csrf_token": mias},
+    )
     assert r.status_code == 403
     assert "belongs to another session" in r.text
     assert api.head() == before
@@ -95,10 +101,15 @@ def test_a_token_from_another_session_is_refused(api: Api) -> None:
 def test_a_hidden_or_foreign_origin_is_refused_even_with_the_token(api: Api) -> None:
     client, token = _rosa(api)
     before = api.head()
-    for headers in ({"Origin": "null"}, {"Referer": f"{EVIL}/call-sheet"},
-                    {"Origin": "https://testserver"}, {"Origin": "http://testserver:8080"}):
-        r = client.post(f"/p/{PID}/incidents", headers=headers,
-                        data={"kind": "misfire", "csrf_token": token})
+    for headers in (
+        {"Origin": "null"},
+        {"Referer": f"{EVIL}/call-sheet"},
+        {"Origin": "https://testserver"},
+        {"Origin": "http://testserver:8080"},
+    ):
+        r = client.post(
+            f"/p/{PID}/incidents", headers=headers, data={"kind": "misfire", "csrf_token": token}
+        )
         assert r.status_code == 403, headers
     assert api.head() == before
 
@@ -112,20 +123,30 @@ def test_login_needs_the_login_pages_cookie_and_token(api: Api) -> None:
     form = {"username": "mia", "password": PASSWORD, "next": "/"}
     # A second login page in the same browser keeps the first one's token valid.
     assert token_in(client.get("/login").text) == token
-    for headers, data in (({"Origin": ORIGIN}, form),
-                          ({"Origin": ORIGIN}, {**form, "csrf_token": _other(token)}),
-                          ({"Origin": EVIL}, {**form, "csrf_token": token})):
+    for headers, data in (
+        ({"Origin": ORIGIN}, form),
+        ({"Origin": ORIGIN}, {**form, "csrf_token": _other(token)}),
+        ({"Origin": EVIL}, {**form, "csrf_token": token}),
+    ):
         r = client.post("/login", headers=headers, data=data, follow_redirects=False)
         assert r.status_code == 403, (headers, data)
         assert "set-cookie" not in r.headers
     # Without the cookie the page set, its token proves nothing.
     stranger = api.new_client()
-    r = stranger.post("/login", headers={"Origin": ORIGIN},
-                      data={**form, "csrf_token": token}, follow_redirects=False)
+    r = stranger.post(
+        "/login",
+        headers={"Origin": ORIGIN},
+        data={**form, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 403
     assert "cookie is missing" in r.text
-    ok = client.post("/login", headers={"Origin": ORIGIN},
-                     data={**form, "csrf_token": token}, follow_redirects=False)
+    ok = client.post(
+        "/login",
+        headers={"Origin": ORIGIN},
+        data={**form, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     assert "coldcheck_session=" in ok.headers["set-cookie"]
 
@@ -133,19 +154,26 @@ def test_login_needs_the_login_pages_cookie_and_token(api: Api) -> None:
 def test_a_wrong_password_shows_the_form_again_with_a_working_token(api: Api) -> None:
     client = api.new_client()
     token = token_in(client.get("/login").text)
-    wrong = client.post("/login", headers={"Origin": ORIGIN}, data={
-        "username": "mia", "password": "not-it", "csrf_token": token})
+    wrong = client.post(
+        "/login",
+        headers={"Origin": ORIGIN},
+        data={"username": "mia", "password": "not-it", "csrf_token": token},
+    )
     assert wrong.status_code == 401
-    again = client.post("/login", headers={"Origin": ORIGIN}, data={
-        "username": "mia", "password": PASSWORD, "csrf_token": token_in(wrong.text)},
-        follow_redirects=False)
+    again = client.post(
+        "/login",
+        headers={"Origin": ORIGIN},
+        data={"username": "mia", "password": PASSWORD, "csrf_token": token_in(wrong.text)},
+        follow_redirects=False,
+    )
     assert again.status_code == 303
 
 
 def test_logout_needs_the_token(api: Api) -> None:
     client, token = _rosa(api)
-    r = client.post("/logout", headers={"Origin": ORIGIN}, data={"csrf_token": token},
-                    follow_redirects=False)
+    r = client.post(
+        "/logout", headers={"Origin": ORIGIN}, data={"csrf_token": token}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert client.get(f"/p/{PID}", follow_redirects=False).status_code == 303  # to login
 
@@ -165,8 +193,9 @@ CONCERN = f"{BASE}/commands/raise-concern"
 
 def test_the_api_by_cookie_needs_its_own_origin(api: Api) -> None:
     client = api.new_client()
-    token = client.post(f"{PREFIX}/auth/login",
-                        json={"username": "lane", "password": PASSWORD}).json()["token"]
+    token = client.post(
+        f"{PREFIX}/auth/login", json={"username": "lane", "password": PASSWORD}
+    ).json()["token"]
     before = api.head()
     for headers in ({"Origin": EVIL}, {"Referer": f"{EVIL}/x"}, {"Origin": "null"}, {}):
         r = client.post(CONCERN, json={"text": "forged"}, headers=headers)
@@ -181,8 +210,11 @@ def test_the_api_by_cookie_needs_its_own_origin(api: Api) -> None:
     # A bearer client is unchanged, whatever Origin a script puts on it.
     client.cookies.clear()
     before = api.head()
-    r = client.post(CONCERN, json={"text": "from a device"},
-                    headers={"Authorization": f"Bearer {token}", "Origin": EVIL})
+    r = client.post(
+        CONCERN,
+        json={"text": "from a device"},
+        headers={"Authorization": f"Bearer {token}", "Origin": EVIL},
+    )
     assert r.status_code == 200, r.text
     assert api.head() > before
 
@@ -190,6 +222,9 @@ def test_the_api_by_cookie_needs_its_own_origin(api: Api) -> None:
 def test_the_api_login_refuses_a_page_elsewhere_but_not_a_script(api: Api) -> None:
     client = api.new_client()
     login = {"username": "lane", "password": PASSWORD}
-    problem(client.post(f"{PREFIX}/auth/login", json=login, headers={"Origin": EVIL}), 403,
-            "cross-origin")
+    problem(
+        client.post(f"{PREFIX}/auth/login", json=login, headers={"Origin": EVIL}),
+        403,
+        "cross-origin",
+    )
     assert client.post(f"{PREFIX}/auth/login", json=login).status_code == 200

@@ -15,10 +15,21 @@ from support import web_client
 from support.api_client import PID, PIN, Api, problem
 from support.service_db import dialect
 
-ISSUE = {"item_id": "colt-1", "barrel": "clear", "recipient_id": "jack", "scene_id": "sc-12",
-         "pin": PIN, **{f"chamber-{i}": "empty" for i in range(1, 7)}}
-SCENE = {"scene_id": "sc-99", "title": "The chase", "date": "2021-10-22", "ammo": "none",
-         "min_distance_feet": "20"}
+ISSUE = {
+    "item_id": "colt-1",
+    "barrel": "clear",
+    "recipient_id": "jack",
+    "scene_id": "sc-12",
+    "pin": PIN,
+    **{f"chamber-{i}": "empty" for i in range(1, 7)},
+}
+SCENE = {
+    "scene_id": "sc-99",
+    "title": "The chase",
+    "date": "2021-10-22",
+    "ammo": "none",
+    "min_distance_feet": "20",
+}
 TRAINING = {"person_id": "jack", "topics": "revolver", "minutes": "30"}
 
 BAD = [
@@ -44,10 +55,12 @@ def _rosa(api: Api) -> Any:
     return client
 
 
-@pytest.mark.parametrize(("form", "data", "says"), BAD,
-                         ids=[f"{f}-{says[:24]}" for f, _, says in BAD])
-def test_a_bad_value_is_a_422_naming_the_field(api: Api, form: str, data: dict[str, str],
-                                               says: str) -> None:
+@pytest.mark.parametrize(
+    ("form", "data", "says"), BAD, ids=[f"{f}-{says[:24]}" for f, _, says in BAD]
+)
+def test_a_bad_value_is_a_422_naming_the_field(
+    api: Api, form: str, data: dict[str, str], says: str
+) -> None:
     client = _rosa(api)
     before = api.head()
     r = web_client.post(client, f"/p/{PID}/{form}", data)
@@ -61,8 +74,12 @@ def test_a_file_where_text_belongs_is_a_422(api: Api) -> None:
     client = _rosa(api)
     token = web_client.token_in(client.get(f"/p/{PID}").text)
     before = api.head()
-    r = client.post(f"/p/{PID}/concerns", headers={"Origin": web_client.ORIGIN},
-                    data={"csrf_token": token}, files={"text": ("a.txt", b"cart open")})
+    r = client.post(
+        f"/p/{PID}/concerns",
+        headers={"Origin": web_client.ORIGIN},
+        data={"csrf_token": token},
+        files={"text": ("a.txt", b"cart open")},
+    )
     assert r.status_code == 422, r.text
     assert "text: send text, not a file" in r.text
     assert api.head() == before
@@ -87,15 +104,37 @@ def test_web_and_api_answer_each_error_with_the_same_status(api: Api) -> None:
     dan = api.new_client()
     web_client.login(dan, "dan")
     cases = [  # (web form, web data, API command, API body, expected status)
-        ("issue", ISSUE, "issue-item", {"item_id": "colt-1", "recipient_id": "jack",
-                                        "scene_id": "sc-12", "recipient_pin": PIN}, 403),
-        ("concerns/concern-404/ack", {}, "acknowledge-concern",
-         {"concern_id": "concern-404"}, 404),
+        (
+            "issue",
+            ISSUE,
+            "issue-item",
+            {
+                "item_id": "colt-1",
+                "recipient_id": "jack",
+                "scene_id": "sc-12",
+                "recipient_pin": PIN,
+            },
+            403,
+        ),
+        ("concerns/concern-404/ack", {}, "acknowledge-concern", {"concern_id": "concern-404"}, 404),
         ("concerns", {"text": "   "}, "raise-concern", {"text": "   "}, 422),
-        ("scenes", {**SCENE, "scene_id": "sc-12"}, "plan-scene",
-         {"scene_id": "sc-12", "title": "again", "date": "2021-10-22", "ammo": "none",
-          "items": [], "performers": [], "manoeuvres": [], "min_distance_feet": 0,
-          "mitigations": []}, 422),
+        (
+            "scenes",
+            {**SCENE, "scene_id": "sc-12"},
+            "plan-scene",
+            {
+                "scene_id": "sc-12",
+                "title": "again",
+                "date": "2021-10-22",
+                "ammo": "none",
+                "items": [],
+                "performers": [],
+                "manoeuvres": [],
+                "min_distance_feet": 0,
+                "mitigations": [],
+            },
+            422,
+        ),
     ]
     for form, data, slug, body, status in cases:
         before = api.head()
@@ -133,7 +172,8 @@ def _storage_fails(api: Api, url: str) -> Iterator[None]:
 
 
 def test_a_full_disk_is_a_503_through_the_web_as_through_the_api(
-        api: Api, database_url: str) -> None:
+    api: Api, database_url: str
+) -> None:
     client = _rosa(api)
     token = web_client.token_in(client.get(f"/p/{PID}").text)
     api.token("rosa")  # logged in before the disk fills
@@ -142,8 +182,11 @@ def test_a_full_disk_is_a_503_through_the_web_as_through_the_api(
     with _storage_fails(api, database_url):
         web = None
         for n in range(60):  # SQLite's last free pages may take a few concerns
-            web = client.post(f"/p/{PID}/concerns", headers={"Origin": web_client.ORIGIN},
-                              data={"csrf_token": token, "text": f"{big} {n}"})
+            web = client.post(
+                f"/p/{PID}/concerns",
+                headers={"Origin": web_client.ORIGIN},
+                data={"csrf_token": token, "text": f"{big} {n}"},
+            )
             if web.status_code != 200:
                 break
         assert web is not None

@@ -30,12 +30,29 @@ CHAMBERS = [f"{kind}-{i}" for i in range(1, 7) for kind in ("chamber", "lot")]
 FIELDS: dict[str, list[str]] = {
     "/login": ["username", "password", "next"],
     "/logout": [],
-    "/p/{pid}/issue": ["item_id", "barrel", *CHAMBERS, "shown_to", "recipient_id",
-                       "scene_id", "pin"],
+    "/p/{pid}/issue": [
+        "item_id",
+        "barrel",
+        *CHAMBERS,
+        "shown_to",
+        "recipient_id",
+        "scene_id",
+        "pin",
+    ],
     "/p/{pid}/return": ["item_id", *CHAMBERS],
-    "/p/{pid}/scenes": ["scene_id", "title", "date", "items", "performers", "ammo",
-                        "manoeuvres", "min_distance_feet", "mitigations",
-                        "close_quarter_blanks", "rehearsal"],
+    "/p/{pid}/scenes": [
+        "scene_id",
+        "title",
+        "date",
+        "items",
+        "performers",
+        "ammo",
+        "manoeuvres",
+        "min_distance_feet",
+        "mitigations",
+        "close_quarter_blanks",
+        "rehearsal",
+    ],
     "/p/{pid}/scenes/{scene_id}/approve": [],
     "/p/{pid}/scenes/{scene_id}/meeting": ["attendees"],
     "/p/{pid}/training": ["person_id", "topics", "minutes", "declined", "reason"],
@@ -47,24 +64,56 @@ FIELDS: dict[str, list[str]] = {
 }
 PEOPLE = ["jack", "sam", "rosa", "dan", "paula"]
 GOOD: dict[str, list[str]] = {  # values a person might really choose, field by field
-    "item_id": ["colt-1", "colt-2", "rifle-1"], "barrel": [str(b) for b in Barrel],
+    "item_id": ["colt-1", "colt-2", "rifle-1"],
+    "barrel": [str(b) for b in Barrel],
     **{f"chamber-{i}": [str(c) for c in Content] for i in range(1, 7)},
     **{f"lot-{i}": ["", "dum-45", "blk-45"] for i in range(1, 7)},
-    "shown_to": PEOPLE, "recipient_id": PEOPLE, "attendees": PEOPLE, "performers": PEOPLE,
-    "person_id": PEOPLE, "scene_id": ["sc-12", "sc-14", "sc-new"], "pin": [PIN, "0000"],
-    "items": ["colt-1", "rifle-1"], "date": ["2021-10-22", "2021-02-30"],
-    "ammo": [str(a) for a in SceneAmmo], "manoeuvres": [str(m) for m in Manoeuvre],
-    "mitigations": [str(m) for m in Mitigation], "min_distance_feet": ["0", "20"],
-    "topics": [str(t) for t in (*ItemKind, *Manoeuvre)], "minutes": ["30"],
-    "kind": [str(k) for k in IncidentKind], "username": ["rosa", "mia"], "next": ["/"],
+    "shown_to": PEOPLE,
+    "recipient_id": PEOPLE,
+    "attendees": PEOPLE,
+    "performers": PEOPLE,
+    "person_id": PEOPLE,
+    "scene_id": ["sc-12", "sc-14", "sc-new"],
+    "pin": [PIN, "0000"],
+    "items": ["colt-1", "rifle-1"],
+    "date": ["2021-10-22", "2021-02-30"],
+    "ammo": [str(a) for a in SceneAmmo],
+    "manoeuvres": [str(m) for m in Manoeuvre],
+    "mitigations": [str(m) for m in Mitigation],
+    "min_distance_feet": ["0", "20"],
+    "topics": [str(t) for t in (*ItemKind, *Manoeuvre)],
+    "minutes": ["30"],
+    "kind": [str(k) for k in IncidentKind],
+    "username": ["rosa", "mia"],
+    "next": ["/"],
 }
-IDS = {"scene_id": ["sc-12", "sc-14"], "concern_id": ["concern-1", "concern-3"],
-       "incident_id": ["incident-1"]}
+IDS = {
+    "scene_id": ["sc-12", "sc-14"],
+    "concern_id": ["concern-1", "concern-3"],
+    "incident_id": ["incident-1"],
+}
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)  # UTF-8 can send it
 ODD = st.one_of(
-    TEXT, st.integers(min_value=-(2**70), max_value=2**70).map(str),
-    st.sampled_from(["", "²", "٣", "1e3", "0x10", " 7 ", "9" * 5000, "\x00", "x" * 4001,
-                     "../../etc", "%00", "null", PID]))
+    TEXT,
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.sampled_from(
+        [
+            "",
+            "²",
+            "٣",
+            "1e3",
+            "0x10",
+            " 7 ",
+            "9" * 5000,
+            "\x00",
+            "x" * 4001,
+            "../../etc",
+            "%00",
+            "null",
+            PID,
+        ]
+    ),
+)
 
 
 def _value(field: str) -> st.SearchStrategy[str]:
@@ -78,8 +127,11 @@ LOGGED_IN: dict[int, Any] = {}
 
 def test_every_web_form_is_fuzzed(api: Api) -> None:
     """A form added to the pages must be added here, so the fuzzing covers it."""
-    posted = {route.path for route in routes.pages(api.service, api.accounts).routes
-              if isinstance(route, APIRoute) and route.methods - {"GET", "HEAD"}}
+    posted = {
+        route.path
+        for route in routes.pages(api.service, api.accounts).routes
+        if isinstance(route, APIRoute) and route.methods - {"GET", "HEAD"}
+    }
     assert posted == set(FIELDS)
 
 
@@ -92,26 +144,32 @@ def _client(api: Api, user: str) -> Any:
     return LOGGED_IN[key]
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
-@given(route=st.sampled_from(sorted(set(FIELDS) - {"/logout"})),
-       user=st.sampled_from(["rosa", "dan", "paula", "lane"]), data=st.data())
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    route=st.sampled_from(sorted(set(FIELDS) - {"/logout"})),
+    user=st.sampled_from(["rosa", "dan", "paula", "lane"]),
+    data=st.data(),
+)
 def test_random_form_values_never_answer_5xx_nor_record_unseen(
-        api: Api, route: str, user: str, data: st.DataObject) -> None:
-    ids = {name: quote(data.draw(st.one_of(st.sampled_from(IDS[name]), TEXT), label=name),
-                       safe="")
-           for name in re.findall(r"{(\w+)}", route) if name != "pid"}
+    api: Api, route: str, user: str, data: st.DataObject
+) -> None:
+    ids = {
+        name: quote(data.draw(st.one_of(st.sampled_from(IDS[name]), TEXT), label=name), safe="")
+        for name in re.findall(r"{(\w+)}", route)
+        if name != "pid"
+    }
     path = route.format(pid=PID, **ids)
     form: dict[str, list[str]] = {}
     for field in FIELDS[route]:
         if data.draw(st.sampled_from([True, True, True, False]), label=f"send {field}"):
-            form[field] = data.draw(st.lists(_value(field), min_size=1, max_size=2),
-                                    label=field)
+            form[field] = data.draw(st.lists(_value(field), min_size=1, max_size=2), label=field)
     client = _client(api, user)
     before = api.head()
-    r = web_client.post(client, path, form, page="/login" if route == "/login"
-                        else f"/p/{PID}")
+    r = web_client.post(client, path, form, page="/login" if route == "/login" else f"/p/{PID}")
     assert r.status_code < 500, (path, form, r.text[-2000:])
     event(f"answered {r.status_code}")  # --hypothesis-show-statistics: reaching the rules?
     recorded = len(re.findall(r"<li>#\d+ \w+</li>", r.text))

@@ -31,8 +31,7 @@ from benchmarks import __main__ as cli  # noqa: E402
 from benchmarks.harness import Context, Result  # noqa: E402
 from benchmarks.suite import BENCHMARKS  # noqa: E402
 
-KEYS = {"benchmark", "title", "unit", "ours", "baselines", "ratios", "target", "status",
-        "details"}
+KEYS = {"benchmark", "title", "unit", "ours", "baselines", "ratios", "target", "status", "details"}
 EXPECTED = {  # benchmark → the row ids it produces
     "append": {"append"},
     "concurrent": {"concurrent"},
@@ -40,16 +39,23 @@ EXPECTED = {  # benchmark → the row ids it produces
     "proofs": {"proof-inclusion", "proof-consistency"},
     "projection": {"projection", "projection-memory"},
     "reads": {"reads", "reads-page", "reads-state"},
-    "http": {"http-sqlite", "http-sqlite-saturation", "http-postgresql",
-             "http-postgresql-saturation"},
+    "http": {
+        "http-sqlite",
+        "http-sqlite-saturation",
+        "http-postgresql",
+        "http-postgresql-saturation",
+    },
 }
 
 
 @pytest.fixture(scope="module")
 def context(tmp_path_factory: pytest.TempPathFactory) -> Context:
     # One context for the module: verify and projection share the bulk log, as in a run.
-    return Context(quick=True, workdir=tmp_path_factory.mktemp("bench"),
-                  console=Console(stderr=True, quiet=True))
+    return Context(
+        quick=True,
+        workdir=tmp_path_factory.mktemp("bench"),
+        console=Console(stderr=True, quiet=True),
+    )
 
 
 def _positive(value: object) -> bool:
@@ -80,12 +86,16 @@ def test_each_benchmark_runs_in_quick_mode(name: str, context: Context) -> None:
         _check(row)
 
 
-def test_the_command_prints_the_table_and_writes_json(tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]
-                                                      ) -> None:
+def test_the_command_prints_the_table_and_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "results.json"
-    assert cli.main(["--quick", "--only", "proofs", "--out", str(out),
-                     "--workdir", str(tmp_path / "work")]) == 0
+    assert (
+        cli.main(
+            ["--quick", "--only", "proofs", "--out", str(out), "--workdir", str(tmp_path / "work")]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "inclusion proof" in printed
     assert "ratio" in printed
@@ -98,12 +108,23 @@ def test_the_command_prints_the_table_and_writes_json(tmp_path: Path,
 # The ledger's canonical JSON has a fast path the append benchmark called for (the
 # standard library's C encoder where it writes RFC 8785 bytes exactly, the reference
 # `rfc8785` otherwise); it must agree with the reference on every value, bytes or error.
-_SCALARS = (st.none() | st.booleans() | st.integers(min_value=-2**60, max_value=2**60)
-            | st.text() | st.floats())
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.text()
+    | st.floats()
+)
 _KEYS = st.text() | st.sampled_from(["a", "B", "_", "é", "\ufb01", "\U0001f600", "\x00"])
-_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
-                       | st.tuples(inner, inner) | st.dictionaries(_KEYS, inner, max_size=4),
-                       max_leaves=25)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(_KEYS, inner, max_size=4)
+    ),
+    max_leaves=25,
+)
 
 
 def _outcome(dump: Callable[[Any], bytes], value: object) -> tuple[str, object]:
@@ -119,9 +140,21 @@ def test_canonical_json_fast_path_agrees_with_the_reference(value: object) -> No
     assert _outcome(canonical_json, value) == _outcome(rfc8785.dumps, value)
 
 
-@pytest.mark.parametrize("value", [
-    "\ud800", "\x7f\u2028\u2029", "\x00\x1f\"\\\b\f\n\r\t", 2**53 - 1, -(2**53 - 1), 2**53,
-    {"\ufb01": 1, "\U0001f600": 2}, {"z": [], "a": {}}, ("a", 1), 1.0, {1: "int key"},
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\ud800",
+        "\x7f\u2028\u2029",
+        '\x00\x1f"\\\b\f\n\r\t',
+        2**53 - 1,
+        -(2**53 - 1),
+        2**53,
+        {"\ufb01": 1, "\U0001f600": 2},
+        {"z": [], "a": {}},
+        ("a", 1),
+        1.0,
+        {1: "int key"},
+    ],
+)
 def test_canonical_json_edge_cases_agree_with_the_reference(value: object) -> None:
     assert _outcome(canonical_json, value) == _outcome(rfc8785.dumps, value)

@@ -24,8 +24,9 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     executable = shutil.which("chromium") or "/usr/bin/chromium"
-    browser = playwright.chromium.launch(executable_path=executable, headless=True,
-                                         args=CHROMIUM_FLAGS)
+    browser = playwright.chromium.launch(
+        executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+    )
     yield browser
     browser.close()
 

@@ -15,9 +15,11 @@ LONG_WORD = "ABCDEFGHIJ" * 200
 
 def _dossier() -> Dossier:
     d = Dossier("cold-creek", "Cold Creek <b>", "item colt-1", "UTC", 0, 3)
-    steps = (q.Step(1, 1, "rosa", f"concern: {LONG_WORD}"),
-             q.Step(2, 1, LONG_WORD[:300], "<script>document.title='owned'</script>"),
-             q.Step(3, 1, None, "wipe \x1b[2J \u202eevil"))
+    steps = (
+        q.Step(1, 1, "rosa", f"concern: {LONG_WORD}"),
+        q.Step(2, 1, LONG_WORD[:300], "<script>document.title='owned'</script>"),
+        q.Step(3, 1, None, "wipe \x1b[2J \u202eevil"),
+    )
     d.sections = [Section(5, "Concerns", (q.Answer("Who knew?", f"x{LONG_WORD}", steps),))]
     return d
 

@@ -11,8 +11,19 @@ from playwright.sync_api import ConsoleMessage, expect
 from coldcheck import demo
 from support.browser import TABLET, Device
 
-PAGES = ["", "/issue", "/issue?item=colt-1", "/return", "/scenes", "/training", "/concerns",
-         "/concerns/new", "/incidents", "/labels", "/items/colt-1"]
+PAGES = [
+    "",
+    "/issue",
+    "/issue?item=colt-1",
+    "/return",
+    "/scenes",
+    "/training",
+    "/concerns",
+    "/concerns/new",
+    "/incidents",
+    "/labels",
+    "/items/colt-1",
+]
 WATCH = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", function (e) {
@@ -34,8 +45,11 @@ def test_every_page_runs_under_the_policy_without_a_violation(device: type[Devic
     dossier = f"/api/v1/productions/{demo.PRODUCTION}/dossier?item=colt-1"
     for path in [*PAGES, dossier]:
         page = rosa.page
-        answer = page.goto(f"{rosa.server.base}{path}" if path.startswith("/api")
-                           else f"{rosa.server.base}/p/{demo.PRODUCTION}{path}")
+        answer = page.goto(
+            f"{rosa.server.base}{path}"
+            if path.startswith("/api")
+            else f"{rosa.server.base}/p/{demo.PRODUCTION}{path}"
+        )
         assert answer is not None
         assert answer.status == 200, path
         assert answer.headers["x-frame-options"] == "DENY"
@@ -49,12 +63,12 @@ def test_every_page_runs_under_the_policy_without_a_violation(device: type[Devic
     rosa.shot("tablet-board-under-policy")
     rosa.go("/labels")
     rosa.shot("tablet-labels-under-policy")
-    assert not [m for m in console if "Content Security Policy" in m or "pageerror" in m], (
-        console)
+    assert not [m for m in console if "Content Security Policy" in m or "pageerror" in m], console
 
 
 def test_the_live_board_refreshes_under_the_policy_and_htmx_sends_the_token(
-        device: type[Device]) -> None:
+    device: type[Device],
+) -> None:
     paula = device(TABLET)
     console: list[str] = []
     paula.page.on("console", lambda m: console.append(_said(m)))
@@ -63,9 +77,12 @@ def test_the_live_board_refreshes_under_the_policy_and_htmx_sends_the_token(
     token = board.locator("body").get_attribute("hx-headers") or ""
     assert "X-CSRF-Token" in token
     with board.expect_request(re.compile(r"/board$")) as refresh:
-        r = httpx.post(paula.server.command("raise-concern"),
-                       json={"text": "Sandbags missing at the church door"},
-                       headers=paula.server.login("lane"), timeout=30)
+        r = httpx.post(
+            paula.server.command("raise-concern"),
+            json={"text": "Sandbags missing at the church door"},
+            headers=paula.server.login("lane"),
+            timeout=30,
+        )
         assert r.status_code == 200, r.text
     assert refresh.value.headers.get("x-csrf-token") == token.split('"')[3]
     expect(board.locator("#board")).to_contain_text("Sandbags missing", timeout=10_000)

@@ -35,8 +35,7 @@ def test_armorer_inspects_and_issues_a_revolver(device: type[Device]) -> None:
     rosa.shot("tablet-issued")
     board = rosa.go()
     expect(board.get_by_role("row", name=re.compile("colt-1"))).to_contain_text("Jack Reyes")
-    expect(board.get_by_role("row", name=re.compile("colt-1"))).to_contain_text(
-        "issued for sc-12")
+    expect(board.get_by_role("row", name=re.compile("colt-1"))).to_contain_text("issued for sc-12")
 
 
 def test_assistant_director_cannot_hand_the_revolver_to_the_actor(
@@ -86,12 +85,15 @@ def test_anonymous_concern_is_acknowledged_by_a_producer(device: type[Device]) -
     first.get_by_role("button", name=re.compile("Acknowledge")).click()
     expect(concerns.get_by_role("status")).to_contain_text("ConcernAcknowledged")
     concerns = paula.go("/concerns")
-    expect(concerns.locator("section", has_text="Live-looking rounds")).to_contain_text(
-        "paula")
+    expect(concerns.locator("section", has_text="Live-looking rounds")).to_contain_text("paula")
     events = paula.page.request.get(
-        f"{paula.server.base}/api/v1/productions/{demo.PRODUCTION}/events?after=70&limit=100")
-    raised = [e for e in events.json() if e["type"] == "ConcernRaised"
-              and "Live-looking" in e["data"]["text"]]
+        f"{paula.server.base}/api/v1/productions/{demo.PRODUCTION}/events?after=70&limit=100"
+    )
+    raised = [
+        e
+        for e in events.json()
+        if e["type"] == "ConcernRaised" and "Live-looking" in e["data"]["text"]
+    ]
     assert raised
     assert raised[0]["actor"] is None
 
@@ -102,8 +104,16 @@ def test_misfire_stands_down_every_page_and_blocks_issue(device: type[Device]) -
     page.get_by_role("link", name="Report misfire").click()  # tap one
     page.get_by_role("button", name="Report misfire").click()  # tap two
     expect(page.get_by_role("status")).to_contain_text("IncidentReported")
-    for path in ("", "/issue", "/return", "/scenes", "/training", "/concerns", "/incidents",
-                 "/labels"):
+    for path in (
+        "",
+        "/issue",
+        "/return",
+        "/scenes",
+        "/training",
+        "/concerns",
+        "/incidents",
+        "/labels",
+    ):
         expect(sam.go(path).get_by_role("alert").first).to_contain_text("STAND-DOWN")
     sam.shot("phone-stand-down")
     rosa = device(TABLET).login("rosa")

@@ -63,10 +63,39 @@ def test_demo_is_intact_and_answers_all_seven_questions(seeded: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code_expected"),
     [
-        (("--as", "dan", "issue", "colt-1", "--to", "jack", "--scene", "sc-12",
-          "--acknowledged"), "CUS-1"),
-        (("--as", "rosa", "lot", "receive", "live-1", "live", "--caliber", ".45 LC",
-          "--count", "6", "--source", "unknown", "--invoice", "none"), "AMM-1"),
+        (
+            (
+                "--as",
+                "dan",
+                "issue",
+                "colt-1",
+                "--to",
+                "jack",
+                "--scene",
+                "sc-12",
+                "--acknowledged",
+            ),
+            "CUS-1",
+        ),
+        (
+            (
+                "--as",
+                "rosa",
+                "lot",
+                "receive",
+                "live-1",
+                "live",
+                "--caliber",
+                ".45 LC",
+                "--count",
+                "6",
+                "--source",
+                "unknown",
+                "--invoice",
+                "none",
+            ),
+            "AMM-1",
+        ),
     ],
 )
 def test_unsafe_steps_are_refused_and_nothing_is_written(
@@ -83,9 +112,23 @@ def test_unsafe_steps_are_refused_and_nothing_is_written(
 def test_untrained_cross_draw_and_stand_down_are_refused(seeded: Path) -> None:
     as_rosa = ("--as", "rosa")
     ok = [
-        ("--as", "dan", "scene", "plan", "sc-30", "--title", "Mia's cross-draw",
-         "--item", "colt-1", "--performer", "mia", "--ammo", "none",
-         "--manoeuvre", "cross_draw"),
+        (
+            "--as",
+            "dan",
+            "scene",
+            "plan",
+            "sc-30",
+            "--title",
+            "Mia's cross-draw",
+            "--item",
+            "colt-1",
+            "--performer",
+            "mia",
+            "--ammo",
+            "none",
+            "--manoeuvre",
+            "cross_draw",
+        ),
         (*as_rosa, "scene", "approve", "sc-30"),
         ("--as", "dan", "scene", "approve", "sc-30"),
         ("--as", "dan", "meeting", "sc-30", "--attendee", "mia", "--attendee", "rosa"),
@@ -94,15 +137,13 @@ def test_untrained_cross_draw_and_stand_down_are_refused(seeded: Path) -> None:
     for args in ok:
         code, out = cc(*args)
         assert code == 0, (args, out)
-    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30",
-                   "--acknowledged")
+    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30", "--acknowledged")
     assert code == 3
     assert "TRN-2" in out
     assert "declined" in out
     code, out = cc("--as", "lane", "incident", "misfire", "--description", "misfire, sc-14")
     assert code == 0, out
-    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30",
-                   "--acknowledged")
+    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30", "--acknowledged")
     assert code == 3
     assert "INC-1" in out
     code, out = cc("status")
@@ -118,8 +159,7 @@ def test_bad_input_names_the_problem(seeded: Path) -> None:
     assert "unknown person 'nobody'" in out
 
 
-def test_verify_names_the_tampered_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                         ) -> None:
+def test_verify_names_the_tampered_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert cc("demo")[0] == 0
     db = sqlite3.connect(tmp_path / "coldcheck.db")

@@ -24,10 +24,14 @@ class Shell:
     key: Path
 
     def run(self, *args: str) -> tuple[int, str]:
-        result = runner.invoke(app, ["--database-url", self.url, "--key-file",
-                                     str(self.key), *args], env={"COLUMNS": "200"})
+        result = runner.invoke(
+            app,
+            ["--database-url", self.url, "--key-file", str(self.key), *args],
+            env={"COLUMNS": "200"},
+        )
         assert result.exception is None or isinstance(result.exception, SystemExit), (
-            result.exception)
+            result.exception
+        )
         return result.exit_code, result.output
 
     def ok(self, *args: str) -> str:
@@ -76,8 +80,9 @@ def test_a_checkpoint_the_log_extends_is_proven(shell: Shell, tmp_path: Path) ->
     assert "the log only grew since the earlier checkpoint" in out
 
 
-def test_a_checkpoint_of_a_longer_log_exits_5(databases: Databases, key: Path,
-                                              shell: Shell, tmp_path: Path) -> None:
+def test_a_checkpoint_of_a_longer_log_exits_5(
+    databases: Databases, key: Path, shell: Shell, tmp_path: Path
+) -> None:
     shell.ok("--as", "lane", "concern", "raise", "one more")
     kept = _export(shell, tmp_path / "longer.json")
     shorter = _seeded(databases, key)  # the same production, key and demo, less
@@ -87,7 +92,10 @@ def test_a_checkpoint_of_a_longer_log_exits_5(databases: Databases, key: Path,
 
 
 def test_a_checkpoint_of_another_log_of_the_same_size_exits_5(
-    databases: Databases, key: Path, shell: Shell, tmp_path: Path,
+    databases: Databases,
+    key: Path,
+    shell: Shell,
+    tmp_path: Path,
 ) -> None:
     shell.ok("--as", "lane", "concern", "raise", "the cart was left alone")
     kept = _export(shell, tmp_path / "kept.json")
@@ -119,11 +127,12 @@ NOT_CHECKPOINTS = {
     "deep": (b"[" * 100_000, "nested too deeply"),
     "partial": (b'{"tree_size": 3}', "must have exactly the keys"),
     "list": (b"[1, 2]", "must have exactly the keys"),
-    "types": (b'{"production_id": "cold-creek", "tree_size": "3", "root": "00", '
-              b'"at_us": 1, "key_id": "0000000000000000", "signature": "00"}',
-              "tree_size must be an int"),
-    "duplicate": (b'{"production_id": "x", "production_id": "y"}',
-                  "duplicate JSON object key"),
+    "types": (
+        b'{"production_id": "cold-creek", "tree_size": "3", "root": "00", '
+        b'"at_us": 1, "key_id": "0000000000000000", "signature": "00"}',
+        "tree_size must be an int",
+    ),
+    "duplicate": (b'{"production_id": "x", "production_id": "y"}', "duplicate JSON object key"),
 }
 
 

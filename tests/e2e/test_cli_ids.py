@@ -21,8 +21,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def seeded(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
     """The demo seeded by the CLI once per module, on each backend: the refused commands
     below change nothing, so they share it."""
     folder = tmp_path_factory.mktemp("cli-ids")
@@ -34,21 +35,41 @@ def seeded(request: pytest.FixtureRequest,
 
 
 def _cli(url: str, key: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--database-url", url, "--key-file", str(key), *args],
-                           env={"COLUMNS": "200", "COLDCHECK_ADMIN_PASSWORD": "long enough"})
+    result = runner.invoke(
+        app,
+        ["--database-url", url, "--key-file", str(key), *args],
+        env={"COLUMNS": "200", "COLDCHECK_ADMIN_PASSWORD": "long enough"},
+    )
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("args", [
-    ("--as", "rosa", "move", "colt-1\n", "truck-safe"),
-    ("--as", "rosa", "move", "colt-1", "truck-safe\n"),
-    ("--as", "rosa\n", "move", "colt-1", "truck-safe"),
-    ("--as", "rosa", "item", "register", "colt-9\n", "replica", "--serial", "s", "--tag",
-     "t-9", "--description", "d", "--location", "truck-safe"),
-    ("--as", "rosa", "inspect", "colt-1", *["--chamber", "dummy:dum-45\n"] * 6),
-], ids=["item", "location", "actor", "new-item", "chamber-lot"])
-def test_the_cli_refuses_a_look_alike_id(seeded: tuple[str, Path], args: tuple[str, ...]
-                                         ) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--as", "rosa", "move", "colt-1\n", "truck-safe"),
+        ("--as", "rosa", "move", "colt-1", "truck-safe\n"),
+        ("--as", "rosa\n", "move", "colt-1", "truck-safe"),
+        (
+            "--as",
+            "rosa",
+            "item",
+            "register",
+            "colt-9\n",
+            "replica",
+            "--serial",
+            "s",
+            "--tag",
+            "t-9",
+            "--description",
+            "d",
+            "--location",
+            "truck-safe",
+        ),
+        ("--as", "rosa", "inspect", "colt-1", *["--chamber", "dummy:dum-45\n"] * 6),
+    ],
+    ids=["item", "location", "actor", "new-item", "chamber-lot"],
+)
+def test_the_cli_refuses_a_look_alike_id(seeded: tuple[str, Path], args: tuple[str, ...]) -> None:
     store = SqlStore(seeded[0])
     before = store.head(demo.PRODUCTION).seq
     code, out = _cli(*seeded, *args)
@@ -71,6 +92,9 @@ def test_the_service_refuses_a_look_alike_production_or_command_id(backend: str)
     assert service.store.production_ids() == []
     service.create_production("cold-creek", c.CreateProduction(name="Cold Creek"))
     with pytest.raises(InvalidCommand, match="command id"):
-        service.execute("cold-creek", c.AddPerson(person_id="paula", name="Paula",
-                                                  roles=()), command_id="retry-1\n")
+        service.execute(
+            "cold-creek",
+            c.AddPerson(person_id="paula", name="Paula", roles=()),
+            command_id="retry-1\n",
+        )
     service.store.close()

@@ -27,10 +27,14 @@ def backup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     code, out = cc("demo")
     assert code == 0, out
     with sqlite3.connect("coldcheck.db") as conn:
-        conn.execute("CREATE TRIGGER grant_admin AFTER INSERT ON events "
-                     "BEGIN UPDATE accounts SET is_admin = 1; END")
-        conn.execute("INSERT INTO tokens VALUES ('0123456789abcdef', x'00', 'admin', "
-                     "'device', 'planted', 0, 9000000000000000000, NULL)")
+        conn.execute(
+            "CREATE TRIGGER grant_admin AFTER INSERT ON events "
+            "BEGIN UPDATE accounts SET is_admin = 1; END"
+        )
+        conn.execute(
+            "INSERT INTO tokens VALUES ('0123456789abcdef', x'00', 'admin', "
+            "'device', 'planted', 0, 9000000000000000000, NULL)"
+        )
         conn.execute("UPDATE memberships SET person_id = 'rosa' WHERE username = 'lane'")
     conn.close()
     code, out = cc("backup", "demo.backup")
@@ -69,8 +73,15 @@ def test_restore_options_are_documented_and_exclusive(backup: Path) -> None:
     assert code == 0
     assert "--admin" in out
     assert "--no-admin" in out
-    code, out = cc("--database-url", "sqlite:///restored.db", "restore", str(backup),
-                   "--admin", "admin", "--no-admin")
+    code, out = cc(
+        "--database-url",
+        "sqlite:///restored.db",
+        "restore",
+        str(backup),
+        "--admin",
+        "admin",
+        "--no-admin",
+    )
     assert code == 2
     assert "exclude each other" in out
 
@@ -80,8 +91,7 @@ def test_a_tampered_log_is_refused_with_exit_5_and_nothing_kept(backup: Path) ->
         conn.execute("DROP TRIGGER events_no_update")
         conn.execute("UPDATE events SET actor = 'rosa' WHERE seq = 40")
     conn.close()
-    code, out = cc("--database-url", "sqlite:///restored.db", "restore", str(backup),
-                   "--no-admin")
+    code, out = cc("--database-url", "sqlite:///restored.db", "restore", str(backup), "--no-admin")
     assert code == 5, out
     assert "first bad event #40" in out
     assert not Path("restored.db").exists()

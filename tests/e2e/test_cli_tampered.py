@@ -36,24 +36,39 @@ def cc(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_every_reading_command_refuses_a_forged_handover(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_reading_command_refuses_a_forged_handover(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert cc("demo")[0] == 0
     db = sqlite3.connect(tmp_path / "coldcheck.db")
     for trigger in ("events_no_update", "events_no_delete"):
         db.execute(f"DROP TRIGGER {trigger}")
-    seq, body = next((s, bytes(b)) for s, b in db.execute(
-        "SELECT seq, body FROM events WHERE type = 'ItemIssued' ORDER BY seq"))
+    seq, body = next(
+        (s, bytes(b))
+        for s, b in db.execute(
+            "SELECT seq, body FROM events WHERE type = 'ItemIssued' ORDER BY seq"
+        )
+    )
     production, rec = envelope.decode(body)
     assert isinstance(rec.event, ev.ItemIssued)
-    forged = envelope.encode(production, rec.__class__(
-        rec.seq, rec.event_id, rec.at, rec.actor,
-        rec.event.__class__(**{**{f: getattr(rec.event, f) for f in rec.event.__slots__},
-                               "recipient_id": "mia"}),
-        rec.warnings, rec.claimed_at))
-    db.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE seq = ?",
-               (forged, leaf_hash(forged), seq))
+    forged = envelope.encode(
+        production,
+        rec.__class__(
+            rec.seq,
+            rec.event_id,
+            rec.at,
+            rec.actor,
+            rec.event.__class__(
+                **{**{f: getattr(rec.event, f) for f in rec.event.__slots__}, "recipient_id": "mia"}
+            ),
+            rec.warnings,
+            rec.claimed_at,
+        ),
+    )
+    db.execute(
+        "UPDATE events SET body = ?, leaf_hash = ? WHERE seq = ?", (forged, leaf_hash(forged), seq)
+    )
     db.commit()
     db.close()
     for args in READS:

@@ -26,11 +26,17 @@ runner = CliRunner()
 # What the red team typed: markup that closes nothing (Rich raised, for ever, on every
 # report), markup that hides text, a screen wipe, a window-title change ending in BEL, a
 # right-to-left override, a C1 control sequence introducer, a link and an emoji code.
-HOSTILE = ["[/bold] closes nothing", "[white on white]secret", "wipe \x1b[2J here",
-           "title \x1b]0;pwned\x07 set", "\u202eevil", "c1 \x9b31m red",
-           "[link=https://example.invalid]click[/link]", "a :warning: code"]
+HOSTILE = [
+    "[/bold] closes nothing",
+    "[white on white]secret",
+    "wipe \x1b[2J here",
+    "title \x1b]0;pwned\x07 set",
+    "\u202eevil",
+    "c1 \x9b31m red",
+    "[link=https://example.invalid]click[/link]",
+    "a :warning: code",
+]
 WIDE = {"COLUMNS": "100000"}  # no line is wrapped, so each text is found whole
-
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,9 @@ class Shell:
     env: dict[str, str] = field(default_factory=lambda: dict(WIDE))
 
     def run(self, *args: str) -> tuple[int, str]:
-        result = runner.invoke(app, ["--database-url", self.url, "--key-file",
-                                     str(self.key), *args], env=self.env)
+        result = runner.invoke(
+            app, ["--database-url", self.url, "--key-file", str(self.key), *args], env=self.env
+        )
         return result.exit_code, result.output
 
     def ok(self, *args: str) -> str:
@@ -75,24 +82,65 @@ def _record_hostile_texts(cc: Shell) -> None:
     cc.ok("concern", "raise", "--anonymous", anonymous)
     for n, text in enumerate(rest):
         cc.ok("--as", "lane", "concern", "raise", text)
-        cc.ok("--as", "paula", "person", "add", f"evil-{n}", "--name", text,
-            "--role", "camera")
+        cc.ok("--as", "paula", "person", "add", f"evil-{n}", "--name", text, "--role", "camera")
     joined = " | ".join(HOSTILE)
     rosa, dan = ("--as", "rosa"), ("--as", "dan")
     cc.ok(*rosa, "location", "add", "odd-safe", "--name", joined)
-    cc.ok(*rosa, "item", "register", "odd-1", "firearm", "--serial", joined, "--tag",
-        joined, "--description", joined, "--location", "odd-safe", "--chambers", "1",
-        "--caliber", joined, "--manufacturer", joined, "--model", joined,
-        "--source", joined)
-    cc.ok(*rosa, "lot", "receive", "odd-lot", "dummy", "--caliber", joined, "--count",
-        "6", "--source", joined, "--invoice", joined)
-    cc.ok(*dan, "scene", "plan", "odd-scene", "--title", joined, "--item", "odd-1",
-        "--performer", "jack")
-    cc.ok("--as", "mia", "training", "decline", "mia", "--topic", "draw",
-        "--reason", joined)
+    cc.ok(
+        *rosa,
+        "item",
+        "register",
+        "odd-1",
+        "firearm",
+        "--serial",
+        joined,
+        "--tag",
+        joined,
+        "--description",
+        joined,
+        "--location",
+        "odd-safe",
+        "--chambers",
+        "1",
+        "--caliber",
+        joined,
+        "--manufacturer",
+        joined,
+        "--model",
+        joined,
+        "--source",
+        joined,
+    )
+    cc.ok(
+        *rosa,
+        "lot",
+        "receive",
+        "odd-lot",
+        "dummy",
+        "--caliber",
+        joined,
+        "--count",
+        "6",
+        "--source",
+        joined,
+        "--invoice",
+        joined,
+    )
+    cc.ok(
+        *dan,
+        "scene",
+        "plan",
+        "odd-scene",
+        "--title",
+        joined,
+        "--item",
+        "odd-1",
+        "--performer",
+        "jack",
+    )
+    cc.ok("--as", "mia", "training", "decline", "mia", "--topic", "draw", "--reason", joined)
     cc.ok(*rosa, "correct", "3", "--note", joined)
-    cc.ok("--as", "sam", "incident", "misfire", "--description", joined,
-        "--item", "odd-1")
+    cc.ok("--as", "sam", "incident", "misfire", "--description", joined, "--item", "odd-1")
     cc.ok("--as", "nora", "review", "incident-2", "--findings", joined)
     for person in ("dan", "gil", "paula", "rosa"):
         cc.ok("--as", person, "concern", "ack", "concern-5")
@@ -134,9 +182,22 @@ def test_markup_in_texts_is_not_obeyed_even_on_a_colour_terminal(cc: Shell) -> N
     # A process of its own: Rich reads FORCE_COLOR when the console is made.
     env = {**os.environ, **WIDE, "FORCE_COLOR": "1", "TERM": "xterm-256color"}
     for args in (("status",), ("log",)):
-        done = subprocess.run([sys.executable, "-m", "coldcheck", "--database-url", cc.url,
-                               "--key-file", str(cc.key), *args], env=env,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "coldcheck",
+                "--database-url",
+                cc.url,
+                "--key-file",
+                str(cc.key),
+                *args,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr
         out = done.stdout
         assert "\x1b[" in out, "no colour: the test would prove nothing"
@@ -164,24 +225,28 @@ def test_errors_naming_what_was_typed_print_it_as_text(cc: Shell) -> None:
     assert visible(HOSTILE[2]) in out
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\t"),
-                    min_size=1, max_size=60))
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(
+        st.characters(exclude_categories=["Cs"], exclude_characters="\t"), min_size=1, max_size=60
+    )
+)
 def test_any_concern_text_is_shown_whole_and_obeyed_never(cc: Shell, text: str) -> None:
     text = "x" + text  # a concern says something
     code, out = cc.run("concern", "raise", "--anonymous", text)
     assert code == 0, out
-    for args in (("status",), ("daily-report",), ("log", "--type", "ConcernRaised"),
-                 ("concerns",)):
+    for args in (("status",), ("daily-report",), ("log", "--type", "ConcernRaised"), ("concerns",)):
         out = cc.ok(*args)
         _shown_as_text(out)
         if args[0] in ("status", "daily-report"):  # a line each, the text whole
             assert visible(text) in out, (args, text)
 
 
-def test_dossier_of_a_2000_character_word_and_any_script_is_written(cc: Shell,
-                                                                    tmp_path: Path) -> None:
+def test_dossier_of_a_2000_character_word_and_any_script_is_written(
+    cc: Shell, tmp_path: Path
+) -> None:
     word = "W" * 1990 + "abcdefghij"
     cc.ok("--as", "jack", "concern", "raise", f"long: {word} end")
     cc.ok("--as", "jack", "concern", "raise", "\U0001f52b 中文 עברית \x1b[2J \u202eevil")

@@ -82,15 +82,15 @@ def accounts(store: SqlStore, key: SigningKey, now: Now) -> Accounts:
     return accounts
 
 
-def _fail(accounts: Accounts, username: str = "rosa", times: int = 1,
-          address: str = HOME) -> None:
+def _fail(accounts: Accounts, username: str = "rosa", times: int = 1, address: str = HOME) -> None:
     for _ in range(times):
         with pytest.raises(Unauthenticated):
             accounts.login(username, WRONG, address=address)
 
 
-def _throttled(accounts: Accounts, username: str = "rosa", password: str = PASSWORD,
-               address: str = HOME) -> LoginThrottled:
+def _throttled(
+    accounts: Accounts, username: str = "rosa", password: str = PASSWORD, address: str = HOME
+) -> LoginThrottled:
     with pytest.raises(LoginThrottled) as refused:
         accounts.login(username, password, address=address)
     return refused.value
@@ -100,7 +100,8 @@ def _throttled(accounts: Accounts, username: str = "rosa", password: str = PASSW
 
 
 def test_five_failures_lock_the_username_even_for_the_right_password(
-        accounts: Accounts, now: Now) -> None:
+    accounts: Accounts, now: Now
+) -> None:
     _fail(accounts, times=ACCOUNT_FREE)  # each one still answered: wrong
     for password in (WRONG, PASSWORD):
         refused = _throttled(accounts, password=password)
@@ -124,7 +125,8 @@ def test_during_a_lock_no_password_is_checked(accounts: Accounts) -> None:
 
 
 def test_the_lock_ends_after_its_delay_and_a_right_password_ends_the_run(
-        accounts: Accounts, now: Now) -> None:
+    accounts: Accounts, now: Now
+) -> None:
     _fail(accounts, times=ACCOUNT_FREE)
     until = _throttled(accounts).until
     now.at = until - 1
@@ -136,8 +138,7 @@ def test_the_lock_ends_after_its_delay_and_a_right_password_ends_the_run(
     assert accounts.login("rosa", PASSWORD, address=HOME)
 
 
-def test_each_further_failure_doubles_the_delay_up_to_a_cap(accounts: Accounts,
-                                                            now: Now) -> None:
+def test_each_further_failure_doubles_the_delay_up_to_a_cap(accounts: Accounts, now: Now) -> None:
     _fail(accounts, times=ACCOUNT_FREE)
     delays = []
     for _ in range(8):
@@ -159,8 +160,9 @@ def test_a_run_is_forgotten_after_a_quiet_day(accounts: Accounts, now: Now) -> N
     assert accounts.login("rosa", PASSWORD, address=ELSEWHERE)
 
 
-def test_an_unknown_username_is_answered_exactly_like_a_real_one(accounts: Accounts,
-                                                                 now: Now) -> None:
+def test_an_unknown_username_is_answered_exactly_like_a_real_one(
+    accounts: Accounts, now: Now
+) -> None:
     hasher = accounts.hasher
     assert isinstance(hasher, Counting)
     answers: dict[str, list[tuple[str, str, int, int]]] = {}
@@ -169,15 +171,17 @@ def test_an_unknown_username_is_answered_exactly_like_a_real_one(accounts: Accou
         seen = []
         for _ in range(ACCOUNT_FREE + 2):
             try:
-                accounts.login(username, PASSWORD if username == "nobody" else WRONG,
-                               address=address)
+                accounts.login(
+                    username, PASSWORD if username == "nobody" else WRONG, address=address
+                )
             except (Unauthenticated, LoginThrottled) as exc:
                 retry = exc.retry_after_s if isinstance(exc, LoginThrottled) else 0
                 seen.append((type(exc).__name__, str(exc), retry, hasher.checked - before))
         answers[username] = seen
     assert answers["rosa"] == answers["nobody"]
-    assert [a[0] for a in answers["rosa"]] == (["Unauthenticated"] * ACCOUNT_FREE
-                                               + ["LoginThrottled"] * 2)
+    assert [a[0] for a in answers["rosa"]] == (
+        ["Unauthenticated"] * ACCOUNT_FREE + ["LoginThrottled"] * 2
+    )
 
 
 # -- per address ----------------------------------------------------------------------
@@ -204,10 +208,19 @@ def test_the_addresses_of_one_ipv6_network_share_a_budget(accounts: Accounts) ->
     assert accounts.login("dan", PASSWORD, address="2001:db8:1:3::1")
 
 
-@pytest.mark.parametrize(("host", "budget"), [
-    ("192.0.2.1", "192.0.2.1"), ("::ffff:192.0.2.1", "192.0.2.1"),
-    ("2001:db8::1", "2001:db8::/64"), ("2001:DB8:0:0:abcd::9", "2001:db8::/64"),
-    ("fe80::1%eth0", "fe80::/64"), ("testclient", "testclient"), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    ("host", "budget"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("2001:db8::1", "2001:db8::/64"),
+        ("2001:DB8:0:0:abcd::9", "2001:db8::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("testclient", "testclient"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_the_address_a_budget_is_kept_for(host: str | None, budget: str | None) -> None:
     assert address_of(host) == budget
 
@@ -222,8 +235,9 @@ def test_without_an_address_only_the_username_is_counted(accounts: Accounts) -> 
 # -- in the database ------------------------------------------------------------------
 
 
-def test_workers_and_restarts_share_the_counts(store: SqlStore, accounts: Accounts,
-                                               key: SigningKey, now: Now) -> None:
+def test_workers_and_restarts_share_the_counts(
+    store: SqlStore, accounts: Accounts, key: SigningKey, now: Now
+) -> None:
     def worker() -> Accounts:  # another process: its own engine on the same database
         return Accounts(AccountStore(SqlStore(store.url)), pin_pepper(key), now, Counting())
 
@@ -243,8 +257,7 @@ def test_workers_and_restarts_share_the_counts(store: SqlStore, accounts: Accoun
         restarted.rows.store.close()
 
 
-def test_the_table_names_no_username_and_no_address(store: SqlStore,
-                                                    accounts: Accounts) -> None:
+def test_the_table_names_no_username_and_no_address(store: SqlStore, accounts: Accounts) -> None:
     _fail(accounts, "rosa")
     _fail(accounts, "hunter2-typed-in-the-wrong-box")
     with raw(store.url) as conn:
@@ -264,7 +277,8 @@ def test_stale_runs_are_dropped(store: SqlStore, accounts: Accounts, now: Now) -
 
 
 def test_concurrent_failures_are_answered_wrong_at_most_five_times(
-        store: SqlStore, accounts: Accounts, key: SigningKey, now: Now) -> None:
+    store: SqlStore, accounts: Accounts, key: SigningKey, now: Now
+) -> None:
     workers = 12
     barrier = threading.Barrier(workers)
     answers: list[object] = []

@@ -55,8 +55,9 @@ def accounts(store: SqlStore, key: SigningKey, now: Now) -> Accounts:
 
 
 def _person(accounts: Accounts, name: str, pin: str | None) -> None:
-    accounts.rows.create(AccountRow(name, FAST_HASHER.hash("a-long-password"), None, False,
-                                    START_US))
+    accounts.rows.create(
+        AccountRow(name, FAST_HASHER.hash("a-long-password"), None, False, START_US)
+    )
     if pin is not None:
         accounts.set_pin(name, pin)
     accounts.rows.link(name, PID, name)
@@ -106,8 +107,7 @@ def test_someone_without_a_pin_never_matches(accounts: Accounts) -> None:
 
 
 @pytest.mark.parametrize("not_a_pin", ["", "123", "123456789", "12a4", "١٢٣٤", " 4321"])
-def test_what_cannot_be_a_pin_is_not_counted_as_a_guess(accounts: Accounts,
-                                                        not_a_pin: str) -> None:
+def test_what_cannot_be_a_pin_is_not_counted_as_a_guess(accounts: Accounts, not_a_pin: str) -> None:
     for _ in range(PIN_MISSES + 1):
         assert not accounts.pin_matches(PID, "jack", not_a_pin)
     assert _row(accounts).pin_failures == 0
@@ -118,14 +118,20 @@ def test_what_cannot_be_a_pin_is_not_counted_as_a_guess(accounts: Accounts,
 
 
 def test_a_database_moved_to_another_deployment_cannot_match_pins(
-        databases: Databases, backend: str, store: SqlStore, accounts: Accounts,
-        key: SigningKey, now: Now) -> None:
+    databases: Databases,
+    backend: str,
+    store: SqlStore,
+    accounts: Accounts,
+    key: SigningKey,
+    now: Now,
+) -> None:
     store.close()  # PostgreSQL copies a database only while nobody is connected to it
     copy = databases.copy(backend)
     moved = open_store(copy)
     try:
-        elsewhere = Accounts(AccountStore(moved), pin_pepper(SigningKey.generate()), now,
-                             FAST_HASHER)
+        elsewhere = Accounts(
+            AccountStore(moved), pin_pepper(SigningKey.generate()), now, FAST_HASHER
+        )
         for _ in range(PIN_MISSES + 1):
             assert not elsewhere.pin_matches(PID, "jack", PIN)
         # Not a guess either: nothing counted, nothing locked.
@@ -138,9 +144,9 @@ def test_a_database_moved_to_another_deployment_cannot_match_pins(
         databases.drop(copy)
 
 
-def test_the_pepper_follows_the_key_file(tmp_path: Path, store: SqlStore,
-                                         accounts: Accounts, key: SigningKey,
-                                         now: Now) -> None:
+def test_the_pepper_follows_the_key_file(
+    tmp_path: Path, store: SqlStore, accounts: Accounts, key: SigningKey, now: Now
+) -> None:
     path = tmp_path / "signing.key"
     key.save(path)
     reloaded = Accounts(AccountStore(store), pin_pepper(SigningKey.load(path)), now)
@@ -239,8 +245,9 @@ def test_a_lock_is_per_account(accounts: Accounts) -> None:
     assert accounts.pin_matches(PID, "mia", PIN)
 
 
-def test_the_lock_is_in_the_database(store: SqlStore, accounts: Accounts, key: SigningKey,
-                                     now: Now) -> None:
+def test_the_lock_is_in_the_database(
+    store: SqlStore, accounts: Accounts, key: SigningKey, now: Now
+) -> None:
     _miss(accounts, PIN_MISSES)
     # Another worker process: its own Accounts, the same rows.
     other = Accounts(AccountStore(SqlStore(store.url)), pin_pepper(key), now)
@@ -251,8 +258,9 @@ def test_the_lock_is_in_the_database(store: SqlStore, accounts: Accounts, key: S
         other.rows.store.close()
 
 
-def test_concurrent_wrong_pins_land_at_most_five_misses(store: SqlStore, accounts: Accounts,
-                                                        key: SigningKey, now: Now) -> None:
+def test_concurrent_wrong_pins_land_at_most_five_misses(
+    store: SqlStore, accounts: Accounts, key: SigningKey, now: Now
+) -> None:
     workers = 12
     barrier = threading.Barrier(workers)
     answers: list[object] = []

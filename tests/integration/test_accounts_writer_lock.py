@@ -44,11 +44,11 @@ def store(sqlite_database: str) -> Iterator[SqlStore]:
 @pytest.fixture
 def accounts(store: SqlStore) -> Accounts:
     """jack (PIN 4321) acting as `jack` on the production; mia, on no production yet."""
-    accounts = Accounts(AccountStore(store), pin_pepper(SigningKey.generate()),
-                        lambda: START_US, FAST_HASHER)
+    accounts = Accounts(
+        AccountStore(store), pin_pepper(SigningKey.generate()), lambda: START_US, FAST_HASHER
+    )
     for name in ("jack", "mia"):
-        accounts.rows.create(AccountRow(name, FAST_HASHER.hash(PASSWORD), None, False,
-                                        START_US))
+        accounts.rows.create(AccountRow(name, FAST_HASHER.hash(PASSWORD), None, False, START_US))
     accounts.set_pin("jack", PIN)
     accounts.rows.link("jack", PID, "jack")
     return accounts
@@ -66,8 +66,12 @@ def _blocked_on(path: Path) -> bool:
     inode = os.stat(path).st_ino
     for line in Path("/proc/locks").read_text().splitlines():
         fields = line.split()
-        if len(fields) > 5 and fields[1] == "->" and fields[2] == "FLOCK" and (
-                fields[6].rsplit(":", 1)[-1] == str(inode)):
+        if (
+            len(fields) > 5
+            and fields[1] == "->"
+            and fields[2] == "FLOCK"
+            and (fields[6].rsplit(":", 1)[-1] == str(inode))
+        ):
             return True
     return False
 
@@ -96,46 +100,63 @@ def _pin_of(a: Accounts, name: str = "jack") -> tuple[str | None, int]:
 
 
 # Each write: (what to do first, the write, whether it has landed).
-Write = tuple[Callable[[Accounts], object], Callable[[Accounts], object],
-              Callable[[Accounts], bool]]
+Write = tuple[
+    Callable[[Accounts], object], Callable[[Accounts], object], Callable[[Accounts], bool]
+]
 WRITES: dict[str, Write] = {
     "create an account": (
-        lambda a: None, lambda a: a.create("newbie", PASSWORD),
-        lambda a: a.rows.get("newbie") is not None),
+        lambda a: None,
+        lambda a: a.create("newbie", PASSWORD),
+        lambda a: a.rows.get("newbie") is not None,
+    ),
     "change a password": (
-        lambda a: None, lambda a: a.set_password("mia", "another-long-password"),
-        lambda a: _password_is(a, "mia", "another-long-password")),
+        lambda a: None,
+        lambda a: a.set_password("mia", "another-long-password"),
+        lambda a: _password_is(a, "mia", "another-long-password"),
+    ),
     "set a PIN": (
-        lambda a: None, lambda a: a.set_pin("mia", "97531"),
-        lambda a: _pin_of(a, "mia")[0] is not None),
+        lambda a: None,
+        lambda a: a.set_pin("mia", "97531"),
+        lambda a: _pin_of(a, "mia")[0] is not None,
+    ),
     "link to a person": (
-        lambda a: None, lambda a: a.rows.link("mia", PID, "mia"),
-        lambda a: a.rows.person("mia", PID) == "mia"),
+        lambda a: None,
+        lambda a: a.rows.link("mia", PID, "mia"),
+        lambda a: a.rows.person("mia", PID) == "mia",
+    ),
     "issue a token": (
-        lambda a: None, lambda a: a.issue("mia", "device", "tablet"),
-        lambda a: len(a.rows.tokens("mia")) == 1),
+        lambda a: None,
+        lambda a: a.issue("mia", "device", "tablet"),
+        lambda a: len(a.rows.tokens("mia")) == 1,
+    ),
     "revoke a token": (
         lambda a: a.issue("mia", "device", "tablet"),
         lambda a: a.revoke("mia", a.rows.tokens("mia")[0].token_id),
-        lambda a: a.rows.tokens("mia")[0].revoked_at is not None),
+        lambda a: a.rows.tokens("mia")[0].revoked_at is not None,
+    ),
     "count a wrong PIN": (
-        lambda a: None, lambda a: a.pin_matches(PID, "jack", "1111"),
-        lambda a: _pin_of(a)[1] == 1),
+        lambda a: None,
+        lambda a: a.pin_matches(PID, "jack", "1111"),
+        lambda a: _pin_of(a)[1] == 1,
+    ),
     "clear the misses with the right PIN": (
         lambda a: a.pin_matches(PID, "jack", "1111"),
         lambda a: a.pin_matches(PID, "jack", PIN),
-        lambda a: _pin_of(a)[1] == 0),
-    "count a failed login": (
-        lambda a: None, _wrong_login, lambda a: _failed_logins(a) == 1),
+        lambda a: _pin_of(a)[1] == 0,
+    ),
+    "count a failed login": (lambda a: None, _wrong_login, lambda a: _failed_logins(a) == 1),
     "end a run of failed logins": (
-        _wrong_login, lambda a: a.login("jack", PASSWORD, address=ADDRESS),
-        lambda a: _failed_logins(a) == 0),
+        _wrong_login,
+        lambda a: a.login("jack", PASSWORD, address=ADDRESS),
+        lambda a: _failed_logins(a) == 0,
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(WRITES))
-def test_an_account_write_waits_for_the_writer_lock(store: SqlStore, accounts: Accounts,
-                                                    name: str) -> None:
+def test_an_account_write_waits_for_the_writer_lock(
+    store: SqlStore, accounts: Accounts, name: str
+) -> None:
     before, write, landed = WRITES[name]
     before(accounts)
     assert not landed(accounts)
@@ -181,11 +202,12 @@ def test_the_old_path_did_not_wait(store: SqlStore, accounts: Accounts) -> None:
             with store.engine.connect() as conn:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
                 with conn.begin():
-                    conn.execute(accounts_table.update()
-                                 .where(accounts_table.c.username == "mia")
-                                 .values(pin_failures=3))
+                    conn.execute(
+                        accounts_table.update()
+                        .where(accounts_table.c.username == "mia")
+                        .values(pin_failures=3)
+                    )
             assert not _blocked_on(path)
         finally:
             fcntl.flock(held, fcntl.LOCK_UN)
     assert _pin_of(accounts, "mia")[1] == 3
-

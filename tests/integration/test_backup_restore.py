@@ -44,8 +44,9 @@ def _writing(app_url: str, stop: threading.Event, acknowledged: list[int]) -> No
     app.store.close()
 
 
-def test_backup_under_write_load_restores_and_verifies(databases: Databases,
-                                                       tmp_path: Path) -> None:
+def test_backup_under_write_load_restores_and_verifies(
+    databases: Databases, tmp_path: Path
+) -> None:
     url = databases.create()
     seed_demo(url, KEY).store.close()
     stop, acknowledged = threading.Event(), []
@@ -72,8 +73,9 @@ def test_backup_under_write_load_restores_and_verifies(databases: Databases,
     restored.close()
 
 
-def test_restore_refuses_a_tampered_backup_and_keeps_nothing(databases: Databases,
-                                                             tmp_path: Path) -> None:
+def test_restore_refuses_a_tampered_backup_and_keeps_nothing(
+    databases: Databases, tmp_path: Path
+) -> None:
     source = databases.create()
     seed_demo(source, KEY).store.close()
     with raw(source) as conn:
@@ -86,8 +88,9 @@ def test_restore_refuses_a_tampered_backup_and_keeps_nothing(databases: Database
     assert raw_backup.is_empty(target), "nothing of the refused backup is kept"
 
 
-def test_restore_refuses_another_key_and_a_non_empty_target(databases: Databases,
-                                                            tmp_path: Path) -> None:
+def test_restore_refuses_another_key_and_a_non_empty_target(
+    databases: Databases, tmp_path: Path
+) -> None:
     source = databases.create()
     seed_demo(source, KEY).store.close()
     backups.backup(source, tmp_path / "good.backup")
@@ -99,8 +102,7 @@ def test_restore_refuses_another_key_and_a_non_empty_target(databases: Databases
         backups.restore(tmp_path / "good.backup", source, KEY)
 
 
-def test_restore_refuses_a_backup_from_a_newer_schema(databases: Databases,
-                                                     tmp_path: Path) -> None:
+def test_restore_refuses_a_backup_from_a_newer_schema(databases: Databases, tmp_path: Path) -> None:
     source = databases.create()
     seed_demo(source, KEY).store.close()
     with raw(source) as conn:
@@ -108,15 +110,17 @@ def test_restore_refuses_a_backup_from_a_newer_schema(databases: Databases,
     backups.backup(source, tmp_path / "newer.backup")
     target = databases.create()
     newest = raw_backup.head_revision()
-    with pytest.raises(InvalidCommand, match=r"revision '0099', which this ColdCheck does "
-                                             rf"not have \(its newest is {newest}\): the "
-                                             r"backup was made by a newer ColdCheck"):
+    with pytest.raises(
+        InvalidCommand,
+        match=r"revision '0099', which this ColdCheck does "
+        rf"not have \(its newest is {newest}\): the "
+        r"backup was made by a newer ColdCheck",
+    ):
         backups.restore(tmp_path / "newer.backup", target, KEY)
     assert raw_backup.is_empty(target)
 
 
-def test_an_older_backup_is_restored_then_migrated(databases: Databases,
-                                                   tmp_path: Path) -> None:
+def test_an_older_backup_is_restored_then_migrated(databases: Databases, tmp_path: Path) -> None:
     source = databases.create()
     raw_backup.Target(source).migrate_to("0002")  # before PIN lockouts
     app = ColdCheck(SqlStore(source), KEY, clock=FakeClock())
@@ -138,8 +142,9 @@ def test_an_older_backup_is_restored_then_migrated(databases: Databases,
     assert verify_log(SqlStore(target), PID, KEY.public_key_bytes()).ok
 
 
-def test_restore_refuses_what_is_not_a_backup_for_this_database(databases: Databases,
-                                                                tmp_path: Path) -> None:
+def test_restore_refuses_what_is_not_a_backup_for_this_database(
+    databases: Databases, tmp_path: Path
+) -> None:
     (tmp_path / "notes.txt").write_text("not a backup")
     with pytest.raises(InvalidCommand, match="not a ColdCheck backup"):
         backups.restore(tmp_path / "notes.txt", databases.create(), KEY)
@@ -154,8 +159,13 @@ def test_restore_refuses_what_is_not_a_backup_for_this_database(databases: Datab
     app.store.close()
     backups.backup(source, tmp_path / "good.backup")
     other = "postgresql" if databases.kind == "sqlite" else "sqlite"
-    elsewhere = (f"sqlite:///{tmp_path / 'elsewhere.db'}" if other == "sqlite"
-                 else "postgresql+psycopg://nobody@127.0.0.1:1/none")
-    with pytest.raises(InvalidCommand, match=f"is a {databases.kind} backup: restore it "
-                                             f"into a {databases.kind} database"):
+    elsewhere = (
+        f"sqlite:///{tmp_path / 'elsewhere.db'}"
+        if other == "sqlite"
+        else "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    )
+    with pytest.raises(
+        InvalidCommand,
+        match=f"is a {databases.kind} backup: restore it into a {databases.kind} database",
+    ):
         backups.restore(tmp_path / "good.backup", elsewhere, KEY)

@@ -34,18 +34,19 @@ def _refusal(app: ColdCheck, since: SignedCheckpoint) -> str:
     return str(refused.value)
 
 
-def test_a_checkpoint_the_log_extends_still_proves_consistency(planned: ColdCheck,
-                                                               key: SigningKey) -> None:
+def test_a_checkpoint_the_log_extends_still_proves_consistency(
+    planned: ColdCheck, key: SigningKey
+) -> None:
     kept = _kept(planned)
     planned.execute(PID, c.RaiseConcern(actor="lane", text="later"))
-    report = bundle.verify_bundle(bundle.dumps(bundle.build(planned, PID, [1], since=kept)),
-                                  key.public_key_bytes())
+    report = bundle.verify_bundle(
+        bundle.dumps(bundle.build(planned, PID, [1], since=kept)), key.public_key_bytes()
+    )
     assert report.ok, report.problem
     assert report.consistent_since == kept.size
 
 
-def test_a_checkpoint_of_a_longer_log_is_refused(databases: Databases,
-                                                 key: SigningKey) -> None:
+def test_a_checkpoint_of_a_longer_log_is_refused(databases: Databases, key: SigningKey) -> None:
     longer = _set_up(databases, key, "cart")
     longer.execute(PID, c.RaiseConcern(actor="lane", text="and more"))
     shorter = _set_up(databases, key, "cart")
@@ -54,8 +55,7 @@ def test_a_checkpoint_of_a_longer_log_is_refused(databases: Databases,
     assert f"it is of {longer.store.head(PID).seq} events" in problem
 
 
-def test_a_checkpoint_of_another_history_is_refused(databases: Databases,
-                                                    key: SigningKey) -> None:
+def test_a_checkpoint_of_another_history_is_refused(databases: Databases, key: SigningKey) -> None:
     one = _set_up(databases, key, "the cart was left alone")
     other = _set_up(databases, key, "the safe was open")
     assert one.store.head(PID).seq == other.store.head(PID).seq
@@ -64,14 +64,16 @@ def test_a_checkpoint_of_another_history_is_refused(databases: Databases,
 
 
 def test_a_checkpoint_of_another_production_is_refused(planned: ColdCheck) -> None:
-    planned.execute("other-show", c.CreateProduction(name="Other", profile="bulletin1",
-                                                     timezone="UTC"))
+    planned.execute(
+        "other-show", c.CreateProduction(name="Other", profile="bulletin1", timezone="UTC")
+    )
     problem = _refusal(planned, _kept(planned, "other-show"))
     assert "it is of production 'other-show', not cold-creek" in problem
 
 
 def test_a_checkpoint_signed_by_another_key_or_altered_is_refused(
-    databases: Databases, key: SigningKey,
+    databases: Databases,
+    key: SigningKey,
 ) -> None:
     app = _set_up(databases, key, "cart")
     elsewhere = _set_up(databases, SigningKey.generate(), "cart")

@@ -19,8 +19,7 @@ WRITER = Path(__file__).resolve().parents[1] / "support" / "writer.py"
 KILLS = 8
 
 
-def test_writer_killed_at_random_loses_nothing_acknowledged(backend: str, tmp_path: Path
-                                                            ) -> None:
+def test_writer_killed_at_random_loses_nothing_acknowledged(backend: str, tmp_path: Path) -> None:
     key = SigningKey.generate()
     key_file = tmp_path / "signing.key"
     key.save(key_file)
@@ -29,8 +28,12 @@ def test_writer_killed_at_random_loses_nothing_acknowledged(backend: str, tmp_pa
     acknowledged: dict[str, int] = {}
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for run in range(KILLS):
-        proc = subprocess.Popen([sys.executable, str(WRITER), backend, str(key_file),
-                                 f"run{run}"], stdout=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, str(WRITER), backend, str(key_file), f"run{run}"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert proc.stdout is not None
         deadline = time.monotonic() + rng.uniform(0.8, 2.0)
         # Let it get going (imports, first appends), then kill it mid-stream.

@@ -17,8 +17,9 @@ def test_late_replay_keeps_the_server_order_and_the_device_time_as_a_claim(
     app = seed_demo(backend, KEY)
     last = list(app.records(PID))[-1]
     two_hours_ago = last.at - 2 * 3600 * 1_000_000
-    out = app.execute(PID, c.RaiseConcern(actor="lane", text="queued offline at lunch",
-                                          claimed_at=two_hours_ago))
+    out = app.execute(
+        PID, c.RaiseConcern(actor="lane", text="queued offline at lunch", claimed_at=two_hours_ago)
+    )
     rec = out.records[0]
     assert rec.seq == last.seq + 1
     assert rec.at > last.at

@@ -51,21 +51,32 @@ def _location(location_id: str) -> c.AddLocation:
 
 
 def _inspect(item: str = "colt-1") -> c.InspectItem:
-    return c.InspectItem(actor="rosa", item_id=item, barrel=Barrel.CLEAR,
-                         chambers=(demo.DUMMY,) * 6, shown_to=("jack", "dan"))
+    return c.InspectItem(
+        actor="rosa",
+        item_id=item,
+        barrel=Barrel.CLEAR,
+        chambers=(demo.DUMMY,) * 6,
+        shown_to=("jack", "dan"),
+    )
 
 
 def _issue(item: str = "colt-1") -> c.IssueItem:
-    return c.IssueItem(actor="rosa", item_id=item, recipient_id="jack", scene_id="sc-12",
-                       recipient_acknowledged=True)
+    return c.IssueItem(
+        actor="rosa",
+        item_id=item,
+        recipient_id="jack",
+        scene_id="sc-12",
+        recipient_acknowledged=True,
+    )
 
 
 def _return(item: str = "colt-1") -> c.ReturnItem:
     return c.ReturnItem(actor="rosa", item_id=item, chambers=(demo.DUMMY,) * 6)
 
 
-def batched(app: ColdCheck, cmds: Sequence[c.Command],
-            ids: Sequence[str | None] | None = None) -> list[Result]:
+def batched(
+    app: ColdCheck, cmds: Sequence[c.Command], ids: Sequence[str | None] | None = None
+) -> list[Result]:
     """Run the commands from threads queued in this order behind the writer lock."""
     lane = app.lanes.lane(PID)
     results: list[Result | None] = [None] * len(cmds)
@@ -107,8 +118,7 @@ def test_queued_commands_land_in_one_transaction_under_one_head(planned: ColdChe
     assert verify_log(app.store, PID, app.key.public_key_bytes()).ok
 
 
-def test_each_command_is_decided_on_the_state_the_ones_before_it_leave(
-        planned: ColdCheck) -> None:
+def test_each_command_is_decided_on_the_state_the_ones_before_it_leave(planned: ColdCheck) -> None:
     # The race the log must never lose: two issues of one revolver in the same batch.
     results = batched(planned, [_inspect(), _issue(), _issue(), _location("shelf-x")])
     inspected, issued, second, located = results
@@ -122,8 +132,7 @@ def test_each_command_is_decided_on_the_state_the_ones_before_it_leave(
 
 
 @pytest.mark.parametrize("where", ["append", "commit"])
-def test_a_failed_transaction_records_none_of_its_commands(planned: ColdCheck,
-                                                           where: str) -> None:
+def test_a_failed_transaction_records_none_of_its_commands(planned: ColdCheck, where: str) -> None:
     app, faults = through_faults(planned)
     head = app.store.head(PID)
     state = app.state(PID)
@@ -145,8 +154,9 @@ def test_a_failed_transaction_records_none_of_its_commands(planned: ColdCheck,
 
 
 def test_a_retry_queued_with_its_first_attempt_is_a_replay(planned: ColdCheck) -> None:
-    first, again = batched(planned, [_location("shelf-r"), _location("shelf-r")],
-                           ids=["retry-1", "retry-1"])
+    first, again = batched(
+        planned, [_location("shelf-r"), _location("shelf-r")], ids=["retry-1", "retry-1"]
+    )
     assert isinstance(first, Outcome)
     assert isinstance(again, Outcome)
     assert not first.replayed
@@ -159,11 +169,9 @@ def test_a_retry_queued_with_its_first_attempt_is_a_replay(planned: ColdCheck) -
     assert later.records == first.records
 
 
-def test_closing_the_day_ends_its_batch_and_is_checkpointed_exactly(
-        planned: ColdCheck) -> None:
+def test_closing_the_day_ends_its_batch_and_is_checkpointed_exactly(planned: ColdCheck) -> None:
     lots = planned.state(PID).lots.values()
-    close = c.CloseDay(actor="rosa", date=TODAY,
-                       counts=tuple((lot.id, lot.in_box) for lot in lots))
+    close = c.CloseDay(actor="rosa", date=TODAY, counts=tuple((lot.id, lot.in_box) for lot in lots))
     app, faults = through_faults(planned)
     results = batched(app, [_location("before"), close, _location("after")])
     assert all(isinstance(r, Outcome) for r in results), results
@@ -183,7 +191,8 @@ def test_reading_the_state_never_waits_for_a_writer(planned: ColdCheck) -> None:
 
 
 def test_a_command_the_record_cannot_hold_fails_alone(
-        planned: ColdCheck, monkeypatch: pytest.MonkeyPatch) -> None:
+    planned: ColdCheck, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # validate keeps out what canonical JSON cannot hold (huge integers, lone
     # surrogates); should anything still fail to encode, it is encoded before anything
     # changes, so only its own command fails.
@@ -195,8 +204,7 @@ def test_a_command_the_record_cannot_hold_fails_alone(
         return encode(production_id, rec)
 
     monkeypatch.setattr(envelope, "encode", unencodable)
-    first, bad, last = batched(planned, [_location("p1"), _location("poison"),
-                                         _location("p2")])
+    first, bad, last = batched(planned, [_location("p1"), _location("poison"), _location("p2")])
     assert isinstance(first, Outcome)
     assert isinstance(bad, ValueError)
     assert isinstance(last, Outcome)
@@ -204,11 +212,9 @@ def test_a_command_the_record_cannot_hold_fails_alone(
     assert verify_log(planned.store, PID, planned.key.public_key_bytes()).ok
 
 
-def test_commands_a_closed_day_left_out_of_a_failed_batch_still_run(
-        planned: ColdCheck) -> None:
+def test_commands_a_closed_day_left_out_of_a_failed_batch_still_run(planned: ColdCheck) -> None:
     lots = planned.state(PID).lots.values()
-    close = c.CloseDay(actor="rosa", date=TODAY,
-                       counts=tuple((lot.id, lot.in_box) for lot in lots))
+    close = c.CloseDay(actor="rosa", date=TODAY, counts=tuple((lot.id, lot.in_box) for lot in lots))
     app, faults = through_faults(planned)
     faults.fail_append(StorageError("database or disk is full"))  # the first batch's
     before, closed, after = batched(app, [_location("before"), close, _location("after")])
@@ -227,7 +233,8 @@ def _interrupt(*_: object) -> None:
 
 
 def test_a_caller_interrupted_while_queued_takes_only_its_own_command_away(
-        planned: ColdCheck) -> None:
+    planned: ColdCheck,
+) -> None:
     # A real interruption: a signal to the main thread (where Python runs its handlers)
     # while it waits in the queue, as Ctrl-C reaches a CLI waiting for its command.
     assert threading.current_thread() is threading.main_thread()
@@ -274,7 +281,8 @@ def _wait_for(condition: Callable[[], bool]) -> None:
 
 
 def test_a_restored_log_that_grew_again_is_refolded_not_continued(
-        tmp_path: Path, key: SigningKey) -> None:
+    tmp_path: Path, key: SigningKey
+) -> None:
     url = sqlite_url(tmp_path / "a.db")
     a = open_app(url, key)
     demo.setup(runner(a))
@@ -294,7 +302,8 @@ def test_a_restored_log_that_grew_again_is_refolded_not_continued(
 
 
 def test_reading_first_does_not_let_an_append_onto_a_rewritten_log(
-        backend: str, key: SigningKey) -> None:
+    backend: str, key: SigningKey
+) -> None:
     app = open_app(backend, key)
     demo.setup(runner(app))
     rec = next(r for r in app.records(PID) if isinstance(r.event, ev.LocationAdded))
@@ -302,11 +311,15 @@ def test_reading_first_does_not_let_an_append_onto_a_rewritten_log(
     body = envelope.encode(PID, forged)
     with raw(backend) as conn:  # body and leaf hash rewritten; root and head untouched
         drop_append_only_triggers(conn)
-        conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? "
-                     "AND seq = ?", (body, leaf_hash(body), PID, rec.seq))
+        conn.execute(
+            "UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND seq = ?",
+            (body, leaf_hash(body), PID, rec.seq),
+        )
     fresh = open_app(backend, key)
     attempts: list[Callable[[], object]] = [
-        lambda: fresh.state(PID), lambda: fresh.execute(PID, _location("x"))] * 2
+        lambda: fresh.state(PID),
+        lambda: fresh.execute(PID, _location("x")),
+    ] * 2
     for attempt in attempts:
         with pytest.raises(IntegrityError, match="does not verify"):
             attempt()
@@ -318,8 +331,12 @@ def test_reading_first_does_not_let_an_append_onto_a_rewritten_log(
 # -- property: grouping commands into transactions never changes what they decide ------
 
 ALPHABET: list[Callable[[int], c.Command]] = [
-    lambda i: _inspect("colt-1"), lambda i: _issue("colt-1"), lambda i: _return("colt-1"),
-    lambda i: _inspect("colt-2"), lambda i: _issue("colt-2"), lambda i: _return("colt-2"),
+    lambda i: _inspect("colt-1"),
+    lambda i: _issue("colt-1"),
+    lambda i: _return("colt-1"),
+    lambda i: _inspect("colt-2"),
+    lambda i: _issue("colt-2"),
+    lambda i: _return("colt-2"),
     lambda i: _location(f"spot-{i % 3}"),
 ]
 
@@ -347,12 +364,16 @@ def twins() -> Iterator[tuple[ColdCheck, ColdCheck]]:
             app.store.close()
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(picks=st.lists(st.integers(0, len(ALPHABET) - 1), min_size=1, max_size=10),
-       cuts=st.lists(st.booleans(), min_size=10, max_size=10))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    picks=st.lists(st.integers(0, len(ALPHABET) - 1), min_size=1, max_size=10),
+    cuts=st.lists(st.booleans(), min_size=10, max_size=10),
+)
 def test_batches_decide_exactly_as_one_command_at_a_time(
-        twins: tuple[ColdCheck, ColdCheck], picks: list[int], cuts: list[bool]) -> None:
+    twins: tuple[ColdCheck, ColdCheck], picks: list[int], cuts: list[bool]
+) -> None:
     serial, grouped = twins
     cmds = [ALPHABET[p](i) for i, p in enumerate(picks)]
     one_by_one: list[Result] = []
@@ -374,7 +395,8 @@ def test_batches_decide_exactly_as_one_command_at_a_time(
 
 
 def test_a_command_id_reused_for_another_command_in_one_batch_or_later_is_refused(
-        backend: str, key: SigningKey) -> None:
+    backend: str, key: SigningKey
+) -> None:
     from coldcheck.service import ReusedCommandId
 
     app = open_app(backend, key)

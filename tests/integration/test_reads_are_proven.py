@@ -51,8 +51,10 @@ def _forge_recipient(conn: Raw, rec: ev.Recorded) -> None:
     forged = replace(rec, event=replace(rec.event, recipient_id="mia"))
     body = envelope.encode(PID, forged)
     drop_append_only_triggers(conn)
-    conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND "
-                 "seq = ?", (body, leaf_hash(body), PID, rec.seq))
+    conn.execute(
+        "UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND seq = ?",
+        (body, leaf_hash(body), PID, rec.seq),
+    )
 
 
 def _reads(app: ColdCheck) -> list[Callable[[], object]]:
@@ -87,17 +89,29 @@ def test_a_fresh_process_serves_no_read_from_a_forged_body(seeded: str) -> None:
 
 
 def test_an_event_stored_after_the_signed_head_is_neither_served_nor_appended_onto(
-        seeded: str) -> None:
+    seeded: str,
+) -> None:
     app = open_app(seeded, KEY)
     head = app.store.head(PID)
     last = list(app.records(PID))[-1]
     extra = replace(last, seq=head.seq + 1, event_id="planted.0")
     body = envelope.encode(PID, extra)
     with raw(seeded) as conn:
-        conn.execute("INSERT INTO events (production_id, seq, event_id, type, at, actor, body,"
-                     " leaf_hash, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (PID, extra.seq, extra.event_id, extra.type, extra.at, extra.actor, body,
-                      leaf_hash(body), head.checkpoint.root))
+        conn.execute(
+            "INSERT INTO events (production_id, seq, event_id, type, at, actor, body,"
+            " leaf_hash, root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                PID,
+                extra.seq,
+                extra.event_id,
+                extra.type,
+                extra.at,
+                extra.actor,
+                body,
+                leaf_hash(body),
+                head.checkpoint.root,
+            ),
+        )
     # The running process never serves it, and refuses to append after it.
     assert [r.seq for r in app.records(PID)][-1] == head.seq
     with pytest.raises(IntegrityError, match="changed underneath"):
@@ -115,24 +129,27 @@ def test_an_event_stored_after_the_signed_head_is_neither_served_nor_appended_on
 
 
 def _row_root(conn: Raw) -> None:
-    conn.execute("UPDATE events SET root = ? WHERE production_id = ? AND seq = 20",
-                 (b"\x11" * 32, PID))
+    conn.execute(
+        "UPDATE events SET root = ? WHERE production_id = ? AND seq = 20", (b"\x11" * 32, PID)
+    )
 
 
 def _checkpoint_root(conn: Raw) -> None:
-    conn.execute("UPDATE checkpoints SET root = ? WHERE production_id = ?",
-                 (b"\x22" * 32, PID))
+    conn.execute("UPDATE checkpoints SET root = ? WHERE production_id = ?", (b"\x22" * 32, PID))
 
 
 def _checkpoint_signature(conn: Raw) -> None:
-    conn.execute("UPDATE checkpoints SET signature = ? WHERE production_id = ?",
-                 (b"\x33" * 64, PID))
+    conn.execute(
+        "UPDATE checkpoints SET signature = ? WHERE production_id = ?", (b"\x33" * 64, PID)
+    )
 
 
 def _column(name: str, value: object) -> Tamper:
     def change(conn: Raw) -> None:
-        conn.execute(f"UPDATE events SET {name} = ? WHERE production_id = ? AND seq = 25",
-                     (value, PID))
+        conn.execute(
+            f"UPDATE events SET {name} = ? WHERE production_id = ? AND seq = 25", (value, PID)
+        )
+
     return change
 
 
@@ -179,15 +196,13 @@ def test_a_running_process_does_not_serve_a_body_changed_underneath(seeded: str)
     assert answer  # what it answered before came from the verified log
 
 
-def test_a_running_process_refuses_to_append_onto_a_log_cut_back_underneath(
-        seeded: str) -> None:
+def test_a_running_process_refuses_to_append_onto_a_log_cut_back_underneath(seeded: str) -> None:
     app = open_app(seeded, KEY)
     app.execute(PID, c.RaiseConcern(actor="lane", text="the last one"))
     before = app.store.head(PID)
     with raw(seeded) as conn:
         drop_append_only_triggers(conn)
-        conn.execute("DELETE FROM events WHERE production_id = ? AND seq = ?",
-                     (PID, before.seq))
+        conn.execute("DELETE FROM events WHERE production_id = ? AND seq = ?", (PID, before.seq))
     with pytest.raises(IntegrityError, match="changed underneath") as caught:
         app.execute(PID, c.RaiseConcern(actor="lane", text="onto a cut log"))
     assert caught.value.seq == before.seq
@@ -199,8 +214,7 @@ def test_a_running_process_refuses_to_append_onto_a_log_cut_back_underneath(
     _unchanged(seeded, before)
 
 
-def test_a_running_process_refuses_to_append_when_the_last_event_was_replaced(
-        seeded: str) -> None:
+def test_a_running_process_refuses_to_append_when_the_last_event_was_replaced(seeded: str) -> None:
     app = open_app(seeded, KEY)
     rec = app.execute(PID, c.RaiseConcern(actor="lane", text="the real text")).records[-1]
     before = app.store.head(PID)
@@ -209,8 +223,10 @@ def test_a_running_process_refuses_to_append_when_the_last_event_was_replaced(
     body = envelope.encode(PID, forged)
     with raw(seeded) as conn:
         drop_append_only_triggers(conn)
-        conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND "
-                     "seq = ?", (body, leaf_hash(body), PID, rec.seq))
+        conn.execute(
+            "UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND seq = ?",
+            (body, leaf_hash(body), PID, rec.seq),
+        )
     with pytest.raises(IntegrityError):
         app.execute(PID, c.RaiseConcern(actor="lane", text="after a replaced one"))
     _unchanged(seeded, before)
@@ -230,8 +246,10 @@ def test_reads_from_the_middle_of_a_long_log_prove_only_their_segment(backend: s
     body = envelope.encode(PID, replace(target, event=replace(target.event, text="forged")))
     with raw(backend) as conn:
         drop_append_only_triggers(conn)
-        conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND "
-                     "seq = ?", (body, leaf_hash(body), PID, target.seq))
+        conn.execute(
+            "UPDATE events SET body = ?, leaf_hash = ? WHERE production_id = ? AND seq = ?",
+            (body, leaf_hash(body), PID, target.seq),
+        )
     assert [r.seq for r in app.records(PID, after=10, upto=20)] == list(range(11, 21))
     with pytest.raises(IntegrityError) as caught:
         list(app.records(PID, after=MARK_EVERY + 1, upto=MARK_EVERY + 8))
@@ -266,8 +284,7 @@ def test_bundles_carry_the_deployment_key(seeded: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["body", *TAMPERING])
-def test_the_audit_finds_a_change_underneath_that_no_read_touched(seeded: str,
-                                                                  how: str) -> None:
+def test_the_audit_finds_a_change_underneath_that_no_read_touched(seeded: str, how: str) -> None:
     app = open_app(seeded, KEY)
     app.state(PID)
     assert app.audit() == []  # the whole demo is one segment: checked, and nothing found
@@ -278,8 +295,9 @@ def test_the_audit_finds_a_change_underneath_that_no_read_touched(seeded: str,
             drop_append_only_triggers(conn)
             TAMPERING[how](conn)
     (found,) = app.audit()
-    assert "changed underneath" in str(found) or "does not" in str(found) or \
-        "altered" in str(found), found
+    assert (
+        "changed underneath" in str(found) or "does not" in str(found) or "altered" in str(found)
+    ), found
     with pytest.raises(IntegrityError):  # forgotten: nothing more is served
         app.state(PID)
 
@@ -294,7 +312,8 @@ def test_the_audit_walks_a_long_log_a_segment_at_a_time(backend: str) -> None:
     assert app.audit() == []  # the second
     with raw(backend) as conn:
         drop_append_only_triggers(conn)
-        conn.execute("UPDATE events SET actor = ? WHERE production_id = ? AND seq = 7",
-                     ("joel", PID))
+        conn.execute(
+            "UPDATE events SET actor = ? WHERE production_id = ? AND seq = 7", ("joel", PID)
+        )
     found = app.audit() + app.audit()
     assert [exc.seq for exc in found] == [7]

@@ -23,13 +23,16 @@ def _rewrite_event_consistently(url: str, seq: int) -> None:
             body = bytes(body)
             if s == seq:
                 body = body.replace(b'"lane"', b'"joel"')
-                conn.execute("UPDATE events SET body = ?, actor = ? WHERE seq = ?",
-                             (body, "joel", s))
+                conn.execute(
+                    "UPDATE events SET body = ?, actor = ? WHERE seq = ?", (body, "joel", s)
+                )
             lh = leaf_hash(body)
             frontier.append(lh)
             if s >= seq:
-                conn.execute("UPDATE events SET leaf_hash = ?, root = ? WHERE seq = ?",
-                             (lh, frontier.root(), s))
+                conn.execute(
+                    "UPDATE events SET leaf_hash = ?, root = ? WHERE seq = ?",
+                    (lh, frontier.root(), s),
+                )
 
 
 def test_a_fresh_process_refuses_to_append_onto_a_rewritten_log(backend: str) -> None:

@@ -33,8 +33,10 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
     head = app.store.head(PID).seq
     assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7]
     assert all(s.answers for s in d.sections)
-    text = {s.number: " ".join(a.summary + " " + " ".join(x.text for x in a.steps)
-                               for a in s.answers) for s in d.sections}
+    text = {
+        s.number: " ".join(a.summary + " " + " ".join(x.text for x in a.steps) for a in s.answers)
+        for s in d.sections
+    }
     assert "colt-2 was with person:rosa" in text[1]
     assert "issued from location:truck-safe to person:sam" in text[1]
     assert "shown to sam, dan" in text[2]
@@ -123,9 +125,17 @@ def test_a_month_of_appends_is_consistent_with_a_checkpoint_kept_on_day_one(
         clock.now += 24 * 3600 * 1_000_000
         for item in ("colt-1", "colt-2"):
             run(c.InspectItem(actor="rosa", item_id=item, barrel=Barrel.CLEAR, chambers=empty))
-        run(c.RegisterItem(actor="rosa", item_id=f"prop-{day}", kind=ItemKind.RUBBER,
-                           serial=f"R-{day}", tag=f"T-{day}", description="rubber prop",
-                           location_id="truck-safe"))
+        run(
+            c.RegisterItem(
+                actor="rosa",
+                item_id=f"prop-{day}",
+                kind=ItemKind.RUBBER,
+                serial=f"R-{day}",
+                tag=f"T-{day}",
+                description="rubber prop",
+                location_id="truck-safe",
+            )
+        )
     head = app.store.head(PID)
     assert head.seq > kept.size + 80
     proof = bundle.build(app, PID, [head.seq], since=kept)
@@ -139,16 +149,28 @@ def test_a_month_of_appends_is_consistent_with_a_checkpoint_kept_on_day_one(
     assert "does not extend the earlier checkpoint" in report.problem
 
 
-def test_daily_report_reconciles_lots_and_finds_tomorrows_training_gaps(app: ColdCheck
-                                                                         ) -> None:
+def test_daily_report_reconciles_lots_and_finds_tomorrows_training_gaps(app: ColdCheck) -> None:
     run = runner(app)
-    run(c.PlanScene(actor="dan", scene_id="sc-20", title="Mia's cross-draw",
-                    date="2021-10-22", items=("colt-1",), performers=("mia",),
-                    ammo=SceneAmmo.NONE, manoeuvres=(Manoeuvre.CROSS_DRAW,)))
+    run(
+        c.PlanScene(
+            actor="dan",
+            scene_id="sc-20",
+            title="Mia's cross-draw",
+            date="2021-10-22",
+            items=("colt-1",),
+            performers=("mia",),
+            ammo=SceneAmmo.NONE,
+            manoeuvres=(Manoeuvre.CROSS_DRAW,),
+        )
+    )
     r = daily.build(app, PID, TODAY)
     lots = {lot.lot_id: lot for lot in r.lots}
-    assert (lots["blk-45"].issued, lots["blk-45"].fired, lots["blk-45"].returned,
-            lots["blk-45"].on_hand) == (6, 2, 4, 48)
+    assert (
+        lots["blk-45"].issued,
+        lots["blk-45"].fired,
+        lots["blk-45"].returned,
+        lots["blk-45"].on_hand,
+    ) == (6, 2, 4, 48)
     assert all(lot.balanced for lot in r.lots)
     assert ("sc-20", "mia", "TRN-2") in [(g[0], g[1], g[2]) for g in r.training_gaps]
     assert {i for i, _ in r.custody} == {"colt-1", "colt-2", "rifle-1", "rubber-1"}
@@ -156,9 +178,14 @@ def test_daily_report_reconciles_lots_and_finds_tomorrows_training_gaps(app: Col
 
 
 def test_bound_book_has_the_regulation_fields_and_dispositions(app: ColdCheck) -> None:
-    runner(app)(c.DisposeItem(actor="rosa", item_id="colt-2",
-                              transferee="Western Prop Rentals, FFL 9-85-001-01-XX-01234",
-                              reason="returned after wrap"))
+    runner(app)(
+        c.DisposeItem(
+            actor="rosa",
+            item_id="colt-2",
+            transferee="Western Prop Rentals, FFL 9-85-001-01-XX-01234",
+            reason="returned after wrap",
+        )
+    )
     text = boundbook.to_csv(boundbook.rows(app.records(PID), "America/Denver"))
     table = list(csv.DictReader(io.StringIO(text)))
     assert list(table[0]) == boundbook.FIELDS

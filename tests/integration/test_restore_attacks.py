@@ -55,8 +55,9 @@ Source = tuple[str, SigningKey]
 
 
 @pytest.fixture(scope="module")
-def seeded_once(request: pytest.FixtureRequest,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Source]]:
+def seeded_once(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[str], Source]]:
     """The demo day and its accounts, recorded once per backend for the module."""
     with contextlib.ExitStack() as stack:
         made: dict[str, Source] = {}
@@ -64,7 +65,8 @@ def seeded_once(request: pytest.FixtureRequest,
         def seeded_on(kind: str) -> Source:
             if kind not in made:
                 databases = stack.enter_context(
-                    databases_for(request, kind, tmp_path_factory.mktemp(kind)))
+                    databases_for(request, kind, tmp_path_factory.mktemp(kind))
+                )
                 url = databases.create()
                 api = seeded(url)
                 made[kind] = (url, api.service.key)
@@ -82,8 +84,12 @@ def source(databases: Databases, seeded_once: Callable[[str], Source]) -> Source
     return databases.copy(url), key
 
 
-def restored(databases: Databases, source: Source, tmp_path: Path,
-             admins: tuple[str, ...] | None = ("admin",)) -> tuple[str, RestoreReport]:
+def restored(
+    databases: Databases,
+    source: Source,
+    tmp_path: Path,
+    admins: tuple[str, ...] | None = ("admin",),
+) -> tuple[str, RestoreReport]:
     """A backup of the source restored into a new database: its URL and the report."""
     url, key = source
     file = tmp_path / f"{next(_backup_names)}.backup"
@@ -135,8 +141,11 @@ def _said(report: RestoreReport) -> list[str]:
 
 
 def _new_account(api: Api, token: str, username: str) -> int:
-    r = api.client.post(NEW_ACCOUNT, headers=_bearer(token),
-                        json={"username": username, "password": PASSWORD, "is_admin": True})
+    r = api.client.post(
+        NEW_ACCOUNT,
+        headers=_bearer(token),
+        json={"username": username, "password": PASSWORD, "is_admin": True},
+    )
     return r.status_code
 
 
@@ -144,14 +153,25 @@ def _new_account(api: Api, token: str, username: str) -> int:
 
 
 def test_a_planted_admin_device_token_is_void_after_restore(
-        databases: Databases, source: Source, tmp_path: Path, servers: Servers) -> None:
+    databases: Databases, source: Source, tmp_path: Path, servers: Servers
+) -> None:
     url, key = source
     token = secrets.token_urlsafe(32)
     with raw(url) as conn:
-        conn.execute("INSERT INTO tokens (token_id, token_hash, username, kind, label, "
-                     "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     ("0123456789abcdef", hashlib.sha256(token.encode()).digest(), "admin",
-                      "device", "planted", START_US, START_US + 10**15, None))
+        conn.execute(
+            "INSERT INTO tokens (token_id, token_hash, username, kind, label, "
+            "created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                "0123456789abcdef",
+                hashlib.sha256(token.encode()).digest(),
+                "admin",
+                "device",
+                "planted",
+                START_US,
+                START_US + 10**15,
+                None,
+            ),
+        )
     before = servers.open(url, key)
     assert before.client.get(ME, headers=_bearer(token)).json()["is_admin"] is True
 
@@ -159,11 +179,17 @@ def test_a_planted_admin_device_token_is_void_after_restore(
 
     after = servers.open(target, key)
     problem(after.client.get(ME, headers=_bearer(token)), 401, "unauthenticated")
-    problem(after.client.post(NEW_ACCOUNT, headers=_bearer(token),
-                              json={"username": "eve", "password": PASSWORD}), 401)
+    problem(
+        after.client.post(
+            NEW_ACCOUNT, headers=_bearer(token), json={"username": "eve", "password": PASSWORD}
+        ),
+        401,
+    )
     assert report.not_restored == (NotRestored("tokens", 1, backups.RULES["tokens"].why),)
-    assert ("not restored: tokens (1 row(s)): every session and device token is void after "
-            "a restore: everyone logs in again") in _said(report)
+    assert (
+        "not restored: tokens (1 row(s)): every session and device token is void after "
+        "a restore: everyone logs in again"
+    ) in _said(report)
     after.login("admin")  # people log in again with their passwords
 
 
@@ -171,12 +197,15 @@ def test_a_planted_admin_device_token_is_void_after_restore(
 
 
 def test_b_a_planted_admin_account_is_no_admin_unless_named(
-        databases: Databases, source: Source, tmp_path: Path, servers: Servers) -> None:
+    databases: Databases, source: Source, tmp_path: Path, servers: Servers
+) -> None:
     url, key = source
     with raw(url) as conn:
-        conn.execute("INSERT INTO accounts (username, password_hash, pin_hash, is_admin, "
-                     "created_at, pin_failures, pin_locked_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     ("mallory", FAST_HASHER.hash(PASSWORD), None, True, START_US, 0, None))
+        conn.execute(
+            "INSERT INTO accounts (username, password_hash, pin_hash, is_admin, "
+            "created_at, pin_failures, pin_locked_until) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ("mallory", FAST_HASHER.hash(PASSWORD), None, True, START_US, 0, None),
+        )
 
     target, report = restored(databases, source, tmp_path, admins=("admin",))
     api = servers.open(target, key)
@@ -185,8 +214,9 @@ def test_b_a_planted_admin_account_is_no_admin_unless_named(
     assert report.administrators == ("admin",)
     assert report.administrators_dropped == ("mallory",)
     assert "mallory" in report.accounts  # an ordinary account, on no production
-    assert ("administrator rights not carried over: mallory (an administrator in the "
-            "backup, not named)") in _said(report)
+    assert (
+        "administrator rights not carried over: mallory (an administrator in the backup, not named)"
+    ) in _said(report)
 
     # Not said who is administrator: refused before anything is written, naming them all.
     with pytest.raises(InvalidCommand, match=r"2 administrator account\(s\): admin, mallory"):
@@ -201,7 +231,8 @@ def test_b_a_planted_admin_account_is_no_admin_unless_named(
 
 
 def test_b_restore_refuses_an_unknown_administrator_and_can_have_none(
-        databases: Databases, source: Source, tmp_path: Path) -> None:
+    databases: Databases, source: Source, tmp_path: Path
+) -> None:
     url, key = source
     backups.backup(url, tmp_path / "copy.backup")
     refused_into = databases.create()
@@ -213,15 +244,18 @@ def test_b_restore_refuses_an_unknown_administrator_and_can_have_none(
     assert report.administrators == ()
     assert report.administrators_dropped == ("admin",)
     assert not _account(refused_into, "admin").is_admin
-    assert ("no administrator after this restore: create one with `coldcheck account "
-            "create NAME --admin`") in _said(report)
+    assert (
+        "no administrator after this restore: create one with `coldcheck account "
+        "create NAME --admin`"
+    ) in _said(report)
 
 
 # -- (c) a hijacked membership ------------------------------------------------------------
 
 
 def test_c_hijacked_and_invented_memberships_are_refused(
-        databases: Databases, source: Source, tmp_path: Path, servers: Servers) -> None:
+    databases: Databases, source: Source, tmp_path: Path, servers: Servers
+) -> None:
     url, key = source
     with raw(url) as conn:
         # lane, a grip, made to act as rosa, the armorer; and links to no real person.
@@ -231,7 +265,8 @@ def test_c_hijacked_and_invented_memberships_are_refused(
     before = servers.open(url, key)
     lane = before.login("lane")
     assert before.client.get(ME, headers=_bearer(lane)).json()["productions"] == [
-        {"production_id": PID, "person_id": "rosa"}]
+        {"production_id": PID, "person_id": "rosa"}
+    ]
 
     target, report = restored(databases, source, tmp_path)
 
@@ -247,10 +282,16 @@ def test_c_hijacked_and_invented_memberships_are_refused(
     assert set(report.refused) == {
         Refusal("memberships", f"lane as rosa on {PID}", claim),
         Refusal("memberships", f"rosa as rosa on {PID}", claim),
-        Refusal("memberships", f"admin as ghost on {PID}",
-                f"the verified record of {PID} has no person ghost"),
-        Refusal("memberships", "admin as rosa on elsewhere",
-                "no production elsewhere in the verified record"),
+        Refusal(
+            "memberships",
+            f"admin as ghost on {PID}",
+            f"the verified record of {PID} has no person ghost",
+        ),
+        Refusal(
+            "memberships",
+            "admin as rosa on elsewhere",
+            "no production elsewhere in the verified record",
+        ),
     }
     assert f"refused: memberships: lane as rosa on {PID}: {claim}" in _said(report)
     assert ("dan", PID, "dan") in report.memberships
@@ -260,12 +301,16 @@ def test_c_hijacked_and_invented_memberships_are_refused(
 
 PLANTED = {
     # Every new event makes every account an administrator.
-    "sqlite": ["CREATE TRIGGER grant_admin AFTER INSERT ON events "
-               "BEGIN UPDATE accounts SET is_admin = 1; END"],
-    "postgresql": ["CREATE FUNCTION grant_admin() RETURNS trigger LANGUAGE plpgsql AS "
-                   "$$ BEGIN UPDATE accounts SET is_admin = true; RETURN NEW; END $$",
-                   "CREATE TRIGGER grant_admin AFTER INSERT ON events FOR EACH ROW "
-                   "EXECUTE FUNCTION grant_admin()"],
+    "sqlite": [
+        "CREATE TRIGGER grant_admin AFTER INSERT ON events "
+        "BEGIN UPDATE accounts SET is_admin = 1; END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION grant_admin() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN UPDATE accounts SET is_admin = true; RETURN NEW; END $$",
+        "CREATE TRIGGER grant_admin AFTER INSERT ON events FOR EACH ROW "
+        "EXECUTE FUNCTION grant_admin()",
+    ],
 }
 
 
@@ -282,7 +327,8 @@ def _append_one(url: str, key: SigningKey) -> None:
 
 
 def test_d_a_planted_trigger_is_not_restored(
-        databases: Databases, source: Source, tmp_path: Path) -> None:
+    databases: Databases, source: Source, tmp_path: Path
+) -> None:
     url, key = source
     with raw(url) as conn:
         for statement in PLANTED[conn.dialect]:
@@ -295,16 +341,19 @@ def test_d_a_planted_trigger_is_not_restored(
     _append_one(target, key)  # … in the restored one, it is not there
     with raw(target) as conn:
         assert "grant_admin" not in _triggers(conn)
-        assert conn.all("SELECT username FROM accounts WHERE is_admin = ?", (True,)) == [
-            ("admin",)]
+        assert conn.all("SELECT username FROM accounts WHERE is_admin = ?", (True,)) == [("admin",)]
     trigger = next(d for d in report.schema if d.kind == "trigger")
     assert (trigger.name, trigger.table, trigger.change) == ("grant_admin", "events", EXTRA)
     assert "grant_admin" in trigger.backup
-    assert ("schema: trigger grant_admin on events: in the backup but not made by the "
-            "migrations; not restored") in _said(report)
+    assert (
+        "schema: trigger grant_admin on events: in the backup but not made by the "
+        "migrations; not restored"
+    ) in _said(report)
     if databases.kind == "postgresql":
-        assert ("schema: function grant_admin(): in the backup but not made by the "
-                "migrations; not restored") in _said(report)
+        assert (
+            "schema: function grant_admin(): in the backup but not made by the "
+            "migrations; not restored"
+        ) in _said(report)
 
 
 # -- (e) the append-only triggers dropped or neutralised ----------------------------------
@@ -312,15 +361,19 @@ def test_d_a_planted_trigger_is_not_restored(
 
 def _history_is_append_only(url: str) -> None:
     with raw(url) as conn:
-        for statement in ("UPDATE events SET actor = 'rosa' WHERE seq = 1",
-                          "DELETE FROM events WHERE seq = 1",
-                          "UPDATE checkpoints SET at = 0", "DELETE FROM checkpoints"):
+        for statement in (
+            "UPDATE events SET actor = 'rosa' WHERE seq = 1",
+            "DELETE FROM events WHERE seq = 1",
+            "UPDATE checkpoints SET at = 0",
+            "DELETE FROM checkpoints",
+        ):
             with pytest.raises(DRIVER_ERRORS, match="append-only"):
                 conn.execute(statement)
 
 
 def test_e_dropped_append_only_triggers_are_back_after_restore(
-        databases: Databases, source: Source, tmp_path: Path) -> None:
+    databases: Databases, source: Source, tmp_path: Path
+) -> None:
     url, _ = source
     with raw(url) as conn:
         drop_append_only_triggers(conn)
@@ -331,30 +384,42 @@ def test_e_dropped_append_only_triggers_are_back_after_restore(
         conn.execute("UPDATE checkpoints SET at = 0")
     _history_is_append_only(target)
     if databases.kind == "sqlite":  # dropped
-        expected = {(f"{t}_no_{verb}", t, MISSING) for t in ("events", "checkpoints")
-                    for verb in ("update", "delete")}
+        expected = {
+            (f"{t}_no_{verb}", t, MISSING)
+            for t in ("events", "checkpoints")
+            for verb in ("update", "delete")
+        }
     else:  # disabled
         expected = {(f"{t}_append_only", t, DIFFERS) for t in ("events", "checkpoints")}
     assert {(d.name, d.table, d.change) for d in report.schema} == expected
     if databases.kind == "sqlite":
-        assert ("schema: trigger events_no_update on events: missing from the backup; in "
-                "place as the migrations make it") in _said(report)
+        assert (
+            "schema: trigger events_no_update on events: missing from the backup; in "
+            "place as the migrations make it"
+        ) in _said(report)
     else:
-        assert ("schema: trigger events_append_only on events: differs in the backup; "
-                "restored as the migrations make it") in _said(report)
+        assert (
+            "schema: trigger events_append_only on events: differs in the backup; "
+            "restored as the migrations make it"
+        ) in _said(report)
 
 
 NEUTRALISED = {
     # The append-only guard kept by name, made to do nothing.
-    "sqlite": ["DROP TRIGGER events_no_update",
-               "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT 1; END"],
-    "postgresql": ["CREATE OR REPLACE FUNCTION coldcheck_append_only() RETURNS trigger "
-                   "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$"],
+    "sqlite": [
+        "DROP TRIGGER events_no_update",
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT 1; END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION coldcheck_append_only() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$"
+    ],
 }
 
 
 def test_e_a_neutralised_append_only_guard_is_restored_as_the_migrations_make_it(
-        databases: Databases, source: Source, tmp_path: Path) -> None:
+    databases: Databases, source: Source, tmp_path: Path
+) -> None:
     url, _ = source
     with raw(url) as conn:
         for statement in NEUTRALISED[conn.dialect]:
@@ -366,8 +431,11 @@ def test_e_a_neutralised_append_only_guard_is_restored_as_the_migrations_make_it
         conn.execute("UPDATE events SET actor = actor WHERE seq = 1")
     _history_is_append_only(target)
     (difference,) = report.schema
-    kind, name = (("trigger", "events_no_update") if databases.kind == "sqlite"
-                  else ("function", "coldcheck_append_only()"))
+    kind, name = (
+        ("trigger", "events_no_update")
+        if databases.kind == "sqlite"
+        else ("function", "coldcheck_append_only()")
+    )
     assert (difference.kind, difference.name, difference.change) == (kind, name, DIFFERS)
     assert "append-only" in difference.expected
     assert "append-only" not in difference.backup
@@ -377,7 +445,8 @@ def test_e_a_neutralised_append_only_guard_is_restored_as_the_migrations_make_it
 
 
 def test_extra_tables_and_columns_are_reported_and_left_out(
-        databases: Databases, source: Source, tmp_path: Path) -> None:
+    databases: Databases, source: Source, tmp_path: Path
+) -> None:
     url, _ = source
     with raw(url) as conn:
         conn.execute("CREATE TABLE backdoor (note text)")
@@ -388,25 +457,29 @@ def test_extra_tables_and_columns_are_reported_and_left_out(
     target, report = restored(databases, source, tmp_path)
 
     with raw(target) as conn:
-        for sql in ("SELECT * FROM backdoor", "SELECT note FROM accounts",
-                    "SELECT * FROM admins"):
+        for sql in ("SELECT * FROM backdoor", "SELECT note FROM accounts", "SELECT * FROM admins"):
             with pytest.raises(DRIVER_ERRORS, match=r"backdoor|note|admins"):
                 conn.execute(sql)
     assert {(d.kind, d.table, d.name, d.change) for d in report.schema} == {
-        ("table", "backdoor", "backdoor", EXTRA), ("column", "accounts", "note", EXTRA),
-        ("view", "admins", "admins", EXTRA)}
+        ("table", "backdoor", "backdoor", EXTRA),
+        ("column", "accounts", "note", EXTRA),
+        ("view", "admins", "admins", EXTRA),
+    }
     note = next(d for d in report.schema if d.kind == "column")
     assert note.backup.lower().startswith("text")
-    assert "schema: table backdoor: in the backup but not made by the migrations; not " \
-           "restored" in _said(report)
+    assert (
+        "schema: table backdoor: in the backup but not made by the migrations; not "
+        "restored" in _said(report)
+    )
 
 
-def test_pin_lockouts_are_cleared(databases: Databases, source: Source,
-                                  tmp_path: Path) -> None:
+def test_pin_lockouts_are_cleared(databases: Databases, source: Source, tmp_path: Path) -> None:
     url, _ = source
     with raw(url) as conn:
-        conn.execute("UPDATE accounts SET pin_failures = 5, pin_locked_until = ? "
-                     "WHERE username = 'rosa'", (START_US + 10**12,))
+        conn.execute(
+            "UPDATE accounts SET pin_failures = 5, pin_locked_until = ? WHERE username = 'rosa'",
+            (START_US + 10**12,),
+        )
 
     target, report = restored(databases, source, tmp_path)
 
@@ -418,7 +491,8 @@ def test_pin_lockouts_are_cleared(databases: Databases, source: Source,
 
 
 def test_nothing_of_the_backup_runs_while_it_is_read(
-        databases: Databases, source: Source, tmp_path: Path) -> None:
+    databases: Databases, source: Source, tmp_path: Path
+) -> None:
     """A dump's CHECK constraint is evaluated for every row loaded, so loading it would
     run whatever function it calls, as the restoring role (here a superuser, who can
     write files on the server). The restore never loads the backup's definitions."""
@@ -429,8 +503,10 @@ def test_nothing_of_the_backup_runs_while_it_is_read(
     shared.chmod(0o777)  # the server writes as its own user
     trace = shared / "ran"
     with raw(url) as conn:
-        conn.execute("CREATE FUNCTION planted() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
-                     f"COPY (SELECT 1) TO '{trace}'; RETURN true; END $$")
+        conn.execute(
+            "CREATE FUNCTION planted() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+            f"COPY (SELECT 1) TO '{trace}'; RETURN true; END $$"
+        )
         conn.execute("ALTER TABLE accounts ADD CONSTRAINT planted CHECK (planted())")
     assert trace.exists()  # checked on the rows already there
     trace.unlink()
@@ -440,4 +516,6 @@ def test_nothing_of_the_backup_runs_while_it_is_read(
     assert not trace.exists()
     shared.rmdir()
     assert {(d.kind, d.name, d.change) for d in report.schema} == {
-        ("function", "planted()", EXTRA), ("constraint", "planted", EXTRA)}
+        ("function", "planted()", EXTRA),
+        ("constraint", "planted", EXTRA),
+    }

@@ -25,8 +25,15 @@ from support.service_db import (
     seed_demo,
 )
 
-LIVE_LOT = c.ReceiveLot(actor="rosa", lot_id="live-45", ammo_type=AmmoType.LIVE,
-                        caliber=".45 LC", count=50, source="someone's truck", invoice="none")
+LIVE_LOT = c.ReceiveLot(
+    actor="rosa",
+    lot_id="live-45",
+    ammo_type=AmmoType.LIVE,
+    caliber=".45 LC",
+    count=50,
+    source="someone's truck",
+    invoice="none",
+)
 
 
 def _new_location(location_id: str) -> c.AddLocation:
@@ -34,19 +41,31 @@ def _new_location(location_id: str) -> c.AddLocation:
 
 
 def _inspect_colt(shown_to: tuple[str, ...] = ("jack", "dan")) -> c.InspectItem:
-    return c.InspectItem(actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR,
-                         chambers=(demo.DUMMY,) * 6, shown_to=shown_to)
+    return c.InspectItem(
+        actor="rosa",
+        item_id="colt-1",
+        barrel=Barrel.CLEAR,
+        chambers=(demo.DUMMY,) * 6,
+        shown_to=shown_to,
+    )
 
 
-ISSUE_COLT = c.IssueItem(actor="rosa", item_id="colt-1", recipient_id="jack",
-                         scene_id="sc-12", recipient_acknowledged=True)
+ISSUE_COLT = c.IssueItem(
+    actor="rosa",
+    item_id="colt-1",
+    recipient_id="jack",
+    scene_id="sc-12",
+    recipient_acknowledged=True,
+)
 
 
 def _rows(url: str) -> tuple[int, int, int]:
     with raw(url) as conn:
-        return (conn.one("SELECT count(*) FROM events")[0],
-                conn.one("SELECT count(*) FROM checkpoints")[0],
-                conn.one("SELECT seq FROM chain_heads")[0])
+        return (
+            conn.one("SELECT count(*) FROM events")[0],
+            conn.one("SELECT count(*) FROM checkpoints")[0],
+            conn.one("SELECT seq FROM chain_heads")[0],
+        )
 
 
 def _db(app: ColdCheck) -> str:
@@ -56,8 +75,7 @@ def _db(app: ColdCheck) -> str:
 # -- the demo through the service -------------------------------------------------------
 
 
-def test_the_demo_seeds_through_the_service_as_in_memory(backend: str,
-                                                         key: SigningKey) -> None:
+def test_the_demo_seeds_through_the_service_as_in_memory(backend: str, key: SigningKey) -> None:
     app = seed_demo(backend, key)
     harness = harness_demo()
     head = app.store.head(PID)
@@ -90,8 +108,13 @@ def test_the_demo_date_is_the_production_local_date(planned: ColdCheck) -> None:
     [
         LIVE_LOT,
         ISSUE_COLT,  # never inspected
-        c.IssueItem(actor="dan", item_id="colt-1", recipient_id="jack", scene_id="sc-12",
-                    recipient_acknowledged=True),  # not the armorer
+        c.IssueItem(
+            actor="dan",
+            item_id="colt-1",
+            recipient_id="jack",
+            scene_id="sc-12",
+            recipient_acknowledged=True,
+        ),  # not the armorer
         c.AddLocation(actor="nobody", location_id="x", name="x", secure=True),  # unknown
     ],
 )
@@ -141,8 +164,7 @@ def test_a_retry_of_a_multi_event_command_returns_every_event(planned: ColdCheck
     assert again.records == first.records
 
 
-def test_a_retry_through_another_instance_is_replayed(planned: ColdCheck,
-                                                      key: SigningKey) -> None:
+def test_a_retry_through_another_instance_is_replayed(planned: ColdCheck, key: SigningKey) -> None:
     other = open_app(_db(planned), key)
     first = planned.execute(PID, _new_location("gun-vault"), command_id="cmd-0002")
     again = other.execute(PID, _new_location("gun-vault"), command_id="cmd-0002")
@@ -154,9 +176,11 @@ def test_a_command_id_from_another_production_is_refused(planned: ColdCheck) -> 
     planned.execute("other-show", c.CreateProduction(name="Other Show"))
     planned.execute(PID, _new_location("gun-vault"), command_id="cmd-0003")
     with pytest.raises(InvalidCommand):
-        planned.execute("other-show", c.AddPerson(person_id="a", name="A",
-                                                  roles=(Role.ARMORER,)),
-                        command_id="cmd-0003")
+        planned.execute(
+            "other-show",
+            c.AddPerson(person_id="a", name="A", roles=(Role.ARMORER,)),
+            command_id="cmd-0003",
+        )
 
 
 # -- two instances on one file ----------------------------------------------------------
@@ -181,20 +205,21 @@ def test_two_instances_see_each_others_appends(planned: ColdCheck, key: SigningK
     assert b.committed.known[PID].state.seq == head.seq > b_seq
 
     # b takes it back (it knows jack holds it), and a sees that in turn.
-    returned = b.execute(PID, c.ReturnItem(actor="rosa", item_id="colt-1",
-                                           chambers=(demo.DUMMY,) * 6))
+    returned = b.execute(
+        PID, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6)
+    )
     assert returned.records[0].seq == issued.records[-1].seq + 1
     with pytest.raises(Refused) as excinfo:
-        a.execute(PID, c.ReturnItem(actor="rosa", item_id="colt-1",
-                                    chambers=(demo.DUMMY,) * 6))
+        a.execute(PID, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     assert "CUS-4" in {v.code for v in excinfo.value.violations}
     assert a.state(PID).items == b.state(PID).items
     assert a.state(PID).items["colt-1"].custodian.id == "rosa"
     assert verify_log(a.store, PID, key.public_key_bytes()).ok
 
 
-def test_timestamps_follow_the_log_order_across_instances(planned: ColdCheck,
-                                                          key: SigningKey) -> None:
+def test_timestamps_follow_the_log_order_across_instances(
+    planned: ColdCheck, key: SigningKey
+) -> None:
     # Two processes on one wall clock. A reads the time, then B commits before A gets
     # the write lock. Queries read the log as time-ordered ("who held it at T"), so A's
     # event, recorded after B's, must not carry an earlier time.
@@ -207,9 +232,11 @@ def test_timestamps_follow_the_log_order_across_instances(planned: ColdCheck,
     def a_clock() -> int:
         now = wall()
         if not threads:
+
             def b_appends() -> None:
                 b.execute(PID, _new_location("b-shelf"))
                 b_done.set()
+
             threads.append(threading.Thread(target=b_appends))
             threads[0].start()
             b_done.wait(timeout=1.0)  # B gets in first unless A already holds the lock
@@ -224,8 +251,9 @@ def test_timestamps_follow_the_log_order_across_instances(planned: ColdCheck,
 
 
 def test_concurrent_writers_never_fork_the_log(planned: ColdCheck, key: SigningKey) -> None:
-    apps = [open_app(_db(planned), key, clock=FakeClock(start=planned.clock() + i))
-            for i in range(1, 4)]
+    apps = [
+        open_app(_db(planned), key, clock=FakeClock(start=planned.clock() + i)) for i in range(1, 4)
+    ]
     start = planned.store.head(PID).seq
     errors: list[BaseException] = []
 
@@ -252,8 +280,9 @@ def test_concurrent_writers_never_fork_the_log(planned: ColdCheck, key: SigningK
 
 
 @pytest.mark.parametrize("every", [1, 5, 16, 1000])
-def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningKey,
-                                                     every: int) -> None:
+def test_checkpoints_every_n_events_and_at_day_close(
+    backend: str, key: SigningKey, every: int
+) -> None:
     app = seed_demo(backend, key, checkpoint_every=every)
     records = list(app.records(PID))
     # One append per command: its events share the command id before the last dot.
@@ -264,15 +293,17 @@ def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningK
     for batch in appends.values():
         before, after = batch[0].seq - 1, batch[-1].seq
         if before // every != after // every or any(
-                isinstance(r.event, ev.DayClosed) for r in batch):
+            isinstance(r.event, ev.DayClosed) for r in batch
+        ):
             expected.add(after)
     stored = app.store.checkpoints(PID)
     assert [cp.size for cp in stored] == sorted(expected)
     # Every multiple of `every` is covered by the append that crossed it.
     sizes = [cp.size for cp in stored]
     for multiple in range(every, len(records) + 1, every):
-        assert any(multiple <= size < multiple + max(map(len, appends.values()))
-                   for size in sizes), multiple
+        assert any(
+            multiple <= size < multiple + max(map(len, appends.values())) for size in sizes
+        ), multiple
     day_closed = next(r.seq for r in records if isinstance(r.event, ev.DayClosed))
     assert day_closed in sizes
     public = key.public_key_bytes()
@@ -286,8 +317,9 @@ def test_checkpoints_every_n_events_and_at_day_close(backend: str, key: SigningK
             assert heads[rec_root.seq] == rec_root.root
 
 
-def test_an_explicit_checkpoint_is_signed_and_stored_once(planned: ColdCheck,
-                                                          key: SigningKey) -> None:
+def test_an_explicit_checkpoint_is_signed_and_stored_once(
+    planned: ColdCheck, key: SigningKey
+) -> None:
     cp = planned.checkpoint(PID)
     assert cp.size == planned.store.head(PID).seq
     assert cp.verify(key.public_key_bytes())
@@ -303,8 +335,7 @@ def test_the_head_is_signed_on_every_append(planned: ColdCheck, key: SigningKey)
         assert head.checkpoint.verify(key.public_key_bytes())
 
 
-def test_a_clock_that_steps_back_never_dates_an_event_before_the_last(
-        planned: ColdCheck) -> None:
+def test_a_clock_that_steps_back_never_dates_an_event_before_the_last(planned: ColdCheck) -> None:
     # A wall clock corrected backwards (NTP) must not put a handover before the event
     # logged ahead of it: the record is read as time-ordered.
     last = planned.store.head(PID).checkpoint.at

@@ -49,8 +49,12 @@ WRONG_LOT = Chamber(Content.BLANK, "dum-45")
 UNIFORM_LOADS = (EMPTY, DUMMY, BLANK)
 ANY_CHAMBER = (EMPTY, DUMMY, DUMMY, BLANK, BLANK, UNCHECKED_DUMMY, LIVE, WRONG_LOT)
 RETURNS = ("same", "same", "fired", "empty", "live", "dummy")
-PLANNED_HANDOVERS = (("colt-1", "jack", "sc-12", DUMMY), ("colt-1", "jack", "sc-12", EMPTY),
-                     ("colt-2", "sam", "sc-14", BLANK), ("rifle-1", "sam", "sc-14", BLANK))
+PLANNED_HANDOVERS = (
+    ("colt-1", "jack", "sc-12", DUMMY),
+    ("colt-1", "jack", "sc-12", EMPTY),
+    ("colt-2", "sam", "sc-14", BLANK),
+    ("rifle-1", "sam", "sc-14", BLANK),
+)
 
 
 # -- an independent reference for the Merkle root (RFC 9162 section 2.1.1) ---------------
@@ -65,8 +69,7 @@ def rfc9162_root(leaves: Sequence[bytes]) -> bytes:
     k = 1
     while k * 2 < len(leaves):
         k *= 2
-    return hashlib.sha256(
-        b"\x01" + rfc9162_root(leaves[:k]) + rfc9162_root(leaves[k:])).digest()
+    return hashlib.sha256(b"\x01" + rfc9162_root(leaves[:k]) + rfc9162_root(leaves[k:])).digest()
 
 
 def _returned(before: Chamber, outcome: str) -> Chamber:
@@ -95,9 +98,10 @@ class SetDay(RuleBasedStateMachine):
         template, now = self.planned
         self.url = self.databases.copy(template)
         self.clock = FakeClock(start=now)
-        self.apps = [open_app(self.url, KEY, clock=self.clock,
-                              checkpoint_every=CHECKPOINT_EVERY)
-                     for _ in range(2)]
+        self.apps = [
+            open_app(self.url, KEY, clock=self.clock, checkpoint_every=CHECKPOINT_EVERY)
+            for _ in range(2)
+        ]
         self.last: tuple[int, c.Command, str, Outcome] | None = None
         self.counter = 0
 
@@ -133,41 +137,97 @@ class SetDay(RuleBasedStateMachine):
 
     # -- rules ---------------------------------------------------------------------------
 
-    @rule(which=st.integers(0, 1), item=st.sampled_from(ITEMS), actor=ARMORER_MOSTLY,
-          shown_to=st.sets(st.sampled_from((*PERFORMERS, "dan")), max_size=3),
-          barrel=st.sampled_from((Barrel.CLEAR, Barrel.CLEAR, Barrel.OBSTRUCTED)),
-          data=st.data())
-    def inspect(self, which: int, item: str, actor: str, shown_to: set[str], barrel: Barrel,
-                data: st.DataObject) -> None:
+    @rule(
+        which=st.integers(0, 1),
+        item=st.sampled_from(ITEMS),
+        actor=ARMORER_MOSTLY,
+        shown_to=st.sets(st.sampled_from((*PERFORMERS, "dan")), max_size=3),
+        barrel=st.sampled_from((Barrel.CLEAR, Barrel.CLEAR, Barrel.OBSTRUCTED)),
+        data=st.data(),
+    )
+    def inspect(
+        self,
+        which: int,
+        item: str,
+        actor: str,
+        shown_to: set[str],
+        barrel: Barrel,
+        data: st.DataObject,
+    ) -> None:
         n = self.state().items[item].chambers
         n = data.draw(st.sampled_from((n, n, n, max(n - 1, 0))), label="chamber count")
-        chambers = data.draw(st.one_of(
-            st.sampled_from(UNIFORM_LOADS).map(lambda ch: (ch,) * n),
-            st.lists(st.sampled_from(ANY_CHAMBER), min_size=n, max_size=n).map(tuple),
-        ), label="chambers")
-        self.run(which, c.InspectItem(actor=actor, item_id=item, barrel=barrel,
-                                      chambers=chambers, shown_to=tuple(sorted(shown_to))))
+        chambers = data.draw(
+            st.one_of(
+                st.sampled_from(UNIFORM_LOADS).map(lambda ch: (ch,) * n),
+                st.lists(st.sampled_from(ANY_CHAMBER), min_size=n, max_size=n).map(tuple),
+            ),
+            label="chambers",
+        )
+        self.run(
+            which,
+            c.InspectItem(
+                actor=actor,
+                item_id=item,
+                barrel=barrel,
+                chambers=chambers,
+                shown_to=tuple(sorted(shown_to)),
+            ),
+        )
 
-    @rule(which=st.integers(0, 1), item=st.sampled_from(ITEMS), actor=ARMORER_MOSTLY,
-          recipient=st.sampled_from((*PERFORMERS, "lane")),
-          scene=st.sampled_from(("sc-12", "sc-14")),
-          acknowledged=st.sampled_from((True, True, True, False)))
-    def issue(self, which: int, item: str, actor: str, recipient: str, scene: str,
-              acknowledged: bool) -> None:
-        self.run(which, c.IssueItem(actor=actor, item_id=item, recipient_id=recipient,
-                                    scene_id=scene, recipient_acknowledged=acknowledged))
+    @rule(
+        which=st.integers(0, 1),
+        item=st.sampled_from(ITEMS),
+        actor=ARMORER_MOSTLY,
+        recipient=st.sampled_from((*PERFORMERS, "lane")),
+        scene=st.sampled_from(("sc-12", "sc-14")),
+        acknowledged=st.sampled_from((True, True, True, False)),
+    )
+    def issue(
+        self, which: int, item: str, actor: str, recipient: str, scene: str, acknowledged: bool
+    ) -> None:
+        self.run(
+            which,
+            c.IssueItem(
+                actor=actor,
+                item_id=item,
+                recipient_id=recipient,
+                scene_id=scene,
+                recipient_acknowledged=acknowledged,
+            ),
+        )
 
-    @rule(which=st.integers(0, 1), plan=st.sampled_from(PLANNED_HANDOVERS),
-          take_back=st.booleans(), data=st.data())
-    def inspect_issue_return(self, which: int, plan: tuple[str, str, str, Chamber],
-                             take_back: bool, data: st.DataObject) -> None:
+    @rule(
+        which=st.integers(0, 1),
+        plan=st.sampled_from(PLANNED_HANDOVERS),
+        take_back=st.booleans(),
+        data=st.data(),
+    )
+    def inspect_issue_return(
+        self, which: int, plan: tuple[str, str, str, Chamber], take_back: bool, data: st.DataObject
+    ) -> None:
         # The way the day is meant to go, so that handovers happen often enough to matter.
         item, recipient, scene, chamber = plan
         n = self.state().items[item].chambers
-        self.run(which, c.InspectItem(actor="rosa", item_id=item, barrel=Barrel.CLEAR,
-                                      chambers=(chamber,) * n, shown_to=(recipient, "dan")))
-        self.run(1 - which, c.IssueItem(actor="rosa", item_id=item, recipient_id=recipient,
-                                        scene_id=scene, recipient_acknowledged=True))
+        self.run(
+            which,
+            c.InspectItem(
+                actor="rosa",
+                item_id=item,
+                barrel=Barrel.CLEAR,
+                chambers=(chamber,) * n,
+                shown_to=(recipient, "dan"),
+            ),
+        )
+        self.run(
+            1 - which,
+            c.IssueItem(
+                actor="rosa",
+                item_id=item,
+                recipient_id=recipient,
+                scene_id=scene,
+                recipient_acknowledged=True,
+            ),
+        )
         if take_back:
             self._give_back(which, "rosa", item, data)
 
@@ -180,36 +240,67 @@ class SetDay(RuleBasedStateMachine):
 
     def _give_back(self, which: int, actor: str, item: str, data: st.DataObject) -> None:
         load = self.state().items[item].load
-        outcomes = data.draw(st.one_of(
-            st.sampled_from(RETURNS).map(lambda o: [o] * len(load)),
-            st.lists(st.sampled_from(RETURNS), min_size=len(load), max_size=len(load)),
-        ), label="outcomes")
+        outcomes = data.draw(
+            st.one_of(
+                st.sampled_from(RETURNS).map(lambda o: [o] * len(load)),
+                st.lists(st.sampled_from(RETURNS), min_size=len(load), max_size=len(load)),
+            ),
+            label="outcomes",
+        )
         chambers = tuple(_returned(ch, o) for ch, o in zip(load, outcomes, strict=True))
         self.run(which, c.ReturnItem(actor=actor, item_id=item, chambers=chambers))
 
-    @rule(which=st.integers(0, 1), item=st.sampled_from(ITEMS), actor=ARMORER_MOSTLY,
-          location=st.sampled_from(("truck-safe", "gun-cart")))
+    @rule(
+        which=st.integers(0, 1),
+        item=st.sampled_from(ITEMS),
+        actor=ARMORER_MOSTLY,
+        location=st.sampled_from(("truck-safe", "gun-cart")),
+    )
     def move(self, which: int, item: str, actor: str, location: str) -> None:
         self.run(which, c.MoveItem(actor=actor, item_id=item, location_id=location))
 
-    @rule(which=st.integers(0, 1), actor=st.sampled_from(PEOPLE),
-          kind=st.sampled_from(IncidentKind), item=st.sampled_from((None, *ITEMS)),
-          write_off=st.sampled_from((None, None, ("blk-45", 1), ("dum-45", 2),
-                                     ("blk-45", 60))))
-    def report_incident(self, which: int, actor: str, kind: IncidentKind, item: str | None,
-                        write_off: tuple[str, int] | None) -> None:
+    @rule(
+        which=st.integers(0, 1),
+        actor=st.sampled_from(PEOPLE),
+        kind=st.sampled_from(IncidentKind),
+        item=st.sampled_from((None, *ITEMS)),
+        write_off=st.sampled_from((None, None, ("blk-45", 1), ("dum-45", 2), ("blk-45", 60))),
+    )
+    def report_incident(
+        self,
+        which: int,
+        actor: str,
+        kind: IncidentKind,
+        item: str | None,
+        write_off: tuple[str, int] | None,
+    ) -> None:
         lot, rounds = write_off or (None, 0)
-        self.run(which, c.ReportIncident(actor=actor, kind=kind, item_id=item,
-                                         description=f"{kind} on set", lot_id=lot,
-                                         rounds=rounds))
+        self.run(
+            which,
+            c.ReportIncident(
+                actor=actor,
+                kind=kind,
+                item_id=item,
+                description=f"{kind} on set",
+                lot_id=lot,
+                rounds=rounds,
+            ),
+        )
 
     @precondition(lambda self: bool(self.state().incidents))
-    @rule(which=st.integers(0, 1), actor=st.sampled_from(("nora", "paula", "gil", "jack")),
-          data=st.data())
+    @rule(
+        which=st.integers(0, 1),
+        actor=st.sampled_from(("nora", "paula", "gil", "jack")),
+        data=st.data(),
+    )
     def sign_off_review(self, which: int, actor: str, data: st.DataObject) -> None:
         incident = data.draw(st.sampled_from(sorted(self.state().incidents)), label="incident")
-        self.run(which, c.SignOffReview(actor=actor, incident_id=incident,
-                                        findings="cause found; cast and crew briefed"))
+        self.run(
+            which,
+            c.SignOffReview(
+                actor=actor, incident_id=incident, findings="cause found; cast and crew briefed"
+            ),
+        )
 
     @rule(minutes=st.sampled_from((1, 5, 20)))
     def time_passes(self, minutes: int) -> None:
@@ -263,7 +354,7 @@ class SetDay(RuleBasedStateMachine):
         assert head.checkpoint.production == PID
         assert head.checkpoint.verify(public)
         for cp in app.store.checkpoints(PID):
-            assert rfc9162_root(bodies[:cp.size]) == cp.root
+            assert rfc9162_root(bodies[: cp.size]) == cp.root
             assert cp.production == PID
             assert cp.verify(public)
 
@@ -325,9 +416,17 @@ EXAMPLES = {"sqlite": 40, "postgresql": 15}
 
 
 def test_random_days_on_set_keep_the_record(databases: Databases) -> None:
-    machine = type(f"SetDayOn{databases.kind.capitalize()}", (SetDay,),
-                   {"databases": databases, "planned": _planned_day(databases)})
-    run_state_machine_as_test(machine, settings=settings(
-        max_examples=EXAMPLES[databases.kind], stateful_step_count=30, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    ))
+    machine = type(
+        f"SetDayOn{databases.kind.capitalize()}",
+        (SetDay,),
+        {"databases": databases, "planned": _planned_day(databases)},
+    )
+    run_state_machine_as_test(
+        machine,
+        settings=settings(
+            max_examples=EXAMPLES[databases.kind],
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -91,8 +91,7 @@ def _intact(app: ColdCheck) -> None:
     assert report.ok, report.problem
 
 
-def test_a_failed_commit_is_a_clear_error_and_the_next_command_lands(
-        stores: Stores) -> None:
+def test_a_failed_commit_is_a_clear_error_and_the_next_command_lands(stores: Stores) -> None:
     app, faults = _faulty(stores)
     head = app.store.head(PID)
     faults.fail_commit(StorageError("disk I/O error"))
@@ -105,8 +104,7 @@ def test_a_failed_commit_is_a_clear_error_and_the_next_command_lands(
     _intact(app)
 
 
-def test_a_commit_whose_answer_was_lost_is_recorded_once_when_retried(
-        stores: Stores) -> None:
+def test_a_commit_whose_answer_was_lost_is_recorded_once_when_retried(stores: Stores) -> None:
     app, faults = _faulty(stores)
     head = app.store.head(PID)
     faults.fail_commit(StorageError("connection lost"), committed=True)
@@ -122,7 +120,8 @@ def test_a_commit_whose_answer_was_lost_is_recorded_once_when_retried(
 
 
 def test_a_read_that_fails_midway_is_a_clear_error_and_the_next_read_answers(
-        stores: Stores) -> None:
+    stores: Stores,
+) -> None:
     app, _ = _faulty(stores)
     faults = FaultyStore(app.store)
     fresh = ColdCheck(faults, KEY)  # nothing cached: its first read folds the whole log

@@ -24,14 +24,26 @@ KEY = bytes(range(32))  # a public key, as far as a store cares
 
 
 def _head(production_id: str, seq: int = 0) -> Head:
-    return Head(SignedCheckpoint(production_id, seq, bytes([seq % 256]) * 32, START_US + seq,
-                                 "k", bytes(64)), f"frontier-{seq}")
+    return Head(
+        SignedCheckpoint(
+            production_id, seq, bytes([seq % 256]) * 32, START_US + seq, "k", bytes(64)
+        ),
+        f"frontier-{seq}",
+    )
 
 
 def _row(production_id: str, seq: int, event_id: str | None = None) -> StoredEvent:
-    return StoredEvent(production_id, seq, event_id or f"{production_id}-{seq}.0",
-                       "LocationAdded", START_US + seq, "rosa", b'{"n":%d}' % seq,
-                       bytes([seq % 256]) * 32, bytes([(seq + 1) % 256]) * 32)
+    return StoredEvent(
+        production_id,
+        seq,
+        event_id or f"{production_id}-{seq}.0",
+        "LocationAdded",
+        START_US + seq,
+        "rosa",
+        b'{"n":%d}' % seq,
+        bytes([seq % 256]) * 32,
+        bytes([(seq + 1) % 256]) * 32,
+    )
 
 
 def _checkpoint(production_id: str, size: int) -> SignedCheckpoint:
@@ -46,8 +58,13 @@ def _create(store: Store, production_id: str, events: int = 0) -> list[StoredEve
     return rows
 
 
-def _unchanged(store: Store, production_id: str, head: Head, rows: list[StoredEvent],
-               checkpoints: list[SignedCheckpoint]) -> None:
+def _unchanged(
+    store: Store,
+    production_id: str,
+    head: Head,
+    rows: list[StoredEvent],
+    checkpoints: list[SignedCheckpoint],
+) -> None:
     assert store.head(production_id) == head
     assert list(store.read_events(production_id)) == rows
     assert store.checkpoints(production_id) == checkpoints
@@ -65,11 +82,14 @@ def test_a_production_is_created_with_its_head_and_key(stores: Stores) -> None:
 
 
 def test_creating_a_production_that_exists_is_a_conflict_and_changes_nothing(
-        stores: Stores) -> None:
+    stores: Stores,
+) -> None:
     store = stores.open()
     rows = _create(store, "show-a", events=1)
-    with pytest.raises(Conflict, match="already exists"), \
-            store.creating("show-a", START_US, bytes(32), _head("show-a")):
+    with (
+        pytest.raises(Conflict, match="already exists"),
+        store.creating("show-a", START_US, bytes(32), _head("show-a")),
+    ):
         pytest.fail("a second creation ran")
     _unchanged(store, "show-a", _head("show-a", 1), rows, [])
     assert store.public_key("show-a") == KEY
@@ -83,8 +103,11 @@ def test_an_unknown_production_is_not_found(stores: Stores) -> None:
             ask("nowhere")
     with pytest.raises(NotFound, match="nowhere"), store.writing("nowhere"):
         pytest.fail("a transaction on nothing")
-    assert (list(store.read_events("nowhere")), store.checkpoints("nowhere"),
-            store.last_seq("nowhere")) == ([], [], 0)
+    assert (
+        list(store.read_events("nowhere")),
+        store.checkpoints("nowhere"),
+        store.last_seq("nowhere"),
+    ) == ([], [], 0)
     assert store.production_ids() == ["show-a"]
 
 
@@ -108,7 +131,8 @@ def test_appends_are_read_back_exactly_in_order(stores: Stores) -> None:
 
 
 def test_inside_a_transaction_its_appends_are_seen_outside_only_once_committed(
-        stores: Stores) -> None:
+    stores: Stores,
+) -> None:
     store, outside = stores.open(), stores.open()
     rows = _create(store, "show-a", events=1)
     with store.writing("show-a") as tx:
@@ -123,8 +147,9 @@ def test_inside_a_transaction_its_appends_are_seen_outside_only_once_committed(
     assert [e.seq for e in outside.read_events("show-a")] == [1, 2]
 
 
-def _power_cut(transaction: AbstractContextManager[WriteTx], rows: list[StoredEvent],
-               checkpoint: bool = True) -> None:
+def _power_cut(
+    transaction: AbstractContextManager[WriteTx], rows: list[StoredEvent], checkpoint: bool = True
+) -> None:
     """Append in the transaction, keep a checkpoint, then fail before it ends."""
     with transaction as tx:
         tx.append(rows, _head(rows[0].production_id, rows[-1].seq))
@@ -140,8 +165,11 @@ def test_a_transaction_that_fails_records_nothing(stores: Stores) -> None:
         _power_cut(store.writing("show-a"), [_row("show-a", 2), _row("show-a", 3)])
     _unchanged(store, "show-a", _head("show-a", 1), rows, [])
     with pytest.raises(RuntimeError, match="power cut"):
-        _power_cut(store.creating("show-b", START_US, KEY, _head("show-b")),
-                   [_row("show-b", 1)], checkpoint=False)
+        _power_cut(
+            store.creating("show-b", START_US, KEY, _head("show-b")),
+            [_row("show-b", 1)],
+            checkpoint=False,
+        )
     assert store.production_ids() == ["show-a"]
     _create(store, "show-b", events=1)  # the id, and the event id, are free again
 
@@ -195,9 +223,16 @@ def test_binary_columns_come_back_as_bytes_and_times_exactly(stores: Stores) -> 
     head = store.head(PID)
     (event,) = store.read_events(PID)
     (checkpoint,) = store.checkpoints(PID)
-    for value in (head.checkpoint.root, head.checkpoint.signature, event.body,
-                  event.leaf_hash, event.root, checkpoint.root, checkpoint.signature,
-                  store.public_key(PID)):
+    for value in (
+        head.checkpoint.root,
+        head.checkpoint.signature,
+        event.body,
+        event.leaf_hash,
+        event.root,
+        checkpoint.root,
+        checkpoint.signature,
+        store.public_key(PID),
+    ):
         assert type(value) is bytes
     assert (event.at, head.checkpoint.at, checkpoint.at) == (odd, odd, odd)
     assert type(event.at) is int
@@ -208,8 +243,7 @@ def test_integers_beyond_a_double_round_trip_exactly(stores: Stores) -> None:
     big = 2**62 + 1  # a float would round it; BIGINT must not
     store = stores.open()
     head = Head(SignedCheckpoint("big", 0, bytes(32), big, "k", bytes(64)), "[]")
-    row = StoredEvent("big", 1, "big.0", "LocationAdded", big, None, b"{}", bytes(32),
-                      bytes(32))
+    row = StoredEvent("big", 1, "big.0", "LocationAdded", big, None, b"{}", bytes(32), bytes(32))
     with store.creating("big", big, bytes(32), head) as tx:
         tx.append([row], replace(head, checkpoint=replace(head.checkpoint, size=1)))
     fresh = stores.open()

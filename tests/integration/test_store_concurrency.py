@@ -21,18 +21,17 @@ from support.stores import Stores
 
 
 def _head(production_id: str, seq: int = 0) -> Head:
-    return Head(SignedCheckpoint(production_id, seq, bytes(32), START_US, "k", bytes(64)),
-                "[]")
+    return Head(SignedCheckpoint(production_id, seq, bytes(32), START_US, "k", bytes(64)), "[]")
 
 
 def _row(production_id: str, event_id: str) -> StoredEvent:
-    return StoredEvent(production_id, 1, event_id, "LocationAdded", START_US, None, b"{}",
-                       bytes(32), bytes(32))
+    return StoredEvent(
+        production_id, 1, event_id, "LocationAdded", START_US, None, b"{}", bytes(32), bytes(32)
+    )
 
 
 def _add_location(location_id: str) -> c.AddLocation:
-    return c.AddLocation(actor="rosa", location_id=location_id, name=location_id,
-                         secure=True)
+    return c.AddLocation(actor="rosa", location_id=location_id, name=location_id, secure=True)
 
 
 def _two_productions(stores: Stores, key: SigningKey) -> None:
@@ -46,8 +45,9 @@ def _other_instance(stores: Stores, key: SigningKey) -> ColdCheck:
     return stores.app(key, clock=FakeClock(start=START_US + 10**9))
 
 
-def _append_in_thread(app: ColdCheck, production: str,
-                      location: str) -> tuple[threading.Thread, list[object]]:
+def _append_in_thread(
+    app: ColdCheck, production: str, location: str
+) -> tuple[threading.Thread, list[object]]:
     """Start an append in another thread; the list receives its outcome or its error."""
     result: list[object] = []
 
@@ -95,7 +95,8 @@ def test_appends_to_one_production_wait_for_each_other(stores: Stores) -> None:
 
 
 def test_creating_one_production_twice_at_once_is_one_production_and_a_conflict(
-        stores: Stores) -> None:
+    stores: Stores,
+) -> None:
     key = SigningKey.generate()
     apps = [stores.app(key) for _ in range(4)]
     barrier = threading.Barrier(len(apps))
@@ -120,8 +121,7 @@ def test_creating_one_production_twice_at_once_is_one_production_and_a_conflict(
     assert apps[0].store.head("twin").seq == 1
 
 
-def test_one_event_id_appended_to_two_productions_at_once_is_stored_once(
-        stores: Stores) -> None:
+def test_one_event_id_appended_to_two_productions_at_once_is_stored_once(stores: Stores) -> None:
     store = stores.open()
     for production in ("show-a", "show-b"):
         with store.creating(production, START_US, bytes(32), _head(production)):

@@ -37,31 +37,28 @@ def test_the_postgresql_connections_are_durable(postgresql_database: str) -> Non
         for conn in (one, two):
             assert conn.exec_driver_sql("SHOW fsync").scalar() == "on"
             assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
-            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == (
-                "read committed")
+            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == ("read committed")
             assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == "30s"
     store.close()
 
 
-def test_a_database_default_of_asynchronous_commit_is_overridden(
-        postgresql_database: str) -> None:
+def test_a_database_default_of_asynchronous_commit_is_overridden(postgresql_database: str) -> None:
     name = sa.make_url(postgresql_database).database
     with raw(postgresql_database) as conn:
         conn.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
-        conn.execute(f"ALTER DATABASE {name} SET default_transaction_isolation = "
-                     "'serializable'")
+        conn.execute(f"ALTER DATABASE {name} SET default_transaction_isolation = 'serializable'")
     with raw(postgresql_database) as conn:  # the defaults apply to new sessions
         assert conn.one("SHOW synchronous_commit") == ("off",)
     store = open_store(postgresql_database)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
-        assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == (
-            "read committed")
+        assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == ("read committed")
     store.close()
 
 
 def test_the_sqlite_append_transaction_is_durable_and_holds_the_write_lock(
-        sqlite_database: str) -> None:
+    sqlite_database: str,
+) -> None:
     seed_demo(sqlite_database, SigningKey.generate()).store.close()
     store = open_store(sqlite_database)
     path = sa.make_url(sqlite_database).database
@@ -81,7 +78,8 @@ def test_the_sqlite_append_transaction_is_durable_and_holds_the_write_lock(
 
 
 def test_the_postgresql_append_transaction_is_durable_and_holds_the_head_row_lock(
-        postgresql_database: str) -> None:
+    postgresql_database: str,
+) -> None:
     seed_demo(postgresql_database, SigningKey.generate()).store.close()
     store = open_store(postgresql_database)
     lock_head = "SELECT seq FROM chain_heads WHERE production_id = ? FOR UPDATE NOWAIT"
@@ -92,18 +90,23 @@ def test_the_postgresql_append_transaction_is_durable_and_holds_the_head_row_loc
             with pytest.raises(psycopg.errors.LockNotAvailable):
                 other.execute(lock_head, (PID,))
             # …while readers are not held up, and nothing else is locked.
-            assert other.one("SELECT seq FROM chain_heads WHERE production_id = ?",
-                             (PID,)) == (tx.head.seq,)
+            assert other.one("SELECT seq FROM chain_heads WHERE production_id = ?", (PID,)) == (
+                tx.head.seq,
+            )
             assert other.one("SELECT count(*) FROM events")[0] == tx.head.seq
-            assert other.all("SELECT relation::regclass::text FROM pg_locks "
-                             "WHERE mode = 'AccessExclusiveLock' "
-                             "AND relation IS NOT NULL") == []
+            assert (
+                other.all(
+                    "SELECT relation::regclass::text FROM pg_locks "
+                    "WHERE mode = 'AccessExclusiveLock' "
+                    "AND relation IS NOT NULL"
+                )
+                == []
+            )
         assert other.one(lock_head, (PID,)) == (store.head(PID).seq,)  # released
     store.close()
 
 
-def test_a_server_store_checkpoints_sqlites_log_off_the_commit_path(
-        sqlite_database: str) -> None:
+def test_a_server_store_checkpoints_sqlites_log_off_the_commit_path(sqlite_database: str) -> None:
     open_store(sqlite_database).close()
     store = SqlStore(sqlite_database, background_wal=True)
     assert store.background_wal
@@ -121,8 +124,7 @@ def test_a_server_store_checkpoints_sqlites_log_off_the_commit_path(
     assert not SqlStore(sqlite_database).background_wal  # the CLI's default
 
 
-def test_sqlite_writers_of_every_process_queue_on_one_file_lock(
-        sqlite_database: str) -> None:
+def test_sqlite_writers_of_every_process_queue_on_one_file_lock(sqlite_database: str) -> None:
     store = open_store(sqlite_database)
     lock_path = f"{sa.make_url(sqlite_database).database}-writer.lock"
     # While a transaction writes, another process (another open file description)

@@ -34,10 +34,16 @@ from support.service_db import (
 )
 
 # How each backend's own driver reports a refused write, for raw connections.
-REFUSED: dict[str, type[Exception]] = {"sqlite": sqlite3.IntegrityError,
-                                       "postgresql": psycopg.Error}
-SQLITE_TRIGGERS = {"events_no_update", "events_no_delete",
-                   "checkpoints_no_update", "checkpoints_no_delete"}
+REFUSED: dict[str, type[Exception]] = {
+    "sqlite": sqlite3.IntegrityError,
+    "postgresql": psycopg.Error,
+}
+SQLITE_TRIGGERS = {
+    "events_no_update",
+    "events_no_delete",
+    "checkpoints_no_update",
+    "checkpoints_no_delete",
+}
 
 
 @pytest.fixture
@@ -48,8 +54,9 @@ def store(backend: str) -> Iterator[SqlStore]:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def demo_template(request: pytest.FixtureRequest,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databases, str]]:
+def demo_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Databases, str]]:
     """The demo day recorded once per backend, for tests to copy."""
     with databases_for(request, request.param, tmp_path_factory.mktemp("demo")) as made:
         url = made.create()
@@ -72,16 +79,24 @@ def _schema(url: str) -> list[tuple[object, ...]]:
         if conn.dialect == "sqlite":
             return conn.all("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
         return [
-            *conn.all("SELECT table_name, column_name, data_type, is_nullable "
-                      "FROM information_schema.columns WHERE table_schema = 'public' "
-                      "ORDER BY 1, 2"),
-            *conn.all("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                      "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
-                      "ORDER BY 1, 2"),
-            *conn.all("SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) "
-                      "FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2"),
-            *conn.all("SELECT proname, prosrc FROM pg_proc "
-                      "WHERE pronamespace = 'public'::regnamespace ORDER BY 1"),
+            *conn.all(
+                "SELECT table_name, column_name, data_type, is_nullable "
+                "FROM information_schema.columns WHERE table_schema = 'public' "
+                "ORDER BY 1, 2"
+            ),
+            *conn.all(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+                "ORDER BY 1, 2"
+            ),
+            *conn.all(
+                "SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) "
+                "FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2"
+            ),
+            *conn.all(
+                "SELECT proname, prosrc FROM pg_proc "
+                "WHERE pronamespace = 'public'::regnamespace ORDER BY 1"
+            ),
         ]
 
 
@@ -137,25 +152,29 @@ def test_migrating_keeps_the_record(seeded: str) -> None:
 def test_migrated_schema_matches_the_metadata(store: SqlStore) -> None:
     with store.engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": True})
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
         assert compare_metadata(context, metadata) == []
 
 
 def test_migrated_sqlite_schema_has_the_append_only_triggers(sqlite_database: str) -> None:
     open_store(sqlite_database).close()
     with raw(sqlite_database) as conn:
-        triggers = {name for (name,) in conn.all(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        triggers = {
+            name for (name,) in conn.all("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
     assert triggers == SQLITE_TRIGGERS
 
 
-def test_migrated_postgresql_schema_has_the_append_only_triggers(
-        postgresql_database: str) -> None:
+def test_migrated_postgresql_schema_has_the_append_only_triggers(postgresql_database: str) -> None:
     open_store(postgresql_database).close()
     with raw(postgresql_database) as conn:
-        triggers = dict(conn.all(
-            "SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger "
-            "WHERE NOT tgisinternal AND tgenabled = 'O'"))
+        triggers = dict(
+            conn.all(
+                "SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger "
+                "WHERE NOT tgisinternal AND tgenabled = 'O'"
+            )
+        )
     assert set(triggers) == {"events", "checkpoints"}
     for definition in triggers.values():
         assert "BEFORE DELETE OR UPDATE OR TRUNCATE" in definition
@@ -177,8 +196,9 @@ def test_migrated_postgresql_schema_has_the_append_only_triggers(
         ("DELETE FROM checkpoints", ()),
     ],
 )
-def test_history_cannot_be_changed_in_the_database(seeded: str, statement: str,
-                                                   params: tuple[object, ...]) -> None:
+def test_history_cannot_be_changed_in_the_database(
+    seeded: str, statement: str, params: tuple[object, ...]
+) -> None:
     table = "events" if "events" in statement else "checkpoints"
     with raw(seeded) as conn:
         before = _rows(conn, table)
@@ -192,8 +212,12 @@ def test_postgresql_refuses_truncate(postgresql_database: str) -> None:
     seed_demo(postgresql_database, SigningKey.generate()).store.close()
     with raw(postgresql_database) as conn:
         before = _rows(conn, "events"), _rows(conn, "checkpoints")
-        for statement in ("TRUNCATE events", "TRUNCATE checkpoints",
-                          "TRUNCATE events, checkpoints", "TRUNCATE productions CASCADE"):
+        for statement in (
+            "TRUNCATE events",
+            "TRUNCATE checkpoints",
+            "TRUNCATE events, checkpoints",
+            "TRUNCATE productions CASCADE",
+        ):
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(statement)
         assert (_rows(conn, "events"), _rows(conn, "checkpoints")) == before
@@ -203,8 +227,9 @@ def test_seq_is_unique_per_production(seeded: str) -> None:
     with raw(seeded) as conn:
         row = conn.one("SELECT * FROM events WHERE seq = 7")
         forked = (*row[:2], "another-event-id", *row[3:])
-        with pytest.raises(REFUSED[conn.dialect],
-                           match=r"UNIQUE.*events\.production_id|events_pkey"):
+        with pytest.raises(
+            REFUSED[conn.dialect], match=r"UNIQUE.*events\.production_id|events_pkey"
+        ):
             conn.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", forked)
 
 
@@ -213,17 +238,30 @@ def test_event_id_is_unique(seeded: str) -> None:
         head = conn.one("SELECT max(seq) FROM events")[0]
         row = conn.one("SELECT * FROM events WHERE seq = 7")
         retried = (row[0], head + 1, *row[2:])
-        with pytest.raises(REFUSED[conn.dialect],
-                           match=r"UNIQUE.*events\.event_id|events_event_id_key"):
+        with pytest.raises(
+            REFUSED[conn.dialect], match=r"UNIQUE.*events\.event_id|events_event_id_key"
+        ):
             conn.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", retried)
 
 
 def test_events_need_an_existing_production(store: SqlStore) -> None:
-    with store.engine.connect() as conn, pytest.raises(sa.exc.IntegrityError,
-                                                       match=r"(?i)foreign key"):
-        conn.execute(events.insert().values(
-            production_id="nowhere", seq=1, event_id="x.0", type="PersonAdded", at=0,
-            actor=None, body=b"{}", leaf_hash=bytes(32), root=bytes(32)))
+    with (
+        store.engine.connect() as conn,
+        pytest.raises(sa.exc.IntegrityError, match=r"(?i)foreign key"),
+    ):
+        conn.execute(
+            events.insert().values(
+                production_id="nowhere",
+                seq=1,
+                event_id="x.0",
+                type="PersonAdded",
+                at=0,
+                actor=None,
+                body=b"{}",
+                leaf_hash=bytes(32),
+                root=bytes(32),
+            )
+        )
 
 
 # -- driver errors stay inside the store ------------------------------------------------
@@ -232,12 +270,18 @@ def test_events_need_an_existing_production(store: SqlStore) -> None:
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
-        ("postgresql://rosa@db.example/coldcheck",
-         "postgresql+psycopg://rosa@db.example/coldcheck"),
-        ("postgres://rosa:secret@db.example:6543/coldcheck",
-         "postgresql+psycopg://rosa:secret@db.example:6543/coldcheck"),
-        ("postgresql+psycopg://rosa@db.example/coldcheck",
-         "postgresql+psycopg://rosa@db.example/coldcheck"),
+        (
+            "postgresql://rosa@db.example/coldcheck",
+            "postgresql+psycopg://rosa@db.example/coldcheck",
+        ),
+        (
+            "postgres://rosa:secret@db.example:6543/coldcheck",
+            "postgresql+psycopg://rosa:secret@db.example:6543/coldcheck",
+        ),
+        (
+            "postgresql+psycopg://rosa@db.example/coldcheck",
+            "postgresql+psycopg://rosa@db.example/coldcheck",
+        ),
         ("sqlite:///coldcheck.db", "sqlite:///coldcheck.db"),
         ("sqlite://", "sqlite://"),
     ],
@@ -246,18 +290,23 @@ def test_database_urls_name_the_psycopg_driver(given: str, expected: str) -> Non
     assert database_url(given).render_as_string(hide_password=False) == expected
 
 
-@pytest.mark.parametrize("given", ["mysql://rosa@db.example/coldcheck",
-                                   "postgresql+psycopg2://rosa:secret@db.example/cc",
-                                   "postgresql+asyncpg://rosa@db.example/cc",
-                                   "coldcheck.db", ""])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "mysql://rosa@db.example/coldcheck",
+        "postgresql+psycopg2://rosa:secret@db.example/cc",
+        "postgresql+asyncpg://rosa@db.example/cc",
+        "coldcheck.db",
+        "",
+    ],
+)
 def test_other_database_urls_are_a_storage_error(given: str) -> None:
     with pytest.raises(StorageError) as excinfo:
         SqlStore(given)
     assert "secret" not in str(excinfo.value)
 
 
-def test_an_unreachable_postgresql_server_is_a_storage_error(
-        postgres_admin_url: str) -> None:
+def test_an_unreachable_postgresql_server_is_a_storage_error(postgres_admin_url: str) -> None:
     port = sa.make_url(postgres_admin_url).port
     store = SqlStore(f"postgresql://postgres@127.0.0.1:{port}/no_such_database")
     with pytest.raises(StorageError, match="no_such_database"):
@@ -281,7 +330,6 @@ def test_the_test_server_runs_postgresql_on_loopback(postgres_admin_url: str) ->
     with postgres.connect(postgres_admin_url) as conn:
         assert conn.execute("SHOW listen_addresses").fetchone() == ("127.0.0.1",)
         assert conn.execute("SHOW fsync").fetchone() == ("on",)
-        assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
-                            ).fetchone() == (True,)
-
-
+        assert conn.execute(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone() == (True,)

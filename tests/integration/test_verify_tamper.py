@@ -65,18 +65,28 @@ class Seeded:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def seeded(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+def seeded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeded]:
     with databases_for(request, request.param, tmp_path_factory.mktemp("seeded")) as made:
         url = made.create()
         key = SigningKey.generate()
         app = seed_demo(url, key, checkpoint_every=CHECKPOINT_EVERY)
         records = list(app.records(PID))
-        issue = next(r.seq for r in records if isinstance(r.event, ev.ItemIssued)
-                     and r.event.recipient_id == "jack")
-        seeded = Seeded(url, made, key, app.store.head(PID).seq,
-                        tuple(cp.size for cp in app.store.checkpoints(PID)),
-                        {r.seq: r.type for r in records}, issue)
+        issue = next(
+            r.seq
+            for r in records
+            if isinstance(r.event, ev.ItemIssued) and r.event.recipient_id == "jack"
+        )
+        seeded = Seeded(
+            url,
+            made,
+            key,
+            app.store.head(PID).seq,
+            tuple(cp.size for cp in app.store.checkpoints(PID)),
+            {r.seq: r.type for r in records},
+            issue,
+        )
         app.store.close()  # nobody may be connected to a PostgreSQL template
         yield seeded
 
@@ -160,8 +170,10 @@ def _rehash_from(conn: Raw, first: int) -> None:
         lh = leaf_hash(bytes(body))
         frontier.append(lh)
         if seq >= first:
-            conn.execute("UPDATE events SET leaf_hash = ?, root = ? WHERE seq = ?",
-                         (lh, frontier.root(), seq))
+            conn.execute(
+                "UPDATE events SET leaf_hash = ?, root = ? WHERE seq = ?",
+                (lh, frontier.root(), seq),
+            )
 
 
 def _assert_fails_at(report: VerifyReport, seq: int) -> None:
@@ -189,8 +201,12 @@ def test_the_seeded_demo_verifies(seeded: Seeded, copy: str) -> None:
 def test_verify_reports_progress(seeded: Seeded, copy: str) -> None:
     seen: list[tuple[int, int]] = []
     store = open_store(copy, migrate=False)
-    assert verify_log(store, PID, seeded.key.public_key_bytes(),
-                      progress=lambda done, total: seen.append((done, total))).ok
+    assert verify_log(
+        store,
+        PID,
+        seeded.key.public_key_bytes(),
+        progress=lambda done, total: seen.append((done, total)),
+    ).ok
     store.close()
     assert seen[-1] == (seeded.head, seeded.head)
 
@@ -206,8 +222,7 @@ def test_another_key_does_not_verify(seeded: Seeded, copy: str) -> None:
 # -- the headline: flip a byte, verify names the seq ------------------------------------
 
 
-def test_a_flipped_byte_in_a_stored_event_is_named_by_its_seq(seeded: Seeded,
-                                                              copy: str) -> None:
+def test_a_flipped_byte_in_a_stored_event_is_named_by_its_seq(seeded: Seeded, copy: str) -> None:
     seq = seeded.issue_to_jack  # the handover of the revolver
     with raw(copy) as conn:
         body = bytearray(_body(conn, seq))
@@ -219,8 +234,9 @@ def test_a_flipped_byte_in_a_stored_event_is_named_by_its_seq(seeded: Seeded,
 
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
-def test_any_flipped_byte_is_named_by_its_seq(seeded: Seeded, scratch: str,
-                                              data: st.DataObject) -> None:
+def test_any_flipped_byte_is_named_by_its_seq(
+    seeded: Seeded, scratch: str, data: st.DataObject
+) -> None:
     seq = data.draw(st.integers(1, seeded.head), label="seq")
     with _pristine(scratch) as path:
         with raw(path) as conn:
@@ -250,15 +266,16 @@ def test_a_rewritten_event_with_its_leaf_rehashed_is_named(seeded: Seeded, copy:
     seq = seeded.issue_to_jack
     with raw(copy) as conn:
         forged = _rewritten(_body(conn, seq), _hand_colt_to_mia)
-        conn.execute("UPDATE events SET body = ?, leaf_hash = ? WHERE seq = ?",
-                     (forged, leaf_hash(forged), seq))
+        conn.execute(
+            "UPDATE events SET body = ?, leaf_hash = ? WHERE seq = ?",
+            (forged, leaf_hash(forged), seq),
+        )
     report = _verify(copy, seeded)
     _assert_fails_at(report, seq)
     assert "root" in report.problem
 
 
-def test_a_row_column_that_disagrees_with_the_body_is_named(seeded: Seeded,
-                                                            copy: str) -> None:
+def test_a_row_column_that_disagrees_with_the_body_is_named(seeded: Seeded, copy: str) -> None:
     seq = seeded.issue_to_jack
     with raw(copy) as conn:
         conn.execute("UPDATE events SET actor = 'dan' WHERE seq = ?", (seq,))
@@ -267,8 +284,13 @@ def test_a_row_column_that_disagrees_with_the_body_is_named(seeded: Seeded,
 
 @pytest.mark.parametrize("where", ["first", "second", "middle", "before_last", "last"])
 def test_a_deleted_event_is_named_by_its_seq(seeded: Seeded, copy: str, where: str) -> None:
-    seq = {"first": 1, "second": 2, "middle": seeded.head // 2,
-           "before_last": seeded.head - 1, "last": seeded.head}[where]
+    seq = {
+        "first": 1,
+        "second": 2,
+        "middle": seeded.head // 2,
+        "before_last": seeded.head - 1,
+        "last": seeded.head,
+    }[where]
     with raw(copy) as conn:
         conn.execute("DELETE FROM events WHERE seq = ?", (seq,))
     _assert_fails_at(_verify(copy, seeded), seq)
@@ -281,11 +303,11 @@ def test_deleting_every_event_is_named(seeded: Seeded, copy: str) -> None:
 
 
 @pytest.mark.parametrize("pair", [(1, 2), (5, 9), ("issue", "next"), ("middle", "last")])
-def test_swapped_bodies_are_named_by_the_smaller_seq(seeded: Seeded, copy: str,
-                                                     pair: tuple[Any, Any]) -> None:
+def test_swapped_bodies_are_named_by_the_smaller_seq(
+    seeded: Seeded, copy: str, pair: tuple[Any, Any]
+) -> None:
     issue = seeded.issue_to_jack
-    names = {"issue": issue, "next": issue + 1, "middle": seeded.head // 2,
-             "last": seeded.head}
+    names = {"issue": issue, "next": issue + 1, "middle": seeded.head // 2, "last": seeded.head}
     a, b = (names.get(p, p) for p in pair)
     with raw(copy) as conn:
         body_a, body_b = _body(conn, a), _body(conn, b)
@@ -299,13 +321,29 @@ def _forge_event_after_the_head(conn: Raw, seeded: Seeded) -> int:
     rows = conn.execute("SELECT leaf_hash FROM events ORDER BY seq").fetchall()
     frontier = Frontier.from_leaf_hashes(bytes(lh) for (lh,) in rows)
     seq = seeded.head + 1
-    rec = ev.Recorded(seq, "forged.0", 1_634_900_000_000_000, "rosa",
-                      ev.LocationAdded(location_id="ditch", name="Ditch", secure=True))
+    rec = ev.Recorded(
+        seq,
+        "forged.0",
+        1_634_900_000_000_000,
+        "rosa",
+        ev.LocationAdded(location_id="ditch", name="Ditch", secure=True),
+    )
     body = envelope.encode(PID, rec)
     frontier.append(leaf_hash(body))
-    conn.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 (PID, seq, rec.event_id, rec.type, rec.at, rec.actor, body,
-                  leaf_hash(body), frontier.root()))
+    conn.execute(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            PID,
+            seq,
+            rec.event_id,
+            rec.type,
+            rec.at,
+            rec.actor,
+            body,
+            leaf_hash(body),
+            frontier.root(),
+        ),
+    )
     return seq
 
 
@@ -339,8 +377,14 @@ def test_a_deleted_checkpoint_goes_unnoticed(seeded: Seeded, copy: str) -> None:
 # id that is no key id, a time past what the signed JSON holds exactly): the row must
 # still be read, and fail to verify, not stop verify with an exception.
 CHECKPOINT_CHANGES: dict[str, object] = {
-    "root": bytes(32), "signature": bytes(64), "at": 0, "short root": bytes(31),
-    "key_id": "NOT-A-KEY-ID", "empty signature": b"", "huge at": 2**60}
+    "root": bytes(32),
+    "signature": bytes(64),
+    "at": 0,
+    "short root": bytes(31),
+    "key_id": "NOT-A-KEY-ID",
+    "empty signature": b"",
+    "huge at": 2**60,
+}
 
 
 @pytest.mark.parametrize("change", CHECKPOINT_CHANGES)
@@ -369,9 +413,15 @@ def test_an_altered_chain_head_fails(seeded: Seeded, copy: str, change: str) -> 
 # -- a consistent rewrite: every hash after the change recomputed -----------------------
 
 
-def _rewrite_tail(path: str, seeded: Seeded, seq: int,
-                  change: Callable[[dict[str, Any]], None], *, head_too: bool,
-                  drop_later_checkpoints: bool) -> None:
+def _rewrite_tail(
+    path: str,
+    seeded: Seeded,
+    seq: int,
+    change: Callable[[dict[str, Any]], None],
+    *,
+    head_too: bool,
+    drop_later_checkpoints: bool,
+) -> None:
     with raw(path) as conn:
         forged = _rewritten(_body(conn, seq), change)
         conn.execute("UPDATE events SET body = ? WHERE seq = ?", (forged, seq))
@@ -379,19 +429,29 @@ def _rewrite_tail(path: str, seeded: Seeded, seq: int,
         if head_too:  # the attacker moves the head onto the forged root (cannot re-sign)
             rows = conn.execute("SELECT leaf_hash FROM events ORDER BY seq").fetchall()
             frontier = Frontier.from_leaf_hashes(bytes(lh) for (lh,) in rows)
-            conn.execute("UPDATE chain_heads SET root = ?, frontier = ?",
-                         (frontier.root(), frontier.to_json()))
+            conn.execute(
+                "UPDATE chain_heads SET root = ?, frontier = ?",
+                (frontier.root(), frontier.to_json()),
+            )
         if drop_later_checkpoints:
             conn.execute("DELETE FROM checkpoints WHERE tree_size >= ?", (seq,))
 
 
-@pytest.mark.parametrize(("head_too", "drop_later_checkpoints"),
-                         [(False, False), (True, False), (True, True)])
+@pytest.mark.parametrize(
+    ("head_too", "drop_later_checkpoints"), [(False, False), (True, False), (True, True)]
+)
 def test_a_consistent_rewrite_of_the_tail_fails_at_the_next_signed_root(
-        seeded: Seeded, copy: str, head_too: bool, drop_later_checkpoints: bool) -> None:
+    seeded: Seeded, copy: str, head_too: bool, drop_later_checkpoints: bool
+) -> None:
     seq = seeded.issue_to_jack
-    _rewrite_tail(copy, seeded, seq, _hand_colt_to_mia, head_too=head_too,
-                  drop_later_checkpoints=drop_later_checkpoints)
+    _rewrite_tail(
+        copy,
+        seeded,
+        seq,
+        _hand_colt_to_mia,
+        head_too=head_too,
+        drop_later_checkpoints=drop_later_checkpoints,
+    )
     report = _verify(copy, seeded)
     # Every leaf and root before the next signed root is self-consistent, so the report
     # names the first event after the last signed root that still matches.
@@ -401,8 +461,9 @@ def test_a_consistent_rewrite_of_the_tail_fails_at_the_next_signed_root(
 
 @settings(max_examples=15, deadline=None)
 @given(data=st.data())
-def test_any_consistent_rewrite_fails_at_the_next_signed_root(seeded: Seeded, scratch: str,
-                                                              data: st.DataObject) -> None:
+def test_any_consistent_rewrite_fails_at_the_next_signed_root(
+    seeded: Seeded, scratch: str, data: st.DataObject
+) -> None:
     seq = data.draw(st.integers(1, seeded.head), label="seq")
     head_too = data.draw(st.booleans(), label="head_too")
 
@@ -410,27 +471,31 @@ def test_any_consistent_rewrite_fails_at_the_next_signed_root(seeded: Seeded, sc
         doc["warnings"] = [*doc["warnings"], "CUS-6"]
 
     with _pristine(scratch) as path:
-        _rewrite_tail(path, seeded, seq, add_warning, head_too=head_too,
-                      drop_later_checkpoints=False)
+        _rewrite_tail(
+            path, seeded, seq, add_warning, head_too=head_too, drop_later_checkpoints=False
+        )
         _assert_fails_at(_verify(path, seeded), seeded.last_checkpoint_upto(seq - 1) + 1)
 
 
-def test_truncation_to_a_signed_checkpoint_goes_unnoticed(seeded: Seeded,
-                                                          copy: str) -> None:
+def test_truncation_to_a_signed_checkpoint_goes_unnoticed(seeded: Seeded, copy: str) -> None:
     # A known limit, recorded here so it is not forgotten: every checkpoint row holds a
     # genuinely signed head, so someone with the file can cut the log back to one of
     # them (events, later checkpoints and the head together) and the result verifies.
     # Only a checkpoint kept outside the database (an export, a witness) reveals it.
     size = seeded.checkpoints[1]
     with raw(copy) as conn:
-        cp = conn.execute("SELECT root, at, key_id, signature FROM checkpoints "
-                          "WHERE tree_size = ?", (size,)).fetchone()
+        cp = conn.execute(
+            "SELECT root, at, key_id, signature FROM checkpoints WHERE tree_size = ?", (size,)
+        ).fetchone()
         conn.execute("DELETE FROM events WHERE seq > ?", (size,))
         conn.execute("DELETE FROM checkpoints WHERE tree_size > ?", (size,))
         rows = conn.execute("SELECT leaf_hash FROM events ORDER BY seq").fetchall()
         frontier = Frontier.from_leaf_hashes(bytes(lh) for (lh,) in rows)
-        conn.execute("UPDATE chain_heads SET seq = ?, frontier = ?, root = ?, signed_at = ?, "
-                     "key_id = ?, signature = ?", (size, frontier.to_json(), *cp))
+        conn.execute(
+            "UPDATE chain_heads SET seq = ?, frontier = ?, root = ?, signed_at = ?, "
+            "key_id = ?, signature = ?",
+            (size, frontier.to_json(), *cp),
+        )
     report = _verify(copy, seeded)
     assert report.ok
     assert report.events == size < seeded.head
@@ -446,8 +511,9 @@ class _AppendsBetweenReads(SqlStore):
         super().__init__(url)
         self.writer: Callable[[], object] | None = writer
 
-    def read_events(self, production_id: str, after: int = 0,
-                    upto: int | None = None) -> Iterator[StoredEvent]:
+    def read_events(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[StoredEvent]:
         if self.writer is not None:
             writer, self.writer = self.writer, None
             writer()
@@ -466,8 +532,10 @@ def test_verify_during_appends_is_not_a_false_alarm(seeded: Seeded, live: str) -
     other = open_app(live, seeded.key)  # another process, still recording
 
     def append() -> None:
-        other.execute(PID, c.AddLocation(actor="rosa", location_id="props-tent",
-                                         name="Props tent", secure=True))
+        other.execute(
+            PID,
+            c.AddLocation(actor="rosa", location_id="props-tent", name="Props tent", secure=True),
+        )
 
     store = _AppendsBetweenReads(live, append)
     report = verify_log(store, PID, seeded.key.public_key_bytes())
@@ -493,8 +561,12 @@ def test_verify_in_a_loop_while_another_thread_appends(seeded: Seeded, live: str
     thread.start()
     try:
         for i in range(40):
-            writer.execute(PID, c.AddLocation(actor="rosa", location_id=f"shelf-{i}",
-                                              name=f"Shelf {i}", secure=True))
+            writer.execute(
+                PID,
+                c.AddLocation(
+                    actor="rosa", location_id=f"shelf-{i}", name=f"Shelf {i}", secure=True
+                ),
+            )
     finally:
         stop.set()
         thread.join()

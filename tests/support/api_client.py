@@ -73,8 +73,9 @@ class Api:
 
     def login(self, username: str, password: str = PASSWORD) -> str:
         """A fresh session token (each call is a new login)."""
-        r = self.client.post(f"{PREFIX}/auth/login",
-                             json={"username": username, "password": password})
+        r = self.client.post(
+            f"{PREFIX}/auth/login", json={"username": username, "password": password}
+        )
         assert r.status_code == 200, r.text
         token: str = r.json()["token"]
         # The cookie the login set must not authenticate later bearer-less calls.
@@ -95,10 +96,19 @@ class Api:
     def get(self, path: str, user: str, **params: Any) -> Any:
         return self.client.get(path, headers=self.auth(user), params=params or None)
 
-    def command(self, slug: str, body: Mapping[str, Any], user: str,
-                production: str = PID, headers: Mapping[str, str] | None = None) -> Any:
-        return self.client.post(f"{PREFIX}/productions/{production}/commands/{slug}",
-                                json=dict(body), headers={**self.auth(user), **(headers or {})})
+    def command(
+        self,
+        slug: str,
+        body: Mapping[str, Any],
+        user: str,
+        production: str = PID,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        return self.client.post(
+            f"{PREFIX}/productions/{production}/commands/{slug}",
+            json=dict(body),
+            headers={**self.auth(user), **(headers or {})},
+        )
 
     def events(self, user: str = "rosa", after: int = 0) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -114,8 +124,9 @@ class Api:
     def at(self, now: int) -> TestClient:
         """A client of the same app and database whose accounts read a stopped clock at
         `now` (the service keeps its own): for token expiry."""
-        accounts = Accounts(self.accounts.rows, pin_pepper(self.service.key),
-                            Clock(now, step=0), FAST_HASHER)
+        accounts = Accounts(
+            self.accounts.rows, pin_pepper(self.service.key), Clock(now, step=0), FAST_HASHER
+        )
         return TestClient(create_app(self.service, accounts))
 
     def new_client(self) -> TestClient:
@@ -128,16 +139,24 @@ class Api:
 
     # -- set-up ----------------------------------------------------------------------
 
-    def add_person(self, person_id: str, roles: tuple[str, ...], *,
-                   authority: str | None = None, account: bool = True) -> str:
+    def add_person(
+        self,
+        person_id: str,
+        roles: tuple[str, ...],
+        *,
+        authority: str | None = None,
+        account: bool = True,
+    ) -> str:
         """A person on the demo production (added by paula, who holds hiring authority),
         optionally with an authority and an account linked to them; returns the username."""
-        r = self.command("add-person", {"person_id": person_id, "name": person_id,
-                                        "roles": list(roles)}, "paula")
+        r = self.command(
+            "add-person", {"person_id": person_id, "name": person_id, "roles": list(roles)}, "paula"
+        )
         assert r.status_code == 200, r.text
         if authority:
-            r = self.command("assign-authority", {"person_id": person_id,
-                                                  "authority": authority}, "paula")
+            r = self.command(
+                "assign-authority", {"person_id": person_id, "authority": authority}, "paula"
+            )
             assert r.status_code == 200, r.text
         if account:
             self.accounts.create(person_id, PASSWORD)

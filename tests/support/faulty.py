@@ -75,8 +75,7 @@ class FaultyStore:
         """The nth append from now raises `error` before it reaches the store."""
         self._arm("append", nth, _Fault(0, error))
 
-    def fail_commit(self, error: BaseException, nth: int = 1, *,
-                    committed: bool = False) -> None:
+    def fail_commit(self, error: BaseException, nth: int = 1, *, committed: bool = False) -> None:
         """The nth transaction to reach its commit from now raises `error`: before it
         commits (nothing recorded), or with `committed`, after."""
         self._arm("commit", nth, _Fault(0, error, committed=committed))
@@ -127,11 +126,12 @@ class FaultyStore:
         return self.inner.checkpoint_wal()
 
     @contextlib.contextmanager
-    def creating(self, production_id: str, at: int, public_key: bytes,
-                 head: Head) -> Iterator[WriteTx]:
-        with self._transaction(production_id,
-                               self.inner.creating(production_id, at, public_key, head)
-                               ) as tx:
+    def creating(
+        self, production_id: str, at: int, public_key: bytes, head: Head
+    ) -> Iterator[WriteTx]:
+        with self._transaction(
+            production_id, self.inner.creating(production_id, at, public_key, head)
+        ) as tx:
             yield tx
 
     @contextlib.contextmanager
@@ -140,8 +140,9 @@ class FaultyStore:
             yield tx
 
     @contextlib.contextmanager
-    def _transaction(self, production_id: str,
-                     inner: contextlib.AbstractContextManager[WriteTx]) -> Iterator[WriteTx]:
+    def _transaction(
+        self, production_id: str, inner: contextlib.AbstractContextManager[WriteTx]
+    ) -> Iterator[WriteTx]:
         with self._lock:
             self.transactions.append(production_id)
         after: _Fault | None = None
@@ -166,8 +167,9 @@ class FaultyStore:
     def production_ids(self) -> list[str]:
         return self.inner.production_ids()
 
-    def read_events(self, production_id: str, after: int = 0,
-                    upto: int | None = None) -> Iterator[StoredEvent]:
+    def read_events(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[StoredEvent]:
         return self._reading(lambda: self.inner.read_events(production_id, after, upto))
 
     def checkpoints(self, production_id: str, after: int = -1) -> list[SignedCheckpoint]:
@@ -233,5 +235,6 @@ def through_faults(app: ColdCheck) -> tuple[ColdCheck, FaultyStore]:
     """Another service on `app`'s store (as another process would open it), whose every
     call to the store passes a FaultyStore; the two, for the test to arm."""
     faults = FaultyStore(app.store)
-    return ColdCheck(faults, app.key, clock=app.clock,
-                     checkpoint_every=app.checkpoint_every), faults
+    return ColdCheck(
+        faults, app.key, clock=app.clock, checkpoint_every=app.checkpoint_every
+    ), faults

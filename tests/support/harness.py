@@ -39,10 +39,10 @@ class Harness:
         """Execute a command at `now`; the decision as its records show it."""
         outcome = self.service.execute(self.production_id, cmd)
         self.records.extend(outcome.records)
-        anonymous = (cmd.actor is not None and bool(outcome.records)
-                     and outcome.records[0].actor is None)
-        return Decision(tuple(r.event for r in outcome.records), outcome.warnings,
-                        anonymous)
+        anonymous = (
+            cmd.actor is not None and bool(outcome.records) and outcome.records[0].actor is None
+        )
+        return Decision(tuple(r.event for r in outcome.records), outcome.warnings, anonymous)
 
     def advance(self, minutes: float) -> None:
         self.now += int(minutes * MINUTE_US)

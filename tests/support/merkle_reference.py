@@ -35,8 +35,7 @@ def vectors_path() -> Path:
     """shared/testdata/merkle_vectors.json, beside the checkout or beside a folder of
     checkouts (a worktree); the first place where it is, else the first place looked."""
     repo = Path(__file__).resolve().parents[2]
-    candidates = [base / "shared" / "testdata" / "merkle_vectors.json"
-                  for base in repo.parents]
+    candidates = [base / "shared" / "testdata" / "merkle_vectors.json" for base in repo.parents]
     return next((path for path in candidates if path.is_file()), candidates[0])
 
 
@@ -76,11 +75,15 @@ def _all_hashes(values: object) -> bool:
     return all(_is_hash(v) for v in values)
 
 
-def rfc_inclusion_holds(leaf_hash: Any, index: Any, tree_size: Any, path: Any,
-                        root: Any) -> bool:
+def rfc_inclusion_holds(leaf_hash: Any, index: Any, tree_size: Any, path: Any, root: Any) -> bool:
     """RFC 9162 section 2.1.3.2, step by step; False for anything malformed."""
-    if not (_is_hash(leaf_hash) and _is_size(index) and _is_size(tree_size)
-            and _is_hash(root) and _all_hashes(path)):
+    if not (
+        _is_hash(leaf_hash)
+        and _is_size(index)
+        and _is_size(tree_size)
+        and _is_hash(root)
+        and _all_hashes(path)
+    ):
         return False
     if index >= tree_size:
         return False
@@ -102,11 +105,17 @@ def rfc_inclusion_holds(leaf_hash: Any, index: Any, tree_size: Any, path: Any,
     return sn == 0 and hmac.compare_digest(r, root)
 
 
-def rfc_consistency_holds(old_size: Any, new_size: Any, old_root: Any, new_root: Any,
-                          proof: Any) -> bool:
+def rfc_consistency_holds(
+    old_size: Any, new_size: Any, old_root: Any, new_root: Any, proof: Any
+) -> bool:
     """RFC 9162 section 2.1.4.2, step by step; False for anything malformed."""
-    if not (_is_size(old_size) and _is_size(new_size) and _is_hash(old_root)
-            and _is_hash(new_root) and _all_hashes(proof)):
+    if not (
+        _is_size(old_size)
+        and _is_size(new_size)
+        and _is_hash(old_root)
+        and _is_hash(new_root)
+        and _all_hashes(proof)
+    ):
         return False
     hashes = [bytes(h) for h in proof]
     if old_size > new_size:

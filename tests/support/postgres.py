@@ -34,8 +34,9 @@ def server() -> Iterator[str]:
     # and as root the server runs as `postgres`, which must reach its data directory.
     folder = tempfile.mkdtemp(prefix="coldcheck-pg-")
     try:
-        started = subprocess.run([str(SCRIPT), "start", folder], capture_output=True,
-                                 text=True, timeout=900, check=False)
+        started = subprocess.run(
+            [str(SCRIPT), "start", folder], capture_output=True, text=True, timeout=900, check=False
+        )
     except BaseException:
         _stop(folder)
         raise
@@ -49,8 +50,7 @@ def server() -> Iterator[str]:
 
 
 def _stop(folder: str) -> None:
-    subprocess.run([str(SCRIPT), "stop", folder], capture_output=True, timeout=120,
-                   check=False)
+    subprocess.run([str(SCRIPT), "stop", folder], capture_output=True, timeout=120, check=False)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -79,8 +79,7 @@ class Server:
         with connect(self.admin_url) as conn:
             conn.execute(f"CREATE DATABASE {name}{source}")
         self.created.append(name)
-        return sa.make_url(self.admin_url).set(database=name).render_as_string(
-            hide_password=False)
+        return sa.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
         name = sa.make_url(url).database

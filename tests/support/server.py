@@ -28,8 +28,11 @@ class Server:
     production: str = demo.PRODUCTION
 
     def login(self, username: str) -> dict[str, str]:
-        r = httpx.post(f"{self.base}/api/v1/auth/login",
-                       json={"username": username, "password": demo.DEMO_PASSWORD}, timeout=30)
+        r = httpx.post(
+            f"{self.base}/api/v1/auth/login",
+            json={"username": username, "password": demo.DEMO_PASSWORD},
+            timeout=30,
+        )
         r.raise_for_status()
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
@@ -58,12 +61,22 @@ def serving(database_url: str, folder: Path, workers: int = 2) -> Iterator[Serve
     key = folder / "signing.key"
     seed(database_url, key)
     port = _free_port()
-    env = {**os.environ, "COLDCHECK_DATABASE_URL": database_url,
-           "COLDCHECK_KEY_FILE": str(key)}
+    env = {**os.environ, "COLDCHECK_DATABASE_URL": database_url, "COLDCHECK_KEY_FILE": str(key)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "coldcheck", "serve", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "coldcheck",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -29,8 +29,12 @@ from support.clock import TODAY as TODAY
 from support.harness import Harness
 
 PID = demo.PRODUCTION
-SQLITE_TRIGGERS = ("events_no_update", "events_no_delete",
-                   "checkpoints_no_update", "checkpoints_no_delete")
+SQLITE_TRIGGERS = (
+    "events_no_update",
+    "events_no_delete",
+    "checkpoints_no_update",
+    "checkpoints_no_delete",
+)
 APPEND_ONLY_TABLES = ("events", "checkpoints")
 # The backends every integration test runs on, as pytest parameters (ids read well).
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgresql", id="postgresql")]
@@ -96,8 +100,7 @@ class Databases:
 
 
 @contextlib.contextmanager
-def databases_for(request: pytest.FixtureRequest, kind: str,
-                  folder: Path) -> Iterator[Databases]:
+def databases_for(request: pytest.FixtureRequest, kind: str, folder: Path) -> Iterator[Databases]:
     """Databases of `kind`; PostgreSQL's server is started only when a test needs it."""
     server = None
     if kind == "postgresql":
@@ -122,11 +125,13 @@ def open_store(url: str, *, migrate: bool = True) -> SqlStore:
     return store
 
 
-def open_app(url: str, key: SigningKey, clock: Clock | None = None,
-             checkpoint_every: int = 1000) -> ColdCheck:
+def open_app(
+    url: str, key: SigningKey, clock: Clock | None = None, checkpoint_every: int = 1000
+) -> ColdCheck:
     """A service over the database, as a separate process would open it (its own engine)."""
-    return ColdCheck(open_store(url), key, clock=clock or FakeClock(),
-                     checkpoint_every=checkpoint_every)
+    return ColdCheck(
+        open_store(url), key, clock=clock or FakeClock(), checkpoint_every=checkpoint_every
+    )
 
 
 def runner(app: ColdCheck, production_id: str = PID) -> demo.Run:
@@ -221,6 +226,8 @@ def drop_append_only_triggers(conn: Raw) -> None:
 
 def copy_sqlite(source: Path | str, target: Path | str) -> None:
     """A consistent copy of a live WAL database (the online backup API, not a file copy)."""
-    with contextlib.closing(sqlite3.connect(source)) as src, \
-            contextlib.closing(sqlite3.connect(target)) as dst:
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
         src.backup(dst)

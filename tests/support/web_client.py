@@ -28,14 +28,24 @@ def login(client: TestClient, username: str, password: str = demo.DEMO_PASSWORD)
     """Log in through the login form, as a person at the tablet would."""
     page = client.get("/login")
     assert page.status_code == 200, page.text
-    return client.post("/login", headers={"Origin": ORIGIN}, data={
-        "username": username, "password": password, "next": "/",
-        "csrf_token": token_in(page.text)}, follow_redirects=False)
+    return client.post(
+        "/login",
+        headers={"Origin": ORIGIN},
+        data={
+            "username": username,
+            "password": password,
+            "next": "/",
+            "csrf_token": token_in(page.text),
+        },
+        follow_redirects=False,
+    )
 
 
-def post(client: TestClient, path: str, data: Mapping[str, Any],
-         page: str = f"/p/{demo.PRODUCTION}") -> Any:
+def post(
+    client: TestClient, path: str, data: Mapping[str, Any], page: str = f"/p/{demo.PRODUCTION}"
+) -> Any:
     """Post a form with the token of a page read first, as the browser would."""
     token = token_in(client.get(page).text)
-    return client.post(path, headers={"Origin": ORIGIN},
-                       data={"csrf_token": token, **data}, follow_redirects=False)
+    return client.post(
+        path, headers={"Origin": ORIGIN}, data={"csrf_token": token, **data}, follow_redirects=False
+    )

@@ -20,8 +20,11 @@ def main() -> None:
     n = 0
     while True:
         n += 1
-        out = app.execute(demo.PRODUCTION, c.RaiseConcern(actor="lane", text=f"{run_id}/{n}"),
-                          command_id=f"{run_id}-{n}")
+        out = app.execute(
+            demo.PRODUCTION,
+            c.RaiseConcern(actor="lane", text=f"{run_id}/{n}"),
+            command_id=f"{run_id}-{n}",
+        )
         # Only now is the append acknowledged: it committed durably.
         print(f"ack {out.records[0].event_id} {out.records[0].seq}", flush=True)
 

@@ -29,13 +29,17 @@ def _table(name: str, **columns: str) -> dict[ObjectKey, str]:
 
 
 def test_compare_names_what_is_extra_missing_or_different() -> None:
-    expected = {**_table("events", seq="bigint", body="bytea"),
-                ObjectKey("trigger", "events", "events_no_update"): "RAISE append-only",
-                ObjectKey("trigger", "events", "events_no_delete"): "RAISE append-only"}
-    backup = {**_table("events", seq="bigint", body="text", note="text"),
-              **_table("backdoor", x="int"),
-              ObjectKey("trigger", "events", "events_no_update"): "SELECT 1",
-              ObjectKey("trigger", "events", "grant_admin"): "UPDATE accounts"}
+    expected = {
+        **_table("events", seq="bigint", body="bytea"),
+        ObjectKey("trigger", "events", "events_no_update"): "RAISE append-only",
+        ObjectKey("trigger", "events", "events_no_delete"): "RAISE append-only",
+    }
+    backup = {
+        **_table("events", seq="bigint", body="text", note="text"),
+        **_table("backdoor", x="int"),
+        ObjectKey("trigger", "events", "events_no_update"): "SELECT 1",
+        ObjectKey("trigger", "events", "grant_admin"): "UPDATE accounts",
+    }
     found = {(d.kind, d.table, d.name, d.change) for d in compare(backup, expected)}
     # The events table itself is not reported: its columns say what differs. The backdoor
     # table is reported once, not column by column.
@@ -52,12 +56,14 @@ def test_compare_names_what_is_extra_missing_or_different() -> None:
 
 def test_differences_read_as_what_the_restore_did() -> None:
     assert SchemaDifference("trigger", "events", "grant_admin", EXTRA).describe() == (
-        "trigger grant_admin on events: in the backup but not made by the migrations; "
-        "not restored")
+        "trigger grant_admin on events: in the backup but not made by the migrations; not restored"
+    )
     assert SchemaDifference("column", "accounts", "note", EXTRA).describe() == (
-        "column accounts.note: in the backup but not made by the migrations; not restored")
+        "column accounts.note: in the backup but not made by the migrations; not restored"
+    )
     assert SchemaDifference("table", "x", "x", MISSING).describe() == (
-        "table x: missing from the backup; in place as the migrations make it")
+        "table x: missing from the backup; in place as the migrations make it"
+    )
 
 
 def test_a_planted_name_cannot_rewrite_the_report() -> None:
@@ -118,9 +124,9 @@ def test_a_dump_script_is_read_object_by_object() -> None:
         ObjectKey("trigger", "events", "grant_admin"),
         ObjectKey("function", "", "evil.helper()"),
     }
-    assert schema[ObjectKey("column", "accounts", "username")] == \
-        "character varying(64) NOT NULL"
+    assert schema[ObjectKey("column", "accounts", "username")] == "character varying(64) NOT NULL"
     assert schema[ObjectKey("trigger", "events", "grant_admin")] == (
         "CREATE TRIGGER grant_admin AFTER INSERT ON public.events FOR EACH ROW EXECUTE "
-        "FUNCTION public.grant_admin();")
+        "FUNCTION public.grant_admin();"
+    )
     assert "OWNER" not in schema[ObjectKey("table", "accounts", "accounts")]

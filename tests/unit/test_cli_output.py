@@ -62,12 +62,20 @@ def test_every_cli_module_prints_through_the_plain_consoles() -> None:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module in ("rich", "rich.console"):
-                offenders += [f"{path.name}:{node.lineno} from {node.module} import "
-                              f"{a.name}" for a in node.names]
+                offenders += [
+                    f"{path.name}:{node.lineno} from {node.module} import {a.name}"
+                    for a in node.names
+                ]
             elif isinstance(node, ast.Import):
-                offenders += [f"{path.name}:{node.lineno} import {a.name}"
-                              for a in node.names if a.name in ("rich", "rich.console")]
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
-                    node.func.id == "print"):
+                offenders += [
+                    f"{path.name}:{node.lineno} import {a.name}"
+                    for a in node.names
+                    if a.name in ("rich", "rich.console")
+                ]
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and (node.func.id == "print")
+            ):
                 offenders.append(f"{path.name}:{node.lineno} print()")
     assert not offenders, offenders

@@ -92,14 +92,20 @@ def test_the_port_and_the_memory_store_need_no_database() -> None:
     for name in ("port.py", "memory.py"):
         path = ROOT / "src" / "coldcheck" / "store" / name
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                       [node.module] if isinstance(node, ast.ImportFrom) and node.module
-                       else [])
+            modules = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else []
+            )
             for module in modules:
-                inward = module.startswith(("coldcheck.domain", "coldcheck.ledger",
-                                            "coldcheck.store.port"))
+                inward = module.startswith(
+                    ("coldcheck.domain", "coldcheck.ledger", "coldcheck.store.port")
+                )
                 if module.split(".")[0] not in allowed or (
-                        module.startswith("coldcheck") and not inward):
+                    module.startswith("coldcheck") and not inward
+                ):
                     offenders.append(f"{name}:{node.lineno} {module}")
     assert not offenders, offenders
 
@@ -109,9 +115,13 @@ def _imports(package: str) -> list[tuple[str, int, str]]:
     found = []
     for path in (ROOT / "src" / "coldcheck" / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            modules = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                       [node.module] if isinstance(node, ast.ImportFrom) and node.module
-                       else [])
+            modules = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else []
+            )
             found += [(path.name, node.lineno, m) for m in modules if m.startswith("coldcheck")]
     return found
 
@@ -125,17 +135,19 @@ EDGES_APART = {  # package: what it must not import
 
 
 def test_the_edges_meet_only_at_the_door() -> None:
-    offenders = [f"{package}/{name}:{line} {module}"
-                 for package, banned in EDGES_APART.items()
-                 for name, line, module in _imports(package) if module.startswith(banned)]
+    offenders = [
+        f"{package}/{name}:{line} {module}"
+        for package, banned in EDGES_APART.items()
+        for name, line, module in _imports(package)
+        if module.startswith(banned)
+    ]
     assert not offenders, offenders
 
 
 def test_the_service_is_the_only_face_the_edges_see() -> None:
     offenders = []
     base = ROOT / "src" / "coldcheck"
-    for name in ("api", "web", "cli", "http", "access", "reports", "bundle.py",
-                 "bootstrap.py"):
+    for name in ("api", "web", "cli", "http", "access", "reports", "bundle.py", "bootstrap.py"):
         paths = [base / name] if name.endswith(".py") else (base / name).rglob("*.py")
         for path in paths:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

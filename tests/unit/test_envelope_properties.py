@@ -29,9 +29,15 @@ def reference_decode(body: bytes) -> tuple[str, Recorded]:
     try:
         doc: dict[str, Any] = parse_json(body)
         event = from_data(EVENT_TYPES[doc["type"]], doc["data"])
-        rec = Recorded(seq=doc["seq"], event_id=doc["id"], at=doc["at"], actor=doc["actor"],
-                       event=event, warnings=tuple(doc["warnings"]),
-                       claimed_at=doc.get("claimed_at"))
+        rec = Recorded(
+            seq=doc["seq"],
+            event_id=doc["id"],
+            at=doc["at"],
+            actor=doc["actor"],
+            event=event,
+            warnings=tuple(doc["warnings"]),
+            claimed_at=doc.get("claimed_at"),
+        )
         return doc["production"], rec
     except Exception as exc:
         raise IntegrityError(f"unreadable event: {exc}") from exc
@@ -58,8 +64,10 @@ def _reencoded(encoding: str) -> Callable[[bytes], bytes]:
 
 ALTERATIONS: dict[str, Callable[[bytes], Any]] = {
     "as stored": lambda body: body,
-    **{e: _reencoded(e) for e in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
-                                  "utf-32-le")},
+    **{
+        e: _reencoded(e)
+        for e in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le")
+    },
     "indented": lambda body: json.dumps(json.loads(body), indent=1).encode(),
     "leading space": lambda body: b" \n" + body,
     "duplicate key": lambda body: b'{"seq":0,' + body[1:],
@@ -92,8 +100,12 @@ def test_reading_bodies_with_stray_bytes_agrees_with_parse_json(data: st.DataObj
     body = bytearray(data.draw(st.sampled_from(stored()), label="body"))
     for _ in range(data.draw(st.integers(1, 3), label="edits")):
         at = data.draw(st.integers(0, len(body)), label="at")
-        new = data.draw(st.binary(min_size=0, max_size=2) | st.sampled_from(
-            [b"\x00", b",", b'"', b"{", b"}", b"\\", b"\xc3", b"\xe9", b"\xef\xbb\xbf"]))
-        body[at:at + data.draw(st.integers(0, 2), label="cut")] = new
+        new = data.draw(
+            st.binary(min_size=0, max_size=2)
+            | st.sampled_from(
+                [b"\x00", b",", b'"', b"{", b"}", b"\\", b"\xc3", b"\xe9", b"\xef\xbb\xbf"]
+            )
+        )
+        body[at : at + data.draw(st.integers(0, 2), label="cut")] = new
     altered = bytes(body)
     assert outcome(envelope.decode, altered) == outcome(reference_decode, altered)

@@ -44,9 +44,17 @@ def test_another_peppers_hash_is_not_a_wrong_pin_but_unusable() -> None:
     assert ours.verify(f"hmac-sha256${ours.pepper_id}${salt}${mac}", "2468") is False
 
 
-@pytest.mark.parametrize("stored", ["", "$argon2id$v=19$m=65536,t=3,p=4$x$y", "hmac-sha256",
-                                    "hmac-sha256$x$y", "hmac-sha256$ID$zz$00",
-                                    "hmac-sha1$ID$00$00"])
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "$argon2id$v=19$m=65536,t=3,p=4$x$y",
+        "hmac-sha256",
+        "hmac-sha256$x$y",
+        "hmac-sha256$ID$zz$00",
+        "hmac-sha1$ID$00$00",
+    ],
+)
 def test_anything_else_is_unusable(stored: str) -> None:
     hasher = PinHasher(PEPPER)
     assert hasher.verify(stored.replace("ID", hasher.pepper_id), "2468") is None
@@ -61,8 +69,18 @@ def test_the_pepper_is_not_shown() -> None:
     assert PEPPER.hex() not in repr(PinHasher(PEPPER))
 
 
-@pytest.mark.parametrize(("pin", "ok"), [("1234", True), ("00000000", True), ("123", False),
-                                          ("123456789", False), ("12a4", False),
-                                          ("١٢٣٤", False), ("1234\n", False), ("", False)])
+@pytest.mark.parametrize(
+    ("pin", "ok"),
+    [
+        ("1234", True),
+        ("00000000", True),
+        ("123", False),
+        ("123456789", False),
+        ("12a4", False),
+        ("١٢٣٤", False),
+        ("1234\n", False),
+        ("", False),
+    ],
+)
 def test_well_formed_pins_are_four_to_eight_ascii_digits(pin: str, ok: bool) -> None:
     assert well_formed(pin) is ok

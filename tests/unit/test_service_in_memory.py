@@ -41,14 +41,18 @@ def test_the_demo_day_through_the_service_in_memory_verifies() -> None:
     # A second service on the same store (a restart, as far as it knows) folds the same.
     assert ColdCheck(store, key).state(PID) == state
 
-    proof = bundle.verify_bundle(bundle.dumps(bundle.build(app, PID, [1, head.seq])),
-                                 key.public_key_bytes())
+    proof = bundle.verify_bundle(
+        bundle.dumps(bundle.build(app, PID, [1, head.seq])), key.public_key_bytes()
+    )
     assert proof.ok, proof.problem
     assert proof.proven == [1, head.seq]
 
 
 def test_accounts_need_a_sql_store_and_say_so() -> None:
     app = ColdCheck(MemoryStore(), SigningKey.generate())
-    with pytest.raises(ColdCheckError, match=r"accounts are kept in a SQL database; .* "
-                                             r"MemoryStore"):
+    with pytest.raises(
+        ColdCheckError,
+        match=r"accounts are kept in a SQL database; .* "
+        r"MemoryStore",
+    ):
         open_accounts(app)

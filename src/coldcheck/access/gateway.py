@@ -22,8 +22,9 @@ def known(cmd_type: type[c.Command]) -> authz.Allowed:
     without deciding who may send it is sent by no one."""
     rule = authz.POLICY.get(cmd_type)
     if rule is None:
-        raise Forbidden(f"{cmd_type.__name__} is not allowed: the authorization table "
-                        "has no entry for it")
+        raise Forbidden(
+            f"{cmd_type.__name__} is not allowed: the authorization table has no entry for it"
+        )
     return rule
 
 
@@ -39,8 +40,14 @@ def actor_of(cmd: c.Command, person_id: str | None) -> c.Command:
     return replace(cmd, actor=None if c.is_anonymous(cmd) else person_id)
 
 
-def submit(service: ColdCheck, production_id: str, person_id: str, cmd: c.Command,
-           command_id: str | None = None, attest: Attest | None = None) -> Outcome:
+def submit(
+    service: ColdCheck,
+    production_id: str,
+    person_id: str,
+    cmd: c.Command,
+    command_id: str | None = None,
+    attest: Attest | None = None,
+) -> Outcome:
     """Check the person may send the command, record them as its actor, and run it.
 
     `attest` completes the command once it is permitted (the recipient's PIN on an
@@ -52,8 +59,13 @@ def submit(service: ColdCheck, production_id: str, person_id: str, cmd: c.Comman
     return service.execute(production_id, actor_of(cmd, person_id), command_id)
 
 
-def operate(service: ColdCheck, production_id: str, operator: Operator, cmd: c.Command,
-            command_id: str | None = None) -> Outcome:
+def operate(
+    service: ColdCheck,
+    production_id: str,
+    operator: Operator,
+    cmd: c.Command,
+    command_id: str | None = None,
+) -> Outcome:
     """The console's door: a command the table knows, recorded as the operator's person
     (or no one), checked by the domain rules (see `Operator` for why not by roles)."""
     if type(cmd) not in authz.ADMINISTRATORS:

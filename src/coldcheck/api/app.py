@@ -55,10 +55,17 @@ from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 COOKIE = "coldcheck_session"
 THROTTLED = "Too many failed logins; no password was checked"
 LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
-    429: {"model": Problem, "description": THROTTLED,
-          "headers": {"Retry-After": {"description": "Seconds until a login is checked "
-                                                     "again", "schema": {"type": "integer"}}},
-          "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+    429: {
+        "model": Problem,
+        "description": THROTTLED,
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until a login is checked again",
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": {problems.MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    },
 }
 
 
@@ -66,8 +73,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     """The API's routes over one service and one account store, on the app's own router
     (http/app.py: registered there, not included, they stay the app's routes)."""
 
-    def caller(request: Request,
-               authorization: Annotated[str | None, Header()] = None) -> Caller:
+    def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
         token = request.cookies.get(COOKIE)
         if authorization:
             scheme, _, value = authorization.partition(" ")
@@ -83,8 +89,11 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
 
     def member(production_id: str, who: Caller) -> str:
         # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
-        person = (accounts.rows.person(who.account.username, production_id)
-                  if is_id(production_id) else None)
+        person = (
+            accounts.rows.person(who.account.username, production_id)
+            if is_id(production_id)
+            else None
+        )
         if person is None:
             # Non-members cannot tell a production they are not on from one that does
             # not exist.
@@ -97,12 +106,18 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     def login(body: Login, request: Request, response: Response) -> TokenOut:
         """Log in: a session cookie for the browser, and the same token as a bearer.
         Failed logins are limited per username and per client address (429)."""
-        issued = accounts.login(body.username, body.password,
-                                address=request.client.host if request.client else None)
-        response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
-                            max_age=14 * 3600)
-        return TokenOut(token=issued.token, token_id=issued.row.token_id, kind="session",
-                        expires_at=issued.row.expires_at)
+        issued = accounts.login(
+            body.username, body.password, address=request.client.host if request.client else None
+        )
+        response.set_cookie(
+            COOKIE, issued.token, httponly=True, samesite="strict", max_age=14 * 3600
+        )
+        return TokenOut(
+            token=issued.token,
+            token_id=issued.row.token_id,
+            kind="session",
+            expires_at=issued.row.expires_at,
+        )
 
     @app.post(f"{PREFIX}/auth/logout", tags=["auth"], status_code=204)
     def logout(who: Who, response: Response) -> None:
@@ -114,23 +129,37 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     def me(who: Who) -> Me:
         """The caller's account and the productions they are on."""
         rows = accounts.rows.productions(who.account.username)
-        return Me(username=who.account.username, is_admin=who.account.is_admin,
-                  productions=[Membership(production_id=p, person_id=r) for p, r in rows])
+        return Me(
+            username=who.account.username,
+            is_admin=who.account.is_admin,
+            productions=[Membership(production_id=p, person_id=r) for p, r in rows],
+        )
 
     @app.post(f"{PREFIX}/auth/tokens", tags=["auth"], status_code=201)
     def new_device_token(body: NewDeviceToken, who: Who) -> TokenOut:
         """A long-lived bearer token for a device (shown once)."""
         issued = accounts.issue(who.account.username, "device", body.label)
-        return TokenOut(token=issued.token, token_id=issued.row.token_id, kind="device",
-                        expires_at=issued.row.expires_at)
+        return TokenOut(
+            token=issued.token,
+            token_id=issued.row.token_id,
+            kind="device",
+            expires_at=issued.row.expires_at,
+        )
 
     @app.get(f"{PREFIX}/auth/tokens", tags=["auth"])
     def list_tokens(who: Who) -> list[TokenInfo]:
         """The caller's tokens (never the secrets)."""
-        return [TokenInfo(token_id=t.token_id, kind=t.kind, label=t.label,
-                          created_at=t.created_at, expires_at=t.expires_at,
-                          revoked_at=t.revoked_at)
-                for t in accounts.rows.tokens(who.account.username)]
+        return [
+            TokenInfo(
+                token_id=t.token_id,
+                kind=t.kind,
+                label=t.label,
+                created_at=t.created_at,
+                expires_at=t.expires_at,
+                revoked_at=t.revoked_at,
+            )
+            for t in accounts.rows.tokens(who.account.username)
+        ]
 
     @app.delete(f"{PREFIX}/auth/tokens/{{token_id}}", tags=["auth"], status_code=204)
     def revoke_token(token_id: str, who: Who) -> None:
@@ -155,11 +184,17 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     @app.get(f"{PREFIX}/productions", tags=["productions"])
     def my_productions(who: Who) -> list[Membership]:
         """The productions the caller is on."""
-        return [Membership(production_id=p, person_id=r)
-                for p, r in accounts.rows.productions(who.account.username)]
+        return [
+            Membership(production_id=p, person_id=r)
+            for p, r in accounts.rows.productions(who.account.username)
+        ]
 
-    @app.post(f"{PREFIX}/productions", tags=["productions"], status_code=201,
-              responses=beyond_schema("POST /productions", problems.ERROR_RESPONSES[422]))
+    @app.post(
+        f"{PREFIX}/productions",
+        tags=["productions"],
+        status_code=201,
+        responses=beyond_schema("POST /productions", problems.ERROR_RESPONSES[422]),
+    )
     def create_production(body: NewProduction, who: Who) -> CommandResult:
         """Create a production with its founding producer (administrators only)."""
         if not who.account.is_admin:
@@ -168,18 +203,30 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
         if accounts.rows.get(founder.username) is None:
             raise NotFound(f"unknown account {founder.username!r}")
         pid = body.production_id
-        outcome = service.execute(pid, c.CreateProduction(
-            name=body.name, profile=body.profile, timezone=body.timezone,
-            overrides=tuple(body.overrides)))
-        more = [service.execute(pid, c.AddPerson(person_id=founder.person_id,
-                                                 name=founder.name, roles=(Role.PRODUCER,))),
-                service.execute(pid, c.AssignAuthority(person_id=founder.person_id,
-                                                       authority=Authority.HIRING))]
+        outcome = service.execute(
+            pid,
+            c.CreateProduction(
+                name=body.name,
+                profile=body.profile,
+                timezone=body.timezone,
+                overrides=tuple(body.overrides),
+            ),
+        )
+        more = [
+            service.execute(
+                pid,
+                c.AddPerson(person_id=founder.person_id, name=founder.name, roles=(Role.PRODUCER,)),
+            ),
+            service.execute(
+                pid, c.AssignAuthority(person_id=founder.person_id, authority=Authority.HIRING)
+            ),
+        ]
         accounts.rows.link(founder.username, pid, founder.person_id)
         return _result(Outcome(outcome.records + more[0].records + more[1].records))
 
-    @app.post(f"{PREFIX}/productions/{{production_id}}/members", tags=["productions"],
-              status_code=204)
+    @app.post(
+        f"{PREFIX}/productions/{{production_id}}/members", tags=["productions"], status_code=204
+    )
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
         if who.account.is_admin:
@@ -206,9 +253,17 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     @app.get(f"{PREFIX}/rules", tags=["record"])
     def rules() -> list[RuleOut]:
         """The rule catalogue."""
-        return [RuleOut(code=r.code, title=r.title, severity=str(r.severity),
-                        guideline=r.guideline, explanation=r.explanation,
-                        applies_to=[t.__name__ for t in r.applies_to]) for r in CATALOGUE]
+        return [
+            RuleOut(
+                code=r.code,
+                title=r.title,
+                severity=str(r.severity),
+                guideline=r.guideline,
+                explanation=r.explanation,
+                applies_to=[t.__name__ for t in r.applies_to],
+            )
+            for r in CATALOGUE
+        ]
 
     @app.get(f"{PREFIX}/health", tags=["record"])
     def health() -> dict[str, str]:
@@ -217,18 +272,31 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
 
 
 def _result(outcome: Outcome) -> CommandResult:
-    return CommandResult(events=[EventOut.of(r) for r in outcome.records],
-                         warnings=[ViolationOut.of(w) for w in outcome.warnings],
-                         replayed=outcome.replayed)
+    return CommandResult(
+        events=[EventOut.of(r) for r in outcome.records],
+        warnings=[ViolationOut.of(w) for w in outcome.warnings],
+        replayed=outcome.replayed,
+    )
 
 
-def _command_route(app: APIRouter, service: ColdCheck, accounts: Accounts,
-                   member: Callable[[str, Caller], str], caller: Callable[..., Caller],
-                   slug: str, cls: type[c.Command]) -> None:
+def _command_route(
+    app: APIRouter,
+    service: ColdCheck,
+    accounts: Accounts,
+    member: Callable[[str, Caller], str],
+    caller: Callable[..., Caller],
+    slug: str,
+    cls: type[c.Command],
+) -> None:
     body_type: type[BaseModel] = BODIES[slug]
 
-    def run(production_id: str, body: Any, who: Caller, idempotency_key: str | None,
-            device_time: int | None) -> CommandResult:
+    def run(
+        production_id: str,
+        body: Any,
+        who: Caller,
+        idempotency_key: str | None,
+        device_time: int | None,
+    ) -> CommandResult:
         person = member(production_id, who)
         data = body.model_dump(mode="json")
         attest = None
@@ -240,8 +308,13 @@ def _command_route(app: APIRouter, service: ColdCheck, accounts: Accounts,
                 # After authorization: only someone who may issue spends PIN attempts.
                 if not isinstance(cmd, c.IssueItem):
                     return cmd
-                return dataclasses.replace(cmd, recipient_acknowledged=accounts.pin_matches(
-                    production_id, cmd.recipient_id, pin))
+                return dataclasses.replace(
+                    cmd,
+                    recipient_acknowledged=accounts.pin_matches(
+                        production_id, cmd.recipient_id, pin
+                    ),
+                )
+
         data["claimed_at"] = device_time
         cmd = from_data(cls, data)
         anonymous = c.is_anonymous(cmd)
@@ -250,25 +323,36 @@ def _command_route(app: APIRouter, service: ColdCheck, accounts: Accounts,
             # Scoped to production and caller; an anonymous concern's key names no one.
             scope = "" if anonymous else who.account.username
             command_id = hashlib.sha256(
-                f"{production_id}\n{scope}\n{idempotency_key}".encode()).hexdigest()[:40]
+                f"{production_id}\n{scope}\n{idempotency_key}".encode()
+            ).hexdigest()[:40]
         try:
-            return _result(gateway.submit(service, production_id, person, cmd, command_id,
-                                          attest))
+            return _result(gateway.submit(service, production_id, person, cmd, command_id, attest))
         except ReusedCommandId as exc:
-            raise InvalidCommand(f"Idempotency-Key {idempotency_key!r} was already used for "
-                                 f"a different request: {exc}") from None
+            raise InvalidCommand(
+                f"Idempotency-Key {idempotency_key!r} was already used for "
+                f"a different request: {exc}"
+            ) from None
 
-    def endpoint(production_id: str, body: Any, who: Caller = Depends(caller),  # noqa: B008
-                 idempotency_key: IdempotencyKey = None, x_device_time: DeviceTime = None
-                 ) -> CommandResult:
+    def endpoint(
+        production_id: str,
+        body: Any,
+        who: Caller = Depends(caller),  # noqa: B008
+        idempotency_key: IdempotencyKey = None,
+        x_device_time: DeviceTime = None,
+    ) -> CommandResult:
         return run(production_id, body, who, idempotency_key, x_device_time)
 
     endpoint.__annotations__["body"] = body_type
     endpoint.__doc__ = doc(cls) or cls.__name__
     endpoint.__name__ = cls.__name__
-    app.post(f"{PREFIX}/productions/{{production_id}}/commands/{slug}", tags=["commands"],
-             summary=re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).capitalize(),
-             operation_id=slug,
-             responses=command_responses(slug, problems.ERROR_RESPONSES[422],
-                                         problems.PIN_RESPONSES if cls is c.IssueItem
-                                         else {}))(endpoint)
+    app.post(
+        f"{PREFIX}/productions/{{production_id}}/commands/{slug}",
+        tags=["commands"],
+        summary=re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).capitalize(),
+        operation_id=slug,
+        responses=command_responses(
+            slug,
+            problems.ERROR_RESPONSES[422],
+            problems.PIN_RESPONSES if cls is c.IssueItem else {},
+        ),
+    )(endpoint)

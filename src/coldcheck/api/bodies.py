@@ -33,12 +33,33 @@ SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
 COMMANDS: dict[str, type[c.Command]] = {
     re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower(): cls
     for cls in (
-        c.AddPerson, c.ChangeRoles, c.AssignAuthority, c.RevokeAuthority,
-        c.RecordQualification, c.AddLocation, c.RegisterItem, c.ReceiveLot, c.VerifyLot,
-        c.MoveItem, c.DisposeItem, c.InspectItem, c.IssueItem, c.ReturnItem, c.PlanScene,
-        c.ApproveScenePlan, c.HoldSafetyMeeting, c.RecordTraining, c.DeclineTraining,
-        c.RaiseConcern, c.AcknowledgeConcern, c.ResolveConcern, c.EscalateConcerns,
-        c.ReportIncident, c.SignOffReview, c.CloseDay, c.CorrectRecord,
+        c.AddPerson,
+        c.ChangeRoles,
+        c.AssignAuthority,
+        c.RevokeAuthority,
+        c.RecordQualification,
+        c.AddLocation,
+        c.RegisterItem,
+        c.ReceiveLot,
+        c.VerifyLot,
+        c.MoveItem,
+        c.DisposeItem,
+        c.InspectItem,
+        c.IssueItem,
+        c.ReturnItem,
+        c.PlanScene,
+        c.ApproveScenePlan,
+        c.HoldSafetyMeeting,
+        c.RecordTraining,
+        c.DeclineTraining,
+        c.RaiseConcern,
+        c.AcknowledgeConcern,
+        c.ResolveConcern,
+        c.EscalateConcerns,
+        c.ReportIncident,
+        c.SignOffReview,
+        c.CloseDay,
+        c.CorrectRecord,
     )
 }
 
@@ -100,13 +121,18 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
         fields[f.name.rstrip("_")] = (_field_type(cls, f.name, hints[f.name]), default)
     if cls is c.IssueItem:
         # The recipient attests being shown it clear with their own PIN.
-        fields["recipient_pin"] = (StrictStr, Field(min_length=4, max_length=8,
-                                                    description="The recipient's own PIN."))
+        fields["recipient_pin"] = (
+            StrictStr,
+            Field(min_length=4, max_length=8, description="The recipient's own PIN."),
+        )
     # Rules between fields that JSON Schema can state (the domain checks them).
     extra = MODEL_SCHEMA.get(cls)
     model: type[BaseModel] = create_model(
-        name, __config__=ConfigDict(extra="forbid", json_schema_extra=extra),
-        __doc__=doc(cls) or None, **fields)
+        name,
+        __config__=ConfigDict(extra="forbid", json_schema_extra=extra),
+        __doc__=doc(cls) or None,
+        **fields,
+    )
     _MODELS[name] = model
     return model
 

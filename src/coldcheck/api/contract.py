@@ -77,8 +77,11 @@ def calendar_date(text: str) -> str:
     raise ValueError(f"{text!r} is not a calendar date like 2021-10-21")
 
 
-Date = Annotated[StrictStr, AfterValidator(calendar_date),
-                 Field(json_schema_extra={"format": "date", "pattern": DATE_REGEX})]
+Date = Annotated[
+    StrictStr,
+    AfterValidator(calendar_date),
+    Field(json_schema_extra={"format": "date", "pattern": DATE_REGEX}),
+]
 
 
 def _has_next_day(text: str) -> str:
@@ -88,8 +91,16 @@ def _has_next_day(text: str) -> str:
     return text
 
 
-ReportDay = Annotated[str, AfterValidator(_has_next_day), Query(json_schema_extra={
-    "format": "date", "pattern": r"^(?!0000|9999-12-31)[0-9]{4}-[0-9]{2}-[0-9]{2}$"})]
+ReportDay = Annotated[
+    str,
+    AfterValidator(_has_next_day),
+    Query(
+        json_schema_extra={
+            "format": "date",
+            "pattern": r"^(?!0000|9999-12-31)[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        }
+    ),
+]
 
 # Parameters: the things a question or report names. (A production in a path is any
 # text: one that is no id is just unknown, 404, as one the caller is not on.)
@@ -110,13 +121,19 @@ def _digits(value: object) -> object:
 # gives each the schema of its value alone.
 KEY_REGEX = r"^[A-Za-z0-9._:-]{1,128}$"
 IdempotencyKey = Annotated[
-    str | None, WithJsonSchema({"type": "string", "pattern": KEY_REGEX}),
-    Header(pattern=KEY_REGEX, description="Retries with the same key get the first answer")]
+    str | None,
+    WithJsonSchema({"type": "string", "pattern": KEY_REGEX}),
+    Header(pattern=KEY_REGEX, description="Retries with the same key get the first answer"),
+]
 DeviceTime = Annotated[
-    Annotated[int, Field(ge=0, le=MAX_INT)] | None, BeforeValidator(_digits),
+    Annotated[int, Field(ge=0, le=MAX_INT)] | None,
+    BeforeValidator(_digits),
     WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_INT}),
-    Header(description="The device's clock, UTC microseconds: kept as a claim; a large "
-                       "difference from the server's is flagged")]
+    Header(
+        description="The device's clock, UTC microseconds: kept as a claim; a large "
+        "difference from the server's is flagged"
+    ),
+]
 
 # What the domain checks of one field alone (validate._values), as bounds the schema
 # carries: a request the document allows is never refused for any of these.
@@ -143,8 +160,12 @@ KINDS: dict[tuple[type, str], Any] = {
 
 
 def _not_spent(schema: dict[str, Any]) -> None:
-    schema["items"] = {"allOf": [schema["items"], {"properties": {"content": {
-        "not": {"const": Content.SPENT.value}}}}]}
+    schema["items"] = {
+        "allOf": [
+            schema["items"],
+            {"properties": {"content": {"not": {"const": Content.SPENT.value}}}},
+        ]
+    }
 
 
 # Rules between fields (validate._values) that JSON Schema can state, by model or field.
@@ -179,34 +200,57 @@ EXISTS = Beyond("a new id the production already has", r"^\w+ '.*' already exist
 BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
     "add-person": (EXISTS,),
     "add-location": (EXISTS,),
-    "register-item": (EXISTS, Beyond("a tag already on another item",
-                                     r"^tag '.*' is already on another item$")),
+    "register-item": (
+        EXISTS,
+        Beyond("a tag already on another item", r"^tag '.*' is already on another item$"),
+    ),
     "receive-lot": (EXISTS,),
     "plan-scene": (EXISTS,),
-    "approve-scene-plan": (Beyond("a scene that already has every approval the caller can "
-                                  "give", r"^scene .* already has the approval .* can give$"),),
-    "acknowledge-concern": (Beyond("a concern the caller already acknowledged",
-                                   r"^.* already acknowledged .*$"),),
-    "report-incident": (Beyond("more rounds to write off than the lot has",
-                               r"^rounds written off need a lot that has that many$"),),
-    "close-day": (Beyond("a day that has not begun in the production's time zone",
-                         r"^.* has not begun; a day is closed on or after it$"),
-                  Beyond("a day already closed", r"^.* is already closed$")),
-    "correct-record": (Beyond("an event the record does not have yet",
-                              r"^there is no event #\d+ to correct$"),),
+    "approve-scene-plan": (
+        Beyond(
+            "a scene that already has every approval the caller can give",
+            r"^scene .* already has the approval .* can give$",
+        ),
+    ),
+    "acknowledge-concern": (
+        Beyond("a concern the caller already acknowledged", r"^.* already acknowledged .*$"),
+    ),
+    "report-incident": (
+        Beyond(
+            "more rounds to write off than the lot has",
+            r"^rounds written off need a lot that has that many$",
+        ),
+    ),
+    "close-day": (
+        Beyond(
+            "a day that has not begun in the production's time zone",
+            r"^.* has not begun; a day is closed on or after it$",
+        ),
+        Beyond("a day already closed", r"^.* is already closed$"),
+    ),
+    "correct-record": (
+        Beyond("an event the record does not have yet", r"^there is no event #\d+ to correct$"),
+    ),
     "POST /productions": (
-        Beyond("an override looser than the profile's own number",
-               r"^\w+=-?\d+ is looser than the \w+ profile's \d+; a production may only "
-               r"tighten its profile$"),),
+        Beyond(
+            "an override looser than the profile's own number",
+            r"^\w+=-?\d+ is looser than the \w+ profile's \d+; a production may only "
+            r"tighten its profile$",
+        ),
+    ),
     "GET /productions/{production_id}/dossier": (
-        Beyond("more than one of incident, item and person",
-               r"^choose one of incident, item or person"),),
+        Beyond(
+            "more than one of incident, item and person", r"^choose one of incident, item or person"
+        ),
+    ),
 }
 
 
 # Any command may name an Idempotency-Key the caller already used for another request.
-REUSED_KEY = Beyond("an Idempotency-Key already used for a different request",
-                    r"^Idempotency-Key '.*' was already used for a different request")
+REUSED_KEY = Beyond(
+    "an Idempotency-Key already used for a different request",
+    r"^Idempotency-Key '.*' was already used for a different request",
+)
 
 
 def refusals(operation: str) -> tuple[Beyond, ...]:
@@ -222,8 +266,13 @@ def beyond_schema(operation: str, problem: dict[str, Any]) -> dict[int | str, An
     if not beyond:
         return {}
     says = "; ".join(b.says for b in beyond)
-    return {422: {**problem, "description": f"{problem['description']}: the request does "
-                                            f"not fit the schema, or it names {says}"}}
+    return {
+        422: {
+            **problem,
+            "description": f"{problem['description']}: the request does "
+            f"not fit the schema, or it names {says}",
+        }
+    }
 
 
 # What a command creates, and the commands that act on it next: OpenAPI links from its
@@ -243,15 +292,23 @@ def links(slug: str) -> dict[int | str, Any]:
     if slug not in LINKS:
         return {}
     field, targets = LINKS[slug]
-    return {200: {"links": {
-        target: {"operationId": target,
-                 "parameters": {"path.production_id": "$request.path.production_id"},
-                 "requestBody": {field: f"$response.body#/events/0/data/{field}"},
-                 "description": f"The {field.removesuffix('_id')} this recorded."}
-        for target in targets}}}
+    return {
+        200: {
+            "links": {
+                target: {
+                    "operationId": target,
+                    "parameters": {"path.production_id": "$request.path.production_id"},
+                    "requestBody": {field: f"$response.body#/events/0/data/{field}"},
+                    "description": f"The {field.removesuffix('_id')} this recorded.",
+                }
+                for target in targets
+            }
+        }
+    }
 
 
-def command_responses(slug: str, problem: dict[str, Any],
-                      more: dict[int | str, Any]) -> dict[int | str, Any]:
+def command_responses(
+    slug: str, problem: dict[str, Any], more: dict[int | str, Any]
+) -> dict[int | str, Any]:
     """A command's responses beyond the defaults: its 422s beyond the schema, its links."""
     return {**beyond_schema(slug, problem), **links(slug), **more}

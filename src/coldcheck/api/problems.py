@@ -55,19 +55,23 @@ TITLES = {
     "cross-origin": "Refused: not sent from a ColdCheck page; nothing was recorded",
     "login-throttled": "Too many failed logins; no password was checked",
     "method-not-allowed": "Method not allowed here",
-    "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was "
-                  "recorded",
+    "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was recorded",
 }
 
 
-def problem(status: int, kind: str, detail: str, headers: dict[str, str] | None = None,
-            **extra: Any) -> JSONResponse:
-    body = Problem(type=f"/problems/{kind}", title=TITLES.get(kind, kind), status=status,
-                   detail=detail, **extra)
+def problem(
+    status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    body = Problem(
+        type=f"/problems/{kind}",
+        title=TITLES.get(kind, kind),
+        status=status,
+        detail=detail,
+        **extra,
+    )
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
-    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA,
-                        headers=headers)
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA, headers=headers)
 
 
 def classify(exc: ColdCheckError) -> tuple[int, str]:
@@ -77,10 +81,12 @@ def classify(exc: ColdCheckError) -> tuple[int, str]:
 
 def for_error(exc: ColdCheckError) -> JSONResponse:
     status, kind = classify(exc)
-    violations = ([ViolationOut.of(v) for v in exc.violations]
-                  if isinstance(exc, Refused) else [])
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(
-        exc, PinLocked | LoginThrottled) else None
+    violations = [ViolationOut.of(v) for v in exc.violations] if isinstance(exc, Refused) else []
+    headers = (
+        {"Retry-After": str(exc.retry_after_s)}
+        if isinstance(exc, PinLocked | LoginThrottled)
+        else None
+    )
     return problem(status, kind, str(exc), headers, violations=violations)
 
 
@@ -89,8 +95,11 @@ def allowed(request: Request) -> list[str]:
     them all; Starlette names only those of the first route whose path matches)."""
     methods: set[str] = set()
     for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods and \
-                route.matches(request.scope)[0] is not Match.NONE:
+        if (
+            isinstance(route, Route)
+            and route.methods
+            and route.matches(request.scope)[0] is not Match.NONE
+        ):
             methods |= route.methods
     return sorted(methods)
 
@@ -114,8 +123,13 @@ def install(app: FastAPI) -> None:
             # FastAPI's "error parsing the body" (bytes that are not UTF-8 JSON): malformed
             # input like any other, so the documented 422.
             return problem(422, "invalid", f"body: {exc.detail}")
-        kind = {401: "unauthenticated", 403: "forbidden", 404: "not-found",
-                405: "method-not-allowed", 413: "too-large"}.get(exc.status_code, "http")
+        kind = {
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not-found",
+            405: "method-not-allowed",
+            413: "too-large",
+        }.get(exc.status_code, "http")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed(request))
@@ -127,16 +141,32 @@ def install(app: FastAPI) -> None:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": TITLES[kind],
-             "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-    for status, kind in ((401, "unauthenticated"), (403, "forbidden"), (404, "not-found"),
-                         (409, "refused"), (413, "too-large"), (422, "invalid"),
-                         (503, "storage"))
+    status: {
+        "model": Problem,
+        "description": TITLES[kind],
+        "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, kind in (
+        (401, "unauthenticated"),
+        (403, "forbidden"),
+        (404, "not-found"),
+        (409, "refused"),
+        (413, "too-large"),
+        (422, "invalid"),
+        (503, "storage"),
+    )
 }
 # Only an issue checks a PIN, so only its operation documents the lockout.
 PIN_RESPONSES: dict[int | str, dict[str, Any]] = {
-    429: {"model": Problem, "description": TITLES["pin-locked"],
-          "headers": {"Retry-After": {"description": "Seconds until the PIN can be tried "
-                                                     "again", "schema": {"type": "integer"}}},
-          "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+    429: {
+        "model": Problem,
+        "description": TITLES["pin-locked"],
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds until the PIN can be tried again",
+                "schema": {"type": "integer"},
+            }
+        },
+        "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    },
 }

@@ -35,50 +35,89 @@ from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck
 
 
-def add_routes(app: APIRouter, service: ColdCheck, caller: Callable[..., Caller],
-               member: Callable[[str, Caller], str]) -> None:
+def add_routes(
+    app: APIRouter,
+    service: ColdCheck,
+    caller: Callable[..., Caller],
+    member: Callable[[str, Caller], str],
+) -> None:
     """Every route here is for members of the production only (`member`)."""
     Who = Annotated[Caller, Depends(caller)]
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/events", tags=["record"])
-    def events(production_id: str, who: Who,
-               after: Annotated[int, Query(ge=0, le=SAFE_INT)] = 0,
-               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EventOut]:
+    def events(
+        production_id: str,
+        who: Who,
+        after: Annotated[int, Query(ge=0, le=SAFE_INT)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[EventOut]:
         """The production's events in order, a page at a time."""
         member(production_id, who)
-        return [EventOut.of(rec)
-                for rec in service.records(production_id, after=after, upto=after + limit)]
+        return [
+            EventOut.of(rec)
+            for rec in service.records(production_id, after=after, upto=after + limit)
+        ]
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/board", tags=["record"])
     def board(production_id: str, who: Who) -> Board:
         """Every item, where it is and its last inspection; stand-down; open concerns."""
         member(production_id, who)
         b = board_view.build(service.state(production_id))
-        items = [ItemOut(
-            item_id=it.item_id, kind=it.kind, serial=it.serial, tag=it.tag,
-            description=it.description, where=it.where, last_inspection=it.last_inspection,
-            label=it.label, inspected_at=it.inspected_at, issued_for=it.issued_for,
-            unattended=it.unattended) for it in b.items]
-        concerns = [ConcernOut(concern_id=k.concern_id, text=k.text, blocking=k.blocking,
-                               open=k.open, unacknowledged=list(k.unacknowledged),
-                               level=k.level) for k in b.concerns]
-        return Board(production_id=production_id, name=b.name, profile=b.profile,
-                     seq=b.seq, stand_down=list(b.stand_down), items=items,
-                     concerns=concerns)
+        items = [
+            ItemOut(
+                item_id=it.item_id,
+                kind=it.kind,
+                serial=it.serial,
+                tag=it.tag,
+                description=it.description,
+                where=it.where,
+                last_inspection=it.last_inspection,
+                label=it.label,
+                inspected_at=it.inspected_at,
+                issued_for=it.issued_for,
+                unattended=it.unattended,
+            )
+            for it in b.items
+        ]
+        concerns = [
+            ConcernOut(
+                concern_id=k.concern_id,
+                text=k.text,
+                blocking=k.blocking,
+                open=k.open,
+                unacknowledged=list(k.unacknowledged),
+                level=k.level,
+            )
+            for k in b.concerns
+        ]
+        return Board(
+            production_id=production_id,
+            name=b.name,
+            profile=b.profile,
+            seq=b.seq,
+            stand_down=list(b.stand_down),
+            items=items,
+            concerns=concerns,
+        )
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/verify", tags=["record"])
     def verify(production_id: str, who: Who) -> VerifyOut:
         """Recompute the production's log and check every signature."""
         member(production_id, who)
         r = service.verify(production_id)
-        return VerifyOut(production_id=production_id, ok=r.ok, events=r.events,
-                         checkpoints=r.checkpoints, root=r.root.hex(),
-                         first_bad_seq=r.first_bad_seq, problem=r.problem)
+        return VerifyOut(
+            production_id=production_id,
+            ok=r.ok,
+            events=r.events,
+            checkpoints=r.checkpoints,
+            root=r.root.hex(),
+            first_bad_seq=r.first_bad_seq,
+            problem=r.problem,
+        )
 
     At = Annotated[int | None, Query(description="UTC microseconds; default now")]
 
-    def answer(production_id: str, who: Caller,
-               ask: Callable[[list[Any]], q.Answer]) -> AnswerOut:
+    def answer(production_id: str, who: Caller, ask: Callable[[list[Any]], q.Answer]) -> AnswerOut:
         member(production_id, who)
         return AnswerOut.of(ask(list(service.records(production_id))))
 
@@ -95,8 +134,7 @@ def add_routes(app: APIRouter, service: ColdCheck, caller: Callable[..., Caller]
         return answer(production_id, who, lambda r: q.declarations(r, item))
 
     @app.get(f"{questions}/chambers", tags=["questions"])
-    def chambers(production_id: str, item: ItemParam, who: Who,
-                 at: At = None) -> AnswerOut:
+    def chambers(production_id: str, item: ItemParam, who: Who, at: At = None) -> AnswerOut:
         """Q3: what was in each chamber and where each round came from."""
         return answer(production_id, who, lambda r: q.chambers(r, production_id, item, at))
 
@@ -106,9 +144,11 @@ def add_routes(app: APIRouter, service: ColdCheck, caller: Callable[..., Caller]
         return answer(production_id, who, lambda r: q.training(r, person))
 
     @app.get(f"{questions}/concerns", tags=["questions"])
-    def concerns(production_id: str, who: Who,
-                 before: Annotated[int | None, Query(ge=1, description="a seq")] = None
-                 ) -> AnswerOut:
+    def concerns(
+        production_id: str,
+        who: Who,
+        before: Annotated[int | None, Query(ge=1, description="a seq")] = None,
+    ) -> AnswerOut:
         """Q5: concerns raised, to whom delivered, who acknowledged, what was done."""
         return answer(production_id, who, lambda r: q.concerns(r, before))
 
@@ -122,38 +162,49 @@ def add_routes(app: APIRouter, service: ColdCheck, caller: Callable[..., Caller]
         """Q7: every incident, its stand-down and its review."""
         return answer(production_id, who, q.incidents)
 
-    @app.get(f"{PREFIX}/productions/{{production_id}}/dossier", tags=["reports"],
-             responses={200: {"content": {"text/html": {}, "application/pdf": {},
-                                          "application/json": {}}},
-                        **beyond_schema("GET /productions/{production_id}/dossier",
-                                        ERROR_RESPONSES[422])})
-    def get_dossier(production_id: str, who: Who,
-                    format: Literal["html", "pdf", "bundle"] = "html",
-                    incident: Named = None, item: Named = None,
-                    person: Named = None) -> Response:
+    @app.get(
+        f"{PREFIX}/productions/{{production_id}}/dossier",
+        tags=["reports"],
+        responses={
+            200: {"content": {"text/html": {}, "application/pdf": {}, "application/json": {}}},
+            **beyond_schema("GET /productions/{production_id}/dossier", ERROR_RESPONSES[422]),
+        },
+    )
+    def get_dossier(
+        production_id: str,
+        who: Who,
+        format: Literal["html", "pdf", "bundle"] = "html",
+        incident: Named = None,
+        item: Named = None,
+        person: Named = None,
+    ) -> Response:
         """The seven questions for an incident, item or person: HTML, PDF or proof bundle."""
         member(production_id, who)
-        d = dossier.build(service, production_id, incident=incident, item=item,
-                          person=person)
+        d = dossier.build(service, production_id, incident=incident, item=item, person=person)
         if format == "pdf":
             return Response(render.pdf(d), media_type="application/pdf")
         if format == "bundle":
-            return Response(bundle.dumps(bundle.build(service, production_id, d.cited)),
-                            media_type="application/json")
+            return Response(
+                bundle.dumps(bundle.build(service, production_id, d.cited)),
+                media_type="application/json",
+            )
         return Response(render.html(d), media_type="text/html")
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/daily-report", tags=["reports"])
-    def get_daily_report(production_id: str, who: Who,
-                         date: ReportDay) -> daily.DailyReport:
+    def get_daily_report(production_id: str, who: Who, date: ReportDay) -> daily.DailyReport:
         """The day's custody, lot reconciliation, concerns, incidents and training gaps."""
         member(production_id, who)
         return daily.build(service, production_id, date)  # a calendar date (ReportDay)
 
-    @app.get(f"{PREFIX}/productions/{{production_id}}/bound-book.csv", tags=["reports"],
-             responses={200: {"content": {"text/csv": {}}}})
+    @app.get(
+        f"{PREFIX}/productions/{{production_id}}/bound-book.csv",
+        tags=["reports"],
+        responses={200: {"content": {"text/csv": {}}}},
+    )
     def get_bound_book(production_id: str, who: Who) -> Response:
         """Acquisitions and dispositions of firearms (27 CFR 478.125(e) fields)."""
         member(production_id, who)
-        table = boundbook.rows(service.records(production_id),
-                               service.state(production_id).timezone)
+        table = boundbook.rows(
+            service.records(production_id), service.state(production_id).timezone
+        )
         return Response(boundbook.to_csv(table), media_type="text/csv")

@@ -38,8 +38,15 @@ class EventOut(BaseModel):
 
     @classmethod
     def of(cls, rec: Recorded) -> EventOut:
-        return cls(seq=rec.seq, event_id=rec.event_id, type=rec.type, at=rec.at,
-                   actor=rec.actor, data=to_data(rec.event), warnings=list(rec.warnings))
+        return cls(
+            seq=rec.seq,
+            event_id=rec.event_id,
+            type=rec.type,
+            at=rec.at,
+            actor=rec.actor,
+            data=to_data(rec.event),
+            warnings=list(rec.warnings),
+        )
 
 
 class ViolationOut(BaseModel):
@@ -52,8 +59,14 @@ class ViolationOut(BaseModel):
 
     @classmethod
     def of(cls, v: Violation) -> ViolationOut:
-        return cls(code=v.code, title=v.title, severity=str(v.severity), detail=v.detail,
-                   explanation=v.explanation, guideline=v.guideline)
+        return cls(
+            code=v.code,
+            title=v.title,
+            severity=str(v.severity),
+            detail=v.detail,
+            explanation=v.explanation,
+            guideline=v.guideline,
+        )
 
 
 class CommandResult(BaseModel):
@@ -87,10 +100,12 @@ class AnswerOut(BaseModel):
 
     @classmethod
     def of(cls, a: Answer) -> AnswerOut:
-        return cls(question=a.question, summary=a.summary,
-                   steps=[StepOut(seq=s.seq, at=s.at, actor=s.actor, text=s.text)
-                          for s in a.steps],
-                   seqs=sorted(set(a.seqs)))
+        return cls(
+            question=a.question,
+            summary=a.summary,
+            steps=[StepOut(seq=s.seq, at=s.at, actor=s.actor, text=s.text) for s in a.steps],
+            seqs=sorted(set(a.seqs)),
+        )
 
 
 class Login(BaseModel):

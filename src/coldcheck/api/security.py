@@ -14,6 +14,8 @@ from coldcheck.api import problems
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SESSION_COOKIE = "coldcheck_session"
+
+
 def own_origin(scope: Scope) -> str:
     """This server's origin as the browser sees it: the scheme (uvicorn takes it from a
     trusted proxy's X-Forwarded-Proto) and the Host the browser sent."""
@@ -53,14 +55,20 @@ class SameOriginApi:
         self.prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] == "http" and scope["method"] not in SAFE_METHODS
-                and scope["path"].startswith(self.prefix)
-                and "authorization" not in Headers(scope=scope)):
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in SAFE_METHODS
+            and scope["path"].startswith(self.prefix)
+            and "authorization" not in Headers(scope=scope)
+        ):
             reason = cross_origin(scope)
             if reason is not None:
                 response = problems.problem(
-                    403, "cross-origin", f"refused: {reason}; nothing was recorded. Scripts "
-                    "and devices send 'Authorization: Bearer <token>'")
+                    403,
+                    "cross-origin",
+                    f"refused: {reason}; nothing was recorded. Scripts "
+                    "and devices send 'Authorization: Bearer <token>'",
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

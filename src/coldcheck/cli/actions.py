@@ -22,11 +22,14 @@ from coldcheck.domain.values import (
 
 scene = typer.Typer(help="Scene plans and approvals.", no_args_is_help=True)
 training = typer.Typer(help="Training given or declined.", no_args_is_help=True)
-concern = typer.Typer(help="Safety concerns: raise, acknowledge, resolve, escalate.",
-                      no_args_is_help=True)
+concern = typer.Typer(
+    help="Safety concerns: raise, acknowledge, resolve, escalate.", no_args_is_help=True
+)
 
-CHAMBER_HELP = ("One per chamber, in order: empty, dummy:LOT (taken out and checked), "
-                "dummy:LOT:unchecked, blank:LOT, live, spent:LOT (on return).")
+CHAMBER_HELP = (
+    "One per chamber, in order: empty, dummy:LOT (taken out and checked), "
+    "dummy:LOT:unchecked, blank:LOT, live, spent:LOT (on return)."
+)
 
 
 def parse_chamber(spec: str) -> Chamber:
@@ -48,7 +51,9 @@ ChamberOpt = Annotated[list[str] | None, typer.Option("--chamber", help=CHAMBER_
 
 @scene.command("plan")
 def scene_plan(
-    ctx: typer.Context, scene_id: str, title: Annotated[str, typer.Option()],
+    ctx: typer.Context,
+    scene_id: str,
+    title: Annotated[str, typer.Option()],
     item: Annotated[list[str], typer.Option(help="Repeat for each item.")],
     performer: Annotated[list[str], typer.Option(help="Repeat for each performer.")],
     ammo: Annotated[SceneAmmo, typer.Option()] = SceneAmmo.NONE,
@@ -62,11 +67,21 @@ def scene_plan(
     """Plan a scene (or rehearsal): items, performers, ammunition, manoeuvres, mitigations."""
     with handled():
         cx = ctx_of(ctx)
-        cx.run(c.PlanScene(
-            scene_id=scene_id, title=title, date=date or today(cx.tz()), items=tuple(item),
-            performers=tuple(performer), ammo=ammo, manoeuvres=tuple(manoeuvre or ()),
-            min_distance_feet=distance, mitigations=tuple(mitigation or ()),
-            close_quarter_blanks=close_quarter, rehearsal=rehearsal))
+        cx.run(
+            c.PlanScene(
+                scene_id=scene_id,
+                title=title,
+                date=date or today(cx.tz()),
+                items=tuple(item),
+                performers=tuple(performer),
+                ammo=ammo,
+                manoeuvres=tuple(manoeuvre or ()),
+                min_distance_feet=distance,
+                mitigations=tuple(mitigation or ()),
+                close_quarter_blanks=close_quarter,
+                rehearsal=rehearsal,
+            )
+        )
 
 
 @scene.command("approve")
@@ -76,9 +91,12 @@ def scene_approve(ctx: typer.Context, scene_id: str) -> None:
         ctx_of(ctx).run(c.ApproveScenePlan(scene_id=scene_id))
 
 
-def meeting(ctx: typer.Context, scene_id: str,
-            attendee: Annotated[list[str], typer.Option(help="Repeat for each person.")],
-            topic: Annotated[list[str] | None, typer.Option()] = None) -> None:
+def meeting(
+    ctx: typer.Context,
+    scene_id: str,
+    attendee: Annotated[list[str], typer.Option(help="Repeat for each person.")],
+    topic: Annotated[list[str] | None, typer.Option()] = None,
+) -> None:
     """Record today's safety meeting for a scene and who attended."""
     with handled():
         cmd = c.HoldSafetyMeeting(scene_id=scene_id, attendees=tuple(attendee))
@@ -91,26 +109,44 @@ def move(ctx: typer.Context, item_id: str, location_id: str) -> None:
         ctx_of(ctx).run(c.MoveItem(item_id=item_id, location_id=location_id))
 
 
-def inspect(ctx: typer.Context, item_id: str, chamber: ChamberOpt = None,
-            barrel: Annotated[Barrel, typer.Option()] = Barrel.CLEAR,
-            shown_to: Annotated[list[str] | None, typer.Option(
-                help="Each person shown the open weapon.")] = None) -> None:
+def inspect(
+    ctx: typer.Context,
+    item_id: str,
+    chamber: ChamberOpt = None,
+    barrel: Annotated[Barrel, typer.Option()] = Barrel.CLEAR,
+    shown_to: Annotated[
+        list[str] | None, typer.Option(help="Each person shown the open weapon.")
+    ] = None,
+) -> None:
     """Record an inspection: the barrel and every chamber; the label follows from them."""
     with handled():
         chambers = tuple(parse_chamber(s) for s in chamber or [])
-        ctx_of(ctx).run(c.InspectItem(item_id=item_id, barrel=barrel, chambers=chambers,
-                                      shown_to=tuple(shown_to or ())))
+        ctx_of(ctx).run(
+            c.InspectItem(
+                item_id=item_id, barrel=barrel, chambers=chambers, shown_to=tuple(shown_to or ())
+            )
+        )
 
 
-def issue(ctx: typer.Context, item_id: str,
-          to: Annotated[str, typer.Option(help="The recipient (person id).")],
-          scene_id: Annotated[str, typer.Option("--scene")],
-          acknowledged: Annotated[bool, typer.Option(
-              help="The recipient confirms they were shown it clear.")] = False) -> None:
+def issue(
+    ctx: typer.Context,
+    item_id: str,
+    to: Annotated[str, typer.Option(help="The recipient (person id).")],
+    scene_id: Annotated[str, typer.Option("--scene")],
+    acknowledged: Annotated[
+        bool, typer.Option(help="The recipient confirms they were shown it clear.")
+    ] = False,
+) -> None:
     """Hand an inspected weapon to a performer (the armorer only)."""
     with handled():
-        ctx_of(ctx).run(c.IssueItem(item_id=item_id, recipient_id=to, scene_id=scene_id,
-                                    recipient_acknowledged=acknowledged))
+        ctx_of(ctx).run(
+            c.IssueItem(
+                item_id=item_id,
+                recipient_id=to,
+                scene_id=scene_id,
+                recipient_acknowledged=acknowledged,
+            )
+        )
 
 
 def take_back(ctx: typer.Context, item_id: str, chamber: ChamberOpt = None) -> None:
@@ -121,40 +157,54 @@ def take_back(ctx: typer.Context, item_id: str, chamber: ChamberOpt = None) -> N
 
 
 @training.command("record")
-def training_record(ctx: typer.Context, person_id: str,
-                    topic: Annotated[list[str], typer.Option(
-                        help="Item kinds and manoeuvres covered.")],
-                    minutes: Annotated[int, typer.Option()],
-                    trainer: Annotated[str, typer.Option(help="The armorer who trained.")]
-                    ) -> None:
+def training_record(
+    ctx: typer.Context,
+    person_id: str,
+    topic: Annotated[list[str], typer.Option(help="Item kinds and manoeuvres covered.")],
+    minutes: Annotated[int, typer.Option()],
+    trainer: Annotated[str, typer.Option(help="The armorer who trained.")],
+) -> None:
     """Record training given."""
     with handled():
-        ctx_of(ctx).run(c.RecordTraining(person_id=person_id, topics=tuple(topic),
-                                         minutes=minutes, trainer_id=trainer))
+        ctx_of(ctx).run(
+            c.RecordTraining(
+                person_id=person_id, topics=tuple(topic), minutes=minutes, trainer_id=trainer
+            )
+        )
 
 
 @training.command("decline")
-def training_decline(ctx: typer.Context, person_id: str,
-                     topic: Annotated[list[str], typer.Option()],
-                     reason: Annotated[str, typer.Option()] = "") -> None:
+def training_decline(
+    ctx: typer.Context,
+    person_id: str,
+    topic: Annotated[list[str], typer.Option()],
+    reason: Annotated[str, typer.Option()] = "",
+) -> None:
     """Record training that was offered and declined (it blocks the manoeuvre)."""
     with handled():
-        ctx_of(ctx).run(c.DeclineTraining(person_id=person_id, topics=tuple(topic),
-                                          reason=reason))
+        ctx_of(ctx).run(c.DeclineTraining(person_id=person_id, topics=tuple(topic), reason=reason))
 
 
 @concern.command("raise")
-def concern_raise(ctx: typer.Context, text: str,
-                  scene_id: Annotated[str | None, typer.Option("--scene")] = None,
-                  item_id: Annotated[str | None, typer.Option("--item")] = None,
-                  blocking: Annotated[bool, typer.Option(help="Stop work until resolved.")
-                                      ] = False,
-                  anonymous: Annotated[bool, typer.Option(help="Keep no name.")] = False
-                  ) -> None:
+def concern_raise(
+    ctx: typer.Context,
+    text: str,
+    scene_id: Annotated[str | None, typer.Option("--scene")] = None,
+    item_id: Annotated[str | None, typer.Option("--item")] = None,
+    blocking: Annotated[bool, typer.Option(help="Stop work until resolved.")] = False,
+    anonymous: Annotated[bool, typer.Option(help="Keep no name.")] = False,
+) -> None:
     """Raise a safety concern; it is delivered to every accountable person."""
     with handled():
-        ctx_of(ctx).run(c.RaiseConcern(text=text, scene_id=scene_id, item_id=item_id,
-                                       blocking=blocking, anonymous=anonymous))
+        ctx_of(ctx).run(
+            c.RaiseConcern(
+                text=text,
+                scene_id=scene_id,
+                item_id=item_id,
+                blocking=blocking,
+                anonymous=anonymous,
+            )
+        )
 
 
 @concern.command("ack")
@@ -165,8 +215,11 @@ def concern_ack(ctx: typer.Context, concern_id: str) -> None:
 
 
 @concern.command("resolve")
-def concern_resolve(ctx: typer.Context, concern_id: str,
-                    resolution: Annotated[str, typer.Option(help="What was done.")]) -> None:
+def concern_resolve(
+    ctx: typer.Context,
+    concern_id: str,
+    resolution: Annotated[str, typer.Option(help="What was done.")],
+) -> None:
     """Record what was done about a concern."""
     with handled():
         ctx_of(ctx).run(c.ResolveConcern(concern_id=concern_id, resolution=resolution))
@@ -179,30 +232,37 @@ def concern_escalate(ctx: typer.Context) -> None:
         ctx_of(ctx).run(c.EscalateConcerns())
 
 
-def incident(ctx: typer.Context, kind: IncidentKind,
-             description: Annotated[str, typer.Option()],
-             item_id: Annotated[str | None, typer.Option("--item")] = None,
-             lot_id: Annotated[str | None, typer.Option("--lot")] = None,
-             rounds: Annotated[int, typer.Option(help="Rounds to write off the lot.")] = 0
-             ) -> None:
+def incident(
+    ctx: typer.Context,
+    kind: IncidentKind,
+    description: Annotated[str, typer.Option()],
+    item_id: Annotated[str | None, typer.Option("--item")] = None,
+    lot_id: Annotated[str | None, typer.Option("--lot")] = None,
+    rounds: Annotated[int, typer.Option(help="Rounds to write off the lot.")] = 0,
+) -> None:
     """Report an incident; the production's firearms stand down until it is reviewed."""
     with handled():
-        ctx_of(ctx).run(c.ReportIncident(kind=kind, description=description, item_id=item_id,
-                                         lot_id=lot_id, rounds=rounds))
+        ctx_of(ctx).run(
+            c.ReportIncident(
+                kind=kind, description=description, item_id=item_id, lot_id=lot_id, rounds=rounds
+            )
+        )
 
 
-def review(ctx: typer.Context, incident_id: str,
-           findings: Annotated[str, typer.Option()]) -> None:
+def review(ctx: typer.Context, incident_id: str, findings: Annotated[str, typer.Option()]) -> None:
     """Sign off the safety review of an incident."""
     with handled():
         ctx_of(ctx).run(c.SignOffReview(incident_id=incident_id, findings=findings))
 
 
-def close_day(ctx: typer.Context,
-              count: Annotated[list[str] | None, typer.Option(
-                  help="LOT=N, the rounds physically counted in each lot's box.")] = None,
-              date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")
-                              ] = None) -> None:
+def close_day(
+    ctx: typer.Context,
+    count: Annotated[
+        list[str] | None,
+        typer.Option(help="LOT=N, the rounds physically counted in each lot's box."),
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")] = None,
+) -> None:
     """Close the day: every item secured, every lot counted."""
     with handled():
         counts = []
@@ -215,9 +275,11 @@ def close_day(ctx: typer.Context,
         cx.run(c.CloseDay(date=date or today(cx.tz()), counts=tuple(counts)))
 
 
-def correct(ctx: typer.Context, seq: int,
-            note: Annotated[str, typer.Option(help="What was wrong and what is right.")]
-            ) -> None:
+def correct(
+    ctx: typer.Context,
+    seq: int,
+    note: Annotated[str, typer.Option(help="What was wrong and what is right.")],
+) -> None:
     """Record a correction to an earlier event (nothing is edited or deleted)."""
     with handled():
         ctx_of(ctx).run(c.CorrectRecord(refers_to=seq, correction=note))

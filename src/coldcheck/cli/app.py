@@ -13,7 +13,7 @@ from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PROD
 app = typer.Typer(
     name="coldcheck",
     help="ColdCheck: prop firearm safety on set. Custody, inspections chamber by chamber, "
-         "rules that refuse the unsafe step, and a tamper-evident record.",
+    "rules that refuse the unsafe step, and a tamper-evident record.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -23,39 +23,70 @@ app = typer.Typer(
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    database_url: Annotated[str | None, typer.Option(
-        help=f"Database URL (env {ENV_DATABASE_URL}; default sqlite:///coldcheck.db)")] = None,
-    key_file: Annotated[str | None, typer.Option(
-        help=f"Signing key file (env {ENV_KEY_FILE}; default coldcheck-signing.key)")] = None,
-    production: Annotated[str | None, typer.Option(
-        help=f"Production id (env {ENV_PRODUCTION}; default: the only one)")] = None,
-    as_: Annotated[str | None, typer.Option(
-        "--as", help=f"Person id you act as (env {ENV_ACTOR})")] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(help=f"Database URL (env {ENV_DATABASE_URL}; default sqlite:///coldcheck.db)"),
+    ] = None,
+    key_file: Annotated[
+        str | None,
+        typer.Option(help=f"Signing key file (env {ENV_KEY_FILE}; default coldcheck-signing.key)"),
+    ] = None,
+    production: Annotated[
+        str | None,
+        typer.Option(help=f"Production id (env {ENV_PRODUCTION}; default: the only one)"),
+    ] = None,
+    as_: Annotated[
+        str | None, typer.Option("--as", help=f"Person id you act as (env {ENV_ACTOR})")
+    ] = None,
 ) -> None:
     """Global options."""
     ctx.obj = Ctx(Settings.load(database_url, key_file), production, as_)
 
 
-for group, name in ((setup.production, "production"), (setup.person, "person"),
-                    (setup.location, "location"), (setup.item, "item"), (setup.lot, "lot"),
-                    (actions.scene, "scene"), (actions.training, "training"),
-                    (actions.concern, "concern"), (server.account, "account")):
+for group, name in (
+    (setup.production, "production"),
+    (setup.person, "person"),
+    (setup.location, "location"),
+    (setup.item, "item"),
+    (setup.lot, "lot"),
+    (actions.scene, "scene"),
+    (actions.training, "training"),
+    (actions.concern, "concern"),
+    (server.account, "account"),
+):
     app.add_typer(group, name=name)
 
 for fn, name in (
-    (record.init, "init"), (record.demo, "demo"), (record.status, "status"),
-    (record.log, "log"), (record.verify, "verify"), (record.checkpoint, "checkpoint"),
-    (record.rules, "rules"), (reports.dossier, "dossier"),
-    (reports.verify_bundle, "verify-bundle"), (reports.daily_report, "daily-report"),
-    (reports.bound_book, "bound-book"), (record.backup, "backup"),
-    (record.restore, "restore"), (server.serve, "serve"), (server.authz, "authz"),
-    (actions.move, "move"), (actions.inspect, "inspect"), (actions.issue, "issue"),
-    (actions.take_back, "return"), (actions.meeting, "meeting"),
-    (actions.incident, "incident"), (actions.review, "review"),
-    (actions.close_day, "close-day"), (actions.correct, "correct"),
-    (questions.who_held, "who-held"), (questions.declared, "declared"),
-    (questions.chambers, "chambers"), (questions.trained, "trained"),
-    (questions.concerns, "concerns"), (questions.authority, "authority"),
+    (record.init, "init"),
+    (record.demo, "demo"),
+    (record.status, "status"),
+    (record.log, "log"),
+    (record.verify, "verify"),
+    (record.checkpoint, "checkpoint"),
+    (record.rules, "rules"),
+    (reports.dossier, "dossier"),
+    (reports.verify_bundle, "verify-bundle"),
+    (reports.daily_report, "daily-report"),
+    (reports.bound_book, "bound-book"),
+    (record.backup, "backup"),
+    (record.restore, "restore"),
+    (server.serve, "serve"),
+    (server.authz, "authz"),
+    (actions.move, "move"),
+    (actions.inspect, "inspect"),
+    (actions.issue, "issue"),
+    (actions.take_back, "return"),
+    (actions.meeting, "meeting"),
+    (actions.incident, "incident"),
+    (actions.review, "review"),
+    (actions.close_day, "close-day"),
+    (actions.correct, "correct"),
+    (questions.who_held, "who-held"),
+    (questions.declared, "declared"),
+    (questions.chambers, "chambers"),
+    (questions.trained, "trained"),
+    (questions.concerns, "concerns"),
+    (questions.authority, "authority"),
     (questions.incidents, "incidents"),
 ):
     app.command(name)(fn)

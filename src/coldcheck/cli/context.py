@@ -32,8 +32,18 @@ from coldcheck.domain.errors import (
 )
 from coldcheck.service import ColdCheck, Outcome
 
-__all__ = ["EXIT_CODES", "Ctx", "console", "ctx_of", "err", "handled", "parse_time",
-           "show_time", "styled", "today"]
+__all__ = [
+    "EXIT_CODES",
+    "Ctx",
+    "console",
+    "ctx_of",
+    "err",
+    "handled",
+    "parse_time",
+    "show_time",
+    "styled",
+    "today",
+]
 
 # One table from error to exit code; the API maps the same hierarchy to HTTP statuses.
 EXIT_CODES: dict[type[ColdCheckError], int] = {
@@ -68,18 +78,23 @@ class Ctx:
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise NotFound("no production yet: create one with `coldcheck production create` "
-                           "or seed the demo with `coldcheck demo`")
-        raise InvalidCommand(f"several productions ({', '.join(ids)}); choose one with "
-                             "--production or COLDCHECK_PRODUCTION")
+            raise NotFound(
+                "no production yet: create one with `coldcheck production create` "
+                "or seed the demo with `coldcheck demo`"
+            )
+        raise InvalidCommand(
+            f"several productions ({', '.join(ids)}); choose one with "
+            "--production or COLDCHECK_PRODUCTION"
+        )
 
     def who(self) -> str | None:
         return self.actor or os.environ.get(ENV_ACTOR)
 
     def run(self, cmd: c.Command, command_id: str | None = None) -> Outcome:
         """Run a command as the current actor and print what it recorded."""
-        outcome = gateway.operate(self.app, self.production_id(), Operator(self.who()), cmd,
-                                  command_id)
+        outcome = gateway.operate(
+            self.app, self.production_id(), Operator(self.who()), cmd, command_id
+        )
         print_outcome(outcome)
         return outcome
 
@@ -96,8 +111,9 @@ def ctx_of(typer_ctx: typer.Context) -> Ctx:
 
 def print_outcome(outcome: Outcome) -> None:
     for w in outcome.warnings:
-        err.print(styled((f"warning {w.code}", "yellow"),
-                         f" {w.title}: {w.detail}\n  → {w.explanation}"))
+        err.print(
+            styled((f"warning {w.code}", "yellow"), f" {w.title}: {w.detail}\n  → {w.explanation}")
+        )
     if outcome.replayed:
         console.print("already recorded (same command id); nothing new written")
     for rec in outcome.records:
@@ -136,8 +152,7 @@ def parse_time(text: str | None, tz: ZoneInfo) -> int | None:
     try:
         when = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidCommand(f"--at must be a time like '2021-10-21 13:00', got {text!r}"
-                             ) from None
+        raise InvalidCommand(f"--at must be a time like '2021-10-21 13:00', got {text!r}") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     return int(when.timestamp() * 1_000_000)

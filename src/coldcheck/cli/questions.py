@@ -12,8 +12,12 @@ from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
 from coldcheck.domain.events import Recorded
 
-AtOpt = Annotated[str | None, typer.Option(
-    "--at", help="A moment, '2021-10-21 13:00' in the production's time zone (default now).")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="A moment, '2021-10-21 13:00' in the production's time zone (default now)."
+    ),
+]
 
 
 def render(cx: Ctx, answer: q.Answer) -> None:
@@ -56,8 +60,7 @@ def chambers(ctx: typer.Context, item_id: str, at: AtOpt = None) -> None:
     """Q3: what was in each chamber and where each round came from."""
     with handled():
         cx = ctx_of(ctx)
-        render(cx, q.chambers(_records(cx), cx.production_id(), item_id,
-                              parse_time(at, cx.tz())))
+        render(cx, q.chambers(_records(cx), cx.production_id(), item_id, parse_time(at, cx.tz())))
 
 
 def trained(ctx: typer.Context, person_id: str) -> None:
@@ -67,9 +70,12 @@ def trained(ctx: typer.Context, person_id: str) -> None:
         render(cx, q.training(_records(cx), person_id))
 
 
-def concerns(ctx: typer.Context,
-             before: Annotated[str | None, typer.Option(
-                 help="Only concerns raised before this incident id.")] = None) -> None:
+def concerns(
+    ctx: typer.Context,
+    before: Annotated[
+        str | None, typer.Option(help="Only concerns raised before this incident id.")
+    ] = None,
+) -> None:
     """Q5: concerns raised, to whom delivered, who acknowledged, what was done."""
     with handled():
         cx = ctx_of(ctx)

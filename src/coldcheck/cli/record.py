@@ -27,26 +27,37 @@ from coldcheck.reports import board
 RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
 
 
-def init(ctx: typer.Context,
-         admin: Annotated[str | None, typer.Option(
-             help=f"Create this first administrator account (password from "
-                  f"{ENV_ADMIN_PASSWORD}, or asked for).")] = None) -> None:
+def init(
+    ctx: typer.Context,
+    admin: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Create this first administrator account (password from "
+            f"{ENV_ADMIN_PASSWORD}, or asked for)."
+        ),
+    ] = None,
+) -> None:
     """Create the database schema and the signing key (safe to run again)."""
     with handled():
         cx = ctx_of(ctx)
         app = open_app(cx.settings, create=True)
         console.print(f"database ready: {cx.settings.database_url}")
-        console.print(f"signing key: {cx.settings.key_file} (key id {app.key.key_id()}); "
-                      "keep it outside the database and back it up")
+        console.print(
+            f"signing key: {cx.settings.key_file} (key id {app.key.key_id()}); "
+            "keep it outside the database and back it up"
+        )
         accounts = open_accounts(app)
         if admin:
             password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
-                f"password for {admin}", hide_input=True, confirmation_prompt=True)
+                f"password for {admin}", hide_input=True, confirmation_prompt=True
+            )
             accounts.create(admin, password, is_admin=True)
             console.print(f"administrator {admin} created")
         elif not accounts.rows.has_admin():
-            console.print("no administrator yet: nothing is open until one exists; run "
-                          "`coldcheck init --admin NAME`")
+            console.print(
+                "no administrator yet: nothing is open until one exists; run "
+                "`coldcheck init --admin NAME`"
+            )
 
 
 def demo(ctx: typer.Context) -> None:
@@ -61,22 +72,33 @@ def demo(ctx: typer.Context) -> None:
         else:
             day = today(ZoneInfo("America/Denver"))
             demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
-            console.print(styled("demo production ", (pid, "bold"),
-                                 f" seeded: {app.head_seq(pid)} events, day {day}"))
+            console.print(
+                styled(
+                    "demo production ",
+                    (pid, "bold"),
+                    f" seeded: {app.head_seq(pid)} events, day {day}",
+                )
+            )
         demo_story.seed_accounts(open_accounts(app))
-        console.print(styled("demo accounts: admin, and one per person (rosa the armorer, "
-                             "dan the 1st AD, jack, sam, mia, paula, gil, nora, lane …), "
-                             "password ", (demo_story.DEMO_PASSWORD, "bold"),
-                             f", PIN {demo_story.DEMO_PIN}"))
+        console.print(
+            styled(
+                "demo accounts: admin, and one per person (rosa the armorer, "
+                "dan the 1st AD, jack, sam, mia, paula, gil, nora, lane …), "
+                "password ",
+                (demo_story.DEMO_PASSWORD, "bold"),
+                f", PIN {demo_story.DEMO_PIN}",
+            )
+        )
 
 
-def log(ctx: typer.Context,
-        type_: Annotated[str | None, typer.Option("--type", help="Only this event type.")
-                         ] = None,
-        item: Annotated[str | None, typer.Option(help="Only events about this item.")] = None,
-        actor: Annotated[str | None, typer.Option(help="Only events by this person.")] = None,
-        since: Annotated[int, typer.Option(help="Only events after this seq.")] = 0,
-        limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 0) -> None:
+def log(
+    ctx: typer.Context,
+    type_: Annotated[str | None, typer.Option("--type", help="Only this event type.")] = None,
+    item: Annotated[str | None, typer.Option(help="Only events about this item.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Only events by this person.")] = None,
+    since: Annotated[int, typer.Option(help="Only events after this seq.")] = 0,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 0,
+) -> None:
     """Show the production's events, filterable."""
     with handled():
         cx = ctx_of(ctx)
@@ -93,13 +115,12 @@ def log(ctx: typer.Context,
                 continue
             if actor and rec.actor != actor:
                 continue
-            details = styled(", ".join(f"{k}={v}" for k, v in data.items()
-                                       if v not in ("", [], None)))
+            details = styled(
+                ", ".join(f"{k}={v}" for k, v in data.items() if v not in ("", [], None))
+            )
             if rec.warnings:
-                details.append_text(styled((f" warnings: {', '.join(rec.warnings)}",
-                                            "yellow")))
-            table.add_row(f"#{rec.seq}", show_time(rec.at, tz), rec.actor or "", rec.type,
-                          details)
+                details.append_text(styled((f" warnings: {', '.join(rec.warnings)}", "yellow")))
+            table.add_row(f"#{rec.seq}", show_time(rec.at, tz), rec.actor or "", rec.type, details)
             shown += 1
             if limit and shown >= limit:
                 break
@@ -114,33 +135,45 @@ def verify(ctx: typer.Context) -> None:
         app = cx.app
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task("verifying", total=app.head_seq(pid) or 1)
-            report = app.verify(pid, lambda done, total: bar.update(task, completed=done,
-                                                                    total=total))
+            report = app.verify(
+                pid, lambda done, total: bar.update(task, completed=done, total=total)
+            )
         if not report.ok:
-            raise IntegrityError(f"{pid}: first bad event #{report.first_bad_seq}: "
-                                 f"{report.problem}", report.first_bad_seq)
-        console.print(styled(("intact", "green"), f": {pid}, {report.events} events, "
-                             f"{report.checkpoints} signed checkpoint(s), root "
-                             f"{report.root.hex()}"))
+            raise IntegrityError(
+                f"{pid}: first bad event #{report.first_bad_seq}: {report.problem}",
+                report.first_bad_seq,
+            )
+        console.print(
+            styled(
+                ("intact", "green"),
+                f": {pid}, {report.events} events, "
+                f"{report.checkpoints} signed checkpoint(s), root "
+                f"{report.root.hex()}",
+            )
+        )
 
 
-def checkpoint(ctx: typer.Context,
-               export: Annotated[Path | None, typer.Option(
-                   help="Also write it to this file, for an auditor to keep.")] = None
-               ) -> None:
+def checkpoint(
+    ctx: typer.Context,
+    export: Annotated[
+        Path | None, typer.Option(help="Also write it to this file, for an auditor to keep.")
+    ] = None,
+) -> None:
     """Sign and store a checkpoint of the log as it stands."""
     with handled():
         cx = ctx_of(ctx)
         cp = cx.app.checkpoint(cx.production_id())
         if export is not None:
             export.write_text(json.dumps(cp.to_dict(), indent=1) + "\n")
-        console.print(f"checkpoint at size {cp.size}: root {cp.root.hex()} "
-                      f"signed by key {cp.key_id}")
+        console.print(
+            f"checkpoint at size {cp.size}: root {cp.root.hex()} signed by key {cp.key_id}"
+        )
 
 
-def rules(ctx: typer.Context,
-          markdown: Annotated[bool, typer.Option(help="Print as Markdown (docs/rules.md).")
-                              ] = False) -> None:
+def rules(
+    ctx: typer.Context,
+    markdown: Annotated[bool, typer.Option(help="Print as Markdown (docs/rules.md).")] = False,
+) -> None:
     """List every rule: code, severity, title, guideline."""
     if markdown:
         typer.echo(rule_markdown(), nl=False)
@@ -159,18 +192,25 @@ def status(ctx: typer.Context) -> None:
         cx = ctx_of(ctx)
         b = board.build(cx.app.state(cx.production_id()))
         tz = cx.tz()
-        console.print(styled((b.name, "bold"), f" ({b.production_id}), profile "
-                             f"{b.profile}, event #{b.seq}"))
+        console.print(
+            styled((b.name, "bold"), f" ({b.production_id}), profile {b.profile}, event #{b.seq}")
+        )
         if b.stand_down:
-            console.print(styled((" STAND-DOWN ", "bold white on red"),
-                                 f" incidents awaiting review: {', '.join(b.stand_down)}"))
+            console.print(
+                styled(
+                    (" STAND-DOWN ", "bold white on red"),
+                    f" incidents awaiting review: {', '.join(b.stand_down)}",
+                )
+            )
         table = Table()
         for col in ("item", "kind", "where", "last inspection", "flags"):
             table.add_column(col)
         for item in b.items:
-            seen = (f"{item.last_inspection}: {item.label} at "
-                    f"{show_time(item.inspected_at, tz)}"
-                    if item.last_inspection and item.inspected_at is not None else "never")
+            seen = (
+                f"{item.last_inspection}: {item.label} at {show_time(item.inspected_at, tz)}"
+                if item.last_inspection and item.inspected_at is not None
+                else "never"
+            )
             flags = []
             if item.unattended:
                 flags.append("UNATTENDED")
@@ -180,8 +220,10 @@ def status(ctx: typer.Context) -> None:
         console.print(table)
         for k in b.open_concerns:
             waiting = ", ".join(k.unacknowledged) or "nobody"
-            console.print(f"open concern {k.concern_id}{' (blocking)' if k.blocking else ''}: "
-                          f"{k.text} — not yet acknowledged by: {waiting}")
+            console.print(
+                f"open concern {k.concern_id}{' (blocking)' if k.blocking else ''}: "
+                f"{k.text} — not yet acknowledged by: {waiting}"
+            )
 
 
 def backup(ctx: typer.Context, file: Path) -> None:
@@ -192,16 +234,28 @@ def backup(ctx: typer.Context, file: Path) -> None:
         console.print(f"backup written to {file}")
 
 
-def restore(ctx: typer.Context, file: Path,
-            admin: Annotated[list[str] | None, typer.Option(
-                "--admin", metavar="NAME",
-                help="An account of the backup that is an administrator afterwards (repeat "
-                     "for several). Needed when the backup has administrators: their "
-                     "rights are not in the signed record, so none is carried over unnamed."
-            )] = None,
-            no_admin: Annotated[bool, typer.Option(
-                "--no-admin", help="Restore with no administrator (create one afterwards "
-                                   "with `account create NAME --admin`).")] = False) -> None:
+def restore(
+    ctx: typer.Context,
+    file: Path,
+    admin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--admin",
+            metavar="NAME",
+            help="An account of the backup that is an administrator afterwards (repeat "
+            "for several). Needed when the backup has administrators: their "
+            "rights are not in the signed record, so none is carried over unnamed.",
+        ),
+    ] = None,
+    no_admin: Annotated[
+        bool,
+        typer.Option(
+            "--no-admin",
+            help="Restore with no administrator (create one afterwards "
+            "with `account create NAME --admin`).",
+        ),
+    ] = False,
+) -> None:
     """Restore a backup into a new, empty database (--database-url). Only the migrations'
     schema; every log verified with the signing key, or nothing is kept; tokens void,
     PIN lockouts cleared, memberships checked against the log. Prints what it refused."""
@@ -210,8 +264,10 @@ def restore(ctx: typer.Context, file: Path,
         if admin and no_admin:
             raise InvalidCommand("--admin and --no-admin exclude each other")
         if not cx.settings.key_file.exists():
-            raise InvalidCommand(f"no signing key at {cx.settings.key_file}: restore checks "
-                                 "the backup against the production's key")
+            raise InvalidCommand(
+                f"no signing key at {cx.settings.key_file}: restore checks "
+                "the backup against the production's key"
+            )
         key = SigningKey.load(cx.settings.key_file)
         admins = () if no_admin else (tuple(admin) if admin else None)
         report = backups.restore(file, cx.settings.database_url, key, admins)

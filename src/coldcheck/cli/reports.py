@@ -21,14 +21,18 @@ def dossier(
     incident: Annotated[str | None, typer.Option(help="An incident id.")] = None,
     item: Annotated[str | None, typer.Option(help="An item id.")] = None,
     person: Annotated[str | None, typer.Option(help="A person id.")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Window start, local time.")
-                     ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Window start, local time.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Window end, local time.")] = None,
-    out: Annotated[Path, typer.Option(help="Folder for dossier.html, .pdf, bundle.json.")
-                   ] = Path("dossier"),
-    since: Annotated[Path | None, typer.Option(
-        help="A checkpoint you kept (coldcheck checkpoint --export): add a consistency "
-             "proof that the log only grew since.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for dossier.html, .pdf, bundle.json.")] = Path(
+        "dossier"
+    ),
+    since: Annotated[
+        Path | None,
+        typer.Option(
+            help="A checkpoint you kept (coldcheck checkpoint --export): add a consistency "
+            "proof that the log only grew since."
+        ),
+    ] = None,
 ) -> None:
     """Answer the seven questions for a scope, in HTML and PDF, with a proof bundle."""
     with handled():
@@ -36,8 +40,15 @@ def dossier(
         pid = cx.production_id()
         tz = cx.tz()
         old = None if since is None else _kept_checkpoint(since)
-        d = dossier_mod.build(cx.app, pid, incident=incident, item=item, person=person,
-                              start=parse_time(start, tz), end=parse_time(end, tz))
+        d = dossier_mod.build(
+            cx.app,
+            pid,
+            incident=incident,
+            item=item,
+            person=person,
+            start=parse_time(start, tz),
+            end=parse_time(end, tz),
+        )
         proof = bundle.build(cx.app, pid, d.cited, since=old)
         out.mkdir(parents=True, exist_ok=True)
         (out / "dossier.html").write_text(render.html(d), encoding="utf-8")
@@ -60,8 +71,9 @@ def _kept_checkpoint(path: Path) -> SignedCheckpoint:
 
 def verify_bundle(
     file: Path,
-    key: Annotated[str | None, typer.Option(help="The production's public key (hex) you "
-                                                 "trust.")] = None,
+    key: Annotated[
+        str | None, typer.Option(help="The production's public key (hex) you trust.")
+    ] = None,
     key_file: Annotated[Path | None, typer.Option(help="Or the signing key file.")] = None,
 ) -> None:
     """Check a proof bundle with nothing else: no database, no server."""
@@ -78,22 +90,33 @@ def verify_bundle(
         report = bundle.verify_bundle(text, trusted)
         if not report.ok:
             raise IntegrityError(f"bundle does NOT verify: {report.problem}")
-        console.print(styled(("bundle verifies", "green"),
-                             f": {report.production}, checkpoint of {report.tree_size} "
-                             f"events, {len(report.proven)} events proven: "
-                             + ", ".join(f"#{n}" for n in report.proven)))
+        console.print(
+            styled(
+                ("bundle verifies", "green"),
+                f": {report.production}, checkpoint of {report.tree_size} "
+                f"events, {len(report.proven)} events proven: "
+                + ", ".join(f"#{n}" for n in report.proven),
+            )
+        )
         if report.consistent_since is not None:
-            console.print(f"the log only grew since the earlier checkpoint at size "
-                          f"{report.consistent_since}")
+            console.print(
+                f"the log only grew since the earlier checkpoint at size {report.consistent_since}"
+            )
         if trusted is None:
-            console.print(styled(("note", "yellow"), ": checked against the key inside the "
-                                 "bundle; pass --key with the production's public key to "
-                                 "trust it"))
+            console.print(
+                styled(
+                    ("note", "yellow"),
+                    ": checked against the key inside the "
+                    "bundle; pass --key with the production's public key to "
+                    "trust it",
+                )
+            )
 
 
-def daily_report(ctx: typer.Context,
-                 date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")
-                                 ] = None) -> None:
+def daily_report(
+    ctx: typer.Context,
+    date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default today).")] = None,
+) -> None:
     """The day's safety report: custody, lots reconciled, concerns, incidents, gaps."""
     with handled():
         cx = ctx_of(ctx)
@@ -101,39 +124,61 @@ def daily_report(ctx: typer.Context,
         r = daily.build(cx.app, cx.production_id(), day)
         console.print(styled((f"Daily safety report, {r.production_id}, {r.date}", "bold")))
         lots = Table(title="Ammunition")
-        for col in ("lot", "received", "issued", "fired", "returned", "missing", "on hand",
-                    "reconciled"):
+        for col in (
+            "lot",
+            "received",
+            "issued",
+            "fired",
+            "returned",
+            "missing",
+            "on hand",
+            "reconciled",
+        ):
             lots.add_column(col)
         for lot in r.lots:
-            lots.add_row(lot.lot_id, *(str(n) for n in (lot.received, lot.issued, lot.fired,
-                                                        lot.returned, lot.missing,
-                                                        lot.on_hand)),
-                         "yes" if lot.balanced else styled(("DIFFERENCE", "bold red")))
+            lots.add_row(
+                lot.lot_id,
+                *(
+                    str(n)
+                    for n in (
+                        lot.received,
+                        lot.issued,
+                        lot.fired,
+                        lot.returned,
+                        lot.missing,
+                        lot.on_hand,
+                    )
+                ),
+                "yes" if lot.balanced else styled(("DIFFERENCE", "bold red")),
+            )
         console.print(lots)
         console.print("Custody at close: " + "; ".join(f"{i}: {w}" for i, w in r.custody))
         for seq, item, label, by in r.inspections:
             console.print(f"  inspection #{seq}: {item} {label} by {by}")
         for cid, hours, text, waiting in r.open_concerns:
-            console.print(f"  open concern {cid}, {hours} h old: {text} (waiting for "
-                          f"{', '.join(waiting) or 'nobody'})")
+            console.print(
+                f"  open concern {cid}, {hours} h old: {text} (waiting for "
+                f"{', '.join(waiting) or 'nobody'})"
+            )
         for seq, iid, kind, reviewed in r.incidents:
-            console.print(f"  incident {iid} #{seq}: {kind}, "
-                          f"{'reviewed' if reviewed else 'AWAITING REVIEW'}")
+            console.print(
+                f"  incident {iid} #{seq}: {kind}, {'reviewed' if reviewed else 'AWAITING REVIEW'}"
+            )
         for scene, person, code, detail in r.training_gaps:
             console.print(f"  tomorrow {scene}: {person} would be refused {code}: {detail}")
         if not r.training_gaps:
             console.print("  no training gaps for tomorrow's scenes")
 
 
-def bound_book(ctx: typer.Context,
-               out: Annotated[Path | None, typer.Option(help="Write here (default stdout).")
-                              ] = None) -> None:
+def bound_book(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option(help="Write here (default stdout).")] = None,
+) -> None:
     """Acquisitions and dispositions of firearms as CSV (27 CFR 478.125(e) fields)."""
     with handled():
         cx = ctx_of(ctx)
         pid = cx.production_id()
-        text = boundbook.to_csv(boundbook.rows(cx.app.records(pid),
-                                               cx.app.state(pid).timezone))
+        text = boundbook.to_csv(boundbook.rows(cx.app.records(pid), cx.app.state(pid).timezone))
         if out is None:
             typer.echo(text, nl=False)
         else:

@@ -15,14 +15,15 @@ from coldcheck.cli.context import console, ctx_of, handled, styled
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
 from coldcheck.domain.errors import NotFound
 
-account = typer.Typer(help="Accounts: create, link to a person, set a PIN.",
-                      no_args_is_help=True)
+account = typer.Typer(help="Accounts: create, link to a person, set a PIN.", no_args_is_help=True)
 
 
-def serve(ctx: typer.Context,
-          host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option()] = 8000,
-          workers: Annotated[int, typer.Option(help="Worker processes.")] = 1) -> None:
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
     """Serve the HTTP API (and, later, the web UI) on the configured database."""
     with handled():
         cx = ctx_of(ctx)
@@ -30,10 +31,21 @@ def serve(ctx: typer.Context,
         # Workers are separate processes: they read their settings from the environment.
         os.environ[ENV_DATABASE_URL] = cx.settings.database_url
         os.environ[ENV_KEY_FILE] = str(cx.settings.key_file.resolve())
-        console.print(styled("ColdCheck on ", (f"http://{host}:{port}/", "bold"),
-                             " (API under /api/v1, OpenAPI at /openapi.json)"))
-    uvicorn.run("coldcheck.http.main:build", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+        console.print(
+            styled(
+                "ColdCheck on ",
+                (f"http://{host}:{port}/", "bold"),
+                " (API under /api/v1, OpenAPI at /openapi.json)",
+            )
+        )
+    uvicorn.run(
+        "coldcheck.http.main:build",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def _accounts(ctx: typer.Context) -> Accounts:
@@ -41,13 +53,16 @@ def _accounts(ctx: typer.Context) -> Accounts:
 
 
 @account.command("create")
-def account_create(ctx: typer.Context, username: str,
-                   admin: Annotated[bool, typer.Option(help="An administrator.")] = False
-                   ) -> None:
+def account_create(
+    ctx: typer.Context,
+    username: str,
+    admin: Annotated[bool, typer.Option(help="An administrator.")] = False,
+) -> None:
     """Create an account; the password is asked for (or COLDCHECK_ADMIN_PASSWORD)."""
     with handled():
         password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
-            f"password for {username}", hide_input=True, confirmation_prompt=True)
+            f"password for {username}", hide_input=True, confirmation_prompt=True
+        )
         _accounts(ctx).create(username, password, is_admin=admin)
         console.print(f"account {username} created")
 

@@ -11,8 +11,9 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.values import AmmoType, Authority, ItemKind, Role
 
 production = typer.Typer(help="Create a production.", no_args_is_help=True)
-person = typer.Typer(help="People on the production: roles, authorities, qualifications.",
-                     no_args_is_help=True)
+person = typer.Typer(
+    help="People on the production: roles, authorities, qualifications.", no_args_is_help=True
+)
 location = typer.Typer(help="Storage locations.", no_args_is_help=True)
 item = typer.Typer(help="Weapons and props.", no_args_is_help=True)
 lot = typer.Typer(help="Ammunition lots.", no_args_is_help=True)
@@ -25,8 +26,10 @@ def production_create(
     name: Annotated[str, typer.Option(help="The production's title.")],
     profile: Annotated[str, typer.Option(help="bulletin1, california or ontario.")] = "bulletin1",
     timezone: Annotated[str, typer.Option(help="IANA time zone of the set.")] = "UTC",
-    setting: Annotated[list[str] | None, typer.Option(
-        "--set", help="A stricter number, e.g. inspection_fresh_minutes=10.")] = None,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A stricter number, e.g. inspection_fresh_minutes=10."),
+    ] = None,
 ) -> None:
     """Create a production under a policy profile."""
     with handled():
@@ -37,30 +40,43 @@ def production_create(
                 raise typer.BadParameter(f"--set {pair!r}: expected name=number")
             overrides.append((key, int(value)))
         ctx_of(ctx).production = production_id
-        ctx_of(ctx).run(c.CreateProduction(name=name, profile=profile, timezone=timezone,
-                                           overrides=tuple(overrides)))
+        ctx_of(ctx).run(
+            c.CreateProduction(
+                name=name, profile=profile, timezone=timezone, overrides=tuple(overrides)
+            )
+        )
 
 
 @person.command("add")
-def person_add(ctx: typer.Context, person_id: str,
-               name: Annotated[str, typer.Option(help="Full name.")],
-               role: Annotated[list[Role], typer.Option(help="Repeat for several.")]) -> None:
+def person_add(
+    ctx: typer.Context,
+    person_id: str,
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[list[Role], typer.Option(help="Repeat for several.")],
+) -> None:
     """Add a person with their roles."""
     with handled():
         ctx_of(ctx).run(c.AddPerson(person_id=person_id, name=name, roles=tuple(role)))
 
 
 @person.command("roles")
-def person_roles(ctx: typer.Context, person_id: str,
-                 role: Annotated[list[Role], typer.Option(help="The full new set.")]) -> None:
+def person_roles(
+    ctx: typer.Context,
+    person_id: str,
+    role: Annotated[list[Role], typer.Option(help="The full new set.")],
+) -> None:
     """Change a person's roles."""
     with handled():
         ctx_of(ctx).run(c.ChangeRoles(person_id=person_id, roles=tuple(role)))
 
 
 @person.command("authority")
-def person_authority(ctx: typer.Context, person_id: str, authority: Authority,
-                     revoke: Annotated[bool, typer.Option(help="Take it away.")] = False) -> None:
+def person_authority(
+    ctx: typer.Context,
+    person_id: str,
+    authority: Authority,
+    revoke: Annotated[bool, typer.Option(help="Take it away.")] = False,
+) -> None:
     """Assign (or revoke) firearm-safety or hiring authority."""
     with handled():
         cls = c.RevokeAuthority if revoke else c.AssignAuthority
@@ -68,21 +84,29 @@ def person_authority(ctx: typer.Context, person_id: str, authority: Authority,
 
 
 @person.command("qualify")
-def person_qualify(ctx: typer.Context, person_id: str,
-                   kind: Annotated[str, typer.Option(help="e.g. entertainment firearms permit")],
-                   number: Annotated[str, typer.Option()],
-                   expires: Annotated[str, typer.Option(help="YYYY-MM-DD")]) -> None:
+def person_qualify(
+    ctx: typer.Context,
+    person_id: str,
+    kind: Annotated[str, typer.Option(help="e.g. entertainment firearms permit")],
+    number: Annotated[str, typer.Option()],
+    expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+) -> None:
     """Record a permit, licence or certificate with its expiry."""
     with handled():
-        ctx_of(ctx).run(c.RecordQualification(person_id=person_id, kind=kind, number=number,
-                                              expires_on=expires))
+        ctx_of(ctx).run(
+            c.RecordQualification(person_id=person_id, kind=kind, number=number, expires_on=expires)
+        )
 
 
 @location.command("add")
-def location_add(ctx: typer.Context, location_id: str, name: Annotated[str, typer.Option()],
-                 secure: Annotated[bool, typer.Option(
-                     "--secure/--open", help="Locked storage, or an open place.")] = True
-                 ) -> None:
+def location_add(
+    ctx: typer.Context,
+    location_id: str,
+    name: Annotated[str, typer.Option()],
+    secure: Annotated[
+        bool, typer.Option("--secure/--open", help="Locked storage, or an open place.")
+    ] = True,
+) -> None:
     """Add a storage location."""
     with handled():
         ctx_of(ctx).run(c.AddLocation(location_id=location_id, name=name, secure=secure))
@@ -90,8 +114,11 @@ def location_add(ctx: typer.Context, location_id: str, name: Annotated[str, type
 
 @item.command("register")
 def item_register(
-    ctx: typer.Context, item_id: str, kind: ItemKind,
-    serial: Annotated[str, typer.Option()], tag: Annotated[str, typer.Option(help="QR tag.")],
+    ctx: typer.Context,
+    item_id: str,
+    kind: ItemKind,
+    serial: Annotated[str, typer.Option()],
+    tag: Annotated[str, typer.Option(help="QR tag.")],
     description: Annotated[str, typer.Option()],
     location: Annotated[str, typer.Option(help="Where it is stored.")],
     chambers: Annotated[int, typer.Option(help="Chambers to inspect (0: none).")] = 0,
@@ -102,41 +129,69 @@ def item_register(
 ) -> None:
     """Register a weapon or prop into a storage location."""
     with handled():
-        ctx_of(ctx).run(c.RegisterItem(
-            item_id=item_id, kind=kind, serial=serial, tag=tag, description=description,
-            location_id=location, chambers=chambers, caliber=caliber,
-            manufacturer=manufacturer, model=model, source=source))
+        ctx_of(ctx).run(
+            c.RegisterItem(
+                item_id=item_id,
+                kind=kind,
+                serial=serial,
+                tag=tag,
+                description=description,
+                location_id=location,
+                chambers=chambers,
+                caliber=caliber,
+                manufacturer=manufacturer,
+                model=model,
+                source=source,
+            )
+        )
 
 
 @lot.command("receive")
 def lot_receive(
-    ctx: typer.Context, lot_id: str, ammo_type: AmmoType,
-    caliber: Annotated[str, typer.Option()], count: Annotated[int, typer.Option()],
-    source: Annotated[str, typer.Option()], invoice: Annotated[str, typer.Option()],
+    ctx: typer.Context,
+    lot_id: str,
+    ammo_type: AmmoType,
+    caliber: Annotated[str, typer.Option()],
+    count: Annotated[int, typer.Option()],
+    source: Annotated[str, typer.Option()],
+    invoice: Annotated[str, typer.Option()],
     load: Annotated[str, typer.Option(help="Blanks: quarter, half, full.")] = "",
     close_quarter: Annotated[bool, typer.Option(help="Close-quarter blanks.")] = False,
 ) -> None:
     """Receive a lot of dummies or blanks (live ammunition is refused)."""
     with handled():
-        ctx_of(ctx).run(c.ReceiveLot(lot_id=lot_id, ammo_type=ammo_type, caliber=caliber,
-                                     count=count, source=source, invoice=invoice, load=load,
-                                     close_quarter=close_quarter))
+        ctx_of(ctx).run(
+            c.ReceiveLot(
+                lot_id=lot_id,
+                ammo_type=ammo_type,
+                caliber=caliber,
+                count=count,
+                source=source,
+                invoice=invoice,
+                load=load,
+                close_quarter=close_quarter,
+            )
+        )
 
 
 @lot.command("verify")
-def lot_verify(ctx: typer.Context, lot_id: str,
-               method: Annotated[str, typer.Option(help="How every dummy was checked.")]
-               ) -> None:
+def lot_verify(
+    ctx: typer.Context,
+    lot_id: str,
+    method: Annotated[str, typer.Option(help="How every dummy was checked.")],
+) -> None:
     """Record how a dummy lot was verified."""
     with handled():
         ctx_of(ctx).run(c.VerifyLot(lot_id=lot_id, method=method))
 
 
 @item.command("dispose")
-def item_dispose(ctx: typer.Context, item_id: str,
-                 to: Annotated[str, typer.Option(help="Transferee: name and address, or "
-                                                      "licence number.")],
-                 reason: Annotated[str, typer.Option()] = "") -> None:
+def item_dispose(
+    ctx: typer.Context,
+    item_id: str,
+    to: Annotated[str, typer.Option(help="Transferee: name and address, or licence number.")],
+    reason: Annotated[str, typer.Option()] = "",
+) -> None:
     """Record that an item left the inventory (the bound book's disposition)."""
     with handled():
         ctx_of(ctx).run(c.DisposeItem(item_id=item_id, transferee=to, reason=reason))

@@ -245,9 +245,13 @@ def _fields(cls: type) -> tuple[tuple[_Field, ...], frozenset[str]]:
     hints = typing.get_type_hints(cls)
     by_key = {_key(f.name): f for f in dataclasses.fields(cls)}
     fields = tuple(
-        (key, f.name, _decoder(hints[f.name]),
-         f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
-         _unchanged(hints[f.name]))
+        (
+            key,
+            f.name,
+            _decoder(hints[f.name]),
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+            _unchanged(hints[f.name]),
+        )
         for key, f in by_key.items()
     )
     return fields, frozenset(by_key)

@@ -51,8 +51,14 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
     match cmd:
         case c.CreateProduction():
             resolve_profile(cmd.profile, dict(cmd.overrides))  # validates the overrides
-            return [ev.ProductionCreated(name=cmd.name, profile=cmd.profile,
-                                         timezone=cmd.timezone, overrides=cmd.overrides)]
+            return [
+                ev.ProductionCreated(
+                    name=cmd.name,
+                    profile=cmd.profile,
+                    timezone=cmd.timezone,
+                    overrides=cmd.overrides,
+                )
+            ]
         case c.AddPerson():
             return [ev.PersonAdded(person_id=cmd.person_id, name=cmd.name, roles=cmd.roles)]
         case c.ChangeRoles():
@@ -62,68 +68,137 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
         case c.RevokeAuthority():
             return [ev.AuthorityRevoked(person_id=cmd.person_id, authority=cmd.authority)]
         case c.RecordQualification():
-            return [ev.QualificationRecorded(person_id=cmd.person_id, kind=cmd.kind,
-                                             number=cmd.number, expires_on=cmd.expires_on)]
+            return [
+                ev.QualificationRecorded(
+                    person_id=cmd.person_id,
+                    kind=cmd.kind,
+                    number=cmd.number,
+                    expires_on=cmd.expires_on,
+                )
+            ]
         case c.AddLocation():
-            return [ev.LocationAdded(location_id=cmd.location_id, name=cmd.name,
-                                     secure=cmd.secure)]
+            return [ev.LocationAdded(location_id=cmd.location_id, name=cmd.name, secure=cmd.secure)]
         case c.RegisterItem():
-            return [ev.ItemRegistered(
-                item_id=cmd.item_id, kind=cmd.kind, serial=cmd.serial, tag=cmd.tag,
-                description=cmd.description, location_id=cmd.location_id,
-                chambers=cmd.chambers, caliber=cmd.caliber, manufacturer=cmd.manufacturer,
-                model=cmd.model, source=cmd.source, importer=cmd.importer)]
+            return [
+                ev.ItemRegistered(
+                    item_id=cmd.item_id,
+                    kind=cmd.kind,
+                    serial=cmd.serial,
+                    tag=cmd.tag,
+                    description=cmd.description,
+                    location_id=cmd.location_id,
+                    chambers=cmd.chambers,
+                    caliber=cmd.caliber,
+                    manufacturer=cmd.manufacturer,
+                    model=cmd.model,
+                    source=cmd.source,
+                    importer=cmd.importer,
+                )
+            ]
         case c.DisposeItem():
             item = s.items[cmd.item_id]
-            return [ev.ItemDisposed(item_id=item.id, from_=item.custodian,
-                                    transferee=cmd.transferee, reason=cmd.reason)]
+            return [
+                ev.ItemDisposed(
+                    item_id=item.id,
+                    from_=item.custodian,
+                    transferee=cmd.transferee,
+                    reason=cmd.reason,
+                )
+            ]
         case c.ReceiveLot():
-            return [ev.LotReceived(
-                lot_id=cmd.lot_id, ammo_type=cmd.ammo_type, caliber=cmd.caliber,
-                count=cmd.count, source=cmd.source, invoice=cmd.invoice, load=cmd.load,
-                close_quarter=cmd.close_quarter)]
+            return [
+                ev.LotReceived(
+                    lot_id=cmd.lot_id,
+                    ammo_type=cmd.ammo_type,
+                    caliber=cmd.caliber,
+                    count=cmd.count,
+                    source=cmd.source,
+                    invoice=cmd.invoice,
+                    load=cmd.load,
+                    close_quarter=cmd.close_quarter,
+                )
+            ]
         case c.VerifyLot():
             return [ev.LotVerified(lot_id=cmd.lot_id, method=cmd.method)]
         case c.MoveItem():
             item = s.items[cmd.item_id]
-            return [ev.ItemMoved(item_id=item.id, from_=item.custodian,
-                                 to=Custodian("location", cmd.location_id))]
+            return [
+                ev.ItemMoved(
+                    item_id=item.id, from_=item.custodian, to=Custodian("location", cmd.location_id)
+                )
+            ]
         case c.InspectItem():
             return _inspect(s, cmd)
         case c.IssueItem():
             item = s.items[cmd.item_id]
-            return [ev.ItemIssued(
-                item_id=item.id, from_=item.custodian, recipient_id=cmd.recipient_id,
-                scene_id=cmd.scene_id, inspection_id=item.last_inspection or "",
-                recipient_acknowledged=cmd.recipient_acknowledged)]
+            return [
+                ev.ItemIssued(
+                    item_id=item.id,
+                    from_=item.custodian,
+                    recipient_id=cmd.recipient_id,
+                    scene_id=cmd.scene_id,
+                    inspection_id=item.last_inspection or "",
+                    recipient_acknowledged=cmd.recipient_acknowledged,
+                )
+            ]
         case c.ReturnItem():
             return _return(s, cmd)
         case c.PlanScene():
-            return [ev.ScenePlanned(
-                scene_id=cmd.scene_id, title=cmd.title, date=cmd.date, items=cmd.items,
-                performers=cmd.performers, ammo=cmd.ammo, manoeuvres=cmd.manoeuvres,
-                min_distance_feet=cmd.min_distance_feet, mitigations=cmd.mitigations,
-                close_quarter_blanks=cmd.close_quarter_blanks, rehearsal=cmd.rehearsal)]
+            return [
+                ev.ScenePlanned(
+                    scene_id=cmd.scene_id,
+                    title=cmd.title,
+                    date=cmd.date,
+                    items=cmd.items,
+                    performers=cmd.performers,
+                    ammo=cmd.ammo,
+                    manoeuvres=cmd.manoeuvres,
+                    min_distance_feet=cmd.min_distance_feet,
+                    mitigations=cmd.mitigations,
+                    close_quarter_blanks=cmd.close_quarter_blanks,
+                    rehearsal=cmd.rehearsal,
+                )
+            ]
         case c.ApproveScenePlan():
             return [_approval(s, cmd)]
         case c.HoldSafetyMeeting():
-            return [ev.SafetyMeetingHeld(
-                meeting_id=s.next_id("meeting", s.meetings), scene_id=cmd.scene_id,
-                date=s.local_date(cmd.at), attendees=cmd.attendees, topics=cmd.topics)]
+            return [
+                ev.SafetyMeetingHeld(
+                    meeting_id=s.next_id("meeting", s.meetings),
+                    scene_id=cmd.scene_id,
+                    date=s.local_date(cmd.at),
+                    attendees=cmd.attendees,
+                    topics=cmd.topics,
+                )
+            ]
         case c.RecordTraining():
-            return [ev.TrainingRecorded(person_id=cmd.person_id, topics=cmd.topics,
-                                        minutes=cmd.minutes, trainer_id=cmd.trainer_id)]
+            return [
+                ev.TrainingRecorded(
+                    person_id=cmd.person_id,
+                    topics=cmd.topics,
+                    minutes=cmd.minutes,
+                    trainer_id=cmd.trainer_id,
+                )
+            ]
         case c.DeclineTraining():
-            return [ev.TrainingDeclined(person_id=cmd.person_id, topics=cmd.topics,
-                                        reason=cmd.reason)]
+            return [
+                ev.TrainingDeclined(person_id=cmd.person_id, topics=cmd.topics, reason=cmd.reason)
+            ]
         case c.RaiseConcern():
             concern_id = s.next_id("concern", s.concerns)
             return [
-                ev.ConcernRaised(concern_id=concern_id, text=cmd.text, scene_id=cmd.scene_id,
-                                 item_id=cmd.item_id, blocking=cmd.blocking,
-                                 anonymous=cmd.anonymous),
-                *(ev.ConcernDelivered(concern_id=concern_id, person_id=p, level=0)
-                  for p in concern_recipients(s)),
+                ev.ConcernRaised(
+                    concern_id=concern_id,
+                    text=cmd.text,
+                    scene_id=cmd.scene_id,
+                    item_id=cmd.item_id,
+                    blocking=cmd.blocking,
+                    anonymous=cmd.anonymous,
+                ),
+                *(
+                    ev.ConcernDelivered(concern_id=concern_id, person_id=p, level=0)
+                    for p in concern_recipients(s)
+                ),
             ]
         case c.AcknowledgeConcern():
             return [ev.ConcernAcknowledged(concern_id=cmd.concern_id, person_id=cmd.actor or "")]
@@ -135,8 +210,10 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
             return _incident(s, cmd.kind, cmd.description, cmd.item_id, cmd.lot_id, cmd.rounds)
         case c.SignOffReview():
             lifted = set(s.stand_down) == {cmd.incident_id}
-            return [ev.ReviewSignedOff(incident_id=cmd.incident_id, findings=cmd.findings),
-                    *([ev.StandDownLifted()] if lifted else [])]
+            return [
+                ev.ReviewSignedOff(incident_id=cmd.incident_id, findings=cmd.findings),
+                *([ev.StandDownLifted()] if lifted else []),
+            ]
         case c.CloseDay():
             return [ev.DayClosed(date=cmd.date, counts=cmd.counts)]
         case c.CorrectRecord():
@@ -146,16 +223,28 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
 
 def _inspect(s: State, cmd: c.InspectItem) -> list[ev.Event]:
     label = derive_label(cmd.barrel, cmd.chambers)
-    out: list[ev.Event] = [ev.ItemInspected(
-        inspection_id=s.next_id("inspection", s.inspections), item_id=cmd.item_id,
-        barrel=cmd.barrel, chambers=cmd.chambers, label=label, shown_to=cmd.shown_to)]
+    out: list[ev.Event] = [
+        ev.ItemInspected(
+            inspection_id=s.next_id("inspection", s.inspections),
+            item_id=cmd.item_id,
+            barrel=cmd.barrel,
+            chambers=cmd.chambers,
+            label=label,
+            shown_to=cmd.shown_to,
+        )
+    ]
     live = [i for i, ch in enumerate(cmd.chambers, 1) if ch.content is Content.LIVE]
     if live:
         # Finding a live round is never refused: it is recorded, and it stands everyone down.
         where = ", ".join(str(i) for i in live)
-        out += _incident(s, IncidentKind.LIVE_ROUND_FOUND,
-                         f"live round found in {cmd.item_id}, chamber(s) {where}",
-                         cmd.item_id, None, 0)
+        out += _incident(
+            s,
+            IncidentKind.LIVE_ROUND_FOUND,
+            f"live round found in {cmd.item_id}, chamber(s) {where}",
+            cmd.item_id,
+            None,
+            0,
+        )
     return out
 
 
@@ -189,24 +278,44 @@ def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
                 alarms.append(f"chamber {i}: a round nobody loaded was fired")
                 live = True
             elif after.content is not Content.EMPTY:
-                alarms.append(f"chamber {i}: {after.content} came back, {before.content} "
-                              "was issued")
-    out: list[ev.Event] = [ev.ItemReturned(
-        item_id=item.id, from_person=item.custodian.id, chambers=tuple(chambers),
-        fired=tuple(sorted(fired.items())), missing=tuple(sorted(missing.items())))]
+                alarms.append(
+                    f"chamber {i}: {after.content} came back, {before.content} was issued"
+                )
+    out: list[ev.Event] = [
+        ev.ItemReturned(
+            item_id=item.id,
+            from_person=item.custodian.id,
+            chambers=tuple(chambers),
+            fired=tuple(sorted(fired.items())),
+            missing=tuple(sorted(missing.items())),
+        )
+    ]
     if alarms:
         kind = IncidentKind.LIVE_ROUND_FOUND if live else IncidentKind.UNACCOUNTED_ROUNDS
-        out += _incident(s, kind, f"on return of {item.id}: " + "; ".join(alarms),
-                         item.id, None, 0)
+        out += _incident(s, kind, f"on return of {item.id}: " + "; ".join(alarms), item.id, None, 0)
     return out
 
 
-def _incident(s: State, kind: IncidentKind, description: str, item_id: str | None,
-              lot_id: str | None, rounds: int) -> list[ev.Event]:
+def _incident(
+    s: State,
+    kind: IncidentKind,
+    description: str,
+    item_id: str | None,
+    lot_id: str | None,
+    rounds: int,
+) -> list[ev.Event]:
     incident_id = s.next_id("incident", s.incidents)
-    return [ev.IncidentReported(incident_id=incident_id, kind=kind, description=description,
-                                item_id=item_id, lot_id=lot_id, rounds=rounds),
-            ev.StandDownBegan(incident_id=incident_id)]
+    return [
+        ev.IncidentReported(
+            incident_id=incident_id,
+            kind=kind,
+            description=description,
+            item_id=item_id,
+            lot_id=lot_id,
+            rounds=rounds,
+        ),
+        ev.StandDownBegan(incident_id=incident_id),
+    ]
 
 
 def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:
@@ -216,8 +325,7 @@ def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:
     todo = [o for o in approval_roles(person) if o not in done]
     if not todo:
         raise InvalidCommand(f"scene {scene.id} already has the approval {cmd.actor} can give")
-    return ev.ScenePlanApproved(scene_id=scene.id, approver_id=person.id,
-                                as_role=todo[0].value)
+    return ev.ScenePlanApproved(scene_id=scene.id, approver_id=person.id, as_role=todo[0].value)
 
 
 def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:

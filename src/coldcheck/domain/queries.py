@@ -61,8 +61,13 @@ def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None)
                 steps.append(_step(rec, f"moved from {e.from_} to {e.to}"))
             case ev.ItemIssued(item_id=i) if i == item_id:
                 holder = Custodian("person", e.recipient_id)
-                steps.append(_step(rec, f"issued from {e.from_} to person:{e.recipient_id} "
-                                        f"for scene {e.scene_id} after {e.inspection_id}"))
+                steps.append(
+                    _step(
+                        rec,
+                        f"issued from {e.from_} to person:{e.recipient_id} "
+                        f"for scene {e.scene_id} after {e.inspection_id}",
+                    )
+                )
             case ev.ItemDisposed(item_id=i) if i == item_id:
                 holder = Custodian("disposed", e.transferee)
                 steps.append(_step(rec, f"disposed of to {e.transferee}: {e.reason}"))
@@ -71,8 +76,11 @@ def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None)
                 steps.append(_step(rec, f"returned by person:{e.from_person} to {holder}"))
     if holder is None:
         raise NotFound(f"unknown item {item_id!r}")
-    return Answer("Who held it, and through whose hands did it pass?",
-                  f"{item_id} was with {holder}", tuple(steps))
+    return Answer(
+        "Who held it, and through whose hands did it pass?",
+        f"{item_id} was with {holder}",
+        tuple(steps),
+    )
 
 
 def declarations(records: Sequence[ev.Recorded], item_id: str) -> Answer:
@@ -83,19 +91,31 @@ def declarations(records: Sequence[ev.Recorded], item_id: str) -> Answer:
         if isinstance(e, ev.ItemInspected) and e.item_id == item_id:
             shown = ", ".join(e.shown_to) or "nobody"
             word = "COLD" if e.label.is_cold else "NOT COLD"
-            steps.append(_step(rec, f"{e.inspection_id} by {rec.actor}: barrel {e.barrel}, "
-                                    f"label {e.label} ({word}); shown to {shown}"))
+            steps.append(
+                _step(
+                    rec,
+                    f"{e.inspection_id} by {rec.actor}: barrel {e.barrel}, "
+                    f"label {e.label} ({word}); shown to {shown}",
+                )
+            )
         elif isinstance(e, ev.ItemIssued) and e.item_id == item_id:
             ack = "acknowledged" if e.recipient_acknowledged else "did NOT acknowledge"
-            steps.append(_step(rec, f"issued to {e.recipient_id} on {e.inspection_id}; "
-                                    f"recipient {ack} being shown it"))
+            steps.append(
+                _step(
+                    rec,
+                    f"issued to {e.recipient_id} on {e.inspection_id}; "
+                    f"recipient {ack} being shown it",
+                )
+            )
     summary = steps[-1].text if steps else f"{item_id} was never inspected"
-    return Answer("Who declared it cold, after which inspection, shown to whom?", summary,
-                  tuple(steps))
+    return Answer(
+        "Who declared it cold, after which inspection, shown to whom?", summary, tuple(steps)
+    )
 
 
-def chambers(records: Sequence[ev.Recorded], production_id: str, item_id: str,
-             at: int | None = None) -> Answer:
+def chambers(
+    records: Sequence[ev.Recorded], production_id: str, item_id: str, at: int | None = None
+) -> Answer:
     """Q3: what was in each chamber, and where each round came from."""
     state = state_at(production_id, records, at)
     item = state.items.get(item_id)
@@ -107,11 +127,20 @@ def chambers(records: Sequence[ev.Recorded], production_id: str, item_id: str,
     if insp is not None:
         steps.append(_step(by_seq[insp.seq], f"{insp.id}: label {insp.label}"))
     for i, ch in enumerate(item.load, 1):
-        steps.append(Step(item.custody_seq if insp is None else insp.seq, 0, None,
-                          f"chamber {i}: {_describe(ch, state.lots.get(ch.lot or ''))}"))
+        steps.append(
+            Step(
+                item.custody_seq if insp is None else insp.seq,
+                0,
+                None,
+                f"chamber {i}: {_describe(ch, state.lots.get(ch.lot or ''))}",
+            )
+        )
     summary = f"{item_id}: " + ", ".join(str(ch.content) for ch in item.load)
-    return Answer("What was in each chamber, and where did each round come from?",
-                  summary or f"{item_id} has no chambers", tuple(steps))
+    return Answer(
+        "What was in each chamber, and where did each round come from?",
+        summary or f"{item_id} has no chambers",
+        tuple(steps),
+    )
 
 
 def _describe(ch: Chamber, lot: Lot | None) -> str:
@@ -120,10 +149,11 @@ def _describe(ch: Chamber, lot: Lot | None) -> str:
     checked = ", individually checked" if ch.checked else ""
     verified = ""
     if lot.ammo_type is AmmoType.DUMMY:
-        verified = (f"; lot verified: {lot.verified_by}" if lot.verified_by
-                    else "; lot NOT verified")
-    return (f"{ch.content} from lot {lot.id} ({lot.caliber}, {lot.source}, invoice "
-            f"{lot.invoice}{checked}{verified})")
+        verified = f"; lot verified: {lot.verified_by}" if lot.verified_by else "; lot NOT verified"
+    return (
+        f"{ch.content} from lot {lot.id} ({lot.caliber}, {lot.source}, invoice "
+        f"{lot.invoice}{checked}{verified})"
+    )
 
 
 def training(records: Sequence[ev.Recorded], person_id: str) -> Answer:
@@ -133,8 +163,9 @@ def training(records: Sequence[ev.Recorded], person_id: str) -> Answer:
     for rec in records:
         e = rec.event
         if isinstance(e, ev.TrainingRecorded) and e.person_id == person_id:
-            steps.append(_step(rec, f"trained by {e.trainer_id}, {e.minutes} min: "
-                                    f"{', '.join(e.topics)}"))
+            steps.append(
+                _step(rec, f"trained by {e.trainer_id}, {e.minutes} min: {', '.join(e.topics)}")
+            )
             status.update(dict.fromkeys(e.topics, "trained"))
         elif isinstance(e, ev.TrainingDeclined) and e.person_id == person_id:
             why = f" ({e.reason})" if e.reason else ""
@@ -163,7 +194,8 @@ def concerns(records: Sequence[ev.Recorded], before: int | None = None) -> Answe
             who = "anonymous" if e.anonymous else rec.actor
             block = "BLOCKING " if e.blocking else ""
             trails[e.concern_id] = _ConcernTrail(
-                [_step(rec, f"{e.concern_id} {block}raised by {who}: {e.text!r}")])
+                [_step(rec, f"{e.concern_id} {block}raised by {who}: {e.text!r}")]
+            )
             continue
         trail = trails.get(getattr(e, "concern_id", ""))
         if trail is None:
@@ -175,8 +207,9 @@ def concerns(records: Sequence[ev.Recorded], before: int | None = None) -> Answe
             trail.acked.add(e.person_id)
             trail.steps.append(_step(rec, f"acknowledged by {e.person_id}"))
         elif isinstance(e, ev.ConcernEscalated):
-            trail.steps.append(_step(rec, f"escalated to level {e.level}; overdue: "
-                                          f"{', '.join(e.overdue)}"))
+            trail.steps.append(
+                _step(rec, f"escalated to level {e.level}; overdue: {', '.join(e.overdue)}")
+            )
         elif isinstance(e, ev.ConcernResolved):
             trail.resolved = True
             trail.steps.append(_step(rec, f"resolved by {rec.actor}: {e.resolution!r}"))
@@ -186,9 +219,13 @@ def concerns(records: Sequence[ev.Recorded], before: int | None = None) -> Answe
     summary = f"{len(trails)} concern(s); open: {', '.join(open_) or 'none'}"
     if unacked:
         summary += "; never acknowledged by: " + "; ".join(
-            f"{k}: {', '.join(v)}" for k, v in unacked.items())
-    return Answer("Which concerns were raised, to whom delivered, who acknowledged them, "
-                  "and what was done?", summary, steps)
+            f"{k}: {', '.join(v)}" for k, v in unacked.items()
+        )
+    return Answer(
+        "Which concerns were raised, to whom delivered, who acknowledged them, and what was done?",
+        summary,
+        steps,
+    )
 
 
 def authorities(records: Sequence[ev.Recorded], at: int | None = None) -> Answer:
@@ -202,8 +239,10 @@ def authorities(records: Sequence[ev.Recorded], at: int | None = None) -> Answer
             holding[(str(e.authority), e.person_id)] = rec
         elif isinstance(e, ev.AuthorityRevoked):
             holding.pop((str(e.authority), e.person_id), None)
-    steps = tuple(_step(rec, f"{auth}: {person} (assigned by {rec.actor or 'the creator'})")
-                  for (auth, person), rec in sorted(holding.items()))
+    steps = tuple(
+        _step(rec, f"{auth}: {person} (assigned by {rec.actor or 'the creator'})")
+        for (auth, person), rec in sorted(holding.items())
+    )
     summary = "; ".join(s.text.split(" (")[0] for s in steps) or "nobody held any authority"
     return Answer("Who held firearm-safety and hiring authority?", summary, steps)
 
@@ -217,16 +256,22 @@ def incidents(records: Sequence[ev.Recorded]) -> Answer:
         e = rec.event
         if isinstance(e, ev.IncidentReported):
             reported.append(e.incident_id)
-            steps.append(_step(rec, f"{e.incident_id} {e.kind} reported by "
-                                    f"{rec.actor or 'the system'}: {e.description}"))
+            steps.append(
+                _step(
+                    rec,
+                    f"{e.incident_id} {e.kind} reported by "
+                    f"{rec.actor or 'the system'}: {e.description}",
+                )
+            )
         elif isinstance(e, ev.StandDownBegan):
             steps.append(_step(rec, f"stand-down began for {e.incident_id}"))
         elif isinstance(e, ev.ReviewSignedOff):
             reviewed.add(e.incident_id)
-            steps.append(_step(rec, f"{e.incident_id} review signed off by {rec.actor}: "
-                                    f"{e.findings}"))
+            steps.append(
+                _step(rec, f"{e.incident_id} review signed off by {rec.actor}: {e.findings}")
+            )
         elif isinstance(e, ev.StandDownLifted):
             steps.append(_step(rec, "stand-down lifted"))
     pending = [i for i in reported if i not in reviewed]
-    summary = (f"{len(reported)} incident(s); awaiting review: {', '.join(pending) or 'none'}")
+    summary = f"{len(reported)} incident(s); awaiting review: {', '.join(pending) or 'none'}"
     return Answer("Which incidents happened, and what review followed?", summary, tuple(steps))

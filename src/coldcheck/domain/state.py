@@ -222,8 +222,14 @@ class State:
         replaces, never changes, an entity), so a published state can be read by any
         thread while the next one is built from its fork.
         """
-        return State(self.production_id, self.seq, self.name, self.profile, self.timezone,
-                     *(dict(getattr(self, name)) for name in _TABLES))
+        return State(
+            self.production_id,
+            self.seq,
+            self.name,
+            self.profile,
+            self.timezone,
+            *(dict(getattr(self, name)) for name in _TABLES),
+        )
 
     @property
     def stand_down(self) -> tuple[str, ...]:
@@ -251,8 +257,20 @@ class State:
 
 
 # State's tables, in field order after the scalars: what fork copies.
-_TABLES = ("people", "locations", "items", "lots", "inspections", "scenes", "meetings",
-           "training", "concerns", "incidents", "closed_days", "corrections")
+_TABLES = (
+    "people",
+    "locations",
+    "items",
+    "lots",
+    "inspections",
+    "scenes",
+    "meetings",
+    "training",
+    "concerns",
+    "incidents",
+    "closed_days",
+    "corrections",
+)
 
 
 def _load_delta(lots: dict[str, Lot], chambers: Iterable[Chamber], sign: int) -> None:
@@ -290,18 +308,36 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.locations[e.location_id] = Location(e.location_id, e.name, e.secure)
         case ev.ItemRegistered():
             s.items[e.item_id] = Item(
-                e.item_id, e.kind, e.serial, e.tag, e.description, e.chambers, e.caliber,
-                e.manufacturer, e.model, e.source, Custodian("location", e.location_id),
-                rec.seq, tuple(Chamber(Content.EMPTY) for _ in range(e.chambers)),
+                e.item_id,
+                e.kind,
+                e.serial,
+                e.tag,
+                e.description,
+                e.chambers,
+                e.caliber,
+                e.manufacturer,
+                e.model,
+                e.source,
+                Custodian("location", e.location_id),
+                rec.seq,
+                tuple(Chamber(Content.EMPTY) for _ in range(e.chambers)),
             )
         case ev.ItemDisposed():
             item = s.items[e.item_id]
-            s.items[e.item_id] = replace(item, custodian=Custodian("disposed", e.transferee),
-                                         custody_seq=rec.seq)
+            s.items[e.item_id] = replace(
+                item, custodian=Custodian("disposed", e.transferee), custody_seq=rec.seq
+            )
         case ev.LotReceived():
             s.lots[e.lot_id] = Lot(
-                e.lot_id, e.ammo_type, e.caliber, e.count, e.source, e.invoice, e.load,
-                e.close_quarter, in_box=e.count,
+                e.lot_id,
+                e.ammo_type,
+                e.caliber,
+                e.count,
+                e.source,
+                e.invoice,
+                e.load,
+                e.close_quarter,
+                in_box=e.count,
             )
         case ev.LotVerified():
             s.lots[e.lot_id] = replace(s.lots[e.lot_id], verified_by=e.method)
@@ -313,22 +349,40 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             _load_delta(s.lots, item.load, -1)
             _load_delta(s.lots, e.chambers, +1)
             s.inspections[e.inspection_id] = Inspection(
-                e.inspection_id, e.item_id, rec.actor or "", rec.at, rec.seq, e.barrel,
-                e.chambers, e.label, e.shown_to,
+                e.inspection_id,
+                e.item_id,
+                rec.actor or "",
+                rec.at,
+                rec.seq,
+                e.barrel,
+                e.chambers,
+                e.label,
+                e.shown_to,
             )
             s.items[e.item_id] = replace(item, load=e.chambers, last_inspection=e.inspection_id)
         case ev.ItemIssued():
             item = s.items[e.item_id]
             s.items[e.item_id] = replace(
-                item, custodian=Custodian("person", e.recipient_id), custody_seq=rec.seq,
+                item,
+                custodian=Custodian("person", e.recipient_id),
+                custody_seq=rec.seq,
                 issued_for=e.scene_id,
             )
         case ev.ItemReturned():
             _apply_return(s, rec, e)
         case ev.ScenePlanned():
             s.scenes[e.scene_id] = Scene(
-                e.scene_id, e.title, e.date, e.items, e.performers, e.ammo, e.manoeuvres,
-                e.min_distance_feet, e.mitigations, e.close_quarter_blanks, e.rehearsal,
+                e.scene_id,
+                e.title,
+                e.date,
+                e.items,
+                e.performers,
+                e.ammo,
+                e.manoeuvres,
+                e.min_distance_feet,
+                e.mitigations,
+                e.close_quarter_blanks,
+                e.rehearsal,
             )
         case ev.ScenePlanApproved():
             sc = s.scenes[e.scene_id]
@@ -340,14 +394,22 @@ def evolve(state: State, rec: ev.Recorded) -> State:
         case ev.TrainingRecorded():
             t = s.training[e.person_id]
             s.training[e.person_id] = replace(
-                t, trained={**t.trained, **dict.fromkeys(e.topics, rec.seq)})
+                t, trained={**t.trained, **dict.fromkeys(e.topics, rec.seq)}
+            )
         case ev.TrainingDeclined():
             t = s.training[e.person_id]
             s.training[e.person_id] = replace(
-                t, declined={**t.declined, **dict.fromkeys(e.topics, rec.seq)})
+                t, declined={**t.declined, **dict.fromkeys(e.topics, rec.seq)}
+            )
         case ev.ConcernRaised():
             s.concerns[e.concern_id] = Concern(
-                e.concern_id, e.text, e.scene_id, e.item_id, e.blocking, rec.at, rec.seq,
+                e.concern_id,
+                e.text,
+                e.scene_id,
+                e.item_id,
+                e.blocking,
+                rec.at,
+                rec.seq,
                 level_at=rec.at,
             )
         case ev.ConcernDelivered():

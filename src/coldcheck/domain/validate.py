@@ -57,11 +57,19 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
 # Ids that are not references checked above: a chamber's lot and a counted lot (the rules
 # report unknown ones). The API schema gives every one of these fields the id pattern.
 OTHER_IDS: dict[type, frozenset[str]] = {
-    Chamber: frozenset({"lot"}), c.CloseDay: frozenset({"counts"}),
+    Chamber: frozenset({"lot"}),
+    c.CloseDay: frozenset({"counts"}),
 }
 
-SINGULAR = {"people": "person", "locations": "location", "items": "item", "lots": "lot",
-            "scenes": "scene", "concerns": "concern", "incidents": "incident"}
+SINGULAR = {
+    "people": "person",
+    "locations": "location",
+    "items": "item",
+    "lots": "lot",
+    "scenes": "scene",
+    "concerns": "concern",
+    "incidents": "incident",
+}
 
 
 def is_id(text: object) -> bool:
@@ -112,7 +120,8 @@ def _actor(state: State, cmd: c.Command) -> None:
     if cmd.actor is None:
         # Until someone holds hiring authority, the production's creator sets up its people.
         bootstrap = not state.holders(Authority.HIRING) and isinstance(
-            cmd, c.AddPerson | c.AssignAuthority)
+            cmd, c.AddPerson | c.AssignAuthority
+        )
         # The escalation timer acts for nobody; an anonymous concern names nobody.
         timer = isinstance(cmd, c.EscalateConcerns)
         if bootstrap or timer or c.is_anonymous(cmd):

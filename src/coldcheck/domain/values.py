@@ -69,8 +69,9 @@ class ApprovalRole(StrEnum):
 CONCERN_ROLES = frozenset({Role.PRODUCER, Role.UPM, Role.FIRST_AD})
 # Who it is delivered to next, level by level, while someone it reached has not
 # acknowledged it in time.
-ESCALATION_ROLES = MappingProxyType({1: frozenset({Role.SAFETY_REP}),
-                                     2: frozenset({Role.STUDIO_CONTACT})})
+ESCALATION_ROLES = MappingProxyType(
+    {1: frozenset({Role.SAFETY_REP}), 2: frozenset({Role.STUDIO_CONTACT})}
+)
 # Accountable for a concern: every role a concern can reach, raised or escalated (with
 # everyone holding an authority). Any of them may resolve it.
 ACCOUNTABLE_ROLES = CONCERN_ROLES.union(*ESCALATION_ROLES.values())

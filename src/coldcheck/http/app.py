@@ -17,15 +17,21 @@ from coldcheck.service import ColdCheck
 from coldcheck.web import routes as web
 
 
-def create_app(service: ColdCheck, accounts: Accounts,
-               escalate_every_s: float | None = None) -> FastAPI:
+def create_app(
+    service: ColdCheck, accounts: Accounts, escalate_every_s: float | None = None
+) -> FastAPI:
     """Both routers over one service and one account store; with `escalate_every_s`, a
     timer escalates overdue concerns (timers.py)."""
-    app = FastAPI(title="ColdCheck", version="1",
-                  lifespan=timers.lifespan(service, escalate_every_s),
-                  description="Prop firearm safety on set: custody, inspections, rules that "
-                              "refuse the unsafe step, and a tamper-evident record.",
-                  docs_url=None, redoc_url=None, responses=problems.ERROR_RESPONSES)
+    app = FastAPI(
+        title="ColdCheck",
+        version="1",
+        lifespan=timers.lifespan(service, escalate_every_s),
+        description="Prop firearm safety on set: custody, inspections, rules that "
+        "refuse the unsafe step, and a tamper-evident record.",
+        docs_url=None,
+        redoc_url=None,
+        responses=problems.ERROR_RESPONSES,
+    )
     problems.install(app)
 
     app.add_middleware(BodyLimit)

@@ -42,8 +42,9 @@ class BodyLimit:
                 await self._too_large(scope, receive, send)
                 return
             more = message.get("more_body", False)
-        whole: list[Message] = [{"type": "http.request", "body": b"".join(chunks),
-                                 "more_body": False}]
+        whole: list[Message] = [
+            {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        ]
 
         async def replay() -> Message:
             return whole.pop() if whole else await receive()
@@ -52,6 +53,5 @@ class BodyLimit:
 
     @staticmethod
     async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-        response = problems.problem(413, "too-large",
-                                    f"a request body is at most {MAX_BODY} bytes")
+        response = problems.problem(413, "too-large", f"a request body is at most {MAX_BODY} bytes")
         await response(scope, receive, send)

@@ -20,16 +20,25 @@ def _inline_style_hashes() -> str:
     text = _DOSSIER.read_text(encoding="utf-8")
     return " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-        for s in re.findall(r"<style>(.*?)</style>", text, re.DOTALL))
+        for s in re.findall(r"<style>(.*?)</style>", text, re.DOTALL)
+    )
 
 
 def policy() -> str:
     """The Content-Security-Policy: script, style, images and requests from ColdCheck
     itself only, no inline script, no framing, forms post only back here."""
-    return "; ".join([
-        "default-src 'none'", "script-src 'self'", f"style-src 'self' {_inline_style_hashes()}",
-        "img-src 'self' data:", "connect-src 'self'", "form-action 'self'",
-        "frame-ancestors 'none'", "base-uri 'none'"])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            f"style-src 'self' {_inline_style_hashes()}",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ]
+    )
 
 
 class SecurityHeaders:

@@ -42,8 +42,9 @@ async def every(seconds: float, work: Callable[[], object]) -> None:
             await run_in_threadpool(work)
 
 
-def lifespan(service: ColdCheck, escalate_every_s: float | None
-             ) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
+def lifespan(
+    service: ColdCheck, escalate_every_s: float | None
+) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
     """The timers, started with the server and cancelled when it stops. Every worker may
     escalate: appends serialise, and a concern escalates once per overdue period."""
 
@@ -51,12 +52,12 @@ def lifespan(service: ColdCheck, escalate_every_s: float | None
     async def running(_: Any) -> AsyncIterator[None]:
         tasks = []
         if escalate_every_s:
-            tasks.append(asyncio.create_task(
-                every(escalate_every_s, lambda: escalate_all(service))))
+            tasks.append(
+                asyncio.create_task(every(escalate_every_s, lambda: escalate_all(service)))
+            )
         tasks.append(asyncio.create_task(every(AUDIT_EVERY_S, lambda: audit_all(service))))
         if service.background_wal:  # SQLite's log checkpoints, off the commit path
-            tasks.append(asyncio.create_task(
-                every(WAL_CHECKPOINT_EVERY_S, service.checkpoint_wal)))
+            tasks.append(asyncio.create_task(every(WAL_CHECKPOINT_EVERY_S, service.checkpoint_wal)))
         yield
         for task in tasks:
             task.cancel()

@@ -34,8 +34,9 @@ _SAFE_INT = 2**53 - 1
 # other character as UTF-8), no whitespace, and keys sorted by code point, which for ASCII
 # keys is the UTF-16 order RFC 8785 asks for. Anything else (floats, non-ASCII keys,
 # unsafe integers, non-JSON types, lone surrogates) goes to the reference implementation.
-_fast_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                               allow_nan=False).encode
+_fast_dumps = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
 
 
 # Object keys already seen to be ASCII strings (field names, mostly: a few hundred),
@@ -106,8 +107,9 @@ def _reject_constant(name: str) -> Any:
 
 # Built once: json.loads with hooks builds a new decoder on every call, which was most of
 # the cost of reading a stored event.
-_strict_decode = json.JSONDecoder(object_pairs_hook=_reject_duplicate_keys,
-                                  parse_constant=_reject_constant).decode
+_strict_decode = json.JSONDecoder(
+    object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
+).decode
 
 
 def parse_json(data: bytes) -> Any:
@@ -119,12 +121,12 @@ def parse_json(data: bytes) -> Any:
     # bytes are decoded exactly as json.loads decodes bytes.
     if isinstance(data, str):
         if data.startswith("\ufeff"):
-            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)",
-                                       data, 0)
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", data, 0)
         return _strict_decode(data)
     if not isinstance(data, bytes | bytearray):
-        raise TypeError(f"the JSON object must be str, bytes or bytearray, "
-                        f"not {type(data).__name__}")
+        raise TypeError(
+            f"the JSON object must be str, bytes or bytearray, not {type(data).__name__}"
+        )
     # An object whose second byte is not NUL can only be UTF-8 to detect_encoding (no BOM
     # starts with "{"): every stored event, so skip the detection for those.
     utf8 = len(data) > 1 and data[0] == 0x7B and data[1] != 0

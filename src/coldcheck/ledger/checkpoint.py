@@ -56,8 +56,9 @@ class SignedCheckpoint:
     signature: bytes
 
     @classmethod
-    def sign(cls, key: SigningKey, production: str, size: int, root: bytes,
-             at: int) -> SignedCheckpoint:
+    def sign(
+        cls, key: SigningKey, production: str, size: int, root: bytes, at: int
+    ) -> SignedCheckpoint:
         """The checkpoint of ``size`` events under ``root`` at ``at``, signed by ``key``."""
         unsigned = cls(production, size, root, at, key.key_id(), b"")
         return dataclasses.replace(unsigned, signature=key.sign(unsigned.message()))
@@ -111,8 +112,14 @@ class SignedCheckpoint:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (bytes as lowercase hex), as exported and in bundles."""
-        values = (self.production, self.size, self.root.hex(), self.at, self.key_id,
-                  self.signature.hex())
+        values = (
+            self.production,
+            self.size,
+            self.root.hex(),
+            self.at,
+            self.key_id,
+            self.signature.hex(),
+        )
         return dict(zip(_EXPORTED, values, strict=True))
 
     @classmethod
@@ -123,8 +130,14 @@ class SignedCheckpoint:
         root, signature = data["root"], data["signature"]
         if not isinstance(root, str) or not isinstance(signature, str):
             raise ValueError("root and signature must be hex strings")
-        unsigned = cls(data["production_id"], data["tree_size"], bytes.fromhex(root),
-                       data["at_us"], data["key_id"], b"")
+        unsigned = cls(
+            data["production_id"],
+            data["tree_size"],
+            bytes.fromhex(root),
+            data["at_us"],
+            data["key_id"],
+            b"",
+        )
         try:
             unsigned.check()
         except TypeError as exc:

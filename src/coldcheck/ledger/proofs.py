@@ -57,8 +57,9 @@ class RootMismatchError(ProofError):
     """The root a proof computes is not the root it was to reach."""
 
     def __init__(self, expected: bytes, computed: bytes, what: str = "root") -> None:
-        super().__init__(f"{what} mismatch: the proof computes {computed.hex()}, "
-                         f"expected {expected.hex()}")
+        super().__init__(
+            f"{what} mismatch: the proof computes {computed.hex()}, expected {expected.hex()}"
+        )
         self.expected, self.computed = bytes(expected), bytes(computed)
 
 
@@ -207,7 +208,8 @@ def _require_hashes(values: object, what: str) -> list[bytes]:
     for i, value in enumerate(hashes):
         if not is_hash(value):
             raise MalformedProofError(
-                f"{what}: hash {i} must be {HASH_SIZE} bytes, not {_kind(value)}")
+                f"{what}: hash {i} must be {HASH_SIZE} bytes, not {_kind(value)}"
+            )
     return [bytes(h) for h in hashes]
 
 

@@ -56,13 +56,24 @@ class BoardView:
 def build(state: State) -> BoardView:
     """The board as the state stands."""
     return BoardView(
-        production_id=state.production_id, name=state.name, profile=state.profile.name,
-        seq=state.seq, stand_down=tuple(state.stand_down),
+        production_id=state.production_id,
+        name=state.name,
+        profile=state.profile.name,
+        seq=state.seq,
+        stand_down=tuple(state.stand_down),
         items=tuple(_item(state, it) for it in state.items.values()),
-        concerns=tuple(BoardConcern(
-            concern_id=k.id, text=k.text, blocking=k.blocking, open=k.open,
-            unacknowledged=k.unacknowledged(), level=k.level)
-            for k in state.concerns.values()))
+        concerns=tuple(
+            BoardConcern(
+                concern_id=k.id,
+                text=k.text,
+                blocking=k.blocking,
+                open=k.open,
+                unacknowledged=k.unacknowledged(),
+                level=k.level,
+            )
+            for k in state.concerns.values()
+        ),
+    )
 
 
 def _name(state: State, person_id: str) -> str:
@@ -82,12 +93,19 @@ def _where(state: State, item: Item) -> str:
 def _item(state: State, it: Item) -> BoardItem:
     insp = state.inspections.get(it.last_inspection or "")
     return BoardItem(
-        item_id=it.id, kind=str(it.kind), serial=it.serial, tag=it.tag,
-        description=it.description, where=str(it.custodian), where_name=_where(state, it),
-        last_inspection=insp.id if insp else None, label=str(insp.label) if insp else None,
+        item_id=it.id,
+        kind=str(it.kind),
+        serial=it.serial,
+        tag=it.tag,
+        description=it.description,
+        where=str(it.custodian),
+        where_name=_where(state, it),
+        last_inspection=insp.id if insp else None,
+        label=str(insp.label) if insp else None,
         cold=bool(insp and insp.label.is_cold),
         inspector=_name(state, insp.inspector) if insp else None,
-        inspected_at=insp.at if insp else None, issued_for=it.issued_for,
+        inspected_at=insp.at if insp else None,
+        issued_for=it.issued_for,
         unattended=state.unattended(it),
-        concerns=tuple(k.id for k in state.concerns.values()
-                       if k.open and k.item_id == it.id))
+        concerns=tuple(k.id for k in state.concerns.values() if k.open and k.item_id == it.id),
+    )

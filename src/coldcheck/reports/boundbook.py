@@ -34,8 +34,10 @@ FIELDS = [
     "disposition_event",
 ]
 
-FIREARM_KINDS = {ItemKind.FIREARM: "revolver/pistol/rifle (live-fire capable)",
-                 ItemKind.BLANK_ADAPTED: "blank-adapted firearm"}
+FIREARM_KINDS = {
+    ItemKind.FIREARM: "revolver/pistol/rifle (live-fire capable)",
+    ItemKind.BLANK_ADAPTED: "blank-adapted firearm",
+}
 
 
 def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
@@ -47,15 +49,23 @@ def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
         day = dt.datetime.fromtimestamp(rec.at / 1e6, tz=dt.UTC).astimezone(tz).date()
         if isinstance(e, ev.ItemRegistered) and e.kind in FIREARM_KINDS:
             by_item[e.item_id] = dict.fromkeys(FIELDS, "") | {
-                "item_id": e.item_id, "acquisition_date": day.isoformat(),
-                "acquired_from": e.source, "manufacturer": e.manufacturer,
-                "importer": e.importer, "model": e.model, "serial_number": e.serial,
-                "type": FIREARM_KINDS[e.kind], "caliber_or_gauge": e.caliber,
-                "acquisition_event": f"#{rec.seq}"}
+                "item_id": e.item_id,
+                "acquisition_date": day.isoformat(),
+                "acquired_from": e.source,
+                "manufacturer": e.manufacturer,
+                "importer": e.importer,
+                "model": e.model,
+                "serial_number": e.serial,
+                "type": FIREARM_KINDS[e.kind],
+                "caliber_or_gauge": e.caliber,
+                "acquisition_event": f"#{rec.seq}",
+            }
         elif isinstance(e, ev.ItemDisposed) and e.item_id in by_item:
-            by_item[e.item_id] |= {"disposition_date": day.isoformat(),
-                                   "disposed_to": e.transferee,
-                                   "disposition_event": f"#{rec.seq}"}
+            by_item[e.item_id] |= {
+                "disposition_date": day.isoformat(),
+                "disposed_to": e.transferee,
+                "disposition_event": f"#{rec.seq}",
+            }
     return list(by_item.values())
 
 

@@ -72,23 +72,36 @@ def build(service: ColdCheck, production_id: str, date: str) -> DailyReport:
                     fired.update(dict(e.fired))
                     missing.update(dict(e.missing))
                 case ev.ItemInspected():
-                    report.inspections.append((rec.seq, e.item_id, str(e.label),
-                                               rec.actor or ""))
+                    report.inspections.append((rec.seq, e.item_id, str(e.label), rec.actor or ""))
                 case ev.IncidentReported():
                     report.incidents.append((rec.seq, e.incident_id, str(e.kind), False))
         evolve(state, rec)
-    report.incidents = [(seq, i, kind, state.incidents[i].reviewed is not None)
-                        for seq, i, kind, _ in report.incidents]
+    report.incidents = [
+        (seq, i, kind, state.incidents[i].reviewed is not None)
+        for seq, i, kind, _ in report.incidents
+    ]
     report.custody = [(item.id, str(item.custodian)) for item in state.items.values()]
     for lot in state.lots.values():
         back = issued[lot.id] - fired[lot.id] - missing[lot.id]
         total = lot.in_box + lot.loaded + lot.fired + lot.missing + lot.written_off
-        report.lots.append(LotLine(lot.id, received[lot.id], issued[lot.id], fired[lot.id],
-                                   back, missing[lot.id], lot.in_box,
-                                   total == lot.received and lot.missing == 0))
+        report.lots.append(
+            LotLine(
+                lot.id,
+                received[lot.id],
+                issued[lot.id],
+                fired[lot.id],
+                back,
+                missing[lot.id],
+                lot.in_box,
+                total == lot.received and lot.missing == 0,
+            )
+        )
     close = min(end, service.clock())
-    report.open_concerns = [(k.id, (close - k.raised_at) // 3_600_000_000, k.text,
-                             k.unacknowledged()) for k in state.concerns.values() if k.open]
+    report.open_concerns = [
+        (k.id, (close - k.raised_at) // 3_600_000_000, k.text, k.unacknowledged())
+        for k in state.concerns.values()
+        if k.open
+    ]
     report.training_gaps = _training_gaps(state, (day + dt.timedelta(days=1)).isoformat())
     return report
 
@@ -101,10 +114,16 @@ def _training_gaps(state: State, tomorrow: str) -> list[tuple[str, str, str, str
             continue
         for person in scene.performers:
             for item in scene.items:
-                probe = c.IssueItem(item_id=item, recipient_id=person, scene_id=scene.id,
-                                    recipient_acknowledged=True)
-                for rule in (training_rules.recipient_trained,
-                             training_rules.declined_training_blocks):
+                probe = c.IssueItem(
+                    item_id=item,
+                    recipient_id=person,
+                    scene_id=scene.id,
+                    recipient_acknowledged=True,
+                )
+                for rule in (
+                    training_rules.recipient_trained,
+                    training_rules.declined_training_blocks,
+                ):
                     for detail in rule.check(state, probe):
                         gaps.append((scene.id, person, rule.code, detail))
     return gaps

@@ -35,24 +35,32 @@ class Dossier:
         return sorted({s for sec in self.sections for a in sec.answers for s in a.seqs})
 
     def when(self, at_us: int) -> str:
-        t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(
-            ZoneInfo(self.timezone))
+        t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(ZoneInfo(self.timezone))
         return t.strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def build(service: ColdCheck, production_id: str, *, incident: str | None = None,
-          item: str | None = None, person: str | None = None, start: int | None = None,
-          end: int | None = None) -> Dossier:
+def build(
+    service: ColdCheck,
+    production_id: str,
+    *,
+    incident: str | None = None,
+    item: str | None = None,
+    person: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> Dossier:
     """Answer the seven questions for one scope, from the record alone."""
     if sum(x is not None for x in (incident, item, person)) > 1:
-        raise InvalidCommand("choose one of incident, item or person (a time window may "
-                             "be added)")
+        raise InvalidCommand("choose one of incident, item or person (a time window may be added)")
     records = list(service.records(production_id))
     state = service.state(production_id)
     cutoff_seq = state.seq
     items = list(state.items)
-    people = [p.id for p in state.people.values() if state.training[p.id].trained
-              or state.training[p.id].declined]
+    people = [
+        p.id
+        for p in state.people.values()
+        if state.training[p.id].trained or state.training[p.id].declined
+    ]
     scope = f"the whole record (to event #{state.seq})"
     window_text = " within a time window" if start is not None or end is not None else ""
     if incident is not None:
@@ -71,37 +79,54 @@ def build(service: ColdCheck, production_id: str, *, incident: str | None = None
         if person not in state.people:
             raise NotFound(f"unknown person {person!r}")
         people = [person]
-        items = sorted({r.event.item_id for r in records if isinstance(r.event, ev.ItemIssued)
-                        and r.event.recipient_id == person})
+        items = sorted(
+            {
+                r.event.item_id
+                for r in records
+                if isinstance(r.event, ev.ItemIssued) and r.event.recipient_id == person
+            }
+        )
         scope = f"person {person}"
     scope += window_text
     window = [r for r in records if r.seq <= cutoff_seq and (end is None or r.at <= end)]
     if incident is not None or item is not None:
-        receivers = {r.event.recipient_id for r in window if isinstance(r.event, ev.ItemIssued)
-                     and r.event.item_id in items}
+        receivers = {
+            r.event.recipient_id
+            for r in window
+            if isinstance(r.event, ev.ItemIssued) and r.event.item_id in items
+        }
         people = sorted(receivers) or people
     in_window = [r for r in window if start is None or r.at >= start]
-    d = Dossier(production_id, state.name, scope, state.timezone, service.clock(),
-                state.seq)
+    d = Dossier(production_id, state.name, scope, state.timezone, service.clock(), state.seq)
     d.sections = [
-        Section(1, "Custody: who held each item, through whose hands it passed",
-                tuple(q.custody(window, i) for i in items if _known(window, i))),
-        Section(2, "Declarations: who showed it clear, after which inspection, to whom",
-                tuple(q.declarations(in_window, i) for i in items)),
-        Section(3, "Loads: each chamber and where each round came from",
-                tuple(q.chambers(window, production_id, i) for i in items
-                      if _known(window, i))),
-        Section(4, "Training received and declined",
-                tuple(q.training(window, p) for p in people)),
-        Section(5, "Concerns: to whom delivered, who acknowledged, what was done",
-                (q.concerns(window, cutoff_seq if incident else None),)),
-        Section(6, "Authority over firearm safety and hiring",
-                (q.authorities(window, end),)),
+        Section(
+            1,
+            "Custody: who held each item, through whose hands it passed",
+            tuple(q.custody(window, i) for i in items if _known(window, i)),
+        ),
+        Section(
+            2,
+            "Declarations: who showed it clear, after which inspection, to whom",
+            tuple(q.declarations(in_window, i) for i in items),
+        ),
+        Section(
+            3,
+            "Loads: each chamber and where each round came from",
+            tuple(q.chambers(window, production_id, i) for i in items if _known(window, i)),
+        ),
+        Section(4, "Training received and declined", tuple(q.training(window, p) for p in people)),
+        Section(
+            5,
+            "Concerns: to whom delivered, who acknowledged, what was done",
+            (q.concerns(window, cutoff_seq if incident else None),),
+        ),
+        Section(6, "Authority over firearm safety and hiring", (q.authorities(window, end),)),
         Section(7, "Incidents and the reviews that followed", (q.incidents(window),)),
     ]
     return d
 
 
 def _known(records: list[ev.Recorded], item_id: str) -> bool:
-    return any(isinstance(r.event, ev.ItemRegistered) and r.event.item_id == item_id
-               for r in records)
+    return any(
+        isinstance(r.event, ev.ItemRegistered) and r.event.item_id == item_id for r in records
+    )

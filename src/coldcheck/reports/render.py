@@ -18,13 +18,27 @@ def _shown(value: object) -> object:
 
 
 # Every value a template prints is HTML-escaped, and its control characters spelled out.
-_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                   autoescape=select_autoescape(["html"]), finalize=_shown)
+_ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    finalize=_shown,
+)
 
 # The PDF's built-in fonts are Latin-1; these are the few other characters our text uses.
-_LATIN1 = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2192": "->", "\u2018": "'",
-                         "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2026": "...",
-                         "\u00d7": "x", "\u00b7": "-"})
+_LATIN1 = str.maketrans(
+    {
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u2192": "->",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2026": "...",
+        "\u00d7": "x",
+        "\u00b7": "-",
+    }
+)
 
 
 def html(d: Dossier) -> str:
@@ -60,10 +74,9 @@ def _lines(doc: FPDF, width: float, text: str) -> list[str]:
 def _rows(doc: FPDF, event: str, cells: tuple[str, ...]) -> Iterator[list[str]]:
     """One step as table rows of at most _ROW_LINES lines each, wrapped the way fpdf2
     wraps (a word longer than its column is broken between characters)."""
-    columns = [_lines(doc, width, text)
-               for width, text in zip(_COLUMNS[1:], cells, strict=True)]
+    columns = [_lines(doc, width, text) for width, text in zip(_COLUMNS[1:], cells, strict=True)]
     for start in range(0, max(1, *(len(lines) for lines in columns)), _ROW_LINES):
-        yield [event, *("\n".join(lines[start:start + _ROW_LINES]) for lines in columns)]
+        yield [event, *("\n".join(lines[start : start + _ROW_LINES]) for lines in columns)]
 
 
 def pdf(d: Dossier) -> bytes:
@@ -75,12 +88,17 @@ def pdf(d: Dossier) -> bytes:
     doc.set_font("Helvetica", "B", 18)
     _para(doc, 10, f"Dossier: {d.name} ({d.production_id})")
     doc.set_font("Helvetica", "", 11)
-    _para(doc, 6, (
-        f"Scope: {d.scope}.\nGenerated {d.when(d.generated_at)} from the record at event "
-        f"#{d.head_seq}. Every statement cites the events (#seq) it rests on; the proof "
-        "bundle proves each cited event against a signed checkpoint.\nCharacters this "
-        "PDF's font cannot draw, and control characters, are written as escapes (\\u4e2d, "
-        "\\x1b); the HTML dossier shows the others as recorded."))
+    _para(
+        doc,
+        6,
+        (
+            f"Scope: {d.scope}.\nGenerated {d.when(d.generated_at)} from the record at event "
+            f"#{d.head_seq}. Every statement cites the events (#seq) it rests on; the proof "
+            "bundle proves each cited event against a signed checkpoint.\nCharacters this "
+            "PDF's font cannot draw, and control characters, are written as escapes (\\u4e2d, "
+            "\\x1b); the HTML dossier shows the others as recorded."
+        ),
+    )
     for sec in d.sections:
         doc.add_page()
         doc.set_font("Helvetica", "B", 14)
@@ -95,12 +113,12 @@ def pdf(d: Dossier) -> bytes:
             doc.set_font("Helvetica", "", 10)
             _para(doc, 5, a.summary + (f" [{cites}]" if cites else ""))
             if a.steps:
-                with doc.table(col_widths=_COLUMNS, text_align="LEFT",
-                               line_height=_LINE) as table:
+                with doc.table(col_widths=_COLUMNS, text_align="LEFT", line_height=_LINE) as table:
                     table.row(["Event", "When", "By", "What the record says"])
                     for s in a.steps:
-                        for row in _rows(doc, f"#{s.seq}", (d.when(s.at) if s.at else "",
-                                                            s.actor or "", s.text)):
+                        for row in _rows(
+                            doc, f"#{s.seq}", (d.when(s.at) if s.at else "", s.actor or "", s.text)
+                        ):
                             table.row(row)
             doc.ln(3)
     return bytes(doc.output())

@@ -9,10 +9,23 @@ from __future__ import annotations
 # the C1 controls (some terminals read 0x9b as ESC [), and the Unicode bidirectional
 # controls, which reorder what a reader sees without changing what is stored. Newline
 # and tab only lay text out, so they stay.
-_OBEYED = [*range(0x20), 0x7F, *range(0x80, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028,
-           0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_SPELLED = {cp: (f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}")
-            for cp in _OBEYED if chr(cp) not in "\n\t"}
+_OBEYED = [
+    *range(0x20),
+    0x7F,
+    *range(0x80, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+]
+_SPELLED = {
+    cp: (f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}")
+    for cp in _OBEYED
+    if chr(cp) not in "\n\t"
+}
 
 # A spreadsheet reads a cell that begins with one of these as a formula (OWASP, "CSV
 # Injection"): =HYPERLINK(…) or a DDE call in an item's serial would run on the

@@ -48,8 +48,10 @@ class TokenRow:
 
 
 _TOKEN_AND_ACCOUNT = (
-    sa.select(*(tokens.c[n].label(f"t_{n}") for n in TokenRow.__slots__),
-              *(accounts.c[n].label(f"a_{n}") for n in AccountRow.__slots__))
+    sa.select(
+        *(tokens.c[n].label(f"t_{n}") for n in TokenRow.__slots__),
+        *(accounts.c[n].label(f"a_{n}") for n in AccountRow.__slots__),
+    )
     .select_from(tokens.outerjoin(accounts, accounts.c.username == tokens.c.username))
     .where(tokens.c.token_hash == sa.bindparam("hash"))
 )
@@ -72,60 +74,81 @@ class AccountStore:
 
     def create(self, row: AccountRow) -> None:
         with self._writing() as conn:
-            if conn.execute(sa.select(accounts.c.username)
-                            .where(accounts.c.username == row.username)).first():
+            if conn.execute(
+                sa.select(accounts.c.username).where(accounts.c.username == row.username)
+            ).first():
                 raise Conflict(f"account {row.username!r} already exists")
-            conn.execute(accounts.insert().values(
-                username=row.username, password_hash=row.password_hash, pin_hash=row.pin_hash,
-                is_admin=row.is_admin, created_at=row.created_at,
-                pin_failures=row.pin_failures, pin_locked_until=row.pin_locked_until))
+            conn.execute(
+                accounts.insert().values(
+                    username=row.username,
+                    password_hash=row.password_hash,
+                    pin_hash=row.pin_hash,
+                    is_admin=row.is_admin,
+                    created_at=row.created_at,
+                    pin_failures=row.pin_failures,
+                    pin_locked_until=row.pin_locked_until,
+                )
+            )
 
     def has_admin(self) -> bool:
         with self.store.guarded(), self.engine.connect() as conn:
-            return conn.execute(sa.select(accounts.c.username)
-                                .where(accounts.c.is_admin.is_(True))).first() is not None
+            return (
+                conn.execute(
+                    sa.select(accounts.c.username).where(accounts.c.is_admin.is_(True))
+                ).first()
+                is not None
+            )
 
     def get(self, username: str) -> AccountRow | None:
         with self.store.guarded(), self.engine.connect() as conn:
-            found = conn.execute(sa.select(accounts).where(accounts.c.username == username)
-                                 ).first()
+            found = conn.execute(sa.select(accounts).where(accounts.c.username == username)).first()
         return AccountRow(**found._mapping) if found else None
 
     def update(self, username: str, **values: str | int | None) -> None:
         """Change some columns of one account, in one statement."""
         with self._writing() as conn:
-            done = conn.execute(accounts.update().where(accounts.c.username == username)
-                                .values(**values))
+            done = conn.execute(
+                accounts.update().where(accounts.c.username == username).values(**values)
+            )
             if done.rowcount != 1:
                 raise NotFound(f"unknown account {username!r}")
 
     def link(self, username: str, production_id: str, person_id: str) -> None:
         """Make the account act as a person on a production (one person per production)."""
         with self._writing() as conn:
-            conn.execute(memberships.delete().where(memberships.c.username == username)
-                         .where(memberships.c.production_id == production_id))
+            conn.execute(
+                memberships.delete()
+                .where(memberships.c.username == username)
+                .where(memberships.c.production_id == production_id)
+            )
             taken = conn.execute(
                 sa.select(memberships.c.username)
                 .where(memberships.c.production_id == production_id)
-                .where(memberships.c.person_id == person_id)).first()
+                .where(memberships.c.person_id == person_id)
+            ).first()
             if taken:
                 raise Conflict(f"person {person_id} on {production_id} already has an account")
-            conn.execute(memberships.insert().values(
-                username=username, production_id=production_id, person_id=person_id))
+            conn.execute(
+                memberships.insert().values(
+                    username=username, production_id=production_id, person_id=person_id
+                )
+            )
 
     def person(self, username: str, production_id: str) -> str | None:
         with self.store.guarded(), self.engine.connect() as conn:
             return conn.execute(
                 sa.select(memberships.c.person_id)
                 .where(memberships.c.username == username)
-                .where(memberships.c.production_id == production_id)).scalar()
+                .where(memberships.c.production_id == production_id)
+            ).scalar()
 
     def username_of(self, production_id: str, person_id: str) -> str | None:
         with self.store.guarded(), self.engine.connect() as conn:
             return conn.execute(
                 sa.select(memberships.c.username)
                 .where(memberships.c.production_id == production_id)
-                .where(memberships.c.person_id == person_id)).scalar()
+                .where(memberships.c.person_id == person_id)
+            ).scalar()
 
     # -- PIN checks ---------------------------------------------------------------------
     # Optimistic, like the head's compare-and-set: Accounts reads the row, checks the PIN
@@ -140,28 +163,38 @@ class AccountStore:
         """The PIN state of the account acting as that person on that production."""
         with self.store.guarded(), self.engine.connect() as conn:
             found = conn.execute(
-                sa.select(accounts.c.username, accounts.c.pin_hash, accounts.c.pin_failures,
-                          accounts.c.pin_locked_until)
+                sa.select(
+                    accounts.c.username,
+                    accounts.c.pin_hash,
+                    accounts.c.pin_failures,
+                    accounts.c.pin_locked_until,
+                )
                 .join(memberships, memberships.c.username == accounts.c.username)
                 .where(memberships.c.production_id == production_id)
-                .where(memberships.c.person_id == person_id)).first()
+                .where(memberships.c.person_id == person_id)
+            ).first()
         return PinRow(*found) if found else None
 
-    def pin_missed(self, username: str, pin_hash: str, now: int, limit: int,
-                   lock_until: int) -> bool:
+    def pin_missed(
+        self, username: str, pin_hash: str, now: int, limit: int, lock_until: int
+    ) -> bool:
         """Count a wrong PIN, locking at `limit` in a row; False if the PIN changed or
         the account was locked meanwhile (nothing written)."""
         failures = accounts.c.pin_failures + 1
         with self._writing() as conn:
             done = conn.execute(
-                _unlocked(username, pin_hash, now)
-                .values(pin_failures=failures,
-                        pin_locked_until=sa.case((failures >= limit, lock_until),
-                                                 else_=accounts.c.pin_locked_until)))
+                _unlocked(username, pin_hash, now).values(
+                    pin_failures=failures,
+                    pin_locked_until=sa.case(
+                        (failures >= limit, lock_until), else_=accounts.c.pin_locked_until
+                    ),
+                )
+            )
         return done.rowcount == 1
 
-    def pin_matched(self, username: str, pin_hash: str, now: int,
-                    new_hash: str | None = None) -> bool:
+    def pin_matched(
+        self, username: str, pin_hash: str, now: int, new_hash: str | None = None
+    ) -> bool:
         """Count a right PIN: clear the misses (and store `new_hash`, an upgraded hash);
         False if the PIN changed or the account was locked meanwhile."""
         if new_hash is None:
@@ -169,15 +202,20 @@ class AccountStore:
             # unlocked after the check, so a right PIN costs no write.
             with self.store.guarded(), self.engine.connect() as conn:
                 failures = conn.execute(
-                    sa.select(accounts.c.pin_failures)
-                    .where(*_unlocked_where(username, pin_hash, now))).scalar()
+                    sa.select(accounts.c.pin_failures).where(
+                        *_unlocked_where(username, pin_hash, now)
+                    )
+                ).scalar()
             if failures is None:
                 return False
             if failures == 0:
                 return True
         with self._writing() as conn:
-            done = conn.execute(_unlocked(username, pin_hash, now).values(
-                pin_hash=new_hash or pin_hash, pin_failures=0, pin_locked_until=None))
+            done = conn.execute(
+                _unlocked(username, pin_hash, now).values(
+                    pin_hash=new_hash or pin_hash, pin_failures=0, pin_locked_until=None
+                )
+            )
         return done.rowcount == 1
 
     def productions(self, username: str) -> list[tuple[str, str]]:
@@ -185,15 +223,24 @@ class AccountStore:
             rows = conn.execute(
                 sa.select(memberships.c.production_id, memberships.c.person_id)
                 .where(memberships.c.username == username)
-                .order_by(memberships.c.production_id)).all()
+                .order_by(memberships.c.production_id)
+            ).all()
         return [(r[0], r[1]) for r in rows]
 
     def add_token(self, row: TokenRow) -> None:
         with self._writing() as conn:
-            conn.execute(tokens.insert().values(
-                token_id=row.token_id, token_hash=row.token_hash, username=row.username,
-                kind=row.kind, label=row.label, created_at=row.created_at,
-                expires_at=row.expires_at, revoked_at=row.revoked_at))
+            conn.execute(
+                tokens.insert().values(
+                    token_id=row.token_id,
+                    token_hash=row.token_hash,
+                    username=row.username,
+                    kind=row.kind,
+                    label=row.label,
+                    created_at=row.created_at,
+                    expires_at=row.expires_at,
+                    revoked_at=row.revoked_at,
+                )
+            )
 
     def token_and_account(self, token_hash: bytes) -> tuple[TokenRow, AccountRow | None] | None:
         """A token and its account in one query (every authenticated request reads both)."""
@@ -210,23 +257,30 @@ class AccountStore:
 
     def tokens(self, username: str) -> list[TokenRow]:
         with self.store.guarded(), self.engine.connect() as conn:
-            rows = conn.execute(sa.select(tokens).where(tokens.c.username == username)
-                                .order_by(tokens.c.created_at)).all()
+            rows = conn.execute(
+                sa.select(tokens).where(tokens.c.username == username).order_by(tokens.c.created_at)
+            ).all()
         return [TokenRow(**{**r._mapping, "token_hash": bytes(r.token_hash)}) for r in rows]
 
     def revoke(self, username: str, token_id: str, at: int) -> None:
         with self._writing() as conn:
             done = conn.execute(
-                tokens.update().where(tokens.c.token_id == token_id)
-                .where(tokens.c.username == username).where(tokens.c.revoked_at.is_(None))
-                .values(revoked_at=at))
+                tokens.update()
+                .where(tokens.c.token_id == token_id)
+                .where(tokens.c.username == username)
+                .where(tokens.c.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
             if done.rowcount != 1:
                 raise NotFound(f"no active token {token_id!r} for {username}")
 
 
 def _unlocked_where(username: str, pin_hash: str, now: int) -> tuple[sa.ColumnElement[bool], ...]:
-    return (accounts.c.username == username, accounts.c.pin_hash == pin_hash,
-            sa.or_(accounts.c.pin_locked_until.is_(None), accounts.c.pin_locked_until <= now))
+    return (
+        accounts.c.username == username,
+        accounts.c.pin_hash == pin_hash,
+        sa.or_(accounts.c.pin_locked_until.is_(None), accounts.c.pin_locked_until <= now),
+    )
 
 
 def _unlocked(username: str, pin_hash: str, now: int) -> sa.Update:

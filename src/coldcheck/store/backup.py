@@ -63,8 +63,7 @@ def backup(url: str, target: Path) -> None:
                 src.backup(dst)
             dst.close()
         else:
-            run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}",
-                 _libpq(url)])
+            run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}", _libpq(url)])
         with open(partial, "rb") as f:
             os.fsync(f.fileno())
         os.replace(partial, target)
@@ -97,19 +96,25 @@ def open_backup(backup_file: Path, url: str) -> Iterator[Backup]:
         if wal.exists() and wal.stat().st_size:
             # Commits still in a write-ahead log: a live database (or a copy of one taken
             # mid-write), whose file alone is not a consistent snapshot.
-            raise InvalidCommand(f"{backup_file} is a live database (it has a write-ahead "
-                                 "log beside it), not a backup: take one with `coldcheck "
-                                 "backup`")
+            raise InvalidCommand(
+                f"{backup_file} is a live database (it has a write-ahead "
+                "log beside it), not a backup: take one with `coldcheck "
+                "backup`"
+            )
     elif magic.startswith(b"PGDMP"):
         kind = "postgresql"
     else:
-        raise InvalidCommand(f"{backup_file} is not a ColdCheck backup (neither a SQLite "
-                             "database nor a pg_dump archive)")
+        raise InvalidCommand(
+            f"{backup_file} is not a ColdCheck backup (neither a SQLite "
+            "database nor a pg_dump archive)"
+        )
     if (kind == "sqlite") != (_sqlite_path(url) is not None):
-        raise InvalidCommand(f"{backup_file} is a {kind} backup: restore it into a {kind} "
-                             "database (--database-url)")
-    source: Backup = (SqliteBackup(backup_file) if kind == "sqlite"
-                      else PostgresBackup(backup_file, _libpq(url)))
+        raise InvalidCommand(
+            f"{backup_file} is a {kind} backup: restore it into a {kind} database (--database-url)"
+        )
+    source: Backup = (
+        SqliteBackup(backup_file) if kind == "sqlite" else PostgresBackup(backup_file, _libpq(url))
+    )
     try:
         yield source
     finally:
@@ -131,17 +136,22 @@ def head_revision() -> str:
 def known_revision(found: list[str]) -> str:
     """The one schema revision a backup names, if this code has it."""
     if not found:
-        raise IntegrityError("the backup has no schema revision (no row in alembic_version): "
-                             "it is not a ColdCheck database, or it was altered")
+        raise IntegrityError(
+            "the backup has no schema revision (no row in alembic_version): "
+            "it is not a ColdCheck database, or it was altered"
+        )
     if len(found) > 1:
-        raise IntegrityError(f"the backup names several schema revisions "
-                             f"({', '.join(map(repr, found))}): it was altered")
+        raise IntegrityError(
+            f"the backup names several schema revisions "
+            f"({', '.join(map(repr, found))}): it was altered"
+        )
     known = {r.revision for r in ScriptDirectory.from_config(_alembic()).walk_revisions()}
     if found[0] not in known:
         raise InvalidCommand(
             f"the backup's schema is at revision {found[0]!r}, which this ColdCheck does not "
             f"have (its newest is {head_revision()}): the backup was made by a newer "
-            "ColdCheck; restore it with that version or a newer one")
+            "ColdCheck; restore it with that version or a newer one"
+        )
     return found[0]
 
 
@@ -158,12 +168,14 @@ class Target:
         try:
             yield
         except sa.exc.IntegrityError as exc:
-            raise IntegrityError(f"the backup's rows break a constraint the migrations make "
-                                 f"(it was altered): {' '.join(str(exc.orig).split())[:300]}"
-                                 ) from exc
+            raise IntegrityError(
+                f"the backup's rows break a constraint the migrations make "
+                f"(it was altered): {' '.join(str(exc.orig).split())[:300]}"
+            ) from exc
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(f"restore failed writing the new database: "
-                               f"{' '.join(str(exc).split())[:500]}") from exc
+            raise StorageError(
+                f"restore failed writing the new database: {' '.join(str(exc).split())[:500]}"
+            ) from exc
 
     def migrate_to(self, revision: str) -> None:
         """Alembic's upgrade to `revision` ("head" for the newest)."""
@@ -175,8 +187,9 @@ class Target:
     def schema(self) -> Schema:
         """The schema as it stands, described as a backup's is."""
         if self.dialect != "sqlite":
-            return dump_schema(run(["pg_dump", "--schema-only", "--no-owner", "--file=-",
-                                    _libpq(self.url)]))
+            return dump_schema(
+                run(["pg_dump", "--schema-only", "--no-owner", "--file=-", _libpq(self.url)])
+            )
         with self._errors():
             conn = self.engine.raw_connection()
             try:
@@ -184,8 +197,7 @@ class Target:
             finally:
                 conn.close()
 
-    def insert(self, table: str, columns: Sequence[str],
-               rows: Iterable[Sequence[Any]]) -> int:
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Insert rows (values in `columns` order), each value checked against its
         column's type, length and nullability; the count inserted."""
         done = 0
@@ -195,8 +207,13 @@ class Target:
             statement = made.insert()
             it = iter(rows)
             while batch := list(islice(it, INSERT_BATCH)):
-                conn.execute(statement, [{c.name: _checked(table, c, v) for c, v in
-                                          zip(cols, row, strict=True)} for row in batch])
+                conn.execute(
+                    statement,
+                    [
+                        {c.name: _checked(table, c, v) for c, v in zip(cols, row, strict=True)}
+                        for row in batch
+                    ],
+                )
                 done += len(batch)
         return done
 
@@ -222,12 +239,15 @@ def _checked(table: str, column: sa.Column[Any], value: Any) -> Any:
     if expected is bool and type(value) is int and value in (0, 1):
         value = bool(value)  # SQLite stores booleans as 0 and 1
     if type(value) is not expected:
-        raise IntegrityError(f"{where} holds {type(value).__name__} {value!r:.40}, where the "
-                             f"schema has {expected.__name__}: the backup was altered")
+        raise IntegrityError(
+            f"{where} holds {type(value).__name__} {value!r:.40}, where the "
+            f"schema has {expected.__name__}: the backup was altered"
+        )
     length = getattr(column.type, "length", None)
     if length and isinstance(value, str) and len(value) > length:
-        raise IntegrityError(f"{where} holds {len(value)} characters, more than its "
-                             f"{length}: the backup was altered")
+        raise IntegrityError(
+            f"{where} holds {len(value)} characters, more than its {length}: the backup was altered"
+        )
     return value
 
 

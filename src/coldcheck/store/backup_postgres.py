@@ -28,18 +28,24 @@ from coldcheck.store.backup_schema import ObjectKey, Schema, normalised
 
 READ_BATCH = 2000
 # Entries named "<table> <name>" in a dump: they belong to a table.
-_ON_TABLE = frozenset({"trigger", "constraint", "fk constraint", "check constraint",
-                       "policy", "rule", "default"})
+_ON_TABLE = frozenset(
+    {"trigger", "constraint", "fk constraint", "check constraint", "policy", "rule", "default"}
+)
 # The public schema itself, its owner, privileges and comment: set by the server's version
 # and how the database was created (and recreated by `discard`), never by the migrations.
-_DATABASE_LEVEL = frozenset({("schema", "public"), ("acl", "SCHEMA public"),
-                             ("comment", "SCHEMA public")})
-_HEADER = re.compile(r"^-- Name: (?P<name>.*); Type: (?P<type>[A-Z][A-Z ]*); "
-                     r"Schema: (?P<schema>[^;]*); Owner: .*$")
+_DATABASE_LEVEL = frozenset(
+    {("schema", "public"), ("acl", "SCHEMA public"), ("comment", "SCHEMA public")}
+)
+_HEADER = re.compile(
+    r"^-- Name: (?P<name>.*); Type: (?P<type>[A-Z][A-Z ]*); "
+    r"Schema: (?P<schema>[^;]*); Owner: .*$"
+)
 # Lines of a dump script that are not part of any definition: comments, psql
 # meta-commands, session settings, ownership (which differs from server to server).
-_NOISE = re.compile(r"^(--.*|\\.*|SET [\w.]+ = .*;|SELECT pg_catalog\.set_config\(.*\);"
-                    r"|ALTER .* OWNER TO .*;|\s*)$")
+_NOISE = re.compile(
+    r"^(--.*|\\.*|SET [\w.]+ = .*;|SELECT pg_catalog\.set_config\(.*\);"
+    r"|ALTER .* OWNER TO .*;|\s*)$"
+)
 _COPY = re.compile(rb"^COPY public\.(?P<table>\S+) \((?P<columns>.*)\) FROM stdin;\n$")
 _IDENTIFIER = re.compile(r'"((?:[^"]|"")*)"|([^\s,]+)')
 
@@ -101,20 +107,27 @@ def _columns(table: str, body: list[str]) -> Iterator[tuple[ObjectKey, str]]:
         found = _IDENTIFIER.match(text)
         if found:
             name = found[1].replace('""', '"') if found[1] is not None else found[2]
-            yield ObjectKey("column", table, name), normalised(text[found.end():])
+            yield ObjectKey("column", table, name), normalised(text[found.end() :])
 
 
 def _column_names(listed: str) -> list[str]:
-    return [m[1].replace('""', '"') if m[1] is not None else m[2]
-            for m in _IDENTIFIER.finditer(listed)]
+    return [
+        m[1].replace('""', '"') if m[1] is not None else m[2] for m in _IDENTIFIER.finditer(listed)
+    ]
 
 
 @contextlib.contextmanager
 def _table_data(archive: Path, table: str) -> Iterator[tuple[list[str], Iterator[bytes]] | None]:
     """One table's COPY section of the archive: its column list and its data lines (None
     if the archive has no data for that table)."""
-    argv = ["pg_restore", "--data-only", "--schema=public", f"--table={table}", "--file=-",
-            str(archive)]
+    argv = [
+        "pg_restore",
+        "--data-only",
+        "--schema=public",
+        f"--table={table}",
+        "--file=-",
+        str(archive),
+    ]
     if shutil.which(argv[0]) is None:
         raise StorageError(f"{argv[0]} is not installed (Debian package postgresql-client)")
     with tempfile.TemporaryFile() as errors:
@@ -152,8 +165,9 @@ class PostgresBackup:
     def __init__(self, archive: Path, target_libpq_url: str) -> None:
         self.archive = archive
         self.url = target_libpq_url
-        self._schema = dump_schema(run(["pg_restore", "--schema-only", "--no-owner",
-                                        "--file=-", str(archive)]))
+        self._schema = dump_schema(
+            run(["pg_restore", "--schema-only", "--no-owner", "--file=-", str(archive)])
+        )
         self._conn: psycopg.Connection[Any] | None = None
         self._loaded: set[str] = set()
 
@@ -177,11 +191,13 @@ class PostgresBackup:
         target must already have the table (it is the model of the temporary one)."""
         conn = self._connection()
         temp = self._load(conn, table)
-        with self._reading(table), conn.transaction(), \
-                conn.cursor(name=f"read_{temp}") as cursor:
+        with self._reading(table), conn.transaction(), conn.cursor(name=f"read_{temp}") as cursor:
             cursor.itersize = READ_BATCH
-            cursor.execute(sql.SQL("SELECT {} FROM {}").format(
-                sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(temp)))
+            cursor.execute(
+                sql.SQL("SELECT {} FROM {}").format(
+                    sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(temp)
+                )
+            )
             yield from cursor
 
     def _connection(self) -> psycopg.Connection[Any]:
@@ -203,17 +219,33 @@ class PostgresBackup:
             if data is None:
                 raise IntegrityError(f"the backup has no rows for table {table}")
             listed, lines = data
-            conn.execute(sql.SQL("CREATE TEMPORARY TABLE {} (LIKE public.{})").format(
-                sql.Identifier(temp), sql.Identifier(table)))
-            made = {r[0] for r in conn.execute(
-                "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
-                "AND attnum > 0 AND NOT attisdropped", (temp,))}
+            conn.execute(
+                sql.SQL("CREATE TEMPORARY TABLE {} (LIKE public.{})").format(
+                    sql.Identifier(temp), sql.Identifier(table)
+                )
+            )
+            made = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass "
+                    "AND attnum > 0 AND NOT attisdropped",
+                    (temp,),
+                )
+            }
             for extra in dict.fromkeys(c for c in listed if c not in made):
-                conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} text").format(
-                    sql.Identifier(temp), sql.Identifier(extra)))
-            with conn.cursor() as cursor, cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(
-                    sql.Identifier(temp),
-                    sql.SQL(", ").join(map(sql.Identifier, listed)))) as copy:
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} ADD COLUMN {} text").format(
+                        sql.Identifier(temp), sql.Identifier(extra)
+                    )
+                )
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(
+                    sql.SQL("COPY {} ({}) FROM STDIN").format(
+                        sql.Identifier(temp), sql.SQL(", ").join(map(sql.Identifier, listed))
+                    )
+                ) as copy,
+            ):
                 for line in lines:
                     copy.write(line)
         self._loaded.add(table)
@@ -224,8 +256,10 @@ class PostgresBackup:
         try:
             yield
         except (psycopg.DataError, psycopg.IntegrityError) as exc:
-            raise IntegrityError(f"the backup's rows of {table} do not fit the table the "
-                                 f"migrations make: {' '.join(str(exc).split())}") from exc
+            raise IntegrityError(
+                f"the backup's rows of {table} do not fit the table the "
+                f"migrations make: {' '.join(str(exc).split())}"
+            ) from exc
         except psycopg.Error as exc:
             raise StorageError(f"reading the backup's {table}: {exc}") from exc
 

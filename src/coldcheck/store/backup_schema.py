@@ -76,8 +76,11 @@ def compare(backup: Schema, expected: Schema) -> list[SchemaDifference]:
     or missing as the table alone."""
     parts = ("column", "constraint")  # what a table's own definition lists
     part_changes = {k.table for k in backup.keys() ^ expected.keys() if k.kind in parts}
-    part_changes |= {k.table for k in backup.keys() & expected.keys()
-                     if k.kind in parts and backup[k] != expected[k]}
+    part_changes |= {
+        k.table
+        for k in backup.keys() & expected.keys()
+        if k.kind in parts and backup[k] != expected[k]
+    }
     whole = {k.table for k in backup.keys() ^ expected.keys() if k.kind == "table"}
     out = []
     for key in sorted(backup.keys() | expected.keys(), key=_order):
@@ -92,8 +95,9 @@ def compare(backup: Schema, expected: Schema) -> list[SchemaDifference]:
             change = DIFFERS
         else:
             continue
-        out.append(SchemaDifference(key.kind, key.table, key.name, change, mine or "",
-                                    theirs or ""))
+        out.append(
+            SchemaDifference(key.kind, key.table, key.name, change, mine or "", theirs or "")
+        )
     return out
 
 

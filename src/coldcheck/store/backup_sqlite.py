@@ -27,15 +27,19 @@ def sqlite_schema(conn: sqlite3.Connection) -> Schema:
     schema: Schema = {}
     objects = conn.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master "
-        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name").fetchall()
+        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name"
+    ).fetchall()
     for kind, name, table, sql in objects:
         schema[ObjectKey(kind, table, name)] = normalised(sql or "")
         if kind == "table":
             for _, column, type_, notnull, default, pk in conn.execute(
-                    "SELECT cid, name, type, \"notnull\", dflt_value, pk "
-                    "FROM pragma_table_info(?) ORDER BY cid", (name,)):
+                'SELECT cid, name, type, "notnull", dflt_value, pk '
+                "FROM pragma_table_info(?) ORDER BY cid",
+                (name,),
+            ):
                 schema[ObjectKey("column", name, column)] = (
-                    f"{type_} {'NOT NULL' if notnull else 'NULL'} DEFAULT {default} PK {pk}")
+                    f"{type_} {'NOT NULL' if notnull else 'NULL'} DEFAULT {default} PK {pk}"
+                )
     return schema
 
 
@@ -56,8 +60,9 @@ class SqliteBackup:
             found = self.conn.execute("PRAGMA quick_check").fetchall()
         if found != [("ok",)]:
             self.conn.close()
-            raise IntegrityError(f"the backup {path} is damaged: "
-                                 f"{'; '.join(str(r[0]) for r in found[:5])}")
+            raise IntegrityError(
+                f"the backup {path} is damaged: {'; '.join(str(r[0]) for r in found[:5])}"
+            )
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
@@ -75,8 +80,7 @@ class SqliteBackup:
         if not has_table(self.schema(), "alembic_version"):
             return []
         with self._reading():
-            return [str(r[0]) for r in self.conn.execute(
-                "SELECT version_num FROM alembic_version")]
+            return [str(r[0]) for r in self.conn.execute("SELECT version_num FROM alembic_version")]
 
     def rows(self, table: str, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
         """The table's rows, these columns only, as stored (SQLite does not check types:

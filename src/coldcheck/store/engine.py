@@ -32,8 +32,10 @@ def database_url(url: str) -> sa.URL:
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         return parsed
     shown = parsed.render_as_string(hide_password=True)
-    raise StorageError(f"unsupported database URL {shown}: use sqlite:///FILE or "
-                       "postgresql+psycopg://USER@HOST/DATABASE")
+    raise StorageError(
+        f"unsupported database URL {shown}: use sqlite:///FILE or "
+        "postgresql+psycopg://USER@HOST/DATABASE"
+    )
 
 
 # SQLite copies its write-ahead log back into the database file (a checkpoint, with an
@@ -50,8 +52,9 @@ def make_engine(url: str, background_wal: bool = False) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             engine = sa.create_engine(parsed, connect_args={"timeout": LOCK_TIMEOUT_S})
-            _durable_sqlite(engine, WAL_BACKSTOP_PAGES if background_wal
-                            else WAL_AUTOCHECKPOINT_PAGES)
+            _durable_sqlite(
+                engine, WAL_BACKSTOP_PAGES if background_wal else WAL_AUTOCHECKPOINT_PAGES
+            )
         else:
             # READ COMMITTED, stated so a server default cannot change it. It suffices
             # because every append first locks its production's chain_heads row (SELECT …
@@ -62,12 +65,16 @@ def make_engine(url: str, background_wal: bool = False) -> Engine:
             # The head's compare-and-set on seq backs this up. A stricter level would add
             # only serialization failures to retry.
             engine = sa.create_engine(
-                parsed, isolation_level="READ COMMITTED", pool_pre_ping=True,
-                connect_args={"connect_timeout": LOCK_TIMEOUT_S})
+                parsed,
+                isolation_level="READ COMMITTED",
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": LOCK_TIMEOUT_S},
+            )
             _durable_postgresql(engine)
     except (ImportError, sa.exc.ArgumentError) as exc:
-        raise StorageError(f"cannot open {parsed.render_as_string(hide_password=True)}: "
-                           f"{exc}") from exc
+        raise StorageError(
+            f"cannot open {parsed.render_as_string(hide_password=True)}: {exc}"
+        ) from exc
     return engine
 
 

@@ -75,8 +75,7 @@ class MemoryTx:
     def checkpoints_after(self, size: int) -> list[SignedCheckpoint]:
         with self._store.lock:
             kept = [*self._log.checkpoints.values(), *self.added.values()]
-        return sorted((cp for cp in kept if cp.size > size),
-                      key=lambda cp: cp.size)
+        return sorted((cp for cp in kept if cp.size > size), key=lambda cp: cp.size)
 
     def find_events(self, event_ids: Sequence[str]) -> list[StoredEvent]:
         wanted = set(event_ids)
@@ -91,16 +90,18 @@ class MemoryTx:
             for row in rows:
                 self._own(row.production_id)
                 if row.seq in seqs or _has(self._log.seqs, row.seq):
-                    raise Conflict(f"the record changed underneath: #{row.seq} of "
-                                   f"{self.production_id} is stored already")
+                    raise Conflict(
+                        f"the record changed underneath: #{row.seq} of "
+                        f"{self.production_id} is stored already"
+                    )
                 if row.event_id in ids or row.event_id in self._store.ids:
-                    raise Conflict(f"the record changed underneath: event id "
-                                   f"{row.event_id} is stored already")
+                    raise Conflict(
+                        f"the record changed underneath: event id {row.event_id} is stored already"
+                    )
                 seqs.add(row.seq)
                 ids.add(row.event_id)
         if head.checkpoint.production != self.production_id:
-            raise Conflict(f"the head of {head.checkpoint.production} moved during the "
-                           "append")
+            raise Conflict(f"the head of {head.checkpoint.production} moved during the append")
         self.rows.extend(rows)
         self.head = head
 
@@ -109,14 +110,15 @@ class MemoryTx:
         with self._store.lock:
             kept = cp.size in self._log.checkpoints
         if kept or cp.size in self.added:
-            raise Conflict(f"the record changed underneath: a checkpoint of "
-                           f"{self.production_id} at {cp.size} is stored already")
+            raise Conflict(
+                f"the record changed underneath: a checkpoint of "
+                f"{self.production_id} at {cp.size} is stored already"
+            )
         self.added[cp.size] = cp
 
     def _own(self, production_id: str) -> None:
         if production_id != self.production_id:
-            raise StorageError(f"a row of {production_id} in a transaction on "
-                               f"{self.production_id}")
+            raise StorageError(f"a row of {production_id} in a transaction on {self.production_id}")
 
     def commit(self) -> None:
         """Under the store's lock: check what others committed meanwhile, then keep it
@@ -126,8 +128,7 @@ class MemoryTx:
             raise Conflict(f"the head of {self.production_id} moved during the append")
         taken = [r.event_id for r in self.rows if r.event_id in ids]
         if taken:  # committed meanwhile by a transaction on another production
-            raise Conflict(f"the record changed underneath: event id {taken[0]} is "
-                           "stored already")
+            raise Conflict(f"the record changed underneath: event id {taken[0]} is stored already")
         for row in sorted(self.rows, key=lambda r: r.seq):
             at = bisect.bisect_right(log.seqs, row.seq)
             log.seqs.insert(at, row.seq)
@@ -167,8 +168,9 @@ class MemoryStore:
         return (0, 0)
 
     @contextlib.contextmanager
-    def creating(self, production_id: str, at: int, public_key: bytes,
-                 head: Head) -> Iterator[MemoryTx]:
+    def creating(
+        self, production_id: str, at: int, public_key: bytes, head: Head
+    ) -> Iterator[MemoryTx]:
         with self._creating:
             with self.lock:
                 if production_id in self.logs:
@@ -203,8 +205,9 @@ class MemoryStore:
         with self.lock:
             return sorted(self.logs)
 
-    def read_events(self, production_id: str, after: int = 0,
-                    upto: int | None = None) -> Iterator[StoredEvent]:
+    def read_events(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[StoredEvent]:
         with self.lock:
             log = self.logs.get(production_id)
             found = log.between(after, upto) if log is not None else []
@@ -214,8 +217,7 @@ class MemoryStore:
         with self.lock:
             log = self.logs.get(production_id)
             kept = list(log.checkpoints.values()) if log is not None else []
-        return sorted((cp for cp in kept if cp.size > after),
-                      key=lambda cp: cp.size)
+        return sorted((cp for cp in kept if cp.size > after), key=lambda cp: cp.size)
 
     def last_seq(self, production_id: str) -> int:
         with self.lock:
@@ -230,5 +232,6 @@ class MemoryStore:
 
 
 if TYPE_CHECKING:  # mypy holds both to the port
+
     def _is_the_port(store: MemoryStore, tx: MemoryTx) -> tuple[Store, WriteTx]:
         return store, tx

@@ -130,8 +130,9 @@ class Store(Protocol):
         the log, pages copied); (0, 0) where there is none."""
         ...
 
-    def creating(self, production_id: str, at: int, public_key: bytes,
-                 head: Head) -> AbstractContextManager[WriteTx]:
+    def creating(
+        self, production_id: str, at: int, public_key: bytes, head: Head
+    ) -> AbstractContextManager[WriteTx]:
         """Create a production (Conflict if it exists) with its head, then append in the
         same transaction."""
         ...
@@ -152,8 +153,9 @@ class Store(Protocol):
         """Every production, in id order."""
         ...
 
-    def read_events(self, production_id: str, after: int = 0,
-                    upto: int | None = None) -> Iterator[StoredEvent]:
+    def read_events(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[StoredEvent]:
         """Committed events after `after` and up to `upto` (default: all), in seq order."""
         ...
 

@@ -46,27 +46,39 @@ _HEAD_FOR_UPDATE = _HEAD.with_for_update()
 # statement that waited for the lock still sees its own older snapshot, so this cannot
 # share the locking statement): an append checks it against the state it builds on, so a
 # log cut back or grown underneath is refused.
-_TAIL = (sa.select(events.c.seq, events.c.leaf_hash, events.c.root)
-         .where(events.c.production_id == sa.bindparam("pid"))
-         .order_by(events.c.seq.desc()).limit(1))
+_TAIL = (
+    sa.select(events.c.seq, events.c.leaf_hash, events.c.root)
+    .where(events.c.production_id == sa.bindparam("pid"))
+    .order_by(events.c.seq.desc())
+    .limit(1)
+)
 _LAST_SEQ = sa.select(sa.func.max(events.c.seq)).where(
-    events.c.production_id == sa.bindparam("pid"))
-_CHECKPOINTS = (sa.select(checkpoints)
-                .where(checkpoints.c.production_id == sa.bindparam("pid"))
-                .where(checkpoints.c.tree_size > sa.bindparam("after"))
-                .order_by(checkpoints.c.tree_size))
+    events.c.production_id == sa.bindparam("pid")
+)
+_CHECKPOINTS = (
+    sa.select(checkpoints)
+    .where(checkpoints.c.production_id == sa.bindparam("pid"))
+    .where(checkpoints.c.tree_size > sa.bindparam("after"))
+    .order_by(checkpoints.c.tree_size)
+)
 _INSERT_EVENT = events.insert()
 _INSERT_CHECKPOINT = checkpoints.insert()
 _MOVE_HEAD = (
     chain_heads.update()
     .where(chain_heads.c.production_id == sa.bindparam("pid"))
     .where(chain_heads.c.seq == sa.bindparam("before"))
-    .values(seq=sa.bindparam("seq"), frontier=sa.bindparam("frontier"),
-            root=sa.bindparam("root"), signed_at=sa.bindparam("signed_at"),
-            key_id=sa.bindparam("key_id"), signature=sa.bindparam("signature"))
+    .values(
+        seq=sa.bindparam("seq"),
+        frontier=sa.bindparam("frontier"),
+        root=sa.bindparam("root"),
+        signed_at=sa.bindparam("signed_at"),
+        key_id=sa.bindparam("key_id"),
+        signature=sa.bindparam("signature"),
+    )
 )
 _EVENTS_BY_ID = sa.select(*(events.c[name] for name in StoredEvent.__slots__)).where(
-    events.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+    events.c.event_id.in_(sa.bindparam("ids", expanding=True))
+)
 
 
 class SqlWriteTx:
@@ -83,8 +95,9 @@ class SqlWriteTx:
 
     def checkpoints_after(self, size: int) -> list[SignedCheckpoint]:
         """The stored checkpoints of this production past `size`, smallest first."""
-        rows = self.conn.execute(_CHECKPOINTS, {"pid": self.head.checkpoint.production,
-                                                "after": size}).all()
+        rows = self.conn.execute(
+            _CHECKPOINTS, {"pid": self.head.checkpoint.production, "after": size}
+        ).all()
         return [_checkpoint(r) for r in rows]
 
     def events_after(self, seq: int) -> Iterator[StoredEvent]:
@@ -124,26 +137,43 @@ def _as_dict(obj: StoredEvent) -> dict[str, Any]:
 # row, and the chain head row (with the frontier beside it).
 def _checkpoint(row: sa.Row[Any]) -> SignedCheckpoint:
     v = _values(row)
-    return SignedCheckpoint(v["production_id"], v["tree_size"], v["root"], v["at"],
-                            v["key_id"], v["signature"])
+    return SignedCheckpoint(
+        v["production_id"], v["tree_size"], v["root"], v["at"], v["key_id"], v["signature"]
+    )
 
 
 def _checkpoint_columns(cp: SignedCheckpoint) -> dict[str, Any]:
-    return {"production_id": cp.production, "tree_size": cp.size, "root": cp.root,
-            "at": cp.at, "key_id": cp.key_id, "signature": cp.signature}
+    return {
+        "production_id": cp.production,
+        "tree_size": cp.size,
+        "root": cp.root,
+        "at": cp.at,
+        "key_id": cp.key_id,
+        "signature": cp.signature,
+    }
 
 
 def _head(row: sa.Row[Any]) -> Head:
     v = _values(row)
-    return Head(SignedCheckpoint(v["production_id"], v["seq"], v["root"], v["signed_at"],
-                                 v["key_id"], v["signature"]), v["frontier"])
+    return Head(
+        SignedCheckpoint(
+            v["production_id"], v["seq"], v["root"], v["signed_at"], v["key_id"], v["signature"]
+        ),
+        v["frontier"],
+    )
 
 
 def _head_columns(head: Head) -> dict[str, Any]:
     cp = head.checkpoint
-    return {"production_id": cp.production, "seq": cp.size, "frontier": head.frontier,
-            "root": cp.root, "signed_at": cp.at, "key_id": cp.key_id,
-            "signature": cp.signature}
+    return {
+        "production_id": cp.production,
+        "seq": cp.size,
+        "frontier": head.frontier,
+        "root": cp.root,
+        "signed_at": cp.at,
+        "key_id": cp.key_id,
+        "signature": cp.signature,
+    }
 
 
 def _values(row: sa.Row[Any]) -> dict[str, Any]:
@@ -160,19 +190,25 @@ def _event(row: Sequence[Any]) -> StoredEvent:
     """A row of `_EVENT_COLUMNS` as a StoredEvent (the read path of every load and verify:
     positional, without a dict per row)."""
     pid, seq, event_id, type_, at, actor, body, leaf, root = row
-    return StoredEvent(pid, seq, event_id, type_, at, actor, _as_bytes(body),
-                       _as_bytes(leaf), _as_bytes(root))
+    return StoredEvent(
+        pid, seq, event_id, type_, at, actor, _as_bytes(body), _as_bytes(leaf), _as_bytes(root)
+    )
 
 
 _EVENT_COLUMNS = [events.c[name] for name in StoredEvent.__slots__]
-_PAGE = (sa.select(*_EVENT_COLUMNS).where(events.c.production_id == sa.bindparam("pid"))
-         .where(events.c.seq > sa.bindparam("after")).order_by(events.c.seq)
-         .limit(sa.bindparam("limit")))
+_PAGE = (
+    sa.select(*_EVENT_COLUMNS)
+    .where(events.c.production_id == sa.bindparam("pid"))
+    .where(events.c.seq > sa.bindparam("after"))
+    .order_by(events.c.seq)
+    .limit(sa.bindparam("limit"))
+)
 _PAGE_UPTO = _PAGE.where(events.c.seq <= sa.bindparam("upto"))
 
 
-def _read_events(conn: Connection, production_id: str, after: int,
-                 upto: int | None) -> Iterator[StoredEvent]:
+def _read_events(
+    conn: Connection, production_id: str, after: int, upto: int | None
+) -> Iterator[StoredEvent]:
     # Keyset pages keep memory flat however long the log is.
     last = after
     while True:
@@ -190,8 +226,7 @@ def _read_events(conn: Connection, production_id: str, after: int,
         last = rows[-1].seq
 
 
-_PUBLIC_KEY = sa.select(productions.c.public_key).where(
-    productions.c.id == sa.bindparam("pid"))
+_PUBLIC_KEY = sa.select(productions.c.public_key).where(productions.c.id == sa.bindparam("pid"))
 
 
 def _public_key(conn: Connection, production_id: str) -> bytes:
@@ -203,9 +238,11 @@ def _public_key(conn: Connection, production_id: str) -> bytes:
 
 def _duplicate(orig: BaseException | None) -> bool:
     """A primary key or unique constraint refused a row (another append came first)."""
-    return (getattr(orig, "sqlstate", None) == "23505"  # PostgreSQL unique_violation
-            or getattr(orig, "sqlite_errorname", None) in (
-                "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"))
+    return (
+        getattr(orig, "sqlstate", None) == "23505"  # PostgreSQL unique_violation
+        or getattr(orig, "sqlite_errorname", None)
+        in ("SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE")
+    )
 
 
 def _message(exc: sa.exc.DBAPIError) -> str:
@@ -222,9 +259,11 @@ class SqlStore:
         # SQLite only: the owner calls checkpoint_wal() now and then (the server does).
         self.background_wal = background_wal and self.dialect == "sqlite"
         database = self.engine.url.database
-        self._lock_path = (f"{database}-writer.lock"
-                           if self.dialect == "sqlite" and database not in (None, "", ":memory:")
-                           else None)
+        self._lock_path = (
+            f"{database}-writer.lock"
+            if self.dialect == "sqlite" and database not in (None, "", ":memory:")
+            else None
+        )
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (idempotent)."""
@@ -248,7 +287,8 @@ class SqlStore:
             raw = self.engine.raw_connection()
             try:  # the driver's own connection: a checkpoint runs outside any transaction
                 row = raw.driver_connection.execute(  # type: ignore[union-attr]
-                    "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    "PRAGMA wal_checkpoint(PASSIVE)"
+                ).fetchone()
             finally:
                 raw.close()
         return int(row[1]), int(row[2])
@@ -278,15 +318,18 @@ class SqlStore:
             if _duplicate(exc.orig):
                 raise Conflict(f"the record changed underneath: {_message(exc)}") from exc
             if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
-                raise Conflict(f"a concurrent change got in the way, nothing was recorded; "
-                               f"retry: {_message(exc)}") from exc
+                raise Conflict(
+                    f"a concurrent change got in the way, nothing was recorded; "
+                    f"retry: {_message(exc)}"
+                ) from exc
             raise StorageError(f"database error: {_message(exc)}") from exc
         except sa.exc.SQLAlchemyError as exc:  # e.g. no connection free in the pool
             raise StorageError(f"database error: {exc}") from exc
 
     @contextlib.contextmanager
-    def creating(self, production_id: str, at: int, public_key: bytes,
-                 head: Head) -> Iterator[SqlWriteTx]:
+    def creating(
+        self, production_id: str, at: int, public_key: bytes, head: Head
+    ) -> Iterator[SqlWriteTx]:
         """Create a production and its chain head, then append in the same transaction."""
         with self._errors(), self._writer() as conn:
             exists = conn.execute(
@@ -294,8 +337,9 @@ class SqlStore:
             ).first()
             if exists:
                 raise Conflict(f"production {production_id} already exists")
-            conn.execute(productions.insert().values(
-                id=production_id, created_at=at, public_key=public_key))
+            conn.execute(
+                productions.insert().values(id=production_id, created_at=at, public_key=public_key)
+            )
             conn.execute(chain_heads.insert().values(**_head_columns(head)))
             yield SqlWriteTx(conn, head)
 
@@ -357,8 +401,11 @@ class SqlStore:
                 raise NotFound(f"production {production_id} does not exist")
             head = _head(row)
             last = conn.execute(_TAIL, {"pid": production_id}).first()
-            tail = (Tail(last.seq, _as_bytes(last.leaf_hash), _as_bytes(last.root))
-                    if last is not None else Tail(0, None, None))
+            tail = (
+                Tail(last.seq, _as_bytes(last.leaf_hash), _as_bytes(last.root))
+                if last is not None
+                else Tail(0, None, None)
+            )
             yield SqlWriteTx(conn, head, tail)
 
     def head(self, production_id: str) -> Head:
@@ -374,11 +421,13 @@ class SqlStore:
 
     def production_ids(self) -> list[str]:
         with self._errors(), self._reader() as conn:
-            return list(conn.execute(sa.select(productions.c.id).order_by(productions.c.id))
-                        .scalars())
+            return list(
+                conn.execute(sa.select(productions.c.id).order_by(productions.c.id)).scalars()
+            )
 
-    def read_events(self, production_id: str, after: int = 0,
-                    upto: int | None = None) -> Iterator[StoredEvent]:
+    def read_events(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[StoredEvent]:
         """Events in seq order, streamed in pages."""
         with self._errors(), self._reader() as conn:
             yield from _read_events(conn, production_id, after, upto)

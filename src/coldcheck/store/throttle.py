@@ -67,8 +67,12 @@ class ThrottleStore:
                     before = seen[row.subject]
                     if before is None:
                         conn.execute(table.insert().values(**_values(row)))
-                    elif conn.execute(table.update().where(*_unchanged(before))
-                                      .values(**_values(row))).rowcount != 1:
+                    elif (
+                        conn.execute(
+                            table.update().where(*_unchanged(before)).values(**_values(row))
+                        ).rowcount
+                        != 1
+                    ):
                         raise _Moved
         except (_Moved, Conflict):  # Conflict: another insert of the same subject won
             return False
@@ -92,5 +96,7 @@ def _values(row: Failures) -> dict[str, object]:
 
 
 def _unchanged(row: Failures) -> list[sa.ColumnElement[bool]]:
-    return [table.c[name].is_(None) if value is None else table.c[name] == value
-            for name, value in _values(row).items()]
+    return [
+        table.c[name].is_(None) if value is None else table.c[name] == value
+        for name, value in _values(row).items()
+    ]

@@ -73,7 +73,8 @@ class Tokens:
                 return None  # no one to act as: the page asks them to log in
             expected = self._mac("session", session)
         if not isinstance(sent, str) or not hmac.compare_digest(
-                sent.encode("utf-8", "surrogateescape"), expected.encode()):
+            sent.encode("utf-8", "surrogateescape"), expected.encode()
+        ):
             return "the form's token is missing or belongs to another session"
         return None
 

@@ -22,11 +22,11 @@ def add_routes(web: APIRouter, site: Site) -> None:
 
     def login_form(request: Request, status: int, target: str, error: str) -> Response:
         token, nonce = site.tokens.for_login(request)
-        response = site.render(request, "login.html", status, next=target, error=error,
-                               csrf=token)
+        response = site.render(request, "login.html", status, next=target, error=error, csrf=token)
         if nonce is not None:  # the pre-session half of the login form's token
-            response.set_cookie(csrf.LOGIN_COOKIE, nonce, httponly=True, samesite="strict",
-                                path="/login")
+            response.set_cookie(
+                csrf.LOGIN_COOKIE, nonce, httponly=True, samesite="strict", path="/login"
+            )
         return response
 
     @web.get("/login")
@@ -40,8 +40,11 @@ def add_routes(web: APIRouter, site: Site) -> None:
         target = local(sent if isinstance(sent, str) else "/")
         try:
             issued = await run_in_threadpool(
-                accounts.login, forms.text(form, "username"), forms.text(form, "password"),
-                address=request.client.host if request.client else None)
+                accounts.login,
+                forms.text(form, "username"),
+                forms.text(form, "password"),
+                address=request.client.host if request.client else None,
+            )
         except ColdCheckError as exc:
             status, _ = problems.classify(exc)
             page = login_form(request, status, target, str(exc))
@@ -49,8 +52,9 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 page.headers["Retry-After"] = str(exc.retry_after_s)
             return page
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(COOKIE, issued.token, httponly=True, samesite="strict",
-                            max_age=SESSION_S)
+        response.set_cookie(
+            COOKIE, issued.token, httponly=True, samesite="strict", max_age=SESSION_S
+        )
         return response
 
     @web.post("/logout")
@@ -75,8 +79,9 @@ def add_routes(web: APIRouter, site: Site) -> None:
         if len(memberships) == 1:
             return RedirectResponse(f"/p/{memberships[0][0]}", status_code=303)
         names = {pid: site.service.state(pid).name for pid, _ in memberships}
-        return site.render(request, "picker.html", memberships=memberships, names=names,
-                           username=username)
+        return site.render(
+            request, "picker.html", memberships=memberships, names=names, username=username
+        )
 
 
 def local(target: str) -> str:

@@ -57,14 +57,17 @@ class Site:
 
     def router(self) -> APIRouter:
         """A router whose every state-changing route checks origin and form token first."""
-        return APIRouter(include_in_schema=False,
-                         route_class=self.tokens.route_class(self.refused))
+        return APIRouter(include_in_schema=False, route_class=self.tokens.route_class(self.refused))
 
     def refused(self, request: Request, reason: str) -> Response:
-        return self.render(request, "message.html", 403,
-                           title="Refused: this form was not sent from a ColdCheck page",
-                           text=f"Nothing was recorded: {reason}. If you sent it, go back, "
-                                "reload the page and try again.")
+        return self.render(
+            request,
+            "message.html",
+            403,
+            title="Refused: this form was not sent from a ColdCheck page",
+            text=f"Nothing was recorded: {reason}. If you sent it, go back, "
+            "reload the page and try again.",
+        )
 
     def account_of(self, request: Request) -> str:
         token = request.cookies.get(COOKIE)
@@ -80,13 +83,13 @@ class Site:
             raise NotFound(f"unknown production {pid!r}")
         return Viewer(username, person, self.service.state(pid))
 
-    def render(self, request: Request, name: str, status: int = 200,
-               **ctx: Any) -> HTMLResponse:
+    def render(self, request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("csrf", self.tokens.for_session(request))
         return TEMPLATES.TemplateResponse(request, name, ctx, status_code=status)
 
-    def failed(self, request: Request, exc: ColdCheckError, page: str = "message.html",
-               **ctx: Any) -> HTMLResponse:
+    def failed(
+        self, request: Request, exc: ColdCheckError, page: str = "message.html", **ctx: Any
+    ) -> HTMLResponse:
         """The page for an error, with the status the API gives it (problems.STATUS)."""
         status, kind = problems.classify(exc)
         ctx.setdefault("title", problems.TITLES.get(kind, "Not done"))
@@ -112,11 +115,19 @@ class Site:
             minutes = int((now - at_us) / 60_000_000)
             return "just now" if minutes < 1 else f"{minutes} min ago"
 
-        return {"pid": pid, "v": v, "s": v.state, "when": when, "ago": ago,
-                "stand_down": v.state.stand_down, "c": c}
+        return {
+            "pid": pid,
+            "v": v,
+            "s": v.state,
+            "when": when,
+            "ago": ago,
+            "stand_down": v.state.stand_down,
+            "c": c,
+        }
 
-    async def guarded(self, request: Request, pid: str,
-                      body: Callable[[Viewer], Response]) -> Response:
+    async def guarded(
+        self, request: Request, pid: str, body: Callable[[Viewer], Response]
+    ) -> Response:
         """A production page for its members; log in first, or the error's page."""
         try:
             v = await run_in_threadpool(self.viewer, request, pid)
@@ -126,8 +137,9 @@ class Site:
         except ColdCheckError as exc:
             return self.failed(request, exc)
 
-    async def act(self, request: Request, pid: str,
-                  build: Callable[[Viewer, Any], list[c.Command]], back: str) -> Response:
+    async def act(
+        self, request: Request, pid: str, build: Callable[[Viewer, Any], list[c.Command]], back: str
+    ) -> Response:
         """Run the commands a form describes, one by one; show what was recorded or why not."""
         form = await request.form()
 
@@ -138,10 +150,25 @@ class Site:
                     done.append(gateway.submit(self.service, pid, v.person_id, cmd))
             except ColdCheckError as exc:
                 violations = exc.violations if isinstance(exc, Refused) else ()
-                return self.failed(request, exc, "result.html", **self.base(v, pid),
-                                   done=done, error=str(exc), violations=violations, back=back)
+                return self.failed(
+                    request,
+                    exc,
+                    "result.html",
+                    **self.base(v, pid),
+                    done=done,
+                    error=str(exc),
+                    violations=violations,
+                    back=back,
+                )
             now = Viewer(v.username, v.person_id, self.service.state(pid))  # after the change
-            return self.render(request, "result.html", **self.base(now, pid), done=done,
-                               error="", violations=(), back=back)
+            return self.render(
+                request,
+                "result.html",
+                **self.base(now, pid),
+                done=done,
+                error="",
+                violations=(),
+                back=back,
+            )
 
         return await self.guarded(request, pid, run)

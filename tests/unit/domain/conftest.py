@@ -38,7 +38,7 @@ class Expect:
         decision = h.run(cmd)
         codes = [w.code for w in decision.warnings]
         assert code in codes, f"expected warning {code} among {codes}"
-        recorded = h.records[len(h.records) - len(decision.events):]
+        recorded = h.records[len(h.records) - len(decision.events) :]
         assert recorded
         assert all(code in r.warnings for r in recorded)
         return decision
@@ -48,8 +48,10 @@ class Expect:
         try:
             decision = h.run(cmd)
         except Refused as refused:
-            pytest.fail(f"expected acceptance, refused by {[v.code for v in refused.violations]}"
-                        f": {[v.detail for v in refused.violations]}")
+            pytest.fail(
+                f"expected acceptance, refused by {[v.code for v in refused.violations]}"
+                f": {[v.detail for v in refused.violations]}"
+            )
         codes = [w.code for w in decision.warnings]
         assert code not in codes, f"did not expect warning {code}: {decision.warnings}"
         return decision
@@ -58,9 +60,13 @@ class Expect:
 class Steps:
     """Set-up steps shared by the rule-family tests (all actors are demo people)."""
 
-    def production(self, profile: str = "bulletin1",
-                   overrides: tuple[tuple[str, int], ...] = (), *, plan: bool = True
-                   ) -> Harness:
+    def production(
+        self,
+        profile: str = "bulletin1",
+        overrides: tuple[tuple[str, int], ...] = (),
+        *,
+        plan: bool = True,
+    ) -> Harness:
         """The demo production under another profile, optionally with its day planned."""
         h = Harness()
 
@@ -74,16 +80,36 @@ class Steps:
             demo.plan_day(run, TODAY)
         return h
 
-    def inspect(self, h: Harness, item_id: str, chambers: tuple[Chamber, ...],
-                shown_to: tuple[str, ...] = ("dan",), barrel: Barrel = Barrel.CLEAR,
-                actor: str = "rosa") -> Decision:
-        return h.run(c.InspectItem(actor=actor, item_id=item_id, barrel=barrel,
-                                   chambers=chambers, shown_to=shown_to))
+    def inspect(
+        self,
+        h: Harness,
+        item_id: str,
+        chambers: tuple[Chamber, ...],
+        shown_to: tuple[str, ...] = ("dan",),
+        barrel: Barrel = Barrel.CLEAR,
+        actor: str = "rosa",
+    ) -> Decision:
+        return h.run(
+            c.InspectItem(
+                actor=actor, item_id=item_id, barrel=barrel, chambers=chambers, shown_to=shown_to
+            )
+        )
 
-    def issue(self, item_id: str, recipient_id: str, scene_id: str, actor: str = "rosa",
-              acknowledged: bool = True) -> c.IssueItem:
-        return c.IssueItem(actor=actor, item_id=item_id, recipient_id=recipient_id,
-                           scene_id=scene_id, recipient_acknowledged=acknowledged)
+    def issue(
+        self,
+        item_id: str,
+        recipient_id: str,
+        scene_id: str,
+        actor: str = "rosa",
+        acknowledged: bool = True,
+    ) -> c.IssueItem:
+        return c.IssueItem(
+            actor=actor,
+            item_id=item_id,
+            recipient_id=recipient_id,
+            scene_id=scene_id,
+            recipient_acknowledged=acknowledged,
+        )
 
     def ready_colt1(self, h: Harness) -> c.IssueItem:
         """colt-1 loaded with six checked dummies, shown to jack and dan: the sc-12 handoff."""
@@ -95,30 +121,62 @@ class Steps:
         self.inspect(h, "colt-2", (demo.BLANK,) * 6, shown_to=("sam", "dan"))
         return self.issue("colt-2", "sam", "sc-14")
 
-    def plan(self, h: Harness, scene_id: str, performers: tuple[str, ...],
-             items: tuple[str, ...], ammo: SceneAmmo = SceneAmmo.DUMMY,
-             manoeuvres: tuple[Manoeuvre, ...] = (), mitigations: tuple[Mitigation, ...] = (),
-             min_distance_feet: int = 0, close_quarter_blanks: bool = False,
-             date: str = TODAY) -> c.ApproveScenePlan:
+    def plan(
+        self,
+        h: Harness,
+        scene_id: str,
+        performers: tuple[str, ...],
+        items: tuple[str, ...],
+        ammo: SceneAmmo = SceneAmmo.DUMMY,
+        manoeuvres: tuple[Manoeuvre, ...] = (),
+        mitigations: tuple[Mitigation, ...] = (),
+        min_distance_feet: int = 0,
+        close_quarter_blanks: bool = False,
+        date: str = TODAY,
+    ) -> c.ApproveScenePlan:
         """Plan a scene; return the armorer's approval command (the AD's is given after)."""
-        h.run(c.PlanScene(actor="dan", scene_id=scene_id, title=f"scene {scene_id}",
-                          date=date, items=items, performers=performers, ammo=ammo,
-                          manoeuvres=manoeuvres, mitigations=mitigations,
-                          min_distance_feet=min_distance_feet,
-                          close_quarter_blanks=close_quarter_blanks))
+        h.run(
+            c.PlanScene(
+                actor="dan",
+                scene_id=scene_id,
+                title=f"scene {scene_id}",
+                date=date,
+                items=items,
+                performers=performers,
+                ammo=ammo,
+                manoeuvres=manoeuvres,
+                mitigations=mitigations,
+                min_distance_feet=min_distance_feet,
+                close_quarter_blanks=close_quarter_blanks,
+            )
+        )
         return c.ApproveScenePlan(actor="rosa", scene_id=scene_id)
 
-    def stage(self, h: Harness, scene_id: str, performers: tuple[str, ...],
-              items: tuple[str, ...], ammo: SceneAmmo = SceneAmmo.DUMMY,
-              manoeuvres: tuple[Manoeuvre, ...] = (), mitigations: tuple[Mitigation, ...] = (),
-              min_distance_feet: int = 25, meeting: bool = True) -> None:
+    def stage(
+        self,
+        h: Harness,
+        scene_id: str,
+        performers: tuple[str, ...],
+        items: tuple[str, ...],
+        ammo: SceneAmmo = SceneAmmo.DUMMY,
+        manoeuvres: tuple[Manoeuvre, ...] = (),
+        mitigations: tuple[Mitigation, ...] = (),
+        min_distance_feet: int = 25,
+        meeting: bool = True,
+    ) -> None:
         """Plan a scene, have the armorer and the 1st AD approve it, and hold its meeting."""
-        h.run(self.plan(h, scene_id, performers, items, ammo, manoeuvres, mitigations,
-                        min_distance_feet))
+        h.run(
+            self.plan(
+                h, scene_id, performers, items, ammo, manoeuvres, mitigations, min_distance_feet
+            )
+        )
         h.run(c.ApproveScenePlan(actor="dan", scene_id=scene_id))
         if meeting:
-            h.run(c.HoldSafetyMeeting(actor="dan", scene_id=scene_id,
-                                      attendees=("rosa", "dan", *performers)))
+            h.run(
+                c.HoldSafetyMeeting(
+                    actor="dan", scene_id=scene_id, attendees=("rosa", "dan", *performers)
+                )
+            )
 
 
 @pytest.fixture

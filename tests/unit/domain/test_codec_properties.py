@@ -33,8 +33,10 @@ def ref_to_data(value: object) -> Any:
     if isinstance(value, Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name.rstrip("_"): ref_to_data(getattr(value, f.name))
-                for f in dataclasses.fields(value)}
+        return {
+            f.name.rstrip("_"): ref_to_data(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+        }
     if isinstance(value, tuple | list):
         return [ref_to_data(v) for v in value]
     if value is None or isinstance(value, str | int | bool):
@@ -111,26 +113,64 @@ def _name(data: Any) -> str:
 
 # ---------------------------------------------------------------- generated values
 
-COMMANDS = [cls for cls in vars(c).values()
-            if isinstance(cls, type) and issubclass(cls, c.Command)]
+COMMANDS = [cls for cls in vars(c).values() if isinstance(cls, type) and issubclass(cls, c.Command)]
 CLASSES: list[type] = [*ev.EVENT_TYPES.values(), *COMMANDS, Chamber, Custodian]
 
 # Data that may sit where a field or list item should: every JSON type, some of them
 # right for one field and wrong for the next.
-JUNK = [None, True, False, 0, 7, -1, 1.5, "", "clear", "dummy", "crew", [], ["x"], [7],
-        [True, "x"], [["lot", 1]], ["dummy"], {}, {"content": "dummy"},
-        {"kind": "person", "id": "x"}]
+JUNK = [
+    None,
+    True,
+    False,
+    0,
+    7,
+    -1,
+    1.5,
+    "",
+    "clear",
+    "dummy",
+    "crew",
+    [],
+    ["x"],
+    [7],
+    [True, "x"],
+    [["lot", 1]],
+    ["dummy"],
+    {},
+    {"content": "dummy"},
+    {"kind": "person", "id": "x"},
+]
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-    | st.sampled_from(JUNK) | st.text(max_size=4),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.sampled_from(["content", "lot", "kind", "id", "item_id", "x"])
-                      | st.text(max_size=3), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.sampled_from(JUNK)
+    | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["content", "lot", "kind", "id", "item_id", "x"]) | st.text(max_size=3),
+            inner,
+            max_size=3,
+        )
+    ),
     max_leaves=6,
 )
 # Keys that are often a field of the class in hand, so an addition is not always unknown.
-EXTRA_KEYS = ["actor", "at", "item_id", "from", "from_", "kind", "chambers", "lot",
-              "checked", "counts", "x"]
+EXTRA_KEYS = [
+    "actor",
+    "at",
+    "item_id",
+    "from",
+    "from_",
+    "kind",
+    "chambers",
+    "lot",
+    "checked",
+    "counts",
+    "x",
+]
 
 Path = tuple[str | int, ...]
 
@@ -224,17 +264,23 @@ def test_every_value_decodes_to_itself(value: Any) -> None:
 
 
 ODD_VALUES = st.one_of(
-    st.floats(allow_nan=False), st.binary(max_size=2), st.just({"a": 1}), st.just({1}),
-    st.just(Chamber), st.sampled_from([Barrel.CLEAR, Content.SPENT, Role.ARMORER]),
+    st.floats(allow_nan=False),
+    st.binary(max_size=2),
+    st.just({"a": 1}),
+    st.just({1}),
+    st.just(Chamber),
+    st.sampled_from([Barrel.CLEAR, Content.SPENT, Role.ARMORER]),
     st.builds(Custodian, st.sampled_from(["location", Role.CREW]), st.text(max_size=3)),
 )
 
 
 @settings(max_examples=200)
-@given(st.recursive(
-    st.sampled_from(CLASSES).flatmap(st.from_type) | JSON | ODD_VALUES,
-    lambda inner: st.lists(inner, max_size=3) | st.lists(inner, max_size=3).map(tuple),
-    max_leaves=4,
-))
+@given(
+    st.recursive(
+        st.sampled_from(CLASSES).flatmap(st.from_type) | JSON | ODD_VALUES,
+        lambda inner: st.lists(inner, max_size=3) | st.lists(inner, max_size=3).map(tuple),
+        max_leaves=4,
+    )
+)
 def test_encoding_agrees_with_the_reference(value: Any) -> None:
     assert outcome(to_data, value) == outcome(ref_to_data, value)

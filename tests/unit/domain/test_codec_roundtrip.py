@@ -39,27 +39,45 @@ def test_the_demo_day_uses_most_event_types(demo_records: list[ev.Recorded]) -> 
 
 
 def test_from_underscore_is_spelled_from_in_data() -> None:
-    moved = ev.ItemMoved(item_id="colt-1", from_=Custodian("location", "truck-safe"),
-                         to=Custodian("person", "rosa"))
+    moved = ev.ItemMoved(
+        item_id="colt-1", from_=Custodian("location", "truck-safe"), to=Custodian("person", "rosa")
+    )
     data = to_data(moved)
-    assert data == {"item_id": "colt-1", "from": {"kind": "location", "id": "truck-safe"},
-                    "to": {"kind": "person", "id": "rosa"}}
+    assert data == {
+        "item_id": "colt-1",
+        "from": {"kind": "location", "id": "truck-safe"},
+        "to": {"kind": "person", "id": "rosa"},
+    }
     assert from_data(ev.ItemMoved, data) == moved
 
 
 def test_commands_round_trip_with_defaults_left_out() -> None:
-    cmd = c.InspectItem(actor="rosa", at=5, item_id="colt-1", barrel=Barrel.CLEAR,
-                        chambers=(demo.DUMMY, Chamber(Content.EMPTY)), shown_to=("jack",))
+    cmd = c.InspectItem(
+        actor="rosa",
+        at=5,
+        item_id="colt-1",
+        barrel=Barrel.CLEAR,
+        chambers=(demo.DUMMY, Chamber(Content.EMPTY)),
+        shown_to=("jack",),
+    )
     assert from_data(c.InspectItem, to_data(cmd)) == cmd
     assert from_data(c.RaiseConcern, {"text": "cart"}) == c.RaiseConcern(text="cart")
-    assert from_data(c.CloseDay, {"actor": "rosa", "date": "2021-10-21",
-                                  "counts": [["dum-45", 50]]}).counts == (("dum-45", 50),)
+    assert from_data(
+        c.CloseDay, {"actor": "rosa", "date": "2021-10-21", "counts": [["dum-45", 50]]}
+    ).counts == (("dum-45", 50),)
 
 
 def inspected() -> dict[str, Any]:
-    data = to_data(ev.ItemInspected(inspection_id="inspection-1", item_id="colt-1",
-                                    barrel=Barrel.CLEAR, chambers=(demo.DUMMY,),
-                                    label=Label.DUMMIES, shown_to=("jack",)))
+    data = to_data(
+        ev.ItemInspected(
+            inspection_id="inspection-1",
+            item_id="colt-1",
+            barrel=Barrel.CLEAR,
+            chambers=(demo.DUMMY,),
+            label=Label.DUMMIES,
+            shown_to=("jack",),
+        )
+    )
     assert isinstance(data, dict)
     return data
 
@@ -72,15 +90,28 @@ def inspected() -> dict[str, Any]:
         ({"barrel": "dusty"}, "ItemInspected.barrel: 'dusty' is not one of: clear, obstructed"),
         ({"label": "cold"}, "ItemInspected.label: 'cold' is not one of: clear, dummies, hot"),
         ({"shown_to": "jack"}, "ItemInspected.shown_to: expected a list, got str"),
-        ({"chambers": [{"content": "dummy", "lot": "dum-45", "checked": "yes"}]},
-         "ItemInspected.chambers[0].checked: expected true or false, got str"),
-        ({"chambers": [{"content": "dummy", "lot": "dum-45", "colour": "red"}]},
-         "ItemInspected.chambers[0]: unknown field(s) colour"),
+        (
+            {"chambers": [{"content": "dummy", "lot": "dum-45", "checked": "yes"}]},
+            "ItemInspected.chambers[0].checked: expected true or false, got str",
+        ),
+        (
+            {"chambers": [{"content": "dummy", "lot": "dum-45", "colour": "red"}]},
+            "ItemInspected.chambers[0]: unknown field(s) colour",
+        ),
         ({"chambers": [["dummy"]]}, "ItemInspected.chambers[0]: expected an object, got list"),
         ({"color": "blue"}, "ItemInspected: unknown field(s) color"),
     ],
-    ids=["int-for-text", "null-for-text", "bad-enum", "no-cold-label", "text-for-list",
-         "text-for-bool", "nested-unknown-field", "list-for-object", "unknown-field"],
+    ids=[
+        "int-for-text",
+        "null-for-text",
+        "bad-enum",
+        "no-cold-label",
+        "text-for-list",
+        "text-for-bool",
+        "nested-unknown-field",
+        "list-for-object",
+        "unknown-field",
+    ],
 )
 def test_wrong_types_and_unknown_fields_are_refused_naming_the_field(
     change: dict[str, Any], message: str
@@ -108,8 +139,15 @@ def test_missing_field_is_named() -> None:
 def test_numbers_are_whole_numbers_not_booleans_floats_or_text(
     data: dict[str, Any], message: str
 ) -> None:
-    base = {"actor": "rosa", "lot_id": "dum-2", "ammo_type": "dummy", "caliber": ".45 LC",
-            "count": 50, "source": "s", "invoice": "i"}
+    base = {
+        "actor": "rosa",
+        "lot_id": "dum-2",
+        "ammo_type": "dummy",
+        "caliber": ".45 LC",
+        "count": 50,
+        "source": "s",
+        "invoice": "i",
+    }
     assert from_data(c.ReceiveLot, base).count == 50
     with pytest.raises(InvalidCommand, match=message):
         from_data(c.ReceiveLot, {**base, **data})
@@ -117,8 +155,9 @@ def test_numbers_are_whole_numbers_not_booleans_floats_or_text(
 
 def test_pairs_must_have_two_values() -> None:
     with pytest.raises(InvalidCommand, match=r"CloseDay.counts\[0\]: expected 2 values, got 3"):
-        from_data(c.CloseDay, {"actor": "rosa", "date": "2021-10-21",
-                               "counts": [["dum-45", 50, 1]]})
+        from_data(
+            c.CloseDay, {"actor": "rosa", "date": "2021-10-21", "counts": [["dum-45", 50, 1]]}
+        )
 
 
 def test_where_prefix_names_the_payload() -> None:

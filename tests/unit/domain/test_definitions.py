@@ -37,10 +37,12 @@ def test_the_accountable_are_everyone_a_concern_can_reach() -> None:
     assert reached == ACCOUNTABLE_ROLES
     everyone = {Role.PRODUCER, Role.UPM, Role.FIRST_AD, Role.SAFETY_REP, Role.STUDIO_CONTACT}
     assert reached == everyone
-    state = _state(Person("ann", "Ann", frozenset({Role.SAFETY_REP})),
-                   Person("bo", "Bo", frozenset({Role.FIRST_AD})),
-                   Person("cy", "Cy", frozenset({Role.CREW}), frozenset({Authority.HIRING})),
-                   Person("di", "Di", frozenset({Role.CREW})))
+    state = _state(
+        Person("ann", "Ann", frozenset({Role.SAFETY_REP})),
+        Person("bo", "Bo", frozenset({Role.FIRST_AD})),
+        Person("cy", "Cy", frozenset({Role.CREW}), frozenset({Authority.HIRING})),
+        Person("di", "Di", frozenset({Role.CREW})),
+    )
     # Raised, a concern reaches the 1st AD and the authority holder; the safety rep later,
     # on escalation; all three may resolve it, the crew member neither.
     assert concern_recipients(state) == ("bo", "cy")
@@ -49,15 +51,27 @@ def test_the_accountable_are_everyone_a_concern_can_reach() -> None:
 
 
 def test_a_plan_is_approved_in_every_approval_role_by_those_who_hold_them() -> None:
-    armorer = Person("rosa", "Rosa", frozenset({Role.ARMORER}),
-                     frozenset({Authority.FIREARM_SAFETY}))
-    both = Person("dan", "Dan", frozenset({Role.FIRST_AD}),
-                  frozenset({Authority.FIREARM_SAFETY}))
+    armorer = Person(
+        "rosa", "Rosa", frozenset({Role.ARMORER}), frozenset({Authority.FIREARM_SAFETY})
+    )
+    both = Person("dan", "Dan", frozenset({Role.FIRST_AD}), frozenset({Authority.FIREARM_SAFETY}))
     assert approval_roles(armorer) == [ApprovalRole.FIREARM_SAFETY]
     assert approval_roles(both) == [ApprovalRole.FIREARM_SAFETY, ApprovalRole.FIRST_AD]
     assert approval_roles(Person("jack", "Jack", frozenset({Role.PERFORMER}))) == []
     assert approval_roles(None) == []
-    scene = Scene("sc-1", "t", "2026-01-01", (), (), SceneAmmo.NONE, (), 0, (), False, False,
-                  approvals=(("rosa", "firearm_safety"),))
+    scene = Scene(
+        "sc-1",
+        "t",
+        "2026-01-01",
+        (),
+        (),
+        SceneAmmo.NONE,
+        (),
+        0,
+        (),
+        False,
+        False,
+        approvals=(("rosa", "firearm_safety"),),
+    )
     assert not scene.approved
     assert replace(scene, approvals=(("rosa", "firearm_safety"), ("dan", "first_ad"))).approved

@@ -42,12 +42,13 @@ ARMORER_MOSTLY = st.sampled_from(("rosa",) * 6 + ("dan", "jack", "nora"))
 
 UNCHECKED = Chamber(Content.DUMMY, "dum-45", checked=False)
 CHAMBERS = st.sampled_from(
-    (demo.EMPTY,) * 3 + (demo.DUMMY,) * 3 + (demo.BLANK,) * 3
+    (demo.EMPTY,) * 3
+    + (demo.DUMMY,) * 3
+    + (demo.BLANK,) * 3
     + (UNCHECKED, Chamber(Content.LIVE), Chamber(Content.BLANK, "dum-45"))
 )
 OUTCOMES = st.sampled_from(("same",) * 4 + ("empty", "spent", "live", "dummy", "blank"))
-LOAD_FOR = {SceneAmmo.NONE: demo.EMPTY, SceneAmmo.DUMMY: demo.DUMMY,
-            SceneAmmo.BLANK: demo.BLANK}
+LOAD_FOR = {SceneAmmo.NONE: demo.EMPTY, SceneAmmo.DUMMY: demo.DUMMY, SceneAmmo.BLANK: demo.BLANK}
 ROUND_CONTENTS = (Content.DUMMY, Content.BLANK)
 
 
@@ -116,44 +117,92 @@ class RuleEngine(RuleBasedStateMachine):
 
     # -- the vocabulary ----------------------------------------------------------------
 
-    @rule(item=st.sampled_from(ITEMS), raw=st.lists(CHAMBERS, min_size=7, max_size=7),
-          fit=st.sampled_from((True,) * 5 + (False,)),
-          barrel=st.sampled_from((Barrel.CLEAR,) * 5 + (Barrel.OBSTRUCTED,)),
-          shown_to=st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True),
-          actor=ARMORER_MOSTLY)
-    def inspect_at_random(self, item: str, raw: list[Chamber], fit: bool, barrel: Barrel,
-                          shown_to: list[str], actor: str) -> None:
+    @rule(
+        item=st.sampled_from(ITEMS),
+        raw=st.lists(CHAMBERS, min_size=7, max_size=7),
+        fit=st.sampled_from((True,) * 5 + (False,)),
+        barrel=st.sampled_from((Barrel.CLEAR,) * 5 + (Barrel.OBSTRUCTED,)),
+        shown_to=st.lists(st.sampled_from(PEOPLE), max_size=3, unique=True),
+        actor=ARMORER_MOSTLY,
+    )
+    def inspect_at_random(
+        self,
+        item: str,
+        raw: list[Chamber],
+        fit: bool,
+        barrel: Barrel,
+        shown_to: list[str],
+        actor: str,
+    ) -> None:
         n = self.h.state.items[item].chambers if fit else len(raw)
-        self.attempt(c.InspectItem(actor=actor, item_id=item, barrel=barrel,
-                                   chambers=tuple(raw[:n]), shown_to=tuple(shown_to)))
+        self.attempt(
+            c.InspectItem(
+                actor=actor,
+                item_id=item,
+                barrel=barrel,
+                chambers=tuple(raw[:n]),
+                shown_to=tuple(shown_to),
+            )
+        )
 
     @rule(scene=st.sampled_from(SCENES), pick=st.integers(0, 1))
     def inspect_for_the_scene(self, scene: str, pick: int) -> None:
         plan = self.h.state.scenes[scene]
         item = self.h.state.items[plan.items[pick % len(plan.items)]]
         load = (LOAD_FOR[plan.ammo],) * item.chambers
-        self.attempt(c.InspectItem(actor="rosa", item_id=item.id, barrel=Barrel.CLEAR,
-                                   chambers=load, shown_to=(*plan.performers, "dan")))
+        self.attempt(
+            c.InspectItem(
+                actor="rosa",
+                item_id=item.id,
+                barrel=Barrel.CLEAR,
+                chambers=load,
+                shown_to=(*plan.performers, "dan"),
+            )
+        )
 
     @rule(scene=st.sampled_from(SCENES), pick=st.integers(0, 1))
     def issue_as_planned(self, scene: str, pick: int) -> None:
         plan = self.h.state.scenes[scene]
-        self.attempt(c.IssueItem(actor="rosa", item_id=plan.items[pick % len(plan.items)],
-                                 recipient_id=plan.performers[0], scene_id=scene,
-                                 recipient_acknowledged=True))
+        self.attempt(
+            c.IssueItem(
+                actor="rosa",
+                item_id=plan.items[pick % len(plan.items)],
+                recipient_id=plan.performers[0],
+                scene_id=scene,
+                recipient_acknowledged=True,
+            )
+        )
 
-    @rule(item=st.sampled_from(ITEMS), recipient=st.sampled_from(PEOPLE),
-          scene=st.sampled_from(SCENES), acknowledged=st.booleans(), actor=ARMORER_MOSTLY)
-    def issue_at_random(self, item: str, recipient: str, scene: str, acknowledged: bool,
-                        actor: str) -> None:
-        self.attempt(c.IssueItem(actor=actor, item_id=item, recipient_id=recipient,
-                                 scene_id=scene, recipient_acknowledged=acknowledged))
+    @rule(
+        item=st.sampled_from(ITEMS),
+        recipient=st.sampled_from(PEOPLE),
+        scene=st.sampled_from(SCENES),
+        acknowledged=st.booleans(),
+        actor=ARMORER_MOSTLY,
+    )
+    def issue_at_random(
+        self, item: str, recipient: str, scene: str, acknowledged: bool, actor: str
+    ) -> None:
+        self.attempt(
+            c.IssueItem(
+                actor=actor,
+                item_id=item,
+                recipient_id=recipient,
+                scene_id=scene,
+                recipient_acknowledged=acknowledged,
+            )
+        )
 
-    @rule(item=st.sampled_from(ITEMS), outcomes=st.lists(OUTCOMES, min_size=7, max_size=7),
-          fit=st.sampled_from((True,) * 7 + (False,)), actor=ARMORER_MOSTLY,
-          issued_first=st.sampled_from((True, True, True, False)))
-    def return_item(self, item: str, outcomes: list[str], fit: bool, actor: str,
-                    issued_first: bool) -> None:
+    @rule(
+        item=st.sampled_from(ITEMS),
+        outcomes=st.lists(OUTCOMES, min_size=7, max_size=7),
+        fit=st.sampled_from((True,) * 7 + (False,)),
+        actor=ARMORER_MOSTLY,
+        issued_first=st.sampled_from((True, True, True, False)),
+    )
+    def return_item(
+        self, item: str, outcomes: list[str], fit: bool, actor: str, issued_first: bool
+    ) -> None:
         issued = [i.id for i in self.h.state.items.values() if i.issued_for is not None]
         if issued_first and issued:
             item = issued[ITEMS.index(item) % len(issued)]
@@ -163,27 +212,51 @@ class RuleEngine(RuleBasedStateMachine):
             chambers.append(demo.EMPTY)
         self.attempt(c.ReturnItem(actor=actor, item_id=item, chambers=tuple(chambers)))
 
-    @rule(item=st.sampled_from(ITEMS), location=st.sampled_from(LOCATIONS),
-          actor=ARMORER_MOSTLY)
+    @rule(item=st.sampled_from(ITEMS), location=st.sampled_from(LOCATIONS), actor=ARMORER_MOSTLY)
     def move(self, item: str, location: str, actor: str) -> None:
         self.attempt(c.MoveItem(actor=actor, item_id=item, location_id=location))
 
-    @rule(kind=st.sampled_from(IncidentKind), item=st.none() | st.sampled_from(ITEMS),
-          lot=st.none() | st.sampled_from(("dum-45", "blk-45")), rounds=st.integers(0, 3),
-          actor=st.sampled_from(PEOPLE), now=st.integers(0, 3))
-    def report_incident(self, kind: IncidentKind, item: str | None, lot: str | None,
-                        rounds: int, actor: str, now: int) -> None:
+    @rule(
+        kind=st.sampled_from(IncidentKind),
+        item=st.none() | st.sampled_from(ITEMS),
+        lot=st.none() | st.sampled_from(("dum-45", "blk-45")),
+        rounds=st.integers(0, 3),
+        actor=st.sampled_from(PEOPLE),
+        now=st.integers(0, 3),
+    )
+    def report_incident(
+        self,
+        kind: IncidentKind,
+        item: str | None,
+        lot: str | None,
+        rounds: int,
+        actor: str,
+        now: int,
+    ) -> None:
         if now:
             return  # incidents stand everything down: report one in four times it comes up
-        self.attempt(c.ReportIncident(actor=actor, kind=kind, description="reported",
-                                      item_id=item, lot_id=lot, rounds=rounds))
+        self.attempt(
+            c.ReportIncident(
+                actor=actor,
+                kind=kind,
+                description="reported",
+                item_id=item,
+                lot_id=lot,
+                rounds=rounds,
+            )
+        )
 
     @rule(pick=st.integers(0, 5), actor=st.sampled_from(("nora",) * 4 + ("gil", "rosa")))
     def sign_off_review(self, pick: int, actor: str) -> None:
         incidents = sorted(self.h.state.stand_down) if pick else sorted(self.h.state.incidents)
         if incidents:
-            self.attempt(c.SignOffReview(actor=actor, incident_id=incidents[pick % len(incidents)],
-                                         findings="briefed and reset"))
+            self.attempt(
+                c.SignOffReview(
+                    actor=actor,
+                    incident_id=incidents[pick % len(incidents)],
+                    findings="briefed and reset",
+                )
+            )
 
     @rule(minutes=st.sampled_from((1, 5, 10, 31)))
     def advance_clock(self, minutes: int) -> None:
@@ -197,8 +270,7 @@ class RuleEngine(RuleBasedStateMachine):
         for item in s.items.values():
             holder = item.custodian
             assert holder.kind in ("location", "person")
-            table: Mapping[str, object] = (
-                s.locations if holder.kind == "location" else s.people)
+            table: Mapping[str, object] = s.locations if holder.kind == "location" else s.people
             assert holder.id in table, f"{item.id} is with unknown {holder}"
             assert (item.issued_for is not None) <= (holder.kind == "person")
 
@@ -206,8 +278,11 @@ class RuleEngine(RuleBasedStateMachine):
     def every_round_is_accounted_for(self) -> None:
         s = self.h.state
         in_weapons: Counter[str] = Counter(
-            ch.lot for item in s.items.values() for ch in item.load
-            if ch.content in ROUND_CONTENTS and ch.lot is not None)
+            ch.lot
+            for item in s.items.values()
+            for ch in item.load
+            if ch.content in ROUND_CONTENTS and ch.lot is not None
+        )
         for lot in s.lots.values():
             parts = (lot.in_box, lot.loaded, lot.fired, lot.missing, lot.written_off)
             assert min(parts) >= 0, lot
@@ -228,7 +303,9 @@ def _outcome(before: Chamber, how: str) -> Chamber:
 
 
 RuleEngine.TestCase.settings = settings(
-    max_examples=200, stateful_step_count=40, deadline=None,
+    max_examples=200,
+    stateful_step_count=40,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestRuleEngine = RuleEngine.TestCase
@@ -252,8 +329,11 @@ def test_training_recorded_after_a_fork_leaves_the_fork_as_it_was() -> None:
     demo.setup(h.run)
     forked = h.state.fork()
     before = copy.deepcopy(forked)
-    h.run(c.RecordTraining(actor="rosa", person_id="jack", topics=("fanning",), minutes=30,
-                           trainer_id="rosa"))
+    h.run(
+        c.RecordTraining(
+            actor="rosa", person_id="jack", topics=("fanning",), minutes=30, trainer_id="rosa"
+        )
+    )
     h.run(c.DeclineTraining(actor="nora", person_id="nora", topics=("fanning",)))
     assert h.state.training["jack"].trained["fanning"] == h.state.seq - 1
     assert forked == before

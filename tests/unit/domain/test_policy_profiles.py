@@ -25,8 +25,10 @@ def test_the_three_profiles_differ_where_the_law_does() -> None:
     assert california.armorer_other_duties is Severity.BLOCK
 
 
-@pytest.mark.parametrize(("profile", "severity"), [
-    ("bulletin1", Severity.WARN), ("california", Severity.BLOCK), ("ontario", Severity.WARN)])
+@pytest.mark.parametrize(
+    ("profile", "severity"),
+    [("bulletin1", Severity.WARN), ("california", Severity.BLOCK), ("ontario", Severity.WARN)],
+)
 def test_armorer_other_duties_severity_comes_from_the_profile(
     profile: str, severity: Severity
 ) -> None:
@@ -54,29 +56,59 @@ def test_stricter_overrides_are_accepted(overrides: dict[str, int]) -> None:
 @pytest.mark.parametrize(
     ("profile", "overrides", "message"),
     [
-        ("bulletin1", {"inspection_fresh_minutes": 45},
-         "inspection_fresh_minutes=45 is looser than the bulletin1 profile's 30; "
-         "a production may only tighten its profile"),
-        ("california", {"inspection_fresh_minutes": 20},
-         "inspection_fresh_minutes=20 is looser than the california profile's 15"),
-        ("bulletin1", {"blank_standoff_feet": 10},
-         "blank_standoff_feet=10 is looser than the bulletin1 profile's 20"),
-        ("ontario", {"concern_ack_minutes": 120},
-         "concern_ack_minutes=120 is looser than the ontario profile's 60"),
+        (
+            "bulletin1",
+            {"inspection_fresh_minutes": 45},
+            "inspection_fresh_minutes=45 is looser than the bulletin1 profile's 30; "
+            "a production may only tighten its profile",
+        ),
+        (
+            "california",
+            {"inspection_fresh_minutes": 20},
+            "inspection_fresh_minutes=20 is looser than the california profile's 15",
+        ),
+        (
+            "bulletin1",
+            {"blank_standoff_feet": 10},
+            "blank_standoff_feet=10 is looser than the bulletin1 profile's 20",
+        ),
+        (
+            "ontario",
+            {"concern_ack_minutes": 120},
+            "concern_ack_minutes=120 is looser than the ontario profile's 60",
+        ),
         ("bulletin1", {"pointing_at_person": 1}, "unknown policy setting 'pointing_at_person'"),
-        ("bulletin1", {"armorer_other_duties": 1},
-         "unknown policy setting 'armorer_other_duties'"),
-        ("bulletin1", {"freshness": 10}, "unknown policy setting 'freshness'; settings: "
-         "blank_standoff_feet, concern_ack_minutes, inspection_fresh_minutes"),
-        ("bulletin1", {"inspection_fresh_minutes": 0},
-         "policy setting inspection_fresh_minutes must be a positive whole number"),
-        ("bulletin1", {"inspection_fresh_minutes": True},
-         "policy setting inspection_fresh_minutes must be a positive whole number"),
+        ("bulletin1", {"armorer_other_duties": 1}, "unknown policy setting 'armorer_other_duties'"),
+        (
+            "bulletin1",
+            {"freshness": 10},
+            "unknown policy setting 'freshness'; settings: "
+            "blank_standoff_feet, concern_ack_minutes, inspection_fresh_minutes",
+        ),
+        (
+            "bulletin1",
+            {"inspection_fresh_minutes": 0},
+            "policy setting inspection_fresh_minutes must be a positive whole number",
+        ),
+        (
+            "bulletin1",
+            {"inspection_fresh_minutes": True},
+            "policy setting inspection_fresh_minutes must be a positive whole number",
+        ),
         ("texas", {}, "unknown policy profile 'texas'; profiles: bulletin1, california, ontario"),
     ],
-    ids=["looser-freshness", "looser-than-california", "looser-standoff", "looser-ack",
-         "pointing-not-overridable", "duties-not-overridable", "unknown-setting", "zero",
-         "boolean", "unknown-profile"],
+    ids=[
+        "looser-freshness",
+        "looser-than-california",
+        "looser-standoff",
+        "looser-ack",
+        "pointing-not-overridable",
+        "duties-not-overridable",
+        "unknown-setting",
+        "zero",
+        "boolean",
+        "unknown-profile",
+    ],
 )
 def test_looser_or_unknown_overrides_are_rejected_with_a_clear_message(
     profile: str, overrides: dict[str, int], message: str
@@ -94,11 +126,17 @@ def test_production_with_a_looser_override_is_not_created(harness: Harness) -> N
 
 
 def test_production_with_a_stricter_override_runs_under_it(harness: Harness) -> None:
-    harness.run(c.CreateProduction(name="Tight", profile="california",
-                                   overrides=(("concern_ack_minutes", 10),)))
+    harness.run(
+        c.CreateProduction(
+            name="Tight", profile="california", overrides=(("concern_ack_minutes", 10),)
+        )
+    )
     profile = harness.state.profile
     assert (profile.name, profile.concern_ack_minutes, profile.inspection_fresh_minutes) == (
-        "california+custom", 10, 15)
+        "california+custom",
+        10,
+        15,
+    )
 
 
 def test_production_with_an_unknown_profile_is_not_created(harness: Harness) -> None:

@@ -34,7 +34,8 @@ def asserted() -> dict[str, dict[str, set[str]]]:
                 continue
             how = node.func.attr
             if how not in FIRES | {"accepted"} or not (
-                    isinstance(node.func.value, ast.Name) and node.func.value.id == "expect"):
+                isinstance(node.func.value, ast.Name) and node.func.value.id == "expect"
+            ):
                 continue
             last = node.args[-1] if node.args else None
             where = f"{path.name}:{node.lineno}: pass the rule code as a string literal"
@@ -66,7 +67,8 @@ def test_rule_is_exercised_both_ways_in_its_family_tests(rule: Rule) -> None:
     assert (HERE / home).exists(), f"{rule.code}: no family test file {home}"
     expected_fire = "refused" if rule.severity is Severity.BLOCK else "warned"
     assert home in uses.get(expected_fire, set()), (
-        f"{rule.code} ({rule.severity}) has no expect.{expected_fire}(..., {rule.code!r}) "
-        f"in {home}")
+        f"{rule.code} ({rule.severity}) has no expect.{expected_fire}(..., {rule.code!r}) in {home}"
+    )
     assert home in uses.get("accepted", set()), (
-        f"{rule.code} has no expect.accepted(..., {rule.code!r}) in {home}")
+        f"{rule.code} has no expect.accepted(..., {rule.code!r}) in {home}"
+    )

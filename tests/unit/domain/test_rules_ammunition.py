@@ -21,16 +21,26 @@ if TYPE_CHECKING:
     from conftest import Expect, Steps
 
 
-def receive(lot_id: str, ammo_type: AmmoType, count: int = 50, caliber: str = ".45 LC"
-            ) -> c.ReceiveLot:
-    return c.ReceiveLot(actor="rosa", lot_id=lot_id, ammo_type=ammo_type, caliber=caliber,
-                        count=count, source="Starline Props", invoice="INV-9000")
+def receive(
+    lot_id: str, ammo_type: AmmoType, count: int = 50, caliber: str = ".45 LC"
+) -> c.ReceiveLot:
+    return c.ReceiveLot(
+        actor="rosa",
+        lot_id=lot_id,
+        ammo_type=ammo_type,
+        caliber=caliber,
+        count=count,
+        source="Starline Props",
+        invoice="INV-9000",
+    )
 
 
-def inspect(item_id: str, chambers: tuple[Chamber, ...], shown_to: tuple[str, ...] = ("dan",)
-            ) -> c.InspectItem:
-    return c.InspectItem(actor="rosa", item_id=item_id, barrel=Barrel.CLEAR, chambers=chambers,
-                         shown_to=shown_to)
+def inspect(
+    item_id: str, chambers: tuple[Chamber, ...], shown_to: tuple[str, ...] = ("dan",)
+) -> c.InspectItem:
+    return c.InspectItem(
+        actor="rosa", item_id=item_id, barrel=Barrel.CLEAR, chambers=chambers, shown_to=shown_to
+    )
 
 
 def lot_balances(h: Harness, lot_id: str) -> tuple[int, int, int, int, int]:
@@ -58,10 +68,10 @@ def test_dummy_and_blank_lots_are_received(planned: Harness, expect: Expect) -> 
 
 def test_dummy_not_taken_out_and_checked_is_refused(planned: Harness, expect: Expect) -> None:
     unchecked = Chamber(Content.DUMMY, "dum-45", checked=False)
-    refusal = expect.refused(planned, inspect("colt-1", (unchecked,) + (demo.EMPTY,) * 5),
-                             "AMM-2")
+    refusal = expect.refused(planned, inspect("colt-1", (unchecked,) + (demo.EMPTY,) * 5), "AMM-2")
     assert "chamber 1: the dummy was not individually checked" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     expect.accepted(planned, inspect("colt-1", (demo.DUMMY,) + (demo.EMPTY,) * 5), "AMM-2")
 
 
@@ -97,7 +107,8 @@ def test_round_of_another_caliber_is_refused(planned: Harness, expect: Expect) -
     load = (Chamber(Content.DUMMY, "dum-38", checked=True),) * 6
     refusal = expect.refused(planned, inspect("colt-1", load), "AMM-3")
     assert "lot dum-38 is .38 Special, colt-1 is .45 LC" in str(
-        [v.detail for v in refusal.violations])
+        [v.detail for v in refusal.violations]
+    )
     expect.accepted(planned, inspect("colt-1", (demo.DUMMY,) * 6), "AMM-3")
 
 
@@ -135,8 +146,9 @@ def test_blanks_that_come_back_spent_count_as_fired(
 ) -> None:
     planned.run(steps.ready_colt2(planned))
     assert lot_balances(planned, "blk-45") == (44, 6, 0, 0, 0)
-    back = c.ReturnItem(actor="rosa", item_id="colt-2",
-                        chambers=(demo.SPENT,) * 2 + (demo.BLANK,) * 4)
+    back = c.ReturnItem(
+        actor="rosa", item_id="colt-2", chambers=(demo.SPENT,) * 2 + (demo.BLANK,) * 4
+    )
     decision = expect.accepted(planned, back, "AMM-5")
     (returned,) = decision.events
     assert isinstance(returned, ev.ItemReturned)
@@ -153,21 +165,24 @@ def test_a_round_that_does_not_come_back_warns_and_blocks_closing_until_written_
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     planned.run(steps.ready_colt1(planned))
-    back = c.ReturnItem(actor="rosa", item_id="colt-1",
-                        chambers=(demo.DUMMY,) * 5 + (demo.EMPTY,))
+    back = c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 5 + (demo.EMPTY,))
     decision = expect.warned(planned, back, "AMM-5")
     assert "chamber 6: dummy from lot dum-45 is missing" in [w.detail for w in decision.warnings]
     assert lot_balances(planned, "dum-45") == (44, 5, 0, 1, 0)
     steps.inspect(planned, "colt-1", (demo.EMPTY,) * 6)
     planned.run(c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe"))
-    close = c.CloseDay(actor="rosa", date="2021-10-21",
-                       counts=(("dum-45", 49), ("blk-45", 50)))
+    close = c.CloseDay(actor="rosa", date="2021-10-21", counts=(("dum-45", 49), ("blk-45", 50)))
     refusal = expect.refused(planned, close, "DAY-1")
-    assert "lot dum-45: 1 round(s) missing since a return" in [
-        v.detail for v in refusal.violations]
-    planned.run(c.ReportIncident(actor="rosa", kind=IncidentKind.UNACCOUNTED_ROUNDS,
-                                 description="one dummy not found after sc-12",
-                                 lot_id="dum-45", rounds=1))
+    assert "lot dum-45: 1 round(s) missing since a return" in [v.detail for v in refusal.violations]
+    planned.run(
+        c.ReportIncident(
+            actor="rosa",
+            kind=IncidentKind.UNACCOUNTED_ROUNDS,
+            description="one dummy not found after sc-12",
+            lot_id="dum-45",
+            rounds=1,
+        )
+    )
     assert lot_balances(planned, "dum-45") == (49, 0, 0, 0, 1)
     expect.accepted(planned, close, "DAY-1")
 
@@ -185,8 +200,9 @@ def test_a_dummy_that_comes_back_fired_was_live_and_stands_everyone_down(
 ) -> None:
     planned.run(steps.ready_colt1(planned))
     spent = Chamber(Content.SPENT, "dum-45")
-    decision = planned.run(c.ReturnItem(actor="rosa", item_id="colt-1",
-                                        chambers=(spent,) + (demo.DUMMY,) * 5))
+    decision = planned.run(
+        c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(spent,) + (demo.DUMMY,) * 5)
+    )
     returned, incident, stand_down = decision.events
     assert isinstance(returned, ev.ItemReturned)
     assert returned.fired == (("dum-45", 1),)
@@ -202,8 +218,9 @@ def test_a_live_round_coming_back_opens_an_incident_and_the_dummy_is_missing(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     planned.run(steps.ready_colt1(planned))
-    back = c.ReturnItem(actor="rosa", item_id="colt-1",
-                        chambers=(Chamber(Content.LIVE),) + (demo.DUMMY,) * 5)
+    back = c.ReturnItem(
+        actor="rosa", item_id="colt-1", chambers=(Chamber(Content.LIVE),) + (demo.DUMMY,) * 5
+    )
     decision = expect.warned(planned, back, "AMM-5")
     incidents = [e for e in decision.events if isinstance(e, ev.IncidentReported)]
     assert [i.kind for i in incidents] == [IncidentKind.LIVE_ROUND_FOUND]
@@ -215,15 +232,16 @@ def test_a_live_round_coming_back_opens_an_incident_and_the_dummy_is_missing(
     assert lot_balances(planned, "dum-45") == (49, 0, 0, 1, 0)
 
 
-def test_a_round_fired_from_a_chamber_issued_empty_was_live(
-    planned: Harness, steps: Steps
-) -> None:
-    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3,
-                  shown_to=("sam",))
+def test_a_round_fired_from_a_chamber_issued_empty_was_live(planned: Harness, steps: Steps) -> None:
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3, shown_to=("sam",))
     planned.run(steps.issue("colt-2", "sam", "sc-14"))
-    decision = planned.run(c.ReturnItem(actor="rosa", item_id="colt-2",
-                                        chambers=(demo.BLANK,) * 3 + (demo.SPENT,)
-                                        + (demo.EMPTY,) * 2))
+    decision = planned.run(
+        c.ReturnItem(
+            actor="rosa",
+            item_id="colt-2",
+            chambers=(demo.BLANK,) * 3 + (demo.SPENT,) + (demo.EMPTY,) * 2,
+        )
+    )
     incidents = [e for e in decision.events if isinstance(e, ev.IncidentReported)]
     assert [i.kind for i in incidents] == [IncidentKind.LIVE_ROUND_FOUND]
     assert "chamber 4: a round nobody loaded was fired" in incidents[0].description
@@ -233,11 +251,11 @@ def test_a_round_fired_from_a_chamber_issued_empty_was_live(
 def test_an_extra_round_coming_back_in_an_empty_chamber_is_kept_out_of_the_lots(
     planned: Harness, steps: Steps
 ) -> None:
-    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3,
-                  shown_to=("sam",))
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3, shown_to=("sam",))
     planned.run(steps.issue("colt-2", "sam", "sc-14"))
-    decision = planned.run(c.ReturnItem(actor="rosa", item_id="colt-2",
-                                        chambers=(demo.BLANK,) * 4 + (demo.EMPTY,) * 2))
+    decision = planned.run(
+        c.ReturnItem(actor="rosa", item_id="colt-2", chambers=(demo.BLANK,) * 4 + (demo.EMPTY,) * 2)
+    )
     incidents = [e for e in decision.events if isinstance(e, ev.IncidentReported)]
     assert [i.kind for i in incidents] == [IncidentKind.UNACCOUNTED_ROUNDS]
     assert lot_balances(planned, "blk-45") == (47, 3, 0, 0, 0)

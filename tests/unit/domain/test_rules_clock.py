@@ -30,7 +30,8 @@ def test_a_device_clock_an_hour_behind_is_flagged_and_kept_as_a_claim(
     assert planned.records[-1].seq == planned.state.seq
 
 
-def test_a_device_clock_within_five_minutes_is_not_flagged(planned: Harness,
-                                                           expect: Expect) -> None:
+def test_a_device_clock_within_five_minutes_is_not_flagged(
+    planned: Harness, expect: Expect
+) -> None:
     expect.accepted(planned, concern(planned.now + 4 * MINUTE_US), "CLK-1")
     expect.accepted(planned, concern(None), "CLK-1")

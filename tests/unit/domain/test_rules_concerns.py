@@ -18,10 +18,18 @@ if TYPE_CHECKING:
 LEVEL0 = ("dan", "gil", "paula", "rosa")  # 1st AD, UPM, producer (hiring), armorer
 
 
-def raise_concern(h: Harness, text: str = "guns on the cart", scene_id: str | None = None,
-                  item_id: str | None = None, blocking: bool = False) -> str:
-    decision = h.run(c.RaiseConcern(actor="lane", text=text, scene_id=scene_id,
-                                    item_id=item_id, blocking=blocking))
+def raise_concern(
+    h: Harness,
+    text: str = "guns on the cart",
+    scene_id: str | None = None,
+    item_id: str | None = None,
+    blocking: bool = False,
+) -> str:
+    decision = h.run(
+        c.RaiseConcern(
+            actor="lane", text=text, scene_id=scene_id, item_id=item_id, blocking=blocking
+        )
+    )
     raised = decision.events[0]
     assert isinstance(raised, ev.ConcernRaised)
     return raised.concern_id
@@ -47,16 +55,18 @@ def test_concern_is_delivered_to_every_accountable_person(planned: Harness) -> N
     decision = planned.run(c.RaiseConcern(actor="lane", text="no safety meeting yesterday"))
     raised, *deliveries = decision.events
     assert isinstance(raised, ev.ConcernRaised)
-    assert deliveries == [ev.ConcernDelivered(concern_id=raised.concern_id, person_id=p,
-                                              level=0) for p in LEVEL0]
+    assert deliveries == [
+        ev.ConcernDelivered(concern_id=raised.concern_id, person_id=p, level=0) for p in LEVEL0
+    ]
     assert concern_recipients(planned.state) == LEVEL0
     assert planned.state.concerns[raised.concern_id].unacknowledged() == LEVEL0
-    assert all(r.actor == "lane" for r in planned.records[-len(decision.events):])
+    assert all(r.actor == "lane" for r in planned.records[-len(decision.events) :])
 
 
 def test_anonymous_concern_keeps_no_actor_on_its_record(planned: Harness) -> None:
-    decision = planned.run(c.RaiseConcern(actor="lane", anonymous=True,
-                                          text="guns left on the cart at lunch"))
+    decision = planned.run(
+        c.RaiseConcern(actor="lane", anonymous=True, text="guns left on the cart at lunch")
+    )
     k = len(decision.events)
     assert k == 1 + len(LEVEL0)
     assert all(r.actor is None for r in planned.records[-k:])
@@ -114,7 +124,8 @@ def test_california_profile_escalates_after_thirty_minutes(steps: Steps) -> None
     assert h.run(c.EscalateConcerns(actor="gil")).events == ()
     h.advance(1)
     assert h.run(c.EscalateConcerns(actor="gil")).events[0] == ev.ConcernEscalated(
-        concern_id=concern_id, level=1, overdue=LEVEL0)
+        concern_id=concern_id, level=1, overdue=LEVEL0
+    )
 
 
 # CON-1 -------------------------------------------------------------------------------
@@ -124,11 +135,13 @@ def test_blocking_concern_on_the_scene_stops_the_issue_until_resolved(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     handoff = steps.ready_colt1(planned)
-    concern_id = raise_concern(planned, scene_id="sc-12", blocking=True,
-                               text="the lens is in the line of fire")
+    concern_id = raise_concern(
+        planned, scene_id="sc-12", blocking=True, text="the lens is in the line of fire"
+    )
     refusal = expect.refused(planned, handoff, "CON-1")
     assert f"concern {concern_id} is open and blocking: 'the lens is in the line of fire'" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     ack_all(planned, concern_id, *LEVEL0)
     planned.run(resolve(concern_id))
     expect.accepted(planned, handoff, "CON-1")
@@ -169,7 +182,8 @@ def test_concern_is_acknowledged_only_by_someone_it_was_delivered_to(
     concern_id = raise_concern(planned)
     refusal = expect.refused(planned, ack(concern_id, "jack"), "CON-2")
     assert f"concern {concern_id} was not delivered to Jack Reyes (jack)" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     expect.refused(planned, ack(concern_id, "nora"), "CON-2")  # not until escalated
     expect.accepted(planned, ack(concern_id, "dan"), "CON-2")
     with pytest.raises(InvalidCommand, match="dan already acknowledged concern-1"):
@@ -200,9 +214,7 @@ def test_concern_cannot_be_resolved_while_someone_has_not_acknowledged_it(
     assert planned.state.concerns[concern_id].resolution == "cart guarded"
 
 
-def test_escalated_concern_also_waits_for_the_safety_rep(
-    planned: Harness, expect: Expect
-) -> None:
+def test_escalated_concern_also_waits_for_the_safety_rep(planned: Harness, expect: Expect) -> None:
     concern_id = raise_concern(planned)
     planned.advance(60)
     planned.run(c.EscalateConcerns(actor="gil"))
@@ -219,7 +231,8 @@ def test_concern_is_resolved_only_by_an_accountable_person_and_only_once(
     ack_all(planned, concern_id, *LEVEL0)
     refusal = expect.refused(planned, resolve(concern_id, actor="lane"), "CON-3")
     assert "Lane Cho (lane) is not accountable for safety concerns" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     expect.accepted(planned, resolve(concern_id, actor="dan"), "CON-3")
     refusal = expect.refused(planned, resolve(concern_id, actor="gil"), "CON-3")
     assert f"concern {concern_id} is already resolved" in [v.detail for v in refusal.violations]

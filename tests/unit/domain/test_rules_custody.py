@@ -20,11 +20,20 @@ def test_assistant_director_cannot_hand_weapon_to_actor(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     handoff = steps.ready_colt1(planned)
-    refusal = expect.refused(planned, c.IssueItem(
-        actor="dan", item_id="colt-1", recipient_id="jack", scene_id="sc-12",
-        recipient_acknowledged=True), "CUS-1")
+    refusal = expect.refused(
+        planned,
+        c.IssueItem(
+            actor="dan",
+            item_id="colt-1",
+            recipient_id="jack",
+            scene_id="sc-12",
+            recipient_acknowledged=True,
+        ),
+        "CUS-1",
+    )
     assert "Dan Ortiz (dan) does not hold firearm-safety authority" in str(
-        [v.detail for v in refusal.violations])
+        [v.detail for v in refusal.violations]
+    )
     assert planned.state.items["colt-1"].custodian == Custodian("location", "truck-safe")
     expect.accepted(planned, handoff, "CUS-1")
     assert planned.state.items["colt-1"].custodian == Custodian("person", "jack")
@@ -35,42 +44,76 @@ def test_only_the_armorer_takes_a_weapon_back(
 ) -> None:
     planned.run(steps.ready_colt1(planned))
     back = c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6)
-    expect.refused(planned, c.ReturnItem(actor="dan", item_id="colt-1",
-                                         chambers=(demo.DUMMY,) * 6), "CUS-1")
-    expect.refused(planned, c.ReturnItem(actor="jack", item_id="colt-1",
-                                         chambers=(demo.DUMMY,) * 6), "CUS-1")
+    expect.refused(
+        planned, c.ReturnItem(actor="dan", item_id="colt-1", chambers=(demo.DUMMY,) * 6), "CUS-1"
+    )
+    expect.refused(
+        planned, c.ReturnItem(actor="jack", item_id="colt-1", chambers=(demo.DUMMY,) * 6), "CUS-1"
+    )
     expect.accepted(planned, back, "CUS-1")
 
 
 def test_only_the_armorer_moves_registers_and_receives(planned: Harness, expect: Expect) -> None:
-    expect.refused(planned, c.MoveItem(actor="dan", item_id="colt-1",
-                                       location_id="gun-cart"), "CUS-1")
-    expect.refused(planned, c.RegisterItem(
-        actor="gil", item_id="colt-3", kind=ItemKind.FIREARM, serial="X-1", tag="CC-0099",
-        description="personal revolver", location_id="truck-safe", chambers=6), "CUS-1")
-    expect.refused(planned, c.ReceiveLot(
-        actor="paula", lot_id="dum-2", ammo_type=AmmoType.DUMMY, caliber=".45 LC", count=10,
-        source="a friend", invoice="none"), "CUS-1")
-    expect.refused(planned, c.VerifyLot(actor="sam", lot_id="blk-45", method="looked"),
-                   "CUS-1")
-    expect.refused(planned, c.CloseDay(actor="dan", date="2021-10-21",
-                                       counts=(("dum-45", 50), ("blk-45", 50))), "CUS-1")
-    expect.accepted(planned, c.MoveItem(actor="rosa", item_id="colt-1",
-                                        location_id="truck-safe"), "CUS-1")
+    expect.refused(
+        planned, c.MoveItem(actor="dan", item_id="colt-1", location_id="gun-cart"), "CUS-1"
+    )
+    expect.refused(
+        planned,
+        c.RegisterItem(
+            actor="gil",
+            item_id="colt-3",
+            kind=ItemKind.FIREARM,
+            serial="X-1",
+            tag="CC-0099",
+            description="personal revolver",
+            location_id="truck-safe",
+            chambers=6,
+        ),
+        "CUS-1",
+    )
+    expect.refused(
+        planned,
+        c.ReceiveLot(
+            actor="paula",
+            lot_id="dum-2",
+            ammo_type=AmmoType.DUMMY,
+            caliber=".45 LC",
+            count=10,
+            source="a friend",
+            invoice="none",
+        ),
+        "CUS-1",
+    )
+    expect.refused(planned, c.VerifyLot(actor="sam", lot_id="blk-45", method="looked"), "CUS-1")
+    expect.refused(
+        planned,
+        c.CloseDay(actor="dan", date="2021-10-21", counts=(("dum-45", 50), ("blk-45", 50))),
+        "CUS-1",
+    )
+    expect.accepted(
+        planned, c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe"), "CUS-1"
+    )
 
 
 def test_firearm_safety_authority_not_the_job_title_lets_someone_issue(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     # An armorer by role but without the authority cannot issue; the authority is what counts.
-    planned.run(c.AddPerson(actor="paula", person_id="ari", name="Ari Stone",
-                            roles=(Role.ARMORER,)))
+    planned.run(
+        c.AddPerson(actor="paula", person_id="ari", name="Ari Stone", roles=(Role.ARMORER,))
+    )
     steps.ready_colt1(planned)
-    from_ari = c.IssueItem(actor="ari", item_id="colt-1", recipient_id="jack",
-                           scene_id="sc-12", recipient_acknowledged=True)
+    from_ari = c.IssueItem(
+        actor="ari",
+        item_id="colt-1",
+        recipient_id="jack",
+        scene_id="sc-12",
+        recipient_acknowledged=True,
+    )
     expect.refused(planned, from_ari, "CUS-1")
-    planned.run(c.AssignAuthority(actor="paula", person_id="ari",
-                                  authority=Authority.FIREARM_SAFETY))
+    planned.run(
+        c.AssignAuthority(actor="paula", person_id="ari", authority=Authority.FIREARM_SAFETY)
+    )
     expect.accepted(planned, from_ari, "CUS-1")
 
 
@@ -89,10 +132,14 @@ def test_weapon_held_by_an_actor_cannot_be_issued_again(
 def test_second_armorer_cannot_issue_what_the_first_holds(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
-    planned.run(c.AddPerson(actor="paula", person_id="ari", name="Ari Stone",
-                            roles=(Role.ASSISTANT_ARMORER,)))
-    planned.run(c.AssignAuthority(actor="paula", person_id="ari",
-                                  authority=Authority.FIREARM_SAFETY))
+    planned.run(
+        c.AddPerson(
+            actor="paula", person_id="ari", name="Ari Stone", roles=(Role.ASSISTANT_ARMORER,)
+        )
+    )
+    planned.run(
+        c.AssignAuthority(actor="paula", person_id="ari", authority=Authority.FIREARM_SAFETY)
+    )
     planned.run(steps.ready_colt1(planned))
     planned.run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
@@ -143,13 +190,15 @@ def test_issued_weapon_is_taken_back_from_its_holder(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     planned.run(steps.ready_colt1(planned))
-    expect.accepted(planned, c.ReturnItem(actor="rosa", item_id="colt-1",
-                                          chambers=(demo.DUMMY,) * 6), "CUS-4")
+    expect.accepted(
+        planned, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6), "CUS-4"
+    )
     item = planned.state.items["colt-1"]
     assert item.custodian == Custodian("person", "rosa")
     assert item.issued_for is None
-    expect.refused(planned, c.ReturnItem(actor="rosa", item_id="colt-1",
-                                         chambers=(demo.DUMMY,) * 6), "CUS-4")
+    expect.refused(
+        planned, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6), "CUS-4"
+    )
 
 
 # CUS-5 -------------------------------------------------------------------------------
@@ -161,8 +210,13 @@ def test_issued_weapon_cannot_be_moved_or_reinspected(
     planned.run(steps.ready_colt1(planned))
     move = c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe")
     expect.refused(planned, move, "CUS-5")
-    expect.refused(planned, c.InspectItem(actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR,
-                                          chambers=(demo.EMPTY,) * 6), "CUS-5")
+    expect.refused(
+        planned,
+        c.InspectItem(
+            actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR, chambers=(demo.EMPTY,) * 6
+        ),
+        "CUS-5",
+    )
     planned.run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     expect.accepted(planned, move, "CUS-5")
     assert planned.state.items["colt-1"].custodian == Custodian("location", "truck-safe")
@@ -172,14 +226,16 @@ def test_issued_weapon_cannot_be_moved_or_reinspected(
 
 
 def test_leaving_a_weapon_on_the_open_cart_warns(planned: Harness, expect: Expect) -> None:
-    decision = expect.warned(planned, c.MoveItem(actor="rosa", item_id="colt-1",
-                                                 location_id="gun-cart"), "CUS-6")
+    decision = expect.warned(
+        planned, c.MoveItem(actor="rosa", item_id="colt-1", location_id="gun-cart"), "CUS-6"
+    )
     assert "gun-cart" in decision.warnings[0].detail
     assert planned.state.items["colt-1"].custodian == Custodian("location", "gun-cart")
 
 
 def test_locking_a_weapon_in_the_safe_does_not_warn(planned: Harness, expect: Expect) -> None:
     planned.run(c.MoveItem(actor="rosa", item_id="colt-1", location_id="gun-cart"))
-    decision = expect.accepted(planned, c.MoveItem(actor="rosa", item_id="colt-1",
-                                                   location_id="truck-safe"), "CUS-6")
+    decision = expect.accepted(
+        planned, c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe"), "CUS-6"
+    )
     assert decision.warnings == ()

@@ -31,12 +31,9 @@ def test_day_does_not_close_on_a_wrong_count(planned: Harness, expect: Expect) -
     assert "2021-10-21" in planned.state.closed_days
 
 
-def test_day_does_not_close_without_a_count_for_every_lot(
-    planned: Harness, expect: Expect
-) -> None:
+def test_day_does_not_close_without_a_count_for_every_lot(planned: Harness, expect: Expect) -> None:
     refusal = expect.refused(planned, close(("dum-45", 50)), "DAY-1")
-    assert "lot blk-45: no count given (record shows 50)" in [
-        v.detail for v in refusal.violations]
+    assert "lot blk-45: no count given (record shows 50)" in [v.detail for v in refusal.violations]
     refusal = expect.refused(planned, close(*FULL, ("ghost", 3)), "DAY-1")
     assert "lot ghost: unknown lot" in [v.detail for v in refusal.violations]
 
@@ -53,10 +50,16 @@ def test_day_closes_after_the_demo_shoot_with_fired_blanks_counted(
     assert planned.state.closed_days
     assert planned.state.lots["blk-45"].fired == 2
     planned.advance(24 * 60)
-    expect.refused(planned, c.CloseDay(actor="rosa", date="2021-10-22",
-                                       counts=(("blk-45", 47), ("dum-45", 50))), "DAY-1")
-    expect.accepted(planned, c.CloseDay(actor="rosa", date="2021-10-22",
-                                        counts=(("blk-45", 48), ("dum-45", 50))), "DAY-1")
+    expect.refused(
+        planned,
+        c.CloseDay(actor="rosa", date="2021-10-22", counts=(("blk-45", 47), ("dum-45", 50))),
+        "DAY-1",
+    )
+    expect.accepted(
+        planned,
+        c.CloseDay(actor="rosa", date="2021-10-22", counts=(("blk-45", 48), ("dum-45", 50))),
+        "DAY-1",
+    )
 
 
 # DAY-2 -------------------------------------------------------------------------------
@@ -68,7 +71,8 @@ def test_day_does_not_close_with_a_weapon_still_in_a_performers_hands(
     planned.run(steps.ready_colt1(planned))
     refusal = expect.refused(planned, close(("dum-45", 44), ("blk-45", 50)), "DAY-2")
     assert "colt-1 is with person:jack, not in secure storage" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
 
 
 def test_day_does_not_close_with_a_weapon_on_the_open_cart_or_with_the_armorer(
@@ -77,13 +81,15 @@ def test_day_does_not_close_with_a_weapon_on_the_open_cart_or_with_the_armorer(
     planned.run(c.MoveItem(actor="rosa", item_id="rifle-1", location_id="gun-cart"))
     refusal = expect.refused(planned, close(*FULL), "DAY-2")
     assert "rifle-1 is with location:gun-cart, not in secure storage" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     planned.run(c.MoveItem(actor="rosa", item_id="rifle-1", location_id="truck-safe"))
     planned.run(steps.ready_colt1(planned))
     planned.run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     steps.inspect(planned, "colt-1", (demo.EMPTY,) * 6)
     refusal = expect.refused(planned, close(*FULL), "DAY-2")
     assert "colt-1 is with person:rosa, not in secure storage" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     planned.run(c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe"))
     expect.accepted(planned, close(*FULL), "DAY-2")

@@ -15,8 +15,12 @@ if TYPE_CHECKING:
 
 
 def misfire(actor: str = "sam") -> c.ReportIncident:
-    return c.ReportIncident(actor=actor, kind=IncidentKind.MISFIRE, item_id="colt-2",
-                            description="blank did not fire; 15 s wait; cleared")
+    return c.ReportIncident(
+        actor=actor,
+        kind=IncidentKind.MISFIRE,
+        item_id="colt-2",
+        description="blank did not fire; 15 s wait; cleared",
+    )
 
 
 def sign_off(incident_id: str, actor: str = "nora") -> c.SignOffReview:
@@ -36,9 +40,13 @@ def test_inspection_finding_a_live_round_records_an_incident_and_stands_down(
     assert isinstance(inspected, ev.ItemInspected)
     assert inspected.label is Label.UNSAFE
     assert reported == ev.IncidentReported(
-        incident_id="incident-1", kind=IncidentKind.LIVE_ROUND_FOUND,
-        description="live round found in colt-1, chamber(s) 3", item_id="colt-1",
-        lot_id=None, rounds=0)
+        incident_id="incident-1",
+        kind=IncidentKind.LIVE_ROUND_FOUND,
+        description="live round found in colt-1, chamber(s) 3",
+        item_id="colt-1",
+        lot_id=None,
+        rounds=0,
+    )
     assert stand_down == ev.StandDownBegan(incident_id="incident-1")
     assert planned.state.stand_down == ("incident-1",)
 
@@ -89,7 +97,8 @@ def test_armorer_cannot_sign_off_the_review_of_her_own_incident(
     planned.run(misfire())
     refusal = expect.refused(planned, sign_off("incident-1", actor="rosa"), "INC-2")
     assert "Rosa Vega (rosa) is not the safety rep, a producer or the UPM" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     expect.refused(planned, sign_off("incident-1", actor="dan"), "INC-2")
     assert planned.state.stand_down == ("incident-1",)
     expect.accepted(planned, sign_off("incident-1", actor="gil"), "INC-2")
@@ -100,5 +109,4 @@ def test_review_is_signed_off_once(planned: Harness, expect: Expect) -> None:
     planned.run(misfire())
     expect.accepted(planned, sign_off("incident-1", actor="paula"), "INC-2")
     refusal = expect.refused(planned, sign_off("incident-1", actor="nora"), "INC-2")
-    assert "incident incident-1 was already signed off" in [
-        v.detail for v in refusal.violations]
+    assert "incident incident-1 was already signed off" in [v.detail for v in refusal.violations]

@@ -13,11 +13,16 @@ if TYPE_CHECKING:
     from conftest import Expect, Steps
 
 
-def inspect(item_id: str, chambers: tuple[Chamber, ...], actor: str = "rosa",
-            shown_to: tuple[str, ...] = ("jack", "dan"), barrel: Barrel = Barrel.CLEAR
-            ) -> c.InspectItem:
-    return c.InspectItem(actor=actor, item_id=item_id, barrel=barrel, chambers=chambers,
-                         shown_to=shown_to)
+def inspect(
+    item_id: str,
+    chambers: tuple[Chamber, ...],
+    actor: str = "rosa",
+    shown_to: tuple[str, ...] = ("jack", "dan"),
+    barrel: Barrel = Barrel.CLEAR,
+) -> c.InspectItem:
+    return c.InspectItem(
+        actor=actor, item_id=item_id, barrel=barrel, chambers=chambers, shown_to=shown_to
+    )
 
 
 # INS-1 -------------------------------------------------------------------------------
@@ -44,17 +49,20 @@ def test_inspection_must_record_every_chamber(planned: Harness, expect: Expect) 
 
 def test_return_must_record_every_chamber(planned: Harness, expect: Expect, steps: Steps) -> None:
     planned.run(steps.ready_colt1(planned))
-    expect.refused(planned, c.ReturnItem(actor="rosa", item_id="colt-1",
-                                         chambers=(demo.DUMMY,) * 7), "INS-2")
-    expect.accepted(planned, c.ReturnItem(actor="rosa", item_id="colt-1",
-                                          chambers=(demo.DUMMY,) * 6), "INS-2")
+    expect.refused(
+        planned, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 7), "INS-2"
+    )
+    expect.accepted(
+        planned, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6), "INS-2"
+    )
 
 
 # INS-3 -------------------------------------------------------------------------------
 
 
-def test_never_inspected_weapon_cannot_be_issued(planned: Harness, expect: Expect,
-                                                 steps: Steps) -> None:
+def test_never_inspected_weapon_cannot_be_issued(
+    planned: Harness, expect: Expect, steps: Steps
+) -> None:
     refusal = expect.refused(planned, steps.issue("colt-1", "jack", "sc-12"), "INS-3")
     assert "colt-1 has never been inspected" in [v.detail for v in refusal.violations]
 
@@ -66,7 +74,8 @@ def test_inspection_older_than_the_profile_allows_is_stale(
     planned.advance(31)
     refusal = expect.refused(planned, handoff, "INS-3")
     assert "inspection-1 is 31 minutes old; the limit is 30" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
     expect.accepted(planned, handoff, "INS-3")
 
@@ -112,16 +121,15 @@ def test_hot_weapon_is_not_issued_for_a_dummy_scene(
     steps.inspect(planned, "colt-1", (demo.BLANK,) * 6, shown_to=("jack",))
     refusal = expect.refused(planned, handoff, "INS-4")
     assert "inspection-1 found it hot; scene sc-12 plans ammunition: dummy" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
     expect.accepted(planned, handoff, "INS-4")
 
 
-def test_obstructed_barrel_is_never_issued(planned: Harness, expect: Expect,
-                                           steps: Steps) -> None:
+def test_obstructed_barrel_is_never_issued(planned: Harness, expect: Expect, steps: Steps) -> None:
     handoff = steps.issue("colt-2", "sam", "sc-14")
-    steps.inspect(planned, "colt-2", (demo.BLANK,) * 6, shown_to=("sam",),
-                  barrel=Barrel.OBSTRUCTED)
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 6, shown_to=("sam",), barrel=Barrel.OBSTRUCTED)
     assert planned.state.inspections["inspection-1"].label is Label.UNSAFE
     expect.refused(planned, handoff, "INS-4")
     steps.inspect(planned, "colt-2", (demo.BLANK,) * 6, shown_to=("sam",))
@@ -139,8 +147,7 @@ def test_scene_without_ammunition_takes_only_an_empty_weapon(
     expect.accepted(planned, handoff, "INS-4")
 
 
-def test_blank_scene_accepts_a_hot_weapon(planned: Harness, expect: Expect,
-                                          steps: Steps) -> None:
+def test_blank_scene_accepts_a_hot_weapon(planned: Harness, expect: Expect, steps: Steps) -> None:
     expect.accepted(planned, steps.ready_colt2(planned), "INS-4")
 
 
@@ -153,8 +160,7 @@ def test_actor_not_shown_the_weapon_cannot_receive_it(
     handoff = steps.issue("colt-1", "jack", "sc-12")
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("dan",))
     refusal = expect.refused(planned, handoff, "INS-5")
-    assert "Jack Reyes (jack) was not shown inspection-1" in [
-        v.detail for v in refusal.violations]
+    assert "Jack Reyes (jack) was not shown inspection-1" in [v.detail for v in refusal.violations]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("dan", "jack"))
     expect.accepted(planned, handoff, "INS-5")
 
@@ -166,7 +172,8 @@ def test_actor_must_acknowledge_being_shown_the_weapon(
     unacknowledged = steps.issue("colt-1", "jack", "sc-12", acknowledged=False)
     refusal = expect.refused(planned, unacknowledged, "INS-5")
     assert "the recipient has not acknowledged being shown the weapon" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     expect.accepted(planned, steps.issue("colt-1", "jack", "sc-12"), "INS-5")
 
 

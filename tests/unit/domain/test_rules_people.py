@@ -17,18 +17,25 @@ if TYPE_CHECKING:
 
 
 def qualify(kind: str, expires_on: str) -> c.RecordQualification:
-    return c.RecordQualification(actor="rosa", person_id="rosa", kind=kind, number="N-1",
-                                 expires_on=expires_on)
+    return c.RecordQualification(
+        actor="rosa", person_id="rosa", kind=kind, number="N-1", expires_on=expires_on
+    )
 
 
 def inspect_colt1() -> c.InspectItem:
-    return c.InspectItem(actor="rosa", item_id="colt-1", barrel=Barrel.CLEAR,
-                         chambers=(demo.DUMMY,) * 6, shown_to=("jack",))
+    return c.InspectItem(
+        actor="rosa",
+        item_id="colt-1",
+        barrel=Barrel.CLEAR,
+        chambers=(demo.DUMMY,) * 6,
+        shown_to=("jack",),
+    )
 
 
 def props_duties(person_id: str = "rosa") -> c.ChangeRoles:
-    return c.ChangeRoles(actor="paula", person_id=person_id,
-                         roles=(Role.ARMORER, Role.PROPS_ASSISTANT))
+    return c.ChangeRoles(
+        actor="paula", person_id=person_id, roles=(Role.ARMORER, Role.PROPS_ASSISTANT)
+    )
 
 
 # PPL-1 -------------------------------------------------------------------------------
@@ -39,14 +46,11 @@ def test_expired_armorer_permit_warns_on_inspection_and_issue(
 ) -> None:
     planned.run(qualify("state armorer licence", "2021-10-20"))
     decision = expect.warned(planned, inspect_colt1(), "PPL-1")
-    assert [w.detail for w in decision.warnings] == [
-        "state armorer licence expired on 2021-10-20"]
+    assert [w.detail for w in decision.warnings] == ["state armorer licence expired on 2021-10-20"]
     expect.warned(planned, steps.issue("colt-1", "jack", "sc-12"), "PPL-1")
 
 
-def test_renewed_or_same_day_qualification_does_not_warn(
-    planned: Harness, expect: Expect
-) -> None:
+def test_renewed_or_same_day_qualification_does_not_warn(planned: Harness, expect: Expect) -> None:
     planned.run(qualify("state armorer licence", "2021-10-20"))
     planned.run(qualify("state armorer licence", "2021-10-21"))  # the renewal, valid today
     expect.accepted(planned, inspect_colt1(), "PPL-1")
@@ -78,11 +82,10 @@ def test_armorer_also_working_props_is_refused_under_california(
     expect.accepted(h, inspect_colt1(), "PPL-2")
 
 
-def test_armorer_with_only_weapons_roles_is_not_flagged(
-    planned: Harness, expect: Expect
-) -> None:
-    planned.run(c.ChangeRoles(actor="paula", person_id="rosa",
-                              roles=(Role.ARMORER, Role.PROPERTY_MASTER)))
+def test_armorer_with_only_weapons_roles_is_not_flagged(planned: Harness, expect: Expect) -> None:
+    planned.run(
+        c.ChangeRoles(actor="paula", person_id="rosa", roles=(Role.ARMORER, Role.PROPERTY_MASTER))
+    )
     expect.accepted(planned, inspect_colt1(), "PPL-2")
 
 
@@ -95,21 +98,32 @@ def test_authority_is_assigned_only_by_the_holder_of_hiring_authority(
     grant = c.AssignAuthority(actor="dan", person_id="dan", authority=Authority.FIREARM_SAFETY)
     refusal = expect.refused(planned, grant, "PPL-3")
     assert "Dan Ortiz (dan) does not hold hiring authority" in [
-        v.detail for v in refusal.violations]
-    expect.refused(planned, c.RevokeAuthority(actor="rosa", person_id="paula",
-                                              authority=Authority.HIRING), "PPL-3")
-    expect.accepted(planned, c.AssignAuthority(actor="paula", person_id="dan",
-                                               authority=Authority.FIREARM_SAFETY), "PPL-3")
-    expect.accepted(planned, c.RevokeAuthority(actor="paula", person_id="dan",
-                                               authority=Authority.FIREARM_SAFETY), "PPL-3")
+        v.detail for v in refusal.violations
+    ]
+    expect.refused(
+        planned,
+        c.RevokeAuthority(actor="rosa", person_id="paula", authority=Authority.HIRING),
+        "PPL-3",
+    )
+    expect.accepted(
+        planned,
+        c.AssignAuthority(actor="paula", person_id="dan", authority=Authority.FIREARM_SAFETY),
+        "PPL-3",
+    )
+    expect.accepted(
+        planned,
+        c.RevokeAuthority(actor="paula", person_id="dan", authority=Authority.FIREARM_SAFETY),
+        "PPL-3",
+    )
     assert planned.state.holders(Authority.FIREARM_SAFETY) == ("rosa",)
 
 
 def test_first_assignment_on_a_new_production_is_open(harness: Harness, expect: Expect) -> None:
     harness.run(c.CreateProduction(name="Short", timezone="America/Denver"))
     harness.run(c.AddPerson(person_id="paula", name="Paula Grant", roles=(Role.PRODUCER,)))
-    expect.accepted(harness, c.AssignAuthority(person_id="paula", authority=Authority.HIRING),
-                    "PPL-3")
+    expect.accepted(
+        harness, c.AssignAuthority(person_id="paula", authority=Authority.HIRING), "PPL-3"
+    )
     assert harness.state.holders(Authority.HIRING) == ("paula",)
     # From then on the bootstrap is closed: an assignment needs a named holder.
     with pytest.raises(InvalidCommand, match="every command needs an actor"):
@@ -123,9 +137,13 @@ def test_last_holder_cannot_give_up_hiring_authority_and_reopen_the_bootstrap(
     refusal = expect.refused(planned, give_up, "PPL-3")
     assert [v.detail for v in refusal.violations] == [
         "Paula Grant (paula) is the last holder of hiring authority; assign it to someone "
-        "else first"]
+        "else first"
+    ]
     planned.run(c.AssignAuthority(actor="paula", person_id="gil", authority=Authority.HIRING))
     expect.accepted(planned, give_up, "PPL-3")
     assert planned.state.holders(Authority.HIRING) == ("gil",)
-    expect.refused(planned, c.AssignAuthority(actor="paula", person_id="dan",
-                                              authority=Authority.FIREARM_SAFETY), "PPL-3")
+    expect.refused(
+        planned,
+        c.AssignAuthority(actor="paula", person_id="dan", authority=Authority.FIREARM_SAFETY),
+        "PPL-3",
+    )

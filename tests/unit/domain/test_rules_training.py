@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 def train(person_id: str, *topics: str, trainer_id: str = "rosa") -> c.RecordTraining:
-    return c.RecordTraining(actor="rosa", person_id=person_id, topics=topics, minutes=45,
-                            trainer_id=trainer_id)
+    return c.RecordTraining(
+        actor="rosa", person_id=person_id, topics=topics, minutes=45, trainer_id=trainer_id
+    )
 
 
 # TRN-2 (and TRN-1) ---------------------------------------------------------------------
@@ -29,7 +30,8 @@ def test_performer_who_declined_cross_draw_training_cannot_do_a_cross_draw(
     handoff = steps.issue("colt-1", "mia", "sc-20")
     refusal = expect.refused(planned, handoff, "TRN-2")
     assert "Mia Long (mia) declined training for: cross_draw" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     # Declined is not untrained: TRN-1 does not double-report it.
     assert "TRN-1" not in [v.code for v in refusal.violations]
     planned.run(train("mia", "cross_draw"))
@@ -79,7 +81,8 @@ def test_performer_untrained_for_the_item_kind_cannot_receive_it(
     handoff = steps.issue("rifle-1", "jack", "sc-20")
     refusal = expect.refused(planned, handoff, "TRN-1")
     assert "Jack Reyes (jack) has no training for: blank_adapted" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     planned.run(train("jack", "blank_adapted"))
     expect.accepted(planned, handoff, "TRN-1")
 
@@ -98,7 +101,8 @@ def test_training_given_by_the_assistant_director_is_not_recorded(
 ) -> None:
     refusal = expect.refused(planned, train("mia", "cross_draw", trainer_id="dan"), "TRN-3")
     assert "trainer Dan Ortiz (dan) does not hold firearm-safety authority" in [
-        v.detail for v in refusal.violations]
+        v.detail for v in refusal.violations
+    ]
     assert planned.state.training["mia"].status("cross_draw") == "declined"
     expect.accepted(planned, train("mia", "cross_draw", trainer_id="rosa"), "TRN-3")
     assert planned.state.training["mia"].status("cross_draw") == "trained"

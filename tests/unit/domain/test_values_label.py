@@ -28,10 +28,15 @@ SPENT = Chamber(Content.SPENT, "blk-45")
         pytest.param(Barrel.CLEAR, (DUMMY,) * 5 + (LIVE,), Label.UNSAFE, id="a-live-round"),
         pytest.param(Barrel.CLEAR, (BLANK,) * 5 + (LIVE,), Label.UNSAFE, id="live-beats-hot"),
         pytest.param(Barrel.CLEAR, (SPENT,) + (EMPTY,) * 5, Label.UNSAFE, id="a-spent-case"),
-        pytest.param(Barrel.CLEAR, (UNCHECKED,) + (DUMMY,) * 5, Label.UNSAFE,
-                     id="an-unchecked-dummy"),
-        pytest.param(Barrel.CLEAR, (UNCHECKED,) + (BLANK,) * 5, Label.UNSAFE,
-                     id="unchecked-dummy-with-blanks-is-still-unsafe"),
+        pytest.param(
+            Barrel.CLEAR, (UNCHECKED,) + (DUMMY,) * 5, Label.UNSAFE, id="an-unchecked-dummy"
+        ),
+        pytest.param(
+            Barrel.CLEAR,
+            (UNCHECKED,) + (BLANK,) * 5,
+            Label.UNSAFE,
+            id="unchecked-dummy-with-blanks-is-still-unsafe",
+        ),
     ],
 )
 def test_label_follows_from_the_barrel_and_every_chamber(
@@ -46,4 +51,9 @@ def test_cold_is_only_clear_or_checked_dummies() -> None:
 
 def test_a_chamber_holds_a_round_only_if_it_can_still_fire() -> None:
     assert [c.holds_round for c in (EMPTY, DUMMY, BLANK, LIVE, SPENT)] == [
-        False, True, True, True, False]
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]

@@ -23,8 +23,7 @@ def key() -> SigningKey:
 
 @pytest.fixture
 def signed(key: SigningKey) -> SignedCheckpoint:
-    return SignedCheckpoint.sign(key, "prod-7f3a", 42, leaf_hash(b"root"),
-                                 1_732_470_000_123_456)
+    return SignedCheckpoint.sign(key, "prod-7f3a", 42, leaf_hash(b"root"), 1_732_470_000_123_456)
 
 
 def test_message_is_canonical_json(signed: SignedCheckpoint, key: SigningKey) -> None:
@@ -70,8 +69,7 @@ def test_wrong_key_or_signature_fails(signed: SignedCheckpoint, key: SigningKey)
     assert not signed.verify(b"\x00" * 31)
     bad = bytearray(signed.signature)
     bad[0] ^= 0x80
-    assert not dataclasses.replace(signed, signature=bytes(bad)).verify(
-        key.public_key_bytes())
+    assert not dataclasses.replace(signed, signature=bytes(bad)).verify(key.public_key_bytes())
     assert not dataclasses.replace(signed, signature=b"").verify(key.public_key_bytes())
 
 
@@ -127,8 +125,7 @@ def test_is_a_value(signed: SignedCheckpoint) -> None:
 def test_dict_round_trip(signed: SignedCheckpoint, key: SigningKey) -> None:
     data = signed.to_dict()
     # The names and order of an exported checkpoint (docs/bundle.md).
-    assert list(data) == ["production_id", "tree_size", "root", "at_us", "key_id",
-                          "signature"]
+    assert list(data) == ["production_id", "tree_size", "root", "at_us", "key_id", "signature"]
     assert data["root"] == signed.root.hex()
     assert data["signature"] == signed.signature.hex()
     # Survives a trip through JSON text (export bundles).

@@ -54,8 +54,9 @@ def _wrong_hash(value: bytes, data: st.DataObject) -> bytes:
     return _flip(value, data.draw(st.integers(0, 31)), data.draw(st.integers(1, 255)))
 
 
-def inclusion(leaf: object, index: object, size: object, proof: object, root: object
-              ) -> ProofError | None:
+def inclusion(
+    leaf: object, index: object, size: object, proof: object, root: object
+) -> ProofError | None:
     """What verify_inclusion raises (None: the proof holds), checked against the RFC."""
     error = None
     try:
@@ -66,8 +67,9 @@ def inclusion(leaf: object, index: object, size: object, proof: object, root: ob
     return error
 
 
-def consistency(old: object, new: object, old_root: object, new_root: object,
-                proof: object) -> ProofError | None:
+def consistency(
+    old: object, new: object, old_root: object, new_root: object, proof: object
+) -> ProofError | None:
     """What verify_consistency raises (None: the proof holds), checked against the RFC."""
     error = None
     try:
@@ -89,16 +91,18 @@ def test_inclusion_proofs(leaves: list[bytes], data: st.DataObject) -> None:
     size = data.draw(st.integers(1, len(hashes)), label="tree size")
     root = tree.root(size)
     for index in range(size):
-        assert inclusion(hashes[index], index, size, tree.inclusion_proof(index, size),
-                         root) is None
+        assert (
+            inclusion(hashes[index], index, size, tree.inclusion_proof(index, size), root) is None
+        )
 
     index = data.draw(st.integers(0, size - 1), label="index")
     proof = tree.inclusion_proof(index, size)
     leaf = hashes[index]
 
     if proof:
-        assert isinstance(inclusion(leaf, index, size, _flip_in_proof(proof, data), root),
-                          RootMismatchError)
+        assert isinstance(
+            inclusion(leaf, index, size, _flip_in_proof(proof, data), root), RootMismatchError
+        )
         short = inclusion(leaf, index, size, proof[:-1], root)
         assert isinstance(short, WrongProofSizeError)
         assert (short.got, short.want) == (len(proof) - 1, len(proof))
@@ -109,13 +113,15 @@ def test_inclusion_proofs(leaves: list[bytes], data: st.DataObject) -> None:
     assert (mismatch.expected, mismatch.computed) == (wrong, root)
     assert wrong.hex() in str(mismatch)
     assert root.hex() in str(mismatch)
-    assert isinstance(inclusion(_wrong_hash(leaf, data), index, size, proof, root),
-                      RootMismatchError)
+    assert isinstance(
+        inclusion(_wrong_hash(leaf, data), index, size, proof, root), RootMismatchError
+    )
     if size > 1:
         other = data.draw(st.integers(0, size - 1).filter(lambda i: i != index), label="other")
         # Another index has a path of another length, or the same length and other sides.
-        assert isinstance(inclusion(leaf, other, size, proof, root),
-                          WrongProofSizeError | RootMismatchError)
+        assert isinstance(
+            inclusion(leaf, other, size, proof, root), WrongProofSizeError | RootMismatchError
+        )
     assert isinstance(inclusion(leaf, size, size, proof, root), IndexOutOfRangeError)
     assert isinstance(inclusion(leaf, -1, size, proof, root), IndexOutOfRangeError)
 
@@ -156,20 +162,26 @@ def test_consistency_proofs(leaves: list[bytes], data: st.DataObject) -> None:
     new = data.draw(st.integers(0, len(hashes)), label="new size")
     new_root = tree.root(new)
     for old in range(new + 1):
-        assert consistency(old, new, tree.root(old), new_root,
-                           tree.consistency_proof(old, new)) is None
+        assert (
+            consistency(old, new, tree.root(old), new_root, tree.consistency_proof(old, new))
+            is None
+        )
 
     old = data.draw(st.integers(0, new), label="old size")
     old_root = tree.root(old)
     proof = tree.consistency_proof(old, new)
 
     if proof:
-        assert isinstance(consistency(old, new, old_root, new_root,
-                                      _flip_in_proof(proof, data)), RootMismatchError)
-        assert isinstance(consistency(old, new, old_root, new_root, proof[:-1]),
-                          WrongProofSizeError)
-    assert isinstance(consistency(old, new, old_root, new_root, [*proof, old_root]),
-                      WrongProofSizeError)
+        assert isinstance(
+            consistency(old, new, old_root, new_root, _flip_in_proof(proof, data)),
+            RootMismatchError,
+        )
+        assert isinstance(
+            consistency(old, new, old_root, new_root, proof[:-1]), WrongProofSizeError
+        )
+    assert isinstance(
+        consistency(old, new, old_root, new_root, [*proof, old_root]), WrongProofSizeError
+    )
     wrong_old = _wrong_hash(old_root, data)
     # (A perfect old tree's root seeds the proof: then it is the new root that is missed.)
     assert isinstance(consistency(old, new, wrong_old, new_root, proof), RootMismatchError)
@@ -181,11 +193,14 @@ def test_consistency_proofs(leaves: list[bytes], data: st.DataObject) -> None:
         assert wrong_new in (mismatch.expected, mismatch.computed)
     if new < len(hashes) and old > 0:
         # The proof does not carry over to a larger tree's root.
-        assert isinstance(consistency(old, new + 1, old_root, tree.root(new + 1), proof),
-                          WrongProofSizeError | RootMismatchError)
+        assert isinstance(
+            consistency(old, new + 1, old_root, tree.root(new + 1), proof),
+            WrongProofSizeError | RootMismatchError,
+        )
     if old > 0:
-        assert isinstance(consistency(new, old - 1, new_root, tree.root(old - 1), proof),
-                          IndexOutOfRangeError)
+        assert isinstance(
+            consistency(new, old - 1, new_root, tree.root(old - 1), proof), IndexOutOfRangeError
+        )
 
 
 def test_consistency_edge_cases() -> None:
@@ -221,8 +236,10 @@ def test_consistency_proof_length_is_bound_to_sizes() -> None:
     proof = tree.consistency_proof(3, 4)
     assert consistency(3, 4, root3, root4, proof) is None
     # One element too many, with roots chosen to match what a lax verifier computes.
-    assert isinstance(consistency(3, 4, node_hash(extra, root3), node_hash(extra, root4),
-                                  [*proof, extra]), WrongProofSizeError)
+    assert isinstance(
+        consistency(3, 4, node_hash(extra, root3), node_hash(extra, root4), [*proof, extra]),
+        WrongProofSizeError,
+    )
 
 
 # ------------------------------------------------------------------------ proof sizes
@@ -234,15 +251,20 @@ def test_proof_sizes_are_the_lengths_of_the_proofs_the_tree_builds() -> None:
     # small trees and on sampled sizes of a larger one.
     tree = MerkleTree.from_leaf_hashes(leaf_hash(i.to_bytes(4, "big")) for i in range(5000))
     small = [(i, n) for n in range(1, 130) for i in range(n)]
-    large = [(i, n) for n in (1023, 1024, 1025, 2047, 4096, 4097, 4999, 5000)
-             for i in {0, 1, n // 3, n // 2, n - 2, n - 1}]
+    large = [
+        (i, n)
+        for n in (1023, 1024, 1025, 2047, 4096, 4097, 4999, 5000)
+        for i in {0, 1, n // 3, n // 2, n - 2, n - 1}
+    ]
     for index, size in small + large:
         assert inclusion_proof_size(index, size) == len(tree.inclusion_proof(index, size)), (
-            index, size)
+            index,
+            size,
+        )
     for old, new in [(m, n) for n in range(2, 130) for m in range(1, n)] + [
-            (m, n) for (_, n) in large for m in {1, 2, 3, n // 3, n // 2, n - 1}]:
-        assert consistency_proof_size(old, new) == len(tree.consistency_proof(old, new)), (
-            old, new)
+        (m, n) for (_, n) in large for m in {1, 2, 3, n // 3, n // 2, n - 1}
+    ]:
+        assert consistency_proof_size(old, new) == len(tree.consistency_proof(old, new)), (old, new)
 
 
 def test_exhaustive_small_trees() -> None:
@@ -290,8 +312,9 @@ def test_verify_consistency_raises_only_proof_errors(
 
 @settings(max_examples=300, deadline=None)
 @given(leaves=leaf_lists(min_size=1), data=st.data())
-def test_verifiers_agree_with_the_rfc_on_near_miss_proofs(leaves: list[bytes],
-                                                          data: st.DataObject) -> None:
+def test_verifiers_agree_with_the_rfc_on_near_miss_proofs(
+    leaves: list[bytes], data: st.DataObject
+) -> None:
     # Real proofs with their sizes, index and hashes nudged: the inputs where a verifier
     # that only mostly follows the RFC would go wrong.
     hashes = _hashes(leaves)
@@ -300,11 +323,23 @@ def test_verifiers_agree_with_the_rfc_on_near_miss_proofs(leaves: list[bytes],
     index = data.draw(st.integers(0, size - 1), label="index")
     proof = tree.inclusion_proof(index, size)
     nudge = st.integers(-2, 2)
-    picked = data.draw(st.lists(st.sampled_from([*proof, *hashes[:4], tree.root(size)]),
-                                max_size=len(proof) + 2), label="proof")
-    inclusion(hashes[index], index + data.draw(nudge), size + data.draw(nudge),
-              data.draw(st.sampled_from([proof, picked])), tree.root(size))
+    picked = data.draw(
+        st.lists(st.sampled_from([*proof, *hashes[:4], tree.root(size)]), max_size=len(proof) + 2),
+        label="proof",
+    )
+    inclusion(
+        hashes[index],
+        index + data.draw(nudge),
+        size + data.draw(nudge),
+        data.draw(st.sampled_from([proof, picked])),
+        tree.root(size),
+    )
     old = data.draw(st.integers(0, size), label="old")
     cproof = tree.consistency_proof(old, size)
-    consistency(old + data.draw(nudge), size + data.draw(nudge), tree.root(old),
-                tree.root(size), data.draw(st.sampled_from([cproof, cproof[1:], picked])))
+    consistency(
+        old + data.draw(nudge),
+        size + data.draw(nudge),
+        tree.root(old),
+        tree.root(size),
+        data.draw(st.sampled_from([cproof, cproof[1:], picked])),
+    )

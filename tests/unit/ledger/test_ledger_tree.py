@@ -154,8 +154,7 @@ def test_frontier_equality_and_validation() -> None:
 
 @PROPERTY_SETTINGS
 @given(leaves=leaf_lists(min_size=1), data=st.data())
-def test_proofs_are_the_rfc_paths_and_subproofs(leaves: list[bytes], data: st.DataObject
-                                                ) -> None:
+def test_proofs_are_the_rfc_paths_and_subproofs(leaves: list[bytes], data: st.DataObject) -> None:
     hashes = _hashes(leaves)
     tree = MerkleTree.from_leaf_hashes(hashes)
     size = data.draw(st.integers(1, len(hashes)), label="tree size")
@@ -175,10 +174,14 @@ def test_exhaustive_small_trees() -> None:
         assert tree.root(size) == ref_root(hashes[:size])
         for index in range(size):
             assert tree.inclusion_proof(index, size) == ref_path(index, hashes[:size]), (
-                index, size)
+                index,
+                size,
+            )
         for old in range(size + 1):
             assert tree.consistency_proof(old, size) == ref_consistency(old, hashes[:size]), (
-                old, size)
+                old,
+                size,
+            )
 
 
 # ------------------------------------------------------------------ argument checking

@@ -36,20 +36,40 @@ def _outcome(parse: Any, data: str | bytes) -> tuple[str, Any]:
         return type(exc).__name__, str(exc)
 
 
-@pytest.mark.parametrize("data", [
-    b'{"a":1,"a":2}', b'{"a":{"b":1,"b":1}}', b'\xef\xbb\xbf{"a":1}', "\ufeff{}", b"NaN",
-    b"[1,-Infinity]", '{"x":[1,2]}', b"\xff", b'{"a":"\xed\xa0\x80"}',
-    '{"a":1}'.encode("utf-16"), '{"a":1}'.encode("utf-32-le"), b"", b"{} x",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a":1,"a":2}',
+        b'{"a":{"b":1,"b":1}}',
+        b'\xef\xbb\xbf{"a":1}',
+        "\ufeff{}",
+        b"NaN",
+        b"[1,-Infinity]",
+        '{"x":[1,2]}',
+        b"\xff",
+        b'{"a":"\xed\xa0\x80"}',
+        '{"a":1}'.encode("utf-16"),
+        '{"a":1}'.encode("utf-32-le"),
+        b"",
+        b"{} x",
+    ],
+)
 def test_edge_cases_decide_as_strict_json_loads(data: str | bytes) -> None:
     assert _outcome(parse_json, data) == _outcome(_reference, data)
 
 
 @settings(max_examples=500)
-@given(st.binary(max_size=40) | st.text(max_size=30).map(str.encode) | st.text(max_size=30)
-       | st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                      lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                      max_leaves=8).map(lambda v: json.dumps(v).encode()))
+@given(
+    st.binary(max_size=40)
+    | st.text(max_size=30).map(str.encode)
+    | st.text(max_size=30)
+    | st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+        ),
+        max_leaves=8,
+    ).map(lambda v: json.dumps(v).encode())
+)
 def test_any_input_decides_as_strict_json_loads(data: str | bytes) -> None:
     assert _outcome(parse_json, data) == _outcome(_reference, data)

@@ -19,8 +19,16 @@ from coldcheck.domain.rules.base import Rule, Violation
 from coldcheck.domain.state import State
 
 CATALOGUE: tuple[Rule, ...] = (
-    *ammunition.RULES, *custody.RULES, *inspection.RULES, *training.RULES, *scenes.RULES,
-    *concerns.RULES, *incidents.RULES, *day.RULES, *people.RULES, *clock.RULES,
+    *ammunition.RULES,
+    *custody.RULES,
+    *inspection.RULES,
+    *training.RULES,
+    *scenes.RULES,
+    *concerns.RULES,
+    *incidents.RULES,
+    *day.RULES,
+    *people.RULES,
+    *clock.RULES,
 )
 
 BY_CODE = {r.code: r for r in CATALOGUE}

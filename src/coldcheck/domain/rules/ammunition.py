@@ -13,8 +13,7 @@ from coldcheck.domain.values import AmmoType, Chamber, Content, Severity
 @rule(
     "AMM-1",
     "No live ammunition",
-    "Bulletin #1; Cal. Labor Code §9155: no live ammunition on a lot or stage "
-    "(DOMAIN.md §1.2)",
+    "Bulletin #1; Cal. Labor Code §9155: no live ammunition on a lot or stage (DOMAIN.md §1.2)",
     "Do not bring it on set. Take it off the production and report how it arrived; if "
     "live rounds were found, report an incident (`coldcheck incident live_round_found`).",
     (c.ReceiveLot,),
@@ -28,8 +27,7 @@ def no_live_ammunition(state: State, cmd: c.ReceiveLot) -> list[str]:
 @rule(
     "AMM-2",
     "Dummies come from verified lots and are checked one by one",
-    "DOMAIN.md §2: if it doesn't rattle, don't trust it; each round comes out and is "
-    "checked",
+    "DOMAIN.md §2: if it doesn't rattle, don't trust it; each round comes out and is checked",
     "Verify the lot (`coldcheck lot verify`) and take each dummy out and check it before "
     "loading it.",
     (c.InspectItem,),
@@ -67,8 +65,9 @@ def rounds_match_lot(state: State, cmd: c.InspectItem) -> list[str]:
         elif lot.ammo_type.value != ch.content.value:
             problems.append(f"chamber {i}: lot {lot.id} holds {lot.ammo_type} rounds")
         elif item.caliber and lot.caliber and lot.caliber != item.caliber:
-            problems.append(f"chamber {i}: lot {lot.id} is {lot.caliber}, {item.id} is "
-                            f"{item.caliber}")
+            problems.append(
+                f"chamber {i}: lot {lot.id} is {lot.caliber}, {item.id} is {item.caliber}"
+            )
     return problems
 
 
@@ -92,8 +91,13 @@ def rounds_available(state: State, cmd: c.InspectItem) -> list[str]:
 
 
 def _rounds_by_lot(state: State, chambers: tuple[Chamber, ...]) -> Counter[str]:
-    return Counter(ch.lot for ch in chambers if ch.lot is not None and ch.lot in state.lots
-                   and ch.content in (Content.DUMMY, Content.BLANK))
+    return Counter(
+        ch.lot
+        for ch in chambers
+        if ch.lot is not None
+        and ch.lot in state.lots
+        and ch.content in (Content.DUMMY, Content.BLANK)
+    )
 
 
 @rule(
@@ -109,12 +113,16 @@ def rounds_accounted_on_return(state: State, cmd: c.ReturnItem) -> list[str]:
     item = state.items[cmd.item_id]
     problems = []
     for i, (before, after) in enumerate(zip(item.load, cmd.chambers, strict=False), 1):
-        fired = after.content is Content.SPENT and before.content in (Content.DUMMY,
-                                                                      Content.BLANK)
+        fired = after.content is Content.SPENT and before.content in (Content.DUMMY, Content.BLANK)
         if before.holds_round and after != before and not fired:
             problems.append(f"chamber {i}: {before.content} from lot {before.lot} is missing")
     return problems
 
 
-RULES = (no_live_ammunition, dummies_from_verified_lots, rounds_match_lot, rounds_available,
-         rounds_accounted_on_return)
+RULES = (
+    no_live_ammunition,
+    dummies_from_verified_lots,
+    rounds_match_lot,
+    rounds_available,
+    rounds_accounted_on_return,
+)

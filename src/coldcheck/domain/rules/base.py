@@ -54,8 +54,9 @@ def rule(
     """Declare a rule around its check function; the function's name is the rule's name."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(code, check.__name__, title, guideline, severity, explanation,
-                    applies_to, check)
+        return Rule(
+            code, check.__name__, title, guideline, severity, explanation, applies_to, check
+        )
 
     return wrap
 

@@ -20,8 +20,7 @@ def is_accountable(state: State, person_id: str | None) -> bool:
 @rule(
     "CON-1",
     "An open blocking concern stops the scene or item",
-    "DOMAIN.md §3: the camera crew's safety complaints on Rust went nowhere; anyone may "
-    "stop work",
+    "DOMAIN.md §3: the camera crew's safety complaints on Rust went nowhere; anyone may stop work",
     "Resolve the concern first: every accountable person acknowledges it and one of them "
     "records what was done (`coldcheck concern resolve`).",
     (c.IssueItem,),
@@ -30,9 +29,12 @@ def blocking_concern_open(state: State, cmd: c.IssueItem) -> list[str]:
     return [
         f"concern {k.id} is open and blocking: {k.text!r}"
         for k in state.concerns.values()
-        if k.open and k.blocking and (
+        if k.open
+        and k.blocking
+        and (
             (k.scene_id is None and k.item_id is None)
-            or k.scene_id == cmd.scene_id or k.item_id == cmd.item_id
+            or k.scene_id == cmd.scene_id
+            or k.item_id == cmd.item_id
         )
     ]
 

@@ -15,8 +15,16 @@ from coldcheck.domain.values import Severity
     "and only the armorer collects it (DOMAIN.md §1.4, §1.14)",
     "Ask the armorer (a holder of firearm-safety authority) to do it. An assistant director "
     "or anyone else may ask for the weapon to be shown clear and witness it, not hand it over.",
-    (c.IssueItem, c.ReturnItem, c.MoveItem, c.RegisterItem, c.ReceiveLot, c.VerifyLot,
-     c.CloseDay, c.DisposeItem),
+    (
+        c.IssueItem,
+        c.ReturnItem,
+        c.MoveItem,
+        c.RegisterItem,
+        c.ReceiveLot,
+        c.VerifyLot,
+        c.CloseDay,
+        c.DisposeItem,
+    ),
 )
 def only_armorer_handles(state: State, cmd: c.Command) -> list[str]:
     if is_armorer(state, cmd.actor):
@@ -75,8 +83,7 @@ def returned_from_its_holder(state: State, cmd: c.ReturnItem) -> list[str]:
     "Take the item back from the person holding it (return) first.",
     (c.MoveItem, c.InspectItem, c.DisposeItem),
 )
-def not_while_issued(state: State, cmd: c.MoveItem | c.InspectItem | c.DisposeItem
-                     ) -> list[str]:
+def not_while_issued(state: State, cmd: c.MoveItem | c.InspectItem | c.DisposeItem) -> list[str]:
     item = state.items[cmd.item_id]
     if item.issued_for is None:
         return []
@@ -99,5 +106,11 @@ def item_attended(state: State, cmd: c.MoveItem) -> list[str]:
     return [f"{loc.name} ({loc.id}) is not a secure location"]
 
 
-RULES = (only_armorer_handles, issued_by_its_custodian, custody_continuous_since_inspection,
-         returned_from_its_holder, not_while_issued, item_attended)
+RULES = (
+    only_armorer_handles,
+    issued_by_its_custodian,
+    custody_continuous_since_inspection,
+    returned_from_its_holder,
+    not_while_issued,
+    item_attended,
+)

@@ -31,8 +31,7 @@ def review_by_accountable(state: State, cmd: c.SignOffReview) -> list[str]:
     person = state.people.get(cmd.actor or "")
     problems = []
     if person is None or not person.roles & REVIEW_ROLES:
-        problems.append(f"{name_of(state, cmd.actor)} is not the safety rep, a producer or "
-                        "the UPM")
+        problems.append(f"{name_of(state, cmd.actor)} is not the safety rep, a producer or the UPM")
     if state.incidents[cmd.incident_id].reviewed is not None:
         problems.append(f"incident {cmd.incident_id} was already signed off")
     return problems

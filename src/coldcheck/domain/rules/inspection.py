@@ -78,8 +78,7 @@ def load_fits_scene(state: State, cmd: c.IssueItem) -> list[str]:
     }[scene.ammo]
     if insp.label in allowed:
         return []
-    return [f"{insp.id} found it {insp.label}; scene {scene.id} plans "
-            f"ammunition: {scene.ammo}"]
+    return [f"{insp.id} found it {insp.label}; scene {scene.id} plans ammunition: {scene.ammo}"]
 
 
 @rule(
@@ -101,5 +100,10 @@ def recipient_shown_clear(state: State, cmd: c.IssueItem) -> list[str]:
     return problems
 
 
-RULES = (armorer_inspects, every_chamber_accounted, inspection_is_fresh, load_fits_scene,
-         recipient_shown_clear)
+RULES = (
+    armorer_inspects,
+    every_chamber_accounted,
+    inspection_is_fresh,
+    load_fits_scene,
+    recipient_shown_clear,
+)

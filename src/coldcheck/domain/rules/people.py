@@ -13,8 +13,7 @@ from coldcheck.domain.values import WEAPONS_ROLES, Authority, Severity
 @rule(
     "PPL-1",
     "The armorer's qualifications are current",
-    "Cal. Labor Code §9153: handlers hold a current entertainment firearms permit "
-    "(DOMAIN.md §1.4)",
+    "Cal. Labor Code §9153: handlers hold a current entertainment firearms permit (DOMAIN.md §1.4)",
     "Renew the expired permit or certificate and record it (`coldcheck person qualify`).",
     (c.IssueItem, c.InspectItem),
     Severity.WARN,
@@ -27,8 +26,11 @@ def qualification_current(state: State, cmd: c.IssueItem | c.InspectItem) -> lis
     latest: dict[str, str] = {}
     for q in person.qualifications:
         latest[q.kind] = max(latest.get(q.kind, ""), q.expires_on)
-    return [f"{kind} expired on {day}" for kind, day in sorted(latest.items())
-            if dt.date.fromisoformat(day).isoformat() < today]
+    return [
+        f"{kind} expired on {day}"
+        for kind, day in sorted(latest.items())
+        if dt.date.fromisoformat(day).isoformat() < today
+    ]
 
 
 @rule(
@@ -59,17 +61,23 @@ def armorer_has_no_other_duties(state: State, cmd: c.IssueItem | c.InspectItem) 
     "production, when nobody holds hiring authority yet, is open.",
     (c.AssignAuthority, c.RevokeAuthority),
 )
-def assigned_by_hiring_authority(state: State, cmd: c.AssignAuthority | c.RevokeAuthority
-                                 ) -> list[str]:
+def assigned_by_hiring_authority(
+    state: State, cmd: c.AssignAuthority | c.RevokeAuthority
+) -> list[str]:
     hiring = state.holders(Authority.HIRING)
     problems = []
     if hiring and cmd.actor not in hiring:
         problems.append(f"{name_of(state, cmd.actor)} does not hold hiring authority")
-    if isinstance(cmd, c.RevokeAuthority) and cmd.authority is Authority.HIRING and (
-            hiring == (cmd.person_id,)):
+    if (
+        isinstance(cmd, c.RevokeAuthority)
+        and cmd.authority is Authority.HIRING
+        and (hiring == (cmd.person_id,))
+    ):
         # Nobody holding it would reopen the bootstrap: anyone could then assign authority.
-        problems.append(f"{name_of(state, cmd.person_id)} is the last holder of hiring "
-                        "authority; assign it to someone else first")
+        problems.append(
+            f"{name_of(state, cmd.person_id)} is the last holder of hiring "
+            "authority; assign it to someone else first"
+        )
     return problems
 
 

@@ -60,8 +60,9 @@ def issue_matches_plan(state: State, cmd: c.IssueItem) -> list[str]:
 )
 def safety_meeting_today(state: State, cmd: c.IssueItem) -> list[str]:
     today = state.local_date(cmd.at)
-    meetings = [m for m in state.meetings.values()
-                if m.scene_id == cmd.scene_id and m.date == today]
+    meetings = [
+        m for m in state.meetings.values() if m.scene_id == cmd.scene_id and m.date == today
+    ]
     if any(cmd.recipient_id in m.attendees for m in meetings):
         return []
     if meetings:
@@ -90,8 +91,10 @@ def pointing_needs_mitigation(state: State, cmd: c.ApproveScenePlan) -> list[str
         problems.append("pointing toward the camera without a shield or remote camera")
     if Manoeuvre.POINT_AT_PERSON in scene.manoeuvres:
         if state.profile.pointing_at_person == "never":
-            problems.append(f"the {state.profile.name} profile never allows pointing a "
-                            "discharging item at a person")
+            problems.append(
+                f"the {state.profile.name} profile never allows pointing a "
+                "discharging item at a person"
+            )
         elif not mit & {Mitigation.CHEAT_ANGLE, Mitigation.SHIELD}:
             problems.append("pointing toward a person without a cheated angle or shield")
     return problems
@@ -102,8 +105,7 @@ def pointing_needs_mitigation(state: State, cmd: c.ApproveScenePlan) -> list[str
     "Blanks inside the stand-off distance need close-quarter loads and shields",
     "DOMAIN.md §1.9-1.10: at least 20 feet from muzzle to any person, except specialty "
     "close-quarter blanks; shields for anyone near blank fire",
-    "Increase the distance to the profile's stand-off, or plan close-quarter blanks and "
-    "shields.",
+    "Increase the distance to the profile's stand-off, or plan close-quarter blanks and shields.",
     (c.ApproveScenePlan,),
 )
 def blank_standoff(state: State, cmd: c.ApproveScenePlan) -> list[str]:
@@ -113,8 +115,9 @@ def blank_standoff(state: State, cmd: c.ApproveScenePlan) -> list[str]:
         return []
     problems = []
     if not scene.close_quarter_blanks:
-        problems.append(f"blanks at {scene.min_distance_feet} ft (< {limit} ft) without "
-                        "close-quarter blanks")
+        problems.append(
+            f"blanks at {scene.min_distance_feet} ft (< {limit} ft) without close-quarter blanks"
+        )
     if Mitigation.SHIELD not in scene.mitigations:
         problems.append(f"blanks at {scene.min_distance_feet} ft (< {limit} ft) without shields")
     return problems
@@ -127,8 +130,9 @@ def blank_standoff(state: State, cmd: c.ApproveScenePlan) -> list[str]:
     "Ask the armorer and the 1st AD to approve.",
     (c.ApproveScenePlan, c.HoldSafetyMeeting),
 )
-def approved_by_armorer_or_ad(state: State, cmd: c.ApproveScenePlan | c.HoldSafetyMeeting
-                              ) -> list[str]:
+def approved_by_armorer_or_ad(
+    state: State, cmd: c.ApproveScenePlan | c.HoldSafetyMeeting
+) -> list[str]:
     if approval_roles(state.people.get(cmd.actor or "")):
         return []
     return [f"{name_of(state, cmd.actor)} is neither the armorer nor the 1st AD"]
@@ -139,10 +143,18 @@ def approval_roles(person: Person | None) -> list[ApprovalRole]:
     meeting), in the order an approval takes them."""
     if person is None:
         return []
-    held = {ApprovalRole.FIREARM_SAFETY: person.has(Authority.FIREARM_SAFETY),
-            ApprovalRole.FIRST_AD: Role.FIRST_AD in person.roles}
+    held = {
+        ApprovalRole.FIREARM_SAFETY: person.has(Authority.FIREARM_SAFETY),
+        ApprovalRole.FIRST_AD: Role.FIRST_AD in person.roles,
+    }
     return [role for role in ApprovalRole if held[role]]
 
 
-RULES = (scene_plan_approved, issue_matches_plan, safety_meeting_today,
-         pointing_needs_mitigation, blank_standoff, approved_by_armorer_or_ad)
+RULES = (
+    scene_plan_approved,
+    issue_matches_plan,
+    safety_meeting_today,
+    pointing_needs_mitigation,
+    blank_standoff,
+    approved_by_armorer_or_ad,
+)

@@ -25,8 +25,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "chain_heads",
-        sa.Column("production_id", sa.String(64), sa.ForeignKey("productions.id"),
-                  primary_key=True),
+        sa.Column(
+            "production_id", sa.String(64), sa.ForeignKey("productions.id"), primary_key=True
+        ),
         sa.Column("seq", sa.BigInteger, nullable=False),
         sa.Column("frontier", sa.Text, nullable=False),
         sa.Column("root", sa.LargeBinary, nullable=False),
@@ -36,8 +37,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "events",
-        sa.Column("production_id", sa.String(64), sa.ForeignKey("productions.id"),
-                  primary_key=True),
+        sa.Column(
+            "production_id", sa.String(64), sa.ForeignKey("productions.id"), primary_key=True
+        ),
         sa.Column("seq", sa.BigInteger, primary_key=True),
         sa.Column("event_id", sa.String(80), nullable=False, unique=True),
         sa.Column("type", sa.String(40), nullable=False),
@@ -49,8 +51,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "checkpoints",
-        sa.Column("production_id", sa.String(64), sa.ForeignKey("productions.id"),
-                  primary_key=True),
+        sa.Column(
+            "production_id", sa.String(64), sa.ForeignKey("productions.id"), primary_key=True
+        ),
         sa.Column("tree_size", sa.BigInteger, primary_key=True),
         sa.Column("root", sa.LargeBinary, nullable=False),
         sa.Column("at", sa.BigInteger, nullable=False),

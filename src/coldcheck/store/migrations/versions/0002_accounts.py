@@ -25,8 +25,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "memberships",
-        sa.Column("username", sa.String(64), sa.ForeignKey("accounts.username"),
-                  primary_key=True),
+        sa.Column("username", sa.String(64), sa.ForeignKey("accounts.username"), primary_key=True),
         sa.Column("production_id", sa.String(64), primary_key=True),
         sa.Column("person_id", sa.String(64), nullable=False),
     )
@@ -34,8 +33,7 @@ def upgrade() -> None:
         "tokens",
         sa.Column("token_id", sa.String(32), primary_key=True),
         sa.Column("token_hash", sa.LargeBinary, nullable=False, unique=True),
-        sa.Column("username", sa.String(64), sa.ForeignKey("accounts.username"),
-                  nullable=False),
+        sa.Column("username", sa.String(64), sa.ForeignKey("accounts.username"), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("label", sa.String(200), nullable=False),
         sa.Column("created_at", sa.BigInteger, nullable=False),

@@ -18,8 +18,7 @@ def upgrade() -> None:
     # Existing PIN hashes stay as they are (argon2id); accounts.py verifies one once and
     # rewrites it in the new format on the first right PIN.
     with op.batch_alter_table("accounts") as batch:
-        batch.add_column(sa.Column("pin_failures", sa.Integer, nullable=False,
-                                   server_default="0"))
+        batch.add_column(sa.Column("pin_failures", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("pin_locked_until", sa.BigInteger, nullable=True))
 
 
