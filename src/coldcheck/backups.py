@@ -8,6 +8,10 @@ make, each table under its rule (RULES), verifies every production's log with th
 deployment's key, and migrates to the newest revision. If a log does not verify, or the
 backup cannot be read faithfully, the new database is removed and nothing is kept.
 docs/architecture.md ("Restore") says what is proven, what is reset, what is refused.
+
+Why one module over 300 lines: the restore's one pass (schema, log, accounts,
+memberships, the report) in order; reading and comparing schemas live in store/backup*.py
+and the report in backup_report.py.
 """
 
 from __future__ import annotations

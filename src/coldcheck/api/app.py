@@ -2,6 +2,10 @@
 
 No `from __future__ import annotations` here: FastAPI reads the generated body models
 from the route functions' annotations at runtime.
+
+Why one module over 300 lines: the route table of the API (auth, accounts, productions,
+the command routes) in one place, so what the API offers reads in one file; the reading
+routes are in reading.py, bodies in bodies.py, the contract in contract.py.
 """
 
 import dataclasses

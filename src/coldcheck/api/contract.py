@@ -7,6 +7,9 @@ together), the 422s each operation may answer with.
 Each pattern here is read by three regex engines: ECMA-262 (what JSON Schema means),
 Rust's (pydantic's) and Python's (hypothesis, generating requests). They are written in
 the syntax the three share and mean the same in each.
+
+Why one module over 300 lines: every check the document carries, one place to compare
+with domain/validate.py (a test does).
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Pure: the same state and command always give the same events (ids included), so a
 replayed log reproduces the state exactly.
+
+Why one module over 300 lines: one function per command type, each short, all in the
+one dispatch that makes decide pure and total; the rules are in rules/.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ event_id is unique, so a fork or a double retry is an error, not a silent duplic
 
 The database URL chooses the backend (engine.py: the URL, and each backend's durable
 settings).
+
+Why one module over 300 lines: the append protocol (the head lock, the tail read, the
+inserts and the compare-and-set) is one transaction's story, kept together so it can be
+read top to bottom; the URL and durable settings are in engine.py, backups in backup*.py.
 """
 
 from __future__ import annotations
