@@ -66,3 +66,10 @@ def test_a_refused_bundle_names_what_did_not_match() -> None:
     rewritten = problem(lambda d: d["consistency"]["proof"].__setitem__(0, "00" * 32))
     assert "does not extend the earlier checkpoint at size 28" in rewritten
     assert "old root mismatch" in rewritten
+
+
+def test_a_file_nested_too_deeply_is_refused_not_a_crash() -> None:
+    for text in ("[" * 100_000, '{"a":' * 50_000):
+        report = bundle.verify_bundle(text)
+        assert not report.ok
+        assert "nested too deeply" in report.problem

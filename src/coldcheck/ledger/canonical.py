@@ -107,13 +107,21 @@ def _reject_constant(name: str) -> Any:
 
 # Built once: json.loads with hooks builds a new decoder on every call, which was most of
 # the cost of reading a stored event.
-_strict_decode = json.JSONDecoder(
+_decode = json.JSONDecoder(
     object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant
 ).decode
 
 
+def _strict_decode(text: str) -> Any:
+    try:
+        return _decode(text)
+    except RecursionError:  # a file of 100,000 "[": malformed input, not a crash
+        raise ValueError("JSON nested too deeply") from None
+
+
 def parse_json(data: bytes) -> Any:
-    """Parse JSON bytes (e.g. from :func:`canonical_json`) strictly, raising ValueError."""
+    """Parse JSON bytes (e.g. from :func:`canonical_json`) strictly, raising ValueError
+    (also for nesting too deep for the parser)."""
     # Stricter than a bare json.loads on purpose: a record that is hashed and signed must
     # not mean different things to different readers, so duplicate keys (where parsers
     # disagree on which value wins) and NaN/Infinity (not JSON at all) are errors.
