@@ -16,9 +16,10 @@ from typing import Any
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.lanes import Lanes
-from coldcheck.projection import MARK_EVERY, Known, audit, fold, proven, tail_matches
+from coldcheck.projection import MARK_EVERY, Known, audit, failed, fold, proven, tail_matches
 from coldcheck.store import Store, StoredEvent, WriteTx
-from coldcheck.store_log import StoreLog, nothing_past
+from coldcheck.store_log import StoreLog
+from coldcheck.verification import nothing_past_head
 
 
 class Committed:
@@ -56,7 +57,10 @@ class Committed:
                 self.forget(production_id)
                 raise
             if scratch:
-                nothing_past(self.store, production_id, head)
+                try:
+                    nothing_past_head(self.store, production_id, head)
+                except IntegrityError as exc:
+                    raise failed(production_id, exc) from exc
             return self.publish(production_id, known, force=scratch)
 
     def caught_up(self, production_id: str, tx: WriteTx) -> Known:

@@ -29,7 +29,7 @@ from coldcheck.domain.errors import IntegrityError
 from coldcheck.domain.state import State, evolve
 from coldcheck.ledger import Frontier, SignedCheckpoint, leaf_hash
 from coldcheck.store import Head, StoredEvent
-from coldcheck.verification import LogCheck
+from coldcheck.verification import LogCheck, check_public_key
 
 MARK_EVERY = 1024  # events between two kept frontiers: the most a read re-hashes in vain
 
@@ -117,15 +117,10 @@ def fold(
             return _extend(production_id, head, public_key, known, source), False
         except IntegrityError:
             pass  # not a continuation of what this process knew (a restore, say): refold
-    if source.recorded_key() != public_key:
-        raise _failed(
-            production_id,
-            IntegrityError(
-                "the public key recorded for the production is not this deployment's key "
-                "(the production row was altered, or the record is another deployment's)",
-                0,
-            ),
-        )
+    try:
+        check_public_key(source.recorded_key(), production_id, public_key)
+    except IntegrityError as exc:
+        raise failed(production_id, exc) from exc
     state, marks = State(production_id), Marks()
     check = LogCheck(production_id, public_key, source.checkpoints_after(-1))
     found: list[Frontier] = []
@@ -137,7 +132,7 @@ def fold(
             marks_of(check.frontier, found)
         check.finish(head)
     except IntegrityError as exc:
-        raise _failed(production_id, exc) from exc
+        raise failed(production_id, exc) from exc
     marks.add(found)
     return Known(state, check.frontier, head, last, marks), True
 
@@ -160,7 +155,8 @@ def _extend(
     return Known(state, check.frontier, head, last, known.marks)
 
 
-def _failed(production_id: str, exc: IntegrityError) -> IntegrityError:
+def failed(production_id: str, exc: IntegrityError) -> IntegrityError:
+    """`exc` as a read or an append reports it: the production's record does not verify."""
     return IntegrityError(
         f"the record of {production_id} does not verify: {exc}. Nothing "
         "was read or recorded; run `coldcheck verify`",

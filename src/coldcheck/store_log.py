@@ -1,17 +1,15 @@
 """The store as the projection reads it outside a write transaction.
 
-A read holds no lock, so an append may commit while it runs: these adapters read up to
-the head the reader saw and tell an event a concurrent append committed (with its head)
-from one stored after the signed head that nothing signs.
+A read holds no lock, so an append may commit while it runs: the adapter reads up to the
+head the reader saw, and leaves out a checkpoint a concurrent append kept past it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import SignedCheckpoint
-from coldcheck.store import Head, Store, StoredEvent
+from coldcheck.store import Store, StoredEvent
 
 
 class StoreLog:
@@ -31,16 +29,3 @@ class StoreLog:
 
     def recorded_key(self) -> bytes:
         return self.store.public_key(self.production_id)
-
-
-def nothing_past(store: Store, production_id: str, head: Head) -> None:
-    """IntegrityError if an event is stored after the signed head, unless an append has
-    committed it (with its head) since `head` was read."""
-    beyond = store.last_seq(production_id)
-    if beyond > head.seq and store.head(production_id).seq < beyond:
-        raise IntegrityError(
-            f"the record of {production_id} does not verify: event "
-            f"#{beyond} is stored after the signed chain head (#{head.seq}) "
-            "and nothing signs it; run `coldcheck verify`",
-            head.seq + 1,
-        )

@@ -43,11 +43,6 @@ class VerifyReport:
     problem: str = ""
 
 
-def head_signed(head: Head, public_key: bytes) -> bool:
-    """Whether the head's signature holds under `public_key` (never raises)."""
-    return head.checkpoint.verify(public_key)
-
-
 class LogCheck:
     """The checks of `verify`, one stored event at a time, from a frontier already trusted
     (empty: from the start). Checkpoints at or below that frontier are not looked at."""
@@ -154,9 +149,9 @@ class LogCheck:
             )
 
 
-def check_public_key(store: Store, production_id: str, public_key: bytes) -> None:
+def check_public_key(recorded: bytes, production_id: str, public_key: bytes) -> None:
     """IntegrityError unless the production's recorded public key is `public_key`."""
-    if store.public_key(production_id) != public_key:
+    if recorded != public_key:
         raise IntegrityError(
             f"the public key recorded for {production_id} is not this "
             "deployment's key: the production row was altered, or the "
@@ -194,7 +189,7 @@ def verify_log(
                 progress(stored.seq, head.seq)
         check.finish(head)
         nothing_past_head(store, production_id, head)
-        check_public_key(store, production_id, public_key)
+        check_public_key(store.public_key(production_id), production_id, public_key)
     except IntegrityError as exc:
         return VerifyReport(
             production_id,
