@@ -87,6 +87,14 @@ BODIES: dict[str, dict[str, Any]] = {
         "scene_id": "sc-12",
         "recipient_pin": PIN,
     },
+    "HandOver": {
+        "item_id": "rubber-1",
+        "barrel": "clear",
+        "chambers": [],
+        "recipient_id": "jack",
+        "scene_id": "sc-12",
+        "recipient_pin": PIN,
+    },
     "ReturnItem": {"item_id": "rubber-1", "chambers": []},
     "CloseDay": {"date": TODAY},
     "RecordTraining": {
@@ -205,6 +213,9 @@ def test_a_performer_cannot_declare_a_weapon_cold_or_issue_it(api: Api) -> None:
     assert body["detail"] == "InspectItem needs firearm_safety authority"
     body = problem(api.command("issue-item", ISSUE_COLT, "jack"), 403, "forbidden")
     assert body["detail"] == "IssueItem needs firearm_safety authority"
+    hand_over = {**INSPECT_COLT, **ISSUE_COLT}
+    body = problem(api.command("hand-over", hand_over, "jack"), 403, "forbidden")
+    assert body["detail"] == "HandOver needs firearm_safety authority"
     assert api.head() == before
 
 

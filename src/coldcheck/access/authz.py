@@ -46,6 +46,7 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.DisposeItem: ARMORER_ONLY,
     c.InspectItem: ARMORER_ONLY,
     c.IssueItem: ARMORER_ONLY,
+    c.HandOver: ARMORER_ONLY,
     c.ReturnItem: ARMORER_ONLY,
     c.CloseDay: ARMORER_ONLY,
     c.RecordTraining: ARMORER_ONLY,

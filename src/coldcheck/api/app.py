@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from coldcheck.access import gateway
 from coldcheck.access.identity import Caller
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import problems, reading
+from coldcheck.api import handoff, problems, reading
+from coldcheck.api.bodies import PIN_ATTESTED
 from coldcheck.api.contract import (
     DeviceTime,
     IdempotencyKey,
@@ -253,6 +254,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
         _command_route(app, service, accounts, member, caller, slug, cls)
 
     reading.add_routes(app, service, caller, member)
+    handoff.add_routes(app, service, caller, member)
 
     @app.get(f"{PREFIX}/rules", tags=["record"])
     def rules() -> list[RuleOut]:
@@ -304,13 +306,13 @@ def _command_route(
         person = member(production_id, who)
         data = body.model_dump(mode="json")
         attest = None
-        if cls is c.IssueItem:
+        if cls in PIN_ATTESTED:
             pin = data.pop("recipient_pin")
             data["recipient_acknowledged"] = False  # until the PIN is checked
 
             def attest(cmd: c.Command) -> c.Command:
                 # After authorization: only someone who may issue spends PIN attempts.
-                if not isinstance(cmd, c.IssueItem):
+                if not isinstance(cmd, c.IssueItem | c.HandOver):
                     return cmd
                 return dataclasses.replace(
                     cmd,
@@ -357,6 +359,6 @@ def _command_route(
         responses=command_responses(
             slug,
             problems.ERROR_RESPONSES[422],
-            problems.PIN_RESPONSES if cls is c.IssueItem else {},
+            problems.PIN_RESPONSES if cls in PIN_ATTESTED else {},
         ),
     )(endpoint)

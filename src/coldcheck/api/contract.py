@@ -175,6 +175,7 @@ def _not_spent(schema: dict[str, Any]) -> None:
 FIELD_SCHEMA: dict[tuple[type, str], Any] = {
     # Spent cases are cleared before a weapon is inspected.
     (c.InspectItem, "chambers"): _not_spent,
+    (c.HandOver, "chambers"): _not_spent,
 }
 EMPTY_HAS_NO_LOT = {  # a chamber's rule
     "if": {"properties": {"content": {"const": Content.EMPTY.value}}, "required": ["content"]},

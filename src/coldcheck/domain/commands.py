@@ -14,6 +14,7 @@ from coldcheck.domain.values import (
     Authority,
     Barrel,
     Chamber,
+    Entry,
     IncidentKind,
     ItemKind,
     Manoeuvre,
@@ -135,6 +136,7 @@ class InspectItem(Command):
     barrel: Barrel
     chambers: tuple[Chamber, ...]
     shown_to: tuple[str, ...] = ()
+    entered: Entry | None = None  # how the armorer set the chambers (a preset is a tap)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,9 +148,51 @@ class IssueItem(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HandOver(Command):
+    """Inspect a weapon in front of its recipient and issue it, as one step: the
+    inspection and the issue are recorded together, or neither is. The recipient counts
+    as shown (their PIN attests it); a live round found is recorded with its incident
+    and nothing is handed over."""
+
+    item_id: str
+    barrel: Barrel
+    chambers: tuple[Chamber, ...]
+    recipient_id: str
+    scene_id: str
+    recipient_acknowledged: bool
+    shown_to: tuple[str, ...] = ()  # who else saw it open (the 1st AD)
+    entered: Entry | None = None
+
+    def inspection(self) -> InspectItem:
+        shown = (self.recipient_id, *(p for p in self.shown_to if p != self.recipient_id))
+        return InspectItem(
+            actor=self.actor,
+            at=self.at,
+            claimed_at=self.claimed_at,
+            item_id=self.item_id,
+            barrel=self.barrel,
+            chambers=self.chambers,
+            shown_to=shown,
+            entered=self.entered,
+        )
+
+    def issue(self) -> IssueItem:
+        return IssueItem(
+            actor=self.actor,
+            at=self.at,
+            claimed_at=self.claimed_at,
+            item_id=self.item_id,
+            recipient_id=self.recipient_id,
+            scene_id=self.scene_id,
+            recipient_acknowledged=self.recipient_acknowledged,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReturnItem(Command):
     item_id: str
     chambers: tuple[Chamber, ...]
+    entered: Entry | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

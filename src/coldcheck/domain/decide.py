@@ -19,7 +19,7 @@ from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
 from coldcheck.domain.rules.concerns import concern_recipients
 from coldcheck.domain.rules.scenes import approval_roles
-from coldcheck.domain.state import State
+from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import validate
 from coldcheck.domain.values import (
     ESCALATION_ROLES,
@@ -41,6 +41,8 @@ class Decision:
 
 def decide(state: State, cmd: c.Command) -> Decision:
     """Turn a command into events, or raise Refused / InvalidCommand / NotFound."""
+    if isinstance(cmd, c.HandOver):
+        return _hand_over(state, cmd)
     validate(state, cmd)
     violations = evaluate(state, cmd)
     blocking = [v for v in violations if v.severity is Severity.BLOCK]
@@ -234,6 +236,7 @@ def _inspect(s: State, cmd: c.InspectItem) -> list[ev.Event]:
             chambers=cmd.chambers,
             label=label,
             shown_to=cmd.shown_to,
+            entered=cmd.entered,
         )
     ]
     live = [i for i, ch in enumerate(cmd.chambers, 1) if ch.content is Content.LIVE]
@@ -249,6 +252,20 @@ def _inspect(s: State, cmd: c.InspectItem) -> list[ev.Event]:
             0,
         )
     return out
+
+
+def _hand_over(s: State, cmd: c.HandOver) -> Decision:
+    """The inspection, then the issue decided on the state the inspection leaves: one
+    decision, so a refused issue refuses the inspection with it."""
+    inspected = decide(s, cmd.inspection())
+    if any(isinstance(e, ev.IncidentReported) for e in inspected.events):
+        # A live round found is recorded with its stand-down; the weapon stays.
+        return inspected
+    after = s.fork()
+    for i, event in enumerate(inspected.events, 1):
+        evolve(after, ev.Recorded(s.seq + i, "", cmd.at, cmd.actor, event))
+    issued = decide(after, cmd.issue())
+    return Decision(inspected.events + issued.events, inspected.warnings + issued.warnings)
 
 
 def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
@@ -291,6 +308,7 @@ def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
             chambers=tuple(chambers),
             fired=tuple(sorted(fired.items())),
             missing=tuple(sorted(missing.items())),
+            entered=cmd.entered,
         )
     ]
     if alarms:

@@ -17,6 +17,7 @@ from coldcheck.domain.values import (
     Barrel,
     Chamber,
     Custodian,
+    Entry,
     IncidentKind,
     ItemKind,
     Label,
@@ -137,6 +138,7 @@ class ItemInspected(Event):
     chambers: tuple[Chamber, ...]
     label: Label
     shown_to: tuple[str, ...]
+    entered: Entry | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,6 +158,7 @@ class ItemReturned(Event):
     chambers: tuple[Chamber, ...]
     fired: tuple[tuple[str, int], ...]  # (lot, rounds fired)
     missing: tuple[tuple[str, int], ...]  # (lot, rounds issued that did not come back)
+    entered: Entry | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -141,6 +141,17 @@ class Severity(StrEnum):
     WARN = "warn"
 
 
+class Entry(StrEnum):
+    """How the armorer set the chambers on the form: one chamber at a time, or one
+    deliberate tap that set them all (kept on the record, never a default)."""
+
+    PER_CHAMBER = "per_chamber"
+    AS_PLANNED = "as_planned"  # the scene plan's ammunition from one lot, each round checked
+    ALL_EMPTY = "all_empty"
+    AS_ISSUED = "as_issued"  # on return: what went out came back
+    ALL_FIRED = "all_fired"  # on return: every blank issued was fired
+
+
 @dataclass(frozen=True, slots=True)
 class Chamber:
     """One chamber as the armorer saw it: its content, the lot a round came from, and
