@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
-from coldcheck.domain.errors import InvalidCommand, Refused
+from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
 from coldcheck.domain.rules.concerns import concern_recipients
@@ -257,15 +257,32 @@ def _inspect(s: State, cmd: c.InspectItem) -> list[ev.Event]:
 def _hand_over(s: State, cmd: c.HandOver) -> Decision:
     """The inspection, then the issue decided on the state the inspection leaves: one
     decision, so a refused issue refuses the inspection with it."""
-    inspected = decide(s, cmd.inspection())
+    inspect = cmd.inspection()
+    try:
+        inspected = decide(s, inspect)
+    except Refused as refused:
+        # Every reason at once: the issue's rules too, as if the inspection stood.
+        blocking = list(refused.violations)
+        try:
+            decide(_after(s, cmd, tuple(_events(s, inspect))), cmd.issue())
+        except Refused as also:
+            blocking += [v for v in also.violations if v not in blocking]
+        except (InvalidCommand, NotFound):
+            pass  # the inspection's own refusal is reason enough
+        raise Refused(blocking) from None
     if any(isinstance(e, ev.IncidentReported) for e in inspected.events):
         # A live round found is recorded with its stand-down; the weapon stays.
         return inspected
-    after = s.fork()
-    for i, event in enumerate(inspected.events, 1):
-        evolve(after, ev.Recorded(s.seq + i, "", cmd.at, cmd.actor, event))
-    issued = decide(after, cmd.issue())
+    issued = decide(_after(s, cmd, inspected.events), cmd.issue())
     return Decision(inspected.events + issued.events, inspected.warnings + issued.warnings)
+
+
+def _after(s: State, cmd: c.Command, events: tuple[ev.Event, ...]) -> State:
+    """The state as the events would leave it (a fork: `s` is unchanged)."""
+    after = s.fork()
+    for i, event in enumerate(events, 1):
+        evolve(after, ev.Recorded(s.seq + i, "", cmd.at, cmd.actor, event))
+    return after
 
 
 def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
