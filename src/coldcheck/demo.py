@@ -20,6 +20,7 @@ from coldcheck.domain.values import (
     Barrel,
     Chamber,
     Content,
+    Entry,
     IncidentKind,
     ItemKind,
     Manoeuvre,
@@ -249,24 +250,21 @@ def plan_day(run: Run, today: str) -> None:
 def shoot(run: Run, today: str) -> None:
     """Inspections, handoffs, returns, a misfire, concerns and the day's close."""
     run(
-        c.InspectItem(
+        c.HandOver(
             actor="rosa",
             item_id="colt-1",
             barrel=Barrel.CLEAR,
             chambers=(DUMMY,) * 6,
-            shown_to=("jack", "dan"),
-        )
-    )
-    run(
-        c.IssueItem(
-            actor="rosa",
-            item_id="colt-1",
             recipient_id="jack",
             scene_id="sc-12",
             recipient_acknowledged=True,
+            shown_to=("dan",),
+            entered=Entry.AS_PLANNED,
         )
     )
-    run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(DUMMY,) * 6))
+    run(
+        c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(DUMMY,) * 6, entered=Entry.AS_ISSUED)
+    )
     run(
         c.RaiseConcern(
             actor="lane",
@@ -277,21 +275,16 @@ def shoot(run: Run, today: str) -> None:
     for person in ("dan", "rosa"):
         run(c.AcknowledgeConcern(actor=person, concern_id="concern-1"))
     run(
-        c.InspectItem(
+        c.HandOver(
             actor="rosa",
             item_id="colt-2",
             barrel=Barrel.CLEAR,
             chambers=(BLANK,) * 6,
-            shown_to=("sam", "dan"),
-        )
-    )
-    run(
-        c.IssueItem(
-            actor="rosa",
-            item_id="colt-2",
             recipient_id="sam",
             scene_id="sc-14",
             recipient_acknowledged=True,
+            shown_to=("dan",),
+            entered=Entry.AS_PLANNED,
         )
     )
     run(

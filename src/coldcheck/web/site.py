@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -133,7 +134,7 @@ class Site:
             v = await run_in_threadpool(self.viewer, request, pid)
             return await run_in_threadpool(body, v)
         except Unauthenticated:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            return RedirectResponse(f"/login?next={_back_to(request)}", status_code=303)
         except ColdCheckError as exc:
             return self.failed(request, exc)
 
@@ -160,15 +161,34 @@ class Site:
                     violations=violations,
                     back=back,
                 )
-            now = Viewer(v.username, v.person_id, self.service.state(pid))  # after the change
-            return self.render(
-                request,
-                "result.html",
-                **self.base(now, pid),
-                done=done,
-                error="",
-                violations=(),
-                back=back,
-            )
+            return self.done(request, pid, v, done, back)
 
         return await self.guarded(request, pid, run)
+
+    def done(
+        self, request: Request, pid: str, v: Viewer, done: list[Outcome], back: str, draft: str = ""
+    ) -> Response:
+        """What the commands recorded, drawn on the state after them; the page tells the
+        browser to forget the form's saved draft."""
+        now = Viewer(v.username, v.person_id, self.service.state(pid))
+        return self.render(
+            request,
+            "result.html",
+            **self.base(now, pid),
+            done=done,
+            error="",
+            violations=(),
+            back=back,
+            draft=draft,
+        )
+
+
+def _back_to(request: Request) -> str:
+    """Where to come back after logging in: the page asked for; for a form sent after the
+    session ended, the page it was sent from (its saved draft is restored there)."""
+    path = request.url.path
+    if request.method == "POST":
+        referer = urlsplit(request.headers.get("referer", ""))
+        if referer.netloc == request.url.netloc and referer.path.startswith("/p/"):
+            path = referer.path + (f"?{referer.query}" if referer.query else "")
+    return quote(path, safe="")
