@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, create_model
 
+from coldcheck.access.attest import attested
 from coldcheck.api.contract import (
     FIELD_SCHEMA,
     KINDS,
@@ -119,7 +120,7 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
         # Defaults as the JSON the field takes (a tuple default is a list at the edge).
         default = ... if required else to_data(f.default)
         fields[f.name.rstrip("_")] = (_field_type(cls, f.name, hints[f.name]), default)
-    if cls is c.IssueItem:
+    if attested(cls):
         # The recipient attests being shown it clear with their own PIN.
         fields["recipient_pin"] = (
             StrictStr,
@@ -139,7 +140,7 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
 
 def body_model(cls: type[c.Command]) -> type[BaseModel]:
     """The request body for a command: its fields minus who and when (the server's)."""
-    skip = SERVER_FIELDS | ({"recipient_acknowledged"} if cls is c.IssueItem else set())
+    skip = SERVER_FIELDS | ({"recipient_acknowledged"} if attested(cls) else set())
     return _model(cls, f"{cls.__name__}Body", frozenset(skip))
 
 

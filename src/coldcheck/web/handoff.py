@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from coldcheck.access import gateway
+from coldcheck.access import attest, gateway
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import NotFound
 from coldcheck.domain.state import State
@@ -61,17 +60,11 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 chambers=forms.chambers(form, item.chambers),
                 shown_to=forms.texts(form, "shown_to"),
             )
-            # Only someone who may issue spends the recipient's PIN attempts. A locked PIN
-            # raises while the form is read, so not even the inspection is recorded.
+            # Only someone who may issue spends the recipient's PIN tries. A wrong or
+            # locked PIN raises while the form is read, so not even the inspection is
+            # recorded.
             gateway.permit(v.state, v.person_id, issue)
-            known = recipient in v.state.people  # no one else has a PIN to look up
-            return [
-                inspect,
-                dataclasses.replace(
-                    issue,
-                    recipient_acknowledged=known and (accounts.pin_matches(pid, recipient, pin)),
-                ),
-            ]
+            return [inspect, attest.by_pin(accounts, v.state, issue, pin)]
 
         return await act(request, pid, build, f"/p/{pid}/issue")
 
