@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,7 +32,10 @@ TOKEN_ID = re.compile(r"[0-9a-f]{16}")  # secrets.token_hex(8)
 # round-the-clock trying), while the recipient who mistyped waits once, or sets a new PIN.
 PIN_MISSES = 5
 PIN_LOCK_US = 15 * 60 * 1_000_000
+LOCK_MINUTES = PIN_LOCK_US // 60_000_000
 PIN_ROUNDS = 5  # a check that keeps racing other checks of the same PIN gives up
+# Where a person sets their own PIN (api/app.py's route; accounts does not import the API).
+ACCOUNT = "account (POST /api/v1/auth/pin, logged in as themselves)"
 
 
 class Unauthenticated(ColdCheckError):
@@ -43,13 +47,27 @@ class Forbidden(ColdCheckError):
 
 
 class PinLocked(ColdCheckError):
-    """Too many wrong PINs in a row: the account's PIN is not checked until `until`."""
+    """Too many wrong PINs in a row: the account's PIN is not checked until `until` (UTC
+    microseconds; the message gives it in the production's time)."""
 
     def __init__(self, message: str, until: int, now: int) -> None:
         self.until = until
         # Whole seconds, rounded up: whoever waits this long finds it unlocked.
         self.retry_after_s = max(1, -(-(until - now) // 1_000_000))
         super().__init__(message)
+
+
+class WrongPin(ColdCheckError):
+    """Not the person's PIN; `tries_left` more wrong ones in a row lock it."""
+
+    def __init__(self, message: str, tries_left: int) -> None:
+        self.tries_left = tries_left
+        super().__init__(message)
+
+
+class NoPin(ColdCheckError):
+    """The person has no PIN that can be checked here: no account on the production, none
+    set, or one set under another deployment's key. Not a guess, so nothing is counted."""
 
 
 def pin_pepper(key: SigningKey) -> bytes:
@@ -171,24 +189,30 @@ class Accounts:
             raise NotFound(f"no active token {token_id!r} for {username}")
         self.rows.revoke(username, token_id, self.clock())
 
-    def pin_matches(self, production_id: str, person_id: str, pin: str) -> bool:
-        """Whether `pin` is the PIN of the account acting as that person; PinLocked after
-        PIN_MISSES wrong ones in a row, for PIN_LOCK_US or until the PIN is set again."""
+    def confirm_pin(
+        self, production_id: str, person_id: str, pin: str, *, name: str, timezone: str = "UTC"
+    ) -> None:
+        """Return if `pin` is the PIN of the account acting as that person, else say why:
+        InvalidCommand for what cannot be a PIN, NoPin when they have none to check,
+        WrongPin with the tries left, PinLocked at PIN_MISSES wrong ones in a row (for
+        PIN_LOCK_US, or until the PIN is set again). `name` is who the messages speak
+        of, and a lock's end is given in `timezone`, the production's."""
         if not pins.well_formed(pin):
-            return False  # could not be anyone's PIN, so not a guess to count
+            raise InvalidCommand("a PIN is 4 to 8 digits")  # no one's PIN: not a guess
         for _ in range(PIN_ROUNDS):
             row = self.rows.pin_of(production_id, person_id)
-            if row is None or row.pin_hash is None:
-                return False
+            if row is None:
+                raise NoPin(
+                    f"{name} has no account on this production, so no PIN to confirm with: "
+                    f"an administrator links an account to them (coldcheck account link), then "
+                    f"they set a PIN from it"
+                )
+            if row.pin_hash is None:
+                raise NoPin(f"{name} has not set a PIN: they set one from their own {ACCOUNT}")
             now = self.clock()
             if row.locked_until is not None and row.locked_until > now:
-                raise PinLocked(
-                    f"{person_id}'s PIN is locked after {PIN_MISSES} wrong PINs in a row, "
-                    f"until {_utc(row.locked_until)}: wait until then, or {person_id} sets "
-                    f"a new PIN (which unlocks it)",
-                    row.locked_until,
-                    now,
-                )
+                why = f"{name}'s PIN is locked after {PIN_MISSES} wrong PINs in a row"
+                raise _locked(why, name, row.locked_until, now, timezone)
             legacy = row.pin_hash.startswith("$argon2")
             if legacy:
                 matched: bool | None = self._matches(row.pin_hash, pin)
@@ -197,16 +221,19 @@ class Accounts:
             if matched is None:
                 # Set under another deployment's signing key (a database moved without
                 # its key): it can never match here, so it is no guess either.
-                return False
+                raise NoPin(
+                    f"{name}'s PIN was set under another deployment's signing key and "
+                    f"cannot be checked here: they set it again from their own {ACCOUNT}"
+                )
             if not matched:
-                if self.rows.pin_missed(
-                    row.username, row.pin_hash, now, PIN_MISSES, now + PIN_LOCK_US
-                ):
-                    return False
+                until = now + PIN_LOCK_US
+                misses = self.rows.pin_missed(row.username, row.pin_hash, now, PIN_MISSES, until)
+                if misses is not None:
+                    raise _missed(name, misses, until, now, timezone)
             elif self.rows.pin_matched(
                 row.username, row.pin_hash, now, self.pins.hash(pin) if legacy else None
             ):
-                return True
+                return
             # The PIN was set, or the account locked, between the read and the write:
             # check again against what is there now.
         raise Conflict("the PIN kept changing while it was checked; nothing was recorded, retry")
@@ -225,5 +252,36 @@ def _check_password(password: str) -> None:
         raise InvalidCommand("a password has at most 1024 characters")
 
 
-def _utc(us: int) -> str:
-    return dt.datetime.fromtimestamp(us / 1e6, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+def _missed(name: str, misses: int, until: int, now: int, timezone: str) -> ColdCheckError:
+    """What a wrong PIN that was counted tells: the tries left, or the lock it set."""
+    left = PIN_MISSES - misses
+    if left > 0:
+        tries = "1 try" if left == 1 else f"{left} tries"
+        return WrongPin(
+            f"wrong PIN for {name}: {tries} left before the PIN locks for {LOCK_MINUTES} minutes",
+            left,
+        )
+    if misses == PIN_MISSES:
+        why = f"wrong PIN for {name}, {PIN_MISSES} in a row: the PIN is now locked"
+    else:  # a lock had ended with the count kept
+        why = f"wrong PIN for {name}: after {PIN_MISSES} in a row each one locks the PIN again"
+    return _locked(why, name, until, now, timezone)
+
+
+def _locked(why: str, name: str, until: int, now: int, timezone: str) -> PinLocked:
+    return PinLocked(
+        f"{why}, until {_local(until, now, timezone)}: wait until then, or {name} sets a new "
+        f"PIN (which unlocks it). After a lock ends the right PIN clears the count, but each "
+        f"wrong one locks the PIN again for {LOCK_MINUTES} minutes",
+        until,
+        now,
+    )
+
+
+def _local(us: int, now: int, timezone: str) -> str:
+    """A moment as the set reads its clocks: the production's local time, with the date
+    only when it is not today there."""
+    zone = ZoneInfo(timezone)
+    when = dt.datetime.fromtimestamp(us / 1e6, dt.UTC).astimezone(zone)
+    today = dt.datetime.fromtimestamp(now / 1e6, dt.UTC).astimezone(zone).date()
+    return when.strftime("%H:%M:%S %Z" if when.date() == today else "%Y-%m-%d %H:%M:%S %Z")

@@ -1,5 +1,6 @@
-"""Commands over HTTP: refusals, malformed bodies, size limits, idempotency, the issue
-with the recipient's PIN, and the seven questions citing seqs that are in the log."""
+"""Commands over HTTP: refusals, malformed bodies, size limits, idempotency, and the seven
+questions citing seqs that are in the log (the issue with the recipient's PIN:
+test_api_pin.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ import pytest
 
 from coldcheck.api.schemas import PREFIX
 from coldcheck.http.body_limit import MAX_BODY
-from support import web_client
-from support.api_client import BASE, PASSWORD, PID, PIN, Api, problem
+from support.api_client import BASE, PIN, Api, problem
 
 DUMMY = {"content": "dummy", "lot": "dum-45", "checked": True}
 CODE = re.compile(r"^[A-Z]{3}-[0-9]+$")
@@ -358,145 +358,6 @@ def test_a_malformed_key_is_refused(api: Api, key: str) -> None:
     r = api.client.post(f"{BASE}/commands/raise-concern", json={"text": "x"}, headers=headers)
     assert "idempotency-key" in problem(r, 422, "invalid")["detail"].lower()
     assert api.head() == before
-
-
-# -- issuing with the recipient's PIN ------------------------------------------------------
-
-
-def test_issue_needs_the_recipients_own_pin(api: Api) -> None:
-    # jack picks his own PIN; the demo PIN is now someone else's.
-    r = api.client.post(f"{PREFIX}/auth/pin", json={"pin": "8642"}, headers=api.auth("jack"))
-    assert r.status_code == 204, r.text
-    inspect = {
-        "item_id": "colt-1",
-        "barrel": "clear",
-        "chambers": [DUMMY] * 6,
-        "shown_to": ["jack", "dan"],
-    }
-    r = api.command("inspect-item", inspect, "rosa")
-    assert r.status_code == 200, r.text
-    (inspected,) = r.json()["events"]
-    assert inspected["type"] == "ItemInspected"
-    assert inspected["data"]["label"] == "dummies"
-    assert inspected["data"]["shown_to"] == ["jack", "dan"]
-
-    issue = {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12"}
-    before = api.head()
-    for wrong in (PIN, "0000", "86420"):
-        body = problem(
-            api.command(
-                "issue-item",
-                {**issue, "recipient_pin": wrong},
-                "rosa",
-                headers={"Idempotency-Key": "issue-colt-1"},
-            ),
-            409,
-            "refused",
-        )
-        assert "INS-5" in [v["code"] for v in body["violations"]]
-        assert api.head() == before
-    # The refused attempts did not use up the key.
-    r = api.command(
-        "issue-item",
-        {**issue, "recipient_pin": "8642"},
-        "rosa",
-        headers={"Idempotency-Key": "issue-colt-1"},
-    )
-    assert r.status_code == 200, r.text
-    (issued,) = r.json()["events"]
-    assert issued["type"] == "ItemIssued"
-    assert issued["actor"] == "rosa"
-    assert issued["data"]["recipient_id"] == "jack"
-    assert issued["data"]["scene_id"] == "sc-12"
-    assert issued["data"]["recipient_acknowledged"] is True
-    assert issued["data"]["inspection_id"] == inspected["data"]["inspection_id"]
-    assert api.head() == before + 1
-    board = api.get(f"{BASE}/board", "dan").json()
-    colt = next(i for i in board["items"] if i["item_id"] == "colt-1")
-    assert colt["where"] == "person:jack"
-    assert colt["issued_for"] == "sc-12"
-    assert colt["label"] == "dummies"
-
-    r = api.command("return-item", {"item_id": "colt-1", "chambers": [DUMMY] * 6}, "rosa")
-    assert r.status_code == 200, r.text
-
-
-def test_a_recipient_without_an_account_cannot_acknowledge(api: Api) -> None:
-    api.add_person("z-extra", ("performer",), account=False)
-    r = api.command(
-        "issue-item",
-        {"item_id": "colt-1", "recipient_id": "z-extra", "scene_id": "sc-12", "recipient_pin": PIN},
-        "rosa",
-    )
-    assert "INS-5" in [v["code"] for v in problem(r, 409, "refused")["violations"]]
-
-
-def test_five_wrong_pins_lock_the_recipients_pin_and_say_so(api: Api) -> None:
-    who = api.add_person("pin-locked-1", ("performer",))
-    issue = {"item_id": "colt-1", "recipient_id": who, "scene_id": "sc-12"}
-    before = api.head()
-    # Someone who may not issue is refused before the PIN is looked at: it costs the
-    # recipient no attempts.
-    for _ in range(6):
-        problem(
-            api.command("issue-item", {**issue, "recipient_pin": "0000"}, "jack"), 403, "forbidden"
-        )
-    row = api.accounts.rows.get(who)
-    assert row is not None
-    assert row.pin_failures == 0
-    for _ in range(5):
-        body = problem(
-            api.command("issue-item", {**issue, "recipient_pin": "0000"}, "rosa"), 409, "refused"
-        )
-        assert "INS-5" in [v["code"] for v in body["violations"]]
-    for pin in (PIN, "0000"):  # now even the right PIN is not checked
-        r = api.command("issue-item", {**issue, "recipient_pin": pin}, "rosa")
-        body = problem(r, 429, "pin-locked")
-        assert f"{who}'s PIN is locked after 5 wrong PINs in a row" in body["detail"]
-        assert "sets a new PIN" in body["detail"]
-        assert "locked" in body["title"]
-        assert 0 < int(r.headers["Retry-After"]) <= 15 * 60
-    assert api.head() == before
-
-    # The web form says so too, and records nothing (not even the inspection).
-    web = api.new_client()
-    assert (
-        web.post(
-            f"{PREFIX}/auth/login", json={"username": "rosa", "password": PASSWORD}
-        ).status_code
-        == 200
-    )
-    r = web_client.post(
-        web,
-        f"/p/{PID}/issue",
-        {
-            "item_id": "colt-1",
-            "barrel": "clear",
-            "shown_to": who,
-            "recipient_id": who,
-            "scene_id": "sc-12",
-            "pin": PIN,
-            **{f"chamber-{i}": "empty" for i in range(1, 7)},
-        },
-    )
-    assert r.status_code == 429
-    assert "PIN is locked" in r.text
-    assert api.head() == before
-
-    # Setting the PIN again lifts the lock.
-    r = api.client.post(f"{PREFIX}/auth/pin", json={"pin": "13579"}, headers=api.auth(who))
-    assert r.status_code == 204, r.text
-    body = problem(
-        api.command("issue-item", {**issue, "recipient_pin": PIN}, "rosa"), 409, "refused"
-    )
-    assert "INS-5" in [v["code"] for v in body["violations"]]  # the old PIN is gone
-
-
-def test_the_issue_documents_the_locked_pin(api: Api) -> None:
-    op = api.client.get("/openapi.json").json()["paths"][
-        f"{BASE}/commands/issue-item".replace(PID, "{production_id}")
-    ]["post"]
-    assert "Retry-After" in op["responses"]["429"]["headers"]
 
 
 # -- the seven questions -------------------------------------------------------------------

@@ -97,6 +97,28 @@ def test_an_id_no_production_can_have_is_not_looked_up(api: Api) -> None:
     assert api.head() - before <= 2  # at most the inspection and its checkpoint, shown
 
 
+def test_a_wrong_pin_on_the_issue_form_says_the_tries_left_and_records_nothing(
+    api: Api,
+) -> None:
+    client = _rosa(api)
+    before = api.head()
+    for left in (4, 3):
+        r = web_client.post(client, f"/p/{PID}/issue", {**ISSUE, "shown_to": "jack", "pin": "0000"})
+        assert r.status_code == 422, r.text  # as the API answers it
+        assert f"wrong PIN for Jack Reyes: {left} tries left" in r.text
+        assert "INS-5" not in r.text
+        assert "Recorded" not in r.text  # not even the inspection
+        assert api.head() == before
+    # The right PIN clears the count; nothing of the misses is left to lock.
+    row = api.accounts.rows.get("jack")
+    assert row is not None
+    assert row.pin_failures == 2
+    api.accounts.confirm_pin(PID, "jack", PIN, name="Jack Reyes")
+    row = api.accounts.rows.get("jack")
+    assert row is not None
+    assert row.pin_failures == 0
+
+
 # -- one table for the API and the web -----------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""The set's web UI in Chromium: issue, refusal, concerns, misfire, live board."""
+"""The set's web UI in Chromium: issue, refusal, a wrong PIN, concerns, misfire, live
+board."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def test_assistant_director_cannot_hand_the_revolver_to_the_actor(
     dan.shot("phone-ad-refused")
 
 
-def test_wrong_pin_is_refused_with_the_rule_in_plain_words(device: type[Device]) -> None:
+def test_a_wrong_pin_says_the_tries_left_and_records_nothing(device: type[Device]) -> None:
     rosa = device(TABLET).login("rosa")
     page = rosa.go("/issue?item=colt-1")
     page.get_by_label("Jack Reyes").check()
@@ -61,8 +62,10 @@ def test_wrong_pin_is_refused_with_the_rule_in_plain_words(device: type[Device])
     page.get_by_label(re.compile("type your PIN")).fill("0000")
     page.get_by_role("button", name="Record inspection and issue").click()
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("INS-5")
-    expect(alert).to_contain_text("What to do instead")
+    expect(alert).to_contain_text("Wrong PIN for the recipient; nothing was recorded")
+    expect(alert).to_contain_text("wrong PIN for Jack Reyes: 4 tries left")
+    expect(alert).not_to_contain_text("INS-5")
+    expect(page.get_by_role("status")).to_have_count(0)  # not even the inspection
 
 
 def test_anonymous_concern_is_acknowledged_by_a_producer(device: type[Device]) -> None:

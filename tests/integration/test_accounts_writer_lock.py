@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from coldcheck.accounts import Accounts, Unauthenticated, pin_pepper
+from coldcheck.accounts import Accounts, Unauthenticated, WrongPin, pin_pepper
 from coldcheck.ledger import SigningKey
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountRow, AccountStore
@@ -81,6 +81,11 @@ def _wrong_login(a: Accounts) -> None:
         a.login("jack", "not-the-password", address=ADDRESS)
 
 
+def _wrong_pin(a: Accounts) -> None:
+    with pytest.raises(WrongPin):
+        a.confirm_pin(PID, "jack", "1111", name="Jack")
+
+
 def _failed_logins(a: Accounts) -> int:
     subject = a.throttle.subjects("jack", ADDRESS)[0]
     row = a.throttle.rows.read([subject])[subject]
@@ -134,14 +139,10 @@ WRITES: dict[str, Write] = {
         lambda a: a.revoke("mia", a.rows.tokens("mia")[0].token_id),
         lambda a: a.rows.tokens("mia")[0].revoked_at is not None,
     ),
-    "count a wrong PIN": (
-        lambda a: None,
-        lambda a: a.pin_matches(PID, "jack", "1111"),
-        lambda a: _pin_of(a)[1] == 1,
-    ),
+    "count a wrong PIN": (lambda a: None, _wrong_pin, lambda a: _pin_of(a)[1] == 1),
     "clear the misses with the right PIN": (
-        lambda a: a.pin_matches(PID, "jack", "1111"),
-        lambda a: a.pin_matches(PID, "jack", PIN),
+        _wrong_pin,
+        lambda a: a.confirm_pin(PID, "jack", PIN, name="Jack"),
         lambda a: _pin_of(a)[1] == 0,
     ),
     "count a failed login": (lambda a: None, _wrong_login, lambda a: _failed_logins(a) == 1),

@@ -8,7 +8,6 @@ the command routes) in one place, so what the API offers reads in one file; the 
 routes are in reading.py, bodies in bodies.py, the contract in contract.py.
 """
 
-import dataclasses
 import hashlib
 import re
 from collections.abc import Callable
@@ -18,10 +17,10 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 
 from coldcheck.access import gateway
+from coldcheck.access.attest import attested, by_pin
 from coldcheck.access.identity import Caller
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
 from coldcheck.api import handoff, problems, reading
-from coldcheck.api.bodies import PIN_ATTESTED
 from coldcheck.api.contract import (
     DeviceTime,
     IdempotencyKey,
@@ -306,20 +305,13 @@ def _command_route(
         person = member(production_id, who)
         data = body.model_dump(mode="json")
         attest = None
-        if cls in PIN_ATTESTED:
+        if attested(cls):
             pin = data.pop("recipient_pin")
-            data["recipient_acknowledged"] = False  # until the PIN is checked
+            data["recipient_acknowledged"] = False  # until the PIN is confirmed
 
             def attest(cmd: c.Command) -> c.Command:
-                # After authorization: only someone who may issue spends PIN attempts.
-                if not isinstance(cmd, c.IssueItem | c.HandOver):
-                    return cmd
-                return dataclasses.replace(
-                    cmd,
-                    recipient_acknowledged=accounts.pin_matches(
-                        production_id, cmd.recipient_id, pin
-                    ),
-                )
+                # After authorization: only someone who may hand it over spends PIN tries.
+                return by_pin(accounts, service.state(production_id), cmd, pin)
 
         data["claimed_at"] = device_time
         cmd = from_data(cls, data)
@@ -359,6 +351,6 @@ def _command_route(
         responses=command_responses(
             slug,
             problems.ERROR_RESPONSES[422],
-            problems.PIN_RESPONSES if cls in PIN_ATTESTED else {},
+            problems.PIN_RESPONSES if attested(cls) else {},
         ),
     )(endpoint)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, create_model
 
+from coldcheck.access.attest import attested
 from coldcheck.api.contract import (
     FIELD_SCHEMA,
     KINDS,
@@ -28,8 +29,6 @@ from coldcheck.domain.codec import to_data
 from coldcheck.domain.validate import id_fields
 
 SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
-# Commands whose recipient attests with their own PIN (sent as `recipient_pin`).
-PIN_ATTESTED: frozenset[type[c.Command]] = frozenset({c.IssueItem, c.HandOver})
 
 # Every command the API takes, by URL slug (IssueItem → issue-item).
 COMMANDS: dict[str, type[c.Command]] = {
@@ -122,7 +121,7 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
         # Defaults as the JSON the field takes (a tuple default is a list at the edge).
         default = ... if required else to_data(f.default)
         fields[f.name.rstrip("_")] = (_field_type(cls, f.name, hints[f.name]), default)
-    if cls in PIN_ATTESTED:
+    if attested(cls):
         # The recipient attests being shown it clear with their own PIN.
         fields["recipient_pin"] = (
             StrictStr,
@@ -142,7 +141,7 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
 
 def body_model(cls: type[c.Command]) -> type[BaseModel]:
     """The request body for a command: its fields minus who and when (the server's)."""
-    skip = SERVER_FIELDS | ({"recipient_acknowledged"} if cls in PIN_ATTESTED else set())
+    skip = SERVER_FIELDS | ({"recipient_acknowledged"} if attested(cls) else set())
     return _model(cls, f"{cls.__name__}Body", frozenset(skip))
 
 

@@ -201,6 +201,12 @@ class Beyond:
 
 
 EXISTS = Beyond("a new id the production already has", r"^\w+ '.*' already exists$")
+# Every command the recipient attests with their PIN (access/attest.py).
+WRONG_PIN = Beyond(
+    "a recipient_pin that is not the recipient's PIN (problem type wrong-pin; its "
+    "tries_left is how many more wrong PINs in a row lock it)",
+    r"^wrong PIN for .+: \d+ tr(y|ies) left before the PIN locks",
+)
 BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
     "add-person": (EXISTS,),
     "add-location": (EXISTS,),
@@ -208,6 +214,8 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
         EXISTS,
         Beyond("a tag already on another item", r"^tag '.*' is already on another item$"),
     ),
+    "issue-item": (WRONG_PIN,),
+    "hand-over": (WRONG_PIN,),
     "receive-lot": (EXISTS,),
     "plan-scene": (EXISTS,),
     "approve-scene-plan": (

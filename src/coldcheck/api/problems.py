@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
 
-from coldcheck.accounts import Forbidden, PinLocked, Unauthenticated
+from coldcheck.accounts import Forbidden, NoPin, PinLocked, Unauthenticated, WrongPin
 from coldcheck.api.schemas import Problem, ViolationOut
 from coldcheck.domain.errors import (
     ColdCheckError,
@@ -33,6 +33,15 @@ STATUS: dict[type[ColdCheckError], tuple[int, str]] = {
     Unauthenticated: (401, "unauthenticated"),
     Forbidden: (403, "forbidden"),
     PinLocked: (429, "pin-locked"),
+    # The caller is who they say and may hand the weapon over; what is wrong is one value
+    # of the request, the recipient's PIN, and retyping it is the fix: 422, like any
+    # other value the server refuses. Not 403, which here means the caller's own roles
+    # or form do not allow it (a client would stop offering the action), nor 401 (the
+    # caller's own login).
+    WrongPin: (422, "wrong-pin"),
+    # The request may be right; the recipient's account is what must change first (a
+    # PIN set), then the same request can succeed: a conflict with the current state.
+    NoPin: (409, "no-pin"),
     LoginThrottled: (429, "login-throttled"),
     NotFound: (404, "not-found"),
     Refused: (409, "refused"),
@@ -56,6 +65,8 @@ TITLES = {
     "login-throttled": "Too many failed logins; no password was checked",
     "method-not-allowed": "Method not allowed here",
     "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was recorded",
+    "wrong-pin": "Wrong PIN for the recipient; nothing was recorded",
+    "no-pin": "The recipient has no PIN to confirm with; nothing was recorded",
 }
 
 
@@ -71,7 +82,9 @@ def problem(
     )
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
-    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA, headers=headers)
+    return JSONResponse(
+        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA, headers=headers
+    )
 
 
 def classify(exc: ColdCheckError) -> tuple[int, str]:
@@ -87,7 +100,12 @@ def for_error(exc: ColdCheckError) -> JSONResponse:
         if isinstance(exc, PinLocked | LoginThrottled)
         else None
     )
-    return problem(status, kind, str(exc), headers, violations=violations)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, WrongPin):
+        extra["tries_left"] = exc.tries_left
+    if isinstance(exc, PinLocked):
+        extra["locked_until"] = exc.until  # the detail gives it in the production's time
+    return problem(status, kind, str(exc), headers, violations=violations, **extra)
 
 
 def allowed(request: Request) -> list[str]:
@@ -156,8 +174,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (503, "storage"),
     )
 }
-# Only an issue checks a PIN, so only its operation documents the lockout.
+# Only a handover checks a PIN, so only its operations document what a PIN check answers:
+# here the lockout and a missing PIN; a wrong PIN (422, with `tries_left`) is a refusal
+# beyond the schema, documented with the others (contract.WRONG_PIN).
 PIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {
+        **ERROR_RESPONSES[409],
+        "description": "Refused by the safety rules, or (problem type no-pin) the recipient "
+        "has no PIN to confirm with; nothing was recorded",
+    },
     429: {
         "model": Problem,
         "description": TITLES["pin-locked"],

@@ -83,6 +83,15 @@ class Problem(BaseModel):
     status: int
     detail: str
     violations: list[ViolationOut] = []
+    # Extension members (RFC 9457 §3.2), present only on the problems they belong to.
+    tries_left: int | None = Field(
+        None, description="wrong-pin: how many more wrong PINs in a row lock the PIN"
+    )
+    locked_until: int | None = Field(
+        None,
+        description="pin-locked: when the PIN can be tried again, UTC microseconds "
+        "(the detail gives it in the production's time)",
+    )
 
 
 class StepOut(BaseModel):

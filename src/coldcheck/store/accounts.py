@@ -177,20 +177,26 @@ class AccountStore:
 
     def pin_missed(
         self, username: str, pin_hash: str, now: int, limit: int, lock_until: int
-    ) -> bool:
-        """Count a wrong PIN, locking at `limit` in a row; False if the PIN changed or
-        the account was locked meanwhile (nothing written)."""
+    ) -> int | None:
+        """Count a wrong PIN, locking at `limit` in a row: the misses in a row with this
+        one, or None if the PIN changed or the account was locked meanwhile (nothing
+        written)."""
         failures = accounts.c.pin_failures + 1
         with self._writing() as conn:
-            done = conn.execute(
-                _unlocked(username, pin_hash, now).values(
+            # The count this statement wrote, not a later read of it: two misses racing
+            # each learn their own place in the run (both SQLite 3.35+ and PostgreSQL
+            # return the updated row).
+            counted: int | None = conn.execute(
+                _unlocked(username, pin_hash, now)
+                .values(
                     pin_failures=failures,
                     pin_locked_until=sa.case(
                         (failures >= limit, lock_until), else_=accounts.c.pin_locked_until
                     ),
                 )
-            )
-        return done.rowcount == 1
+                .returning(accounts.c.pin_failures)
+            ).scalar()
+        return counted
 
     def pin_matched(
         self, username: str, pin_hash: str, now: int, new_hash: str | None = None

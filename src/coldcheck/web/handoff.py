@@ -11,13 +11,12 @@ the form again as it was sent, the PIN cleared, with the reason at the top.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from coldcheck.access import gateway
+from coldcheck.access import attest, gateway
 from coldcheck.api import problems
 from coldcheck.domain import commands as c
 from coldcheck.domain import handoff
@@ -109,10 +108,8 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 cmd = _hand_over(v.state, form)
                 # Only someone who may hand over spends the recipient's PIN attempts.
                 gateway.permit(v.state, v.person_id, cmd)
-                _confirm_pin(site, pid, v.state, cmd.recipient_id, forms.text(form, "pin"))
-                done = gateway.submit(
-                    service, pid, v.person_id, replace(cmd, recipient_acknowledged=True)
-                )
+                cmd = attest.by_pin(site.accounts, v.state, cmd, forms.text(form, "pin"))
+                done = gateway.submit(service, pid, v.person_id, cmd)
             except ColdCheckError as exc:
                 status, _ = problems.classify(exc)
                 return issue_view(
@@ -187,17 +184,6 @@ def add_routes(web: APIRouter, site: Site) -> None:
             return site.done(request, pid, v, [done], f"/p/{pid}/return", draft=values["draft"])
 
         return await guarded(request, pid, run)
-
-
-def _confirm_pin(site: Site, pid: str, state: State, recipient_id: str, pin: str) -> None:
-    """The recipient's PIN, or InvalidCommand saying so (nothing is recorded)."""
-    person = state.people.get(recipient_id)
-    if person is None:
-        raise NotFound("choose who receives the weapon")
-    if not pin:
-        raise InvalidCommand(f"{person.name}: type your PIN to confirm you were shown it clear")
-    if not site.accounts.pin_matches(pid, recipient_id, pin):
-        raise InvalidCommand(f"Wrong PIN for {person.name}: nothing was recorded; try again")
 
 
 def _hand_over(state: State, form: Any) -> c.HandOver:
