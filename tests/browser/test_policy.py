@@ -15,6 +15,8 @@ PAGES = [
     "",
     "/issue",
     "/issue?item=colt-1",
+    "/issue?scene=sc-12",
+    "/issue?scene=sc-12&item=colt-1&to=jack",
     "/return",
     "/scenes",
     "/training",
