@@ -99,13 +99,22 @@ def item(state: State, item_id: str) -> str:
     return f"{found.description} ({found.tag})" if found.description else found.tag
 
 
+def holder(state: State, where: Custodian) -> str:
+    """Who or what holds an item: "Jack Reyes", "Prop truck gun safe"."""
+    if where.kind == "person":
+        return person(state, where.id)
+    if where.kind == "location":
+        location = state.locations.get(where.id)
+        return location.name if location else repr(where.id)
+    return where.id  # disposed of: to whom
+
+
 def place(state: State, where: Custodian) -> str:
     """Where an item is, after "is": "with Jack Reyes", "in Prop truck gun safe"."""
     if where.kind == "person":
-        return f"with {person(state, where.id)}"
+        return f"with {holder(state, where)}"
     if where.kind == "location":
-        location = state.locations.get(where.id)
-        return f"in {location.name if location else repr(where.id)}"
+        return f"in {holder(state, where)}"
     return f"disposed of (to {where.id})"
 
 
