@@ -179,6 +179,14 @@ def test_an_incident_says_what_happened_and_that_firearms_stand_down(ready: Harn
     ]
 
 
+def test_what_people_typed_shows_its_control_characters(ready: Harness) -> None:
+    raised = c.RaiseConcern(actor="jack", text="cart \u202eopen\x1b[2J")
+    records = _recorded(ready, raised)
+    told = describe(ready.state, records)
+    assert told[0] == "Jack Reyes raised a concern at 10:42: “cart \\u202eopen\\x1b[2J”."
+    assert "\u202e" not in "".join(told)
+
+
 def test_every_event_type_has_a_sentence() -> None:
     assert set(SENTENCES) == set(EVENT_TYPES.values())
 

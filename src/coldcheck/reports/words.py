@@ -37,6 +37,7 @@ from coldcheck.domain.values import (
     Custodian,
     Label,
 )
+from coldcheck.reports.text import visible
 
 # A sentence: (state after the command, the record, its event) -> words, no full stop.
 Sentence = Callable[[State, ev.Recorded, Any], str]
@@ -70,18 +71,22 @@ def describe(state: State, records: Sequence[ev.Recorded]) -> list[str]:
             if isinstance(before, ev.ConcernDelivered) and before.concern_id == e.concern_id:
                 continue  # told with the first delivery of the run
             to = people(state, _delivered_to(records[i:], e.concern_id))
-            out.append(f"The concern {_concern(state, e.concern_id)} was delivered to {to}.")
+            out.append(
+                visible(f"The concern {_concern(state, e.concern_id)} was delivered to {to}.")
+            )
             continue
         out.append(sentence(state, rec))
     return out
 
 
 def sentence(state: State, rec: ev.Recorded) -> str:
-    """The sentence for one record; a type without one still gets words, never its name."""
+    """The sentence for one record; a type without one still gets words, never its name.
+    What people typed in it (names, descriptions, a concern) shows its control characters
+    spelled out (reports/text.py), so none can reorder or hide the sentence's words."""
     say = SENTENCES.get(type(rec.event))
     if say is None:
-        return f"{_who(state, rec)} recorded an entry at {_at(state, rec)}."
-    return say(state, rec, rec.event) + "."
+        return visible(f"{_who(state, rec)} recorded an entry at {_at(state, rec)}.")
+    return visible(say(state, rec, rec.event) + ".")
 
 
 def _issues(e: ev.Event | None, inspection_id: str) -> bool:

@@ -179,8 +179,11 @@ class Site:
 
 def _told(state: State, done: list[Outcome]) -> dict[str, Any]:
     """What a form's steps recorded, in sentences (one handoff sentence for an inspection
-    and the issue after it, even when they were two steps), and their warnings by rule."""
+    and the issue after it, even when they were two steps), how many entries that made in
+    the record, and their warnings by rule."""
+    records = [r for o in done for r in o.records]
     return {
-        "recorded": words.describe(state, [r for o in done for r in o.records]),
+        "recorded": words.describe(state, records),
+        "entries": len(records),
         "warnings": advice.by_rule(w for o in done for w in o.warnings),
     }
