@@ -73,9 +73,9 @@ def listing(words: Iterable[str]) -> str:
     return f"{', '.join(rest)} and {last}" if rest else last
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """ "1 round", "2 rounds" (or the plural given)."""
-    return f"{count} {word if count == 1 else many or word + 's'}"
+def plural(count: int, word: str) -> str:
+    """ "1 round", "2 rounds"."""
+    return f"{count} {word if count == 1 else word + 's'}"
 
 
 def person(state: State, person_id: str | None) -> str:
@@ -131,11 +131,3 @@ def incident(state: State, incident_id: str, now_us: int) -> str:
     if found is None:
         return f"incident {incident_id!r}"
     return f"the incident at {moment(state, found.at, now_us)} ({term(found.kind)})"
-
-
-def inspection(state: State, inspection_id: str, now_us: int) -> str:
-    """An inspection by its time: "the inspection at 10:31"."""
-    found = state.inspections.get(inspection_id)
-    if found is None:
-        return f"inspection {inspection_id!r}"
-    return f"the inspection at {moment(state, found.at, now_us)}"
