@@ -78,7 +78,7 @@ def test_the_page_and_htmx_tokens_are_accepted(api: Api) -> None:
             f"/p/{PID}/concerns", headers=headers, data={"text": f"cart left open, {n}", **data}
         )
         assert r.status_code == 200, r.text
-        assert "ConcernRaised" in r.text
+        assert "Rosa Vega raised a concern" in r.text
         assert api.head() > before
 
 

@@ -31,7 +31,10 @@ def test_armorer_inspects_and_issues_a_revolver(device: type[Device]) -> None:
     expect(page.get_by_role("link", name=re.compile("sc-12"))).to_be_visible()
     rosa.shot("tablet-issue")
     _issue_colt1_to_jack(rosa)
-    expect(page.get_by_role("status")).to_contain_text("Recorded")
+    # One sentence for the inspection and the issue, in names, as the armorer reads it.
+    expect(page.get_by_role("status")).to_contain_text(
+        re.compile(r"Rosa Vega handed .*\(CC-0001\) to Jack Reyes for sc-12 at \d\d:\d\d, empty")
+    )
     rosa.shot("tablet-issued")
     board = rosa.go()
     expect(board.get_by_role("row", name=re.compile("colt-1"))).to_contain_text("Jack Reyes")
@@ -59,7 +62,7 @@ def test_anonymous_concern_is_acknowledged_by_a_producer(device: type[Device]) -
     page.get_by_label("Anonymous: record no name").check()
     lane.shot("phone-concern")
     page.get_by_role("button", name="Send concern").click()
-    expect(page.get_by_role("status")).to_contain_text("ConcernRaised")
+    expect(page.get_by_role("status")).to_contain_text("Someone (anonymously) raised a concern")
 
     paula = device(TABLET).login("paula")
     concerns = paula.go("/concerns")
@@ -69,7 +72,7 @@ def test_anonymous_concern_is_acknowledged_by_a_producer(device: type[Device]) -
     expect(first).to_contain_text("Waiting for")
     paula.shot("tablet-concerns")
     first.get_by_role("button", name=re.compile("Acknowledge")).click()
-    expect(concerns.get_by_role("status")).to_contain_text("ConcernAcknowledged")
+    expect(concerns.get_by_role("status")).to_contain_text("Paula Grant acknowledged the concern")
     concerns = paula.go("/concerns")
     expect(concerns.locator("section", has_text="Live-looking rounds")).to_contain_text("paula")
     events = paula.page.request.get(
@@ -89,7 +92,8 @@ def test_misfire_stands_down_every_page_and_blocks_issue(device: type[Device]) -
     page = sam.go()
     page.get_by_role("link", name="Report misfire").click()  # tap one
     page.get_by_role("button", name="Report misfire").click()  # tap two
-    expect(page.get_by_role("status")).to_contain_text("IncidentReported")
+    expect(page.get_by_role("status")).to_contain_text("Sam Cole reported an incident")
+    expect(page.get_by_role("status")).to_contain_text("Firearms stand down")
     for path in (
         "",
         "/issue",
@@ -119,7 +123,7 @@ def test_board_updates_live_when_another_device_returns_an_item(
     page = rosa.go("/return?item=colt-1")
     page.get_by_role("button", name="Came back as issued").click()
     page.get_by_role("button", name="Record return").click()
-    expect(page.get_by_role("status")).to_contain_text("Recorded")
+    expect(page.get_by_role("status")).to_contain_text("Rosa Vega took back")
     # No reload on paula's device: the server-sent event refreshes the board.
     expect(row).not_to_contain_text("issued for", timeout=10_000)
     expect(row).to_contain_text("Rosa Vega")

@@ -79,6 +79,7 @@ class Item:
     load: tuple[Chamber, ...]
     last_inspection: str | None = None
     issued_for: str | None = None  # scene id while issued
+    custody_at: int = 0  # when that event was recorded (UTC microseconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +242,15 @@ class State:
 
     def local_date(self, at_us: int) -> str:
         """The production's calendar date at a UTC microsecond instant."""
+        return self._local(at_us).date().isoformat()
+
+    def local_time(self, at_us: int) -> str:
+        """The production's clock time at a UTC microsecond instant, as on set: "10:42"."""
+        return self._local(at_us).strftime("%H:%M")
+
+    def _local(self, at_us: int) -> dt.datetime:
         when = dt.datetime.fromtimestamp(at_us / 1_000_000, tz=dt.UTC)
-        return when.astimezone(ZoneInfo(self.timezone)).date().isoformat()
+        return when.astimezone(ZoneInfo(self.timezone))
 
     def unattended(self, item: Item) -> bool:
         """Left in a place that is not locked storage (and with no person)."""
@@ -324,11 +332,15 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 Custodian("location", e.location_id),
                 rec.seq,
                 tuple(Chamber(Content.EMPTY) for _ in range(e.chambers)),
+                custody_at=rec.at,
             )
         case ev.ItemDisposed():
             item = s.items[e.item_id]
             s.items[e.item_id] = replace(
-                item, custodian=Custodian("disposed", e.transferee), custody_seq=rec.seq
+                item,
+                custodian=Custodian("disposed", e.transferee),
+                custody_seq=rec.seq,
+                custody_at=rec.at,
             )
         case ev.LotReceived():
             s.lots[e.lot_id] = Lot(
@@ -346,7 +358,9 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.lots[e.lot_id] = replace(s.lots[e.lot_id], verified_by=e.method)
         case ev.ItemMoved():
             item = s.items[e.item_id]
-            s.items[e.item_id] = replace(item, custodian=e.to, custody_seq=rec.seq)
+            s.items[e.item_id] = replace(
+                item, custodian=e.to, custody_seq=rec.seq, custody_at=rec.at
+            )
         case ev.ItemInspected():
             item = s.items[e.item_id]
             _load_delta(s.lots, item.load, -1)
@@ -369,6 +383,7 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 item,
                 custodian=Custodian("person", e.recipient_id),
                 custody_seq=rec.seq,
+                custody_at=rec.at,
                 issued_for=e.scene_id,
             )
         case ev.ItemReturned():
@@ -468,7 +483,12 @@ def _apply_return(s: State, rec: ev.Recorded, e: ev.ItemReturned) -> None:
         s.lots[lot_id] = replace(lot, loaded=lot.loaded - n, missing=lot.missing + n)
     custodian = Custodian("person", rec.actor or "")
     s.items[e.item_id] = replace(
-        item, custodian=custodian, custody_seq=rec.seq, load=e.chambers, issued_for=None
+        item,
+        custodian=custodian,
+        custody_seq=rec.seq,
+        custody_at=rec.at,
+        load=e.chambers,
+        issued_for=None,
     )
 
 

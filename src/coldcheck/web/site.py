@@ -19,12 +19,14 @@ from coldcheck.access import authz, gateway
 from coldcheck.accounts import Accounts, PinLocked, Unauthenticated
 from coldcheck.api import problems, security
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.errors import ColdCheckError, NotFound, Refused
 from coldcheck.domain.state import State
 from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority
+from coldcheck.reports import words
 from coldcheck.service import ColdCheck, Outcome
-from coldcheck.web import csrf
+from coldcheck.web import advice, csrf
 
 COOKIE = security.SESSION_COOKIE
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -122,7 +124,7 @@ class Site:
             "s": v.state,
             "when": when,
             "ago": ago,
-            "stand_down": v.state.stand_down,
+            "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
             "c": c,
         }
 
@@ -150,13 +152,14 @@ class Site:
                 for cmd in build(v, form):
                     done.append(gateway.submit(self.service, pid, v.person_id, cmd))
             except ColdCheckError as exc:
-                violations = exc.violations if isinstance(exc, Refused) else ()
+                violations = advice.by_rule(exc.violations if isinstance(exc, Refused) else ())
+                after = self.service.state(pid) if done else v.state  # what the steps left
                 return self.failed(
                     request,
                     exc,
                     "result.html",
                     **self.base(v, pid),
-                    done=done,
+                    **_told(after, done),
                     error=str(exc),
                     violations=violations,
                     back=back,
@@ -175,7 +178,7 @@ class Site:
             request,
             "result.html",
             **self.base(now, pid),
-            done=done,
+            **_told(now.state, done),
             error="",
             violations=(),
             back=back,
@@ -192,3 +195,15 @@ def _back_to(request: Request) -> str:
         if referer.netloc == request.url.netloc and referer.path.startswith("/p/"):
             path = referer.path + (f"?{referer.query}" if referer.query else "")
     return quote(path, safe="")
+
+
+def _told(state: State, done: list[Outcome]) -> dict[str, Any]:
+    """What a form's steps recorded, in sentences (one handoff sentence for an inspection
+    and the issue after it, even when they were two steps), how many entries that made in
+    the record, and their warnings by rule."""
+    records = [r for o in done for r in o.records]
+    return {
+        "recorded": words.describe(state, records),
+        "entries": len(records),
+        "warnings": advice.by_rule(w for o in done for w in o.warnings),
+    }

@@ -139,7 +139,7 @@ def test_blocking_concern_on_the_scene_stops_the_issue_until_resolved(
         planned, scene_id="sc-12", blocking=True, text="the lens is in the line of fire"
     )
     refusal = expect.refused(planned, handoff, "CON-1")
-    assert f"concern {concern_id} is open and blocking: 'the lens is in the line of fire'" in [
+    assert "a blocking concern is still open: “the lens is in the line of fire”" in [
         v.detail for v in refusal.violations
     ]
     ack_all(planned, concern_id, *LEVEL0)
@@ -181,9 +181,7 @@ def test_concern_is_acknowledged_only_by_someone_it_was_delivered_to(
 ) -> None:
     concern_id = raise_concern(planned)
     refusal = expect.refused(planned, ack(concern_id, "jack"), "CON-2")
-    assert f"concern {concern_id} was not delivered to Jack Reyes (jack)" in [
-        v.detail for v in refusal.violations
-    ]
+    assert "this concern was not delivered to Jack Reyes" in [v.detail for v in refusal.violations]
     expect.refused(planned, ack(concern_id, "nora"), "CON-2")  # not until escalated
     expect.accepted(planned, ack(concern_id, "dan"), "CON-2")
     with pytest.raises(InvalidCommand, match="dan already acknowledged concern-1"):
@@ -208,7 +206,7 @@ def test_concern_cannot_be_resolved_while_someone_has_not_acknowledged_it(
     concern_id = raise_concern(planned)
     ack_all(planned, concern_id, "dan", "gil", "paula")
     refusal = expect.refused(planned, resolve(concern_id), "CON-3")
-    assert "not yet acknowledged by: rosa" in [v.detail for v in refusal.violations]
+    assert "not yet acknowledged by Rosa Vega" in [v.detail for v in refusal.violations]
     planned.run(ack(concern_id, "rosa"))
     expect.accepted(planned, resolve(concern_id), "CON-3")
     assert planned.state.concerns[concern_id].resolution == "cart guarded"
@@ -230,9 +228,9 @@ def test_concern_is_resolved_only_by_an_accountable_person_and_only_once(
     concern_id = raise_concern(planned)
     ack_all(planned, concern_id, *LEVEL0)
     refusal = expect.refused(planned, resolve(concern_id, actor="lane"), "CON-3")
-    assert "Lane Cho (lane) is not accountable for safety concerns" in [
+    assert "Lane Cho is not accountable for safety concerns" in [
         v.detail for v in refusal.violations
     ]
     expect.accepted(planned, resolve(concern_id, actor="dan"), "CON-3")
     refusal = expect.refused(planned, resolve(concern_id, actor="gil"), "CON-3")
-    assert f"concern {concern_id} is already resolved" in [v.detail for v in refusal.violations]
+    assert "this concern is already resolved" in [v.detail for v in refusal.violations]

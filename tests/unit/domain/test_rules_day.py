@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from conftest import Expect, Steps
 
 FULL = (("dum-45", 50), ("blk-45", 50))
+COLT1 = "Colt Single Action Army revolver, 7.5 in barrel (CC-0001)"  # as its label reads
+RIFLE = "Winchester 1873 lever-action rifle, blank-adapted (CC-0003)"
 
 
 def close(*counts: tuple[str, int]) -> c.CloseDay:
@@ -70,7 +72,7 @@ def test_day_does_not_close_with_a_weapon_still_in_a_performers_hands(
 ) -> None:
     planned.run(steps.ready_colt1(planned))
     refusal = expect.refused(planned, close(("dum-45", 44), ("blk-45", 50)), "DAY-2")
-    assert "colt-1 is with person:jack, not in secure storage" in [
+    assert f"{COLT1} is with Jack Reyes, not in secure storage" in [
         v.detail for v in refusal.violations
     ]
 
@@ -80,7 +82,7 @@ def test_day_does_not_close_with_a_weapon_on_the_open_cart_or_with_the_armorer(
 ) -> None:
     planned.run(c.MoveItem(actor="rosa", item_id="rifle-1", location_id="gun-cart"))
     refusal = expect.refused(planned, close(*FULL), "DAY-2")
-    assert "rifle-1 is with location:gun-cart, not in secure storage" in [
+    assert f"{RIFLE} is in Gun cart by the church, not in secure storage" in [
         v.detail for v in refusal.violations
     ]
     planned.run(c.MoveItem(actor="rosa", item_id="rifle-1", location_id="truck-safe"))
@@ -88,7 +90,7 @@ def test_day_does_not_close_with_a_weapon_on_the_open_cart_or_with_the_armorer(
     planned.run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     steps.inspect(planned, "colt-1", (demo.EMPTY,) * 6)
     refusal = expect.refused(planned, close(*FULL), "DAY-2")
-    assert "colt-1 is with person:rosa, not in secure storage" in [
+    assert f"{COLT1} is with Rosa Vega, not in secure storage" in [
         v.detail for v in refusal.violations
     ]
     planned.run(c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe"))

@@ -52,7 +52,10 @@ def test_inspection_finding_a_live_round_records_an_incident_and_stands_down(
 
     refusal = expect.refused(planned, handoff, "INC-1")
     assert [v.code for v in refusal.violations] == ["INC-1"]
-    assert "stand-down for incident incident-1" in [v.detail for v in refusal.violations]
+    assert (
+        "firearms stand down after the incident at 09:00 (live round found) until its "
+        "safety review is signed off"
+    ) in [v.detail for v in refusal.violations]
     # The weapon with the live round stays refused after the stand-down is lifted.
     expect.refused(planned, steps.issue("colt-1", "jack", "sc-12"), "INC-1")
 
@@ -96,7 +99,7 @@ def test_armorer_cannot_sign_off_the_review_of_her_own_incident(
 ) -> None:
     planned.run(misfire())
     refusal = expect.refused(planned, sign_off("incident-1", actor="rosa"), "INC-2")
-    assert "Rosa Vega (rosa) is not the safety rep, a producer or the UPM" in [
+    assert "Rosa Vega is not the safety rep, a producer or the UPM" in [
         v.detail for v in refusal.violations
     ]
     expect.refused(planned, sign_off("incident-1", actor="dan"), "INC-2")
@@ -109,4 +112,6 @@ def test_review_is_signed_off_once(planned: Harness, expect: Expect) -> None:
     planned.run(misfire())
     expect.accepted(planned, sign_off("incident-1", actor="paula"), "INC-2")
     refusal = expect.refused(planned, sign_off("incident-1", actor="nora"), "INC-2")
-    assert "incident incident-1 was already signed off" in [v.detail for v in refusal.violations]
+    assert "the safety review of the incident at 09:00 (misfire) was already signed off" in [
+        v.detail for v in refusal.violations
+    ]

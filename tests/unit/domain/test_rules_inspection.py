@@ -41,7 +41,10 @@ def test_assistant_director_cannot_show_a_weapon_clear(planned: Harness, expect:
 
 def test_inspection_must_record_every_chamber(planned: Harness, expect: Expect) -> None:
     refusal = expect.refused(planned, inspect("colt-1", (demo.DUMMY,) * 5), "INS-2")
-    assert "colt-1 has 6 chamber(s); 5 recorded" in [v.detail for v in refusal.violations]
+    assert (
+        "Colt Single Action Army revolver, 7.5 in barrel (CC-0001) has 6 chambers; 5 recorded"
+        in [v.detail for v in refusal.violations]
+    )
     expect.refused(planned, inspect("rifle-1", (demo.BLANK,) * 2), "INS-2")
     expect.accepted(planned, inspect("colt-1", (demo.DUMMY,) * 6), "INS-2")
     expect.accepted(planned, inspect("rubber-1", ()), "INS-2")
@@ -64,7 +67,9 @@ def test_never_inspected_weapon_cannot_be_issued(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     refusal = expect.refused(planned, steps.issue("colt-1", "jack", "sc-12"), "INS-3")
-    assert "colt-1 has never been inspected" in [v.detail for v in refusal.violations]
+    assert "Colt Single Action Army revolver, 7.5 in barrel (CC-0001) has never been inspected" in [
+        v.detail for v in refusal.violations
+    ]
 
 
 def test_inspection_older_than_the_profile_allows_is_stale(
@@ -73,7 +78,7 @@ def test_inspection_older_than_the_profile_allows_is_stale(
     handoff = steps.ready_colt1(planned)
     planned.advance(31)
     refusal = expect.refused(planned, handoff, "INS-3")
-    assert "inspection-1 is 31 minutes old; the limit is 30" in [
+    assert "the last inspection (09:00) is 31 minutes old; the limit is 30" in [
         v.detail for v in refusal.violations
     ]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
@@ -120,7 +125,7 @@ def test_hot_weapon_is_not_issued_for_a_dummy_scene(
     handoff = steps.issue("colt-1", "jack", "sc-12")
     steps.inspect(planned, "colt-1", (demo.BLANK,) * 6, shown_to=("jack",))
     refusal = expect.refused(planned, handoff, "INS-4")
-    assert "inspection-1 found it hot; scene sc-12 plans ammunition: dummy" in [
+    assert "the last inspection (09:00) found it hot; scene sc-12 is planned with dummy rounds" in [
         v.detail for v in refusal.violations
     ]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
@@ -160,7 +165,9 @@ def test_actor_not_shown_the_weapon_cannot_receive_it(
     handoff = steps.issue("colt-1", "jack", "sc-12")
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("dan",))
     refusal = expect.refused(planned, handoff, "INS-5")
-    assert "Jack Reyes (jack) was not shown inspection-1" in [v.detail for v in refusal.violations]
+    assert "Jack Reyes was not shown the weapon at the last inspection (09:00)" in [
+        v.detail for v in refusal.violations
+    ]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("dan", "jack"))
     expect.accepted(planned, handoff, "INS-5")
 
@@ -171,7 +178,7 @@ def test_actor_must_acknowledge_being_shown_the_weapon(
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
     unacknowledged = steps.issue("colt-1", "jack", "sc-12", acknowledged=False)
     refusal = expect.refused(planned, unacknowledged, "INS-5")
-    assert "the recipient has not acknowledged being shown the weapon" in [
+    assert "Jack Reyes has not acknowledged being shown the weapon" in [
         v.detail for v in refusal.violations
     ]
     expect.accepted(planned, steps.issue("colt-1", "jack", "sc-12"), "INS-5")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import rule
 from coldcheck.domain.state import State
 from coldcheck.domain.values import AmmoType, Chamber, Content, Severity
@@ -66,7 +67,8 @@ def rounds_match_lot(state: State, cmd: c.InspectItem) -> list[str]:
             problems.append(f"chamber {i}: lot {lot.id} holds {lot.ammo_type} rounds")
         elif item.caliber and lot.caliber and lot.caliber != item.caliber:
             problems.append(
-                f"chamber {i}: lot {lot.id} is {lot.caliber}, {item.id} is {item.caliber}"
+                f"chamber {i}: lot {lot.id} is {lot.caliber}, "
+                f"{names.item(state, item.id)} is {item.caliber}"
             )
     return problems
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from coldcheck.domain import names
 from coldcheck.domain.commands import Command
 from coldcheck.domain.state import State
 from coldcheck.domain.values import Authority, Severity
@@ -68,5 +69,5 @@ def is_armorer(state: State, person_id: str | None) -> bool:
 
 
 def name_of(state: State, person_id: str | None) -> str:
-    person = state.people.get(person_id or "")
-    return f"{person.name} ({person.id})" if person else repr(person_id)
+    """A person as a rule's detail names them: by name, as on set (names.person)."""
+    return names.person(state, person_id)

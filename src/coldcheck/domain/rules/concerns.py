@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import name_of, rule
 from coldcheck.domain.state import State
 from coldcheck.domain.values import ACCOUNTABLE_ROLES, CONCERN_ROLES
@@ -27,7 +28,7 @@ def is_accountable(state: State, person_id: str | None) -> bool:
 )
 def blocking_concern_open(state: State, cmd: c.IssueItem) -> list[str]:
     return [
-        f"concern {k.id} is open and blocking: {k.text!r}"
+        f"a blocking concern is still open: “{k.text}”"
         for k in state.concerns.values()
         if k.open
         and k.blocking
@@ -50,7 +51,7 @@ def acknowledged_by_recipient(state: State, cmd: c.AcknowledgeConcern) -> list[s
     concern = state.concerns[cmd.concern_id]
     if cmd.actor in {p for p, _, _ in concern.delivered_to}:
         return []
-    return [f"concern {concern.id} was not delivered to {name_of(state, cmd.actor)}"]
+    return [f"this concern was not delivered to {name_of(state, cmd.actor)}"]
 
 
 @rule(
@@ -68,9 +69,9 @@ def resolved_after_acknowledgement(state: State, cmd: c.ResolveConcern) -> list[
         problems.append(f"{name_of(state, cmd.actor)} is not accountable for safety concerns")
     waiting = concern.unacknowledged()
     if waiting:
-        problems.append(f"not yet acknowledged by: {', '.join(waiting)}")
+        problems.append(f"not yet acknowledged by {names.people(state, waiting)}")
     if not concern.open:
-        problems.append(f"concern {concern.id} is already resolved")
+        problems.append("this concern is already resolved")
     return problems
 
 

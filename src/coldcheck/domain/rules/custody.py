@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
 from coldcheck.domain.values import Severity
@@ -44,7 +45,10 @@ def issued_by_its_custodian(state: State, cmd: c.IssueItem) -> list[str]:
     holder = item.custodian
     if holder.kind == "location" or holder.id == cmd.actor:
         return []
-    return [f"{item.id} is with {name_of(state, holder.id)}, not with the person issuing it"]
+    return [
+        f"{names.item(state, item.id)} is with {name_of(state, holder.id)}, "
+        "not with the person issuing it"
+    ]
 
 
 @rule(
@@ -59,7 +63,8 @@ def custody_continuous_since_inspection(state: State, cmd: c.IssueItem) -> list[
     insp = state.inspections.get(item.last_inspection or "")
     if insp is None or item.custody_seq < insp.seq:
         return []
-    return [f"custody changed at #{item.custody_seq}, after {insp.id} at #{insp.seq}"]
+    changed, inspected = (names.moment(state, t, cmd.at) for t in (item.custody_at, insp.at))
+    return [f"custody changed at {changed}, after the last inspection at {inspected}"]
 
 
 @rule(
@@ -73,7 +78,8 @@ def returned_from_its_holder(state: State, cmd: c.ReturnItem) -> list[str]:
     item = state.items[cmd.item_id]
     if item.custodian.kind == "person" and item.issued_for is not None:
         return []
-    return [f"{item.id} is not issued (it is with {item.custodian})"]
+    where = names.place(state, item.custodian)
+    return [f"{names.item(state, item.id)} is not issued (it is {where})"]
 
 
 @rule(
@@ -87,7 +93,7 @@ def not_while_issued(state: State, cmd: c.MoveItem | c.InspectItem | c.DisposeIt
     item = state.items[cmd.item_id]
     if item.issued_for is None:
         return []
-    return [f"{item.id} is issued to {name_of(state, item.custodian.id)}"]
+    return [f"{names.item(state, item.id)} is issued to {name_of(state, item.custodian.id)}"]
 
 
 @rule(
@@ -103,7 +109,7 @@ def item_attended(state: State, cmd: c.MoveItem) -> list[str]:
     loc = state.locations[cmd.location_id]
     if loc.secure:
         return []
-    return [f"{loc.name} ({loc.id}) is not a secure location"]
+    return [f"{loc.name} is not a secure location"]
 
 
 RULES = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import rule
 from coldcheck.domain.state import State
 
@@ -21,7 +22,8 @@ def counts_reconcile(state: State, cmd: c.CloseDay) -> list[str]:
     problems = [f"lot {k}: unknown lot" for k in counts if k not in state.lots]
     for lot in state.lots.values():
         if lot.missing:
-            problems.append(f"lot {lot.id}: {lot.missing} round(s) missing since a return")
+            missing = names.plural(lot.missing, "round")
+            problems.append(f"lot {lot.id}: {missing} missing since a return")
         if lot.id not in counts:
             problems.append(f"lot {lot.id}: no count given (record shows {lot.in_box})")
         elif counts[lot.id] != lot.in_box:
@@ -43,7 +45,10 @@ def items_secured(state: State, cmd: c.CloseDay) -> list[str]:
         if where.kind == "disposed":
             continue
         if where.kind == "person" or not state.locations[where.id].secure:
-            problems.append(f"{item.id} is with {where}, not in secure storage")
+            problems.append(
+                f"{names.item(state, item.id)} is {names.place(state, where)}, "
+                "not in secure storage"
+            )
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import name_of, rule
 from coldcheck.domain.state import State
 from coldcheck.domain.values import REVIEW_ROLES
@@ -17,7 +18,11 @@ from coldcheck.domain.values import REVIEW_ROLES
     (c.IssueItem,),
 )
 def no_issue_during_stand_down(state: State, cmd: c.IssueItem) -> list[str]:
-    return [f"stand-down for incident {i}" for i in state.stand_down]
+    return [
+        f"firearms stand down after {names.incident(state, i, cmd.at)} until its safety "
+        "review is signed off"
+        for i in state.stand_down
+    ]
 
 
 @rule(
@@ -33,7 +38,8 @@ def review_by_accountable(state: State, cmd: c.SignOffReview) -> list[str]:
     if person is None or not person.roles & REVIEW_ROLES:
         problems.append(f"{name_of(state, cmd.actor)} is not the safety rep, a producer or the UPM")
     if state.incidents[cmd.incident_id].reviewed is not None:
-        problems.append(f"incident {cmd.incident_id} was already signed off")
+        what = names.incident(state, cmd.incident_id, cmd.at)
+        problems.append(f"the safety review of {what} was already signed off")
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
 from coldcheck.domain.values import Label, SceneAmmo
@@ -33,7 +34,8 @@ def every_chamber_accounted(state: State, cmd: c.InspectItem | c.ReturnItem) -> 
     item = state.items[cmd.item_id]
     if len(cmd.chambers) == item.chambers:
         return []
-    return [f"{item.id} has {item.chambers} chamber(s); {len(cmd.chambers)} recorded"]
+    has = names.plural(item.chambers, "chamber")
+    return [f"{names.item(state, item.id)} has {has}; {len(cmd.chambers)} recorded"]
 
 
 @rule(
@@ -48,12 +50,12 @@ def inspection_is_fresh(state: State, cmd: c.IssueItem) -> list[str]:
     item = state.items[cmd.item_id]
     insp = state.inspections.get(item.last_inspection or "")
     if insp is None:
-        return [f"{item.id} has never been inspected"]
+        return [f"{names.item(state, item.id)} has never been inspected"]
     limit = state.profile.inspection_fresh_minutes
     age_min = (cmd.at - insp.at) / 60_000_000
     if age_min <= limit:
         return []
-    return [f"{insp.id} is {age_min:.0f} minutes old; the limit is {limit}"]
+    return [f"{_last(state, insp.at, cmd.at)} is {age_min:.0f} minutes old; the limit is {limit}"]
 
 
 @rule(
@@ -78,7 +80,10 @@ def load_fits_scene(state: State, cmd: c.IssueItem) -> list[str]:
     }[scene.ammo]
     if insp.label in allowed:
         return []
-    return [f"{insp.id} found it {insp.label}; scene {scene.id} plans ammunition: {scene.ammo}"]
+    return [
+        f"{_last(state, insp.at, cmd.at)} found it {names.term(insp.label)}; scene {scene.id} "
+        f"is planned with {names.term(scene.ammo)}"
+    ]
 
 
 @rule(
@@ -94,10 +99,17 @@ def recipient_shown_clear(state: State, cmd: c.IssueItem) -> list[str]:
     insp = state.inspections.get(item.last_inspection or "")
     problems = []
     if insp is not None and cmd.recipient_id not in insp.shown_to:
-        problems.append(f"{name_of(state, cmd.recipient_id)} was not shown {insp.id}")
+        recipient = name_of(state, cmd.recipient_id)
+        problems.append(f"{recipient} was not shown the weapon at {_last(state, insp.at, cmd.at)}")
     if not cmd.recipient_acknowledged:
-        problems.append("the recipient has not acknowledged being shown the weapon")
+        problems.append(
+            f"{name_of(state, cmd.recipient_id)} has not acknowledged being shown the weapon"
+        )
     return problems
+
+
+def _last(state: State, inspected_at: int, now: int) -> str:
+    return f"the last inspection ({names.moment(state, inspected_at, now)})"
 
 
 RULES = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import name_of, rule
 from coldcheck.domain.state import State
 from coldcheck.domain.values import WEAPONS_ROLES, Authority, Severity
@@ -47,10 +48,10 @@ def armorer_has_no_other_duties(state: State, cmd: c.IssueItem | c.InspectItem) 
     person = state.people.get(cmd.actor or "")
     if person is None:
         return []
-    other = sorted(str(r) for r in person.roles - WEAPONS_ROLES)
+    other = sorted(person.roles - WEAPONS_ROLES)
     if not other:
         return []
-    return [f"{name_of(state, person.id)} also works as {', '.join(other)}"]
+    return [f"{name_of(state, person.id)} also works as {names.listing(map(names.term, other))}"]
 
 
 @rule(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import name_of, rule
 from coldcheck.domain.state import Person, State
 from coldcheck.domain.values import (
@@ -27,8 +28,9 @@ def scene_plan_approved(state: State, cmd: c.IssueItem) -> list[str]:
     scene = state.scenes[cmd.scene_id]
     if scene.approved:
         return []
-    have = ", ".join(r for _, r in scene.approvals) or "none"
-    return [f"scene {scene.id} needs approval by {' and '.join(ApprovalRole)}; has: {have}"]
+    have = {r for _, r in scene.approvals}
+    missing = names.listing(names.term(r) for r in ApprovalRole if r not in have)
+    return [f"scene {scene.id} still needs approval by {missing}"]
 
 
 @rule(
@@ -42,7 +44,7 @@ def issue_matches_plan(state: State, cmd: c.IssueItem) -> list[str]:
     scene = state.scenes[cmd.scene_id]
     problems = []
     if cmd.item_id not in scene.items:
-        problems.append(f"{cmd.item_id} is not in scene {scene.id}'s plan")
+        problems.append(f"{names.item(state, cmd.item_id)} is not in scene {scene.id}'s plan")
     if cmd.recipient_id not in scene.performers:
         problems.append(f"{name_of(state, cmd.recipient_id)} is not in scene {scene.id}'s plan")
     if scene.date != state.local_date(cmd.at):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
 
@@ -26,7 +27,8 @@ def recipient_trained(state: State, cmd: c.IssueItem) -> list[str]:
     missing = [t for t in _topics(state, cmd) if record.status(t) == "untrained"]
     if not missing:
         return []
-    return [f"{name_of(state, cmd.recipient_id)} has no training for: {', '.join(missing)}"]
+    topics = names.listing(map(names.topic, missing))
+    return [f"{name_of(state, cmd.recipient_id)} has no training for {topics}"]
 
 
 @rule(
@@ -42,7 +44,8 @@ def declined_training_blocks(state: State, cmd: c.IssueItem) -> list[str]:
     declined = [t for t in _topics(state, cmd) if record.status(t) == "declined"]
     if not declined:
         return []
-    return [f"{name_of(state, cmd.recipient_id)} declined training for: {', '.join(declined)}"]
+    topics = names.listing(map(names.topic, declined))
+    return [f"{name_of(state, cmd.recipient_id)} declined training for {topics}"]
 
 
 @rule(

@@ -1,0 +1,321 @@
+"""What a command recorded, in sentences for the people on set: names instead of ids, the
+production's local time, rounds counted by kind and lot.
+
+`describe` reads the records one command wrote and the state after them. Each event type
+has its sentence in one table (`SENTENCES`); an inspection followed by the issue it
+cleared is one handoff sentence, and the deliveries of one concern are one sentence.
+
+Why one module over 300 lines: the sentence of every event type, in one table read as
+one list beside the parts it is built from (loads, rounds, quotes).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from coldcheck.domain import events as ev
+from coldcheck.domain.names import (
+    holder,
+    incident,
+    item,
+    listing,
+    people,
+    person,
+    plural,
+    term,
+    topic,
+)
+from coldcheck.domain.state import State
+from coldcheck.domain.values import (
+    AmmoType,
+    ApprovalRole,
+    Barrel,
+    Chamber,
+    Content,
+    Custodian,
+    Label,
+)
+from coldcheck.reports.text import visible
+
+# A sentence: (state after the command, the record, its event) -> words, no full stop.
+Sentence = Callable[[State, ev.Recorded, Any], str]
+
+_ROUND = {
+    Content.DUMMY: "dummy round",
+    Content.BLANK: "blank round",
+    Content.LIVE: "live round",
+    Content.SPENT: "spent case",
+}
+_LABEL = {
+    Label.CLEAR: "cold",
+    Label.DUMMIES: "cold",
+    Label.HOT: "hot",
+    Label.UNSAFE: "unsafe: not to be issued",
+}
+QUOTE_MAX = 100  # characters of a typed text quoted in a sentence; the record keeps all
+
+
+def describe(state: State, records: Sequence[ev.Recorded]) -> list[str]:
+    """One plain sentence per thing the records say happened, in their order."""
+    out = []
+    for i, rec in enumerate(records):
+        e = rec.event
+        before, after = (
+            records[j].event if 0 <= j < len(records) else None for j in (i - 1, i + 1)
+        )
+        if isinstance(e, ev.ItemInspected) and _issues(after, e.inspection_id):
+            continue  # the issue that follows tells the inspection too
+        if isinstance(e, ev.ConcernDelivered):
+            if isinstance(before, ev.ConcernDelivered) and before.concern_id == e.concern_id:
+                continue  # told with the first delivery of the run
+            to = people(state, _delivered_to(records[i:], e.concern_id))
+            out.append(
+                visible(f"The concern {_concern(state, e.concern_id)} was delivered to {to}.")
+            )
+            continue
+        out.append(sentence(state, rec))
+    return out
+
+
+def sentence(state: State, rec: ev.Recorded) -> str:
+    """The sentence for one record; a type without one still gets words, never its name.
+    What people typed in it (names, descriptions, a concern) shows its control characters
+    spelled out (reports/text.py), so none can reorder or hide the sentence's words."""
+    say = SENTENCES.get(type(rec.event))
+    if say is None:
+        return visible(f"{_who(state, rec)} recorded an entry at {_at(state, rec)}.")
+    return visible(say(state, rec, rec.event) + ".")
+
+
+def _issues(e: ev.Event | None, inspection_id: str) -> bool:
+    return isinstance(e, ev.ItemIssued) and e.inspection_id == inspection_id
+
+
+def _delivered_to(records: Sequence[ev.Recorded], concern_id: str) -> list[str]:
+    """Who the run of deliveries of one concern at the start of `records` reached."""
+    to = []
+    for rec in records:
+        e = rec.event
+        if not (isinstance(e, ev.ConcernDelivered) and e.concern_id == concern_id):
+            break
+        to.append(e.person_id)
+    return to
+
+
+# -- the parts of sentences ------------------------------------------------------------
+
+
+def _who(s: State, rec: ev.Recorded) -> str:
+    return person(s, rec.actor) if rec.actor else "Someone"
+
+
+def _at(s: State, rec: ev.Recorded) -> str:
+    return s.local_time(rec.at)
+
+
+def _quote(text: str) -> str:
+    short = text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1].rstrip() + "…"
+    return f"“{short}”"
+
+
+def _concern(s: State, concern_id: str) -> str:
+    found = s.concerns.get(concern_id)
+    return _quote(found.text) if found else repr(concern_id)
+
+
+def _rounds(chambers: Iterable[Chamber]) -> list[str]:
+    """Rounds counted by what they are and the lot they came from: "6 dummy rounds from
+    dum-45"."""
+    counted = Counter((ch.content, ch.lot) for ch in chambers if ch.content in _ROUND)
+    return [
+        plural(n, _ROUND[content]) + (f" from {lot}" if lot else "")
+        for (content, lot), n in counted.items()
+    ]
+
+
+def _load(chambers: tuple[Chamber, ...], barrel: Barrel) -> str:
+    rounds = _rounds(chambers)
+    blocked = ", BARREL OBSTRUCTED" if barrel is Barrel.OBSTRUCTED else ""
+    if not rounds:
+        return "empty, barrel " + ("obstructed" if blocked else "clear")
+    return "loaded with " + listing(rounds) + blocked
+
+
+def _shown(s: State, shown_to: tuple[str, ...]) -> str:
+    return f", shown to {people(s, shown_to)}" if shown_to else ", shown to nobody"
+
+
+def _lot_rounds(s: State, lot_id: str, n: int) -> str:
+    lot = s.lots.get(lot_id)
+    kind = f"{lot.ammo_type} round" if lot else "round"
+    return f"{plural(n, kind)} from {lot_id}"
+
+
+# -- one sentence per event type -------------------------------------------------------
+
+
+def _inspected(s: State, r: ev.Recorded, e: ev.ItemInspected) -> str:
+    load = _load(e.chambers, e.barrel)
+    return (
+        f"{_who(s, r)} inspected {item(s, e.item_id)} at {_at(s, r)}: {load}, "
+        f"{_LABEL[e.label]}{_shown(s, e.shown_to) if e.shown_to else ''}"
+    )
+
+
+def _issued(s: State, r: ev.Recorded, e: ev.ItemIssued) -> str:
+    said = (
+        f"{_who(s, r)} handed {item(s, e.item_id)} to {person(s, e.recipient_id)} "
+        f"for {e.scene_id} at {_at(s, r)}"
+    )
+    insp = s.inspections.get(e.inspection_id)
+    if insp is None:
+        return said
+    return f"{said}, {_load(insp.chambers, insp.barrel)}{_shown(s, insp.shown_to)}"
+
+
+def _returned(s: State, r: ev.Recorded, e: ev.ItemReturned) -> str:
+    parts = []
+    back = _rounds(ch for ch in e.chambers if ch.content is not Content.SPENT)
+    if back:
+        parts.append(f"{listing(back)} came back")
+    parts += [f"{_lot_rounds(s, lot, n)} fired" for lot, n in e.fired]
+    parts += [f"{plural(n, 'round')} missing from {lot}" for lot, n in e.missing]
+    came = ", ".join(parts) or "it came back empty"
+    return (
+        f"{_who(s, r)} took back {item(s, e.item_id)} from {person(s, e.from_person)} "
+        f"at {_at(s, r)}: {came}"
+    )
+
+
+def _incident(s: State, r: ev.Recorded, e: ev.IncidentReported) -> str:
+    about = f" with {item(s, e.item_id)}" if e.item_id else ""
+    off = f"; {_lot_rounds(s, e.lot_id, e.rounds)} written off" if e.lot_id and e.rounds else ""
+    what = f"{term(e.kind)}{about}, {_quote(e.description)}{off}"
+    return f"{_who(s, r)} reported an incident at {_at(s, r)}: {what}"
+
+
+def _raised(s: State, r: ev.Recorded, e: ev.ConcernRaised) -> str:
+    who = "Someone (anonymously)" if e.anonymous else _who(s, r)
+    kind = "a blocking concern" if e.blocking else "a concern"
+    about = [f"scene {e.scene_id}"] if e.scene_id else []
+    about += [item(s, e.item_id)] if e.item_id else []
+    on = f" about {listing(about)}" if about else ""
+    stops = (
+        f"; it stops {'that work' if about else 'every weapon being issued'} until resolved"
+        if e.blocking
+        else ""
+    )
+    return f"{who} raised {kind}{on} at {_at(s, r)}: {_quote(e.text)}{stops}"
+
+
+def _approval(code: str) -> str:
+    try:
+        return term(ApprovalRole(code))
+    except ValueError:
+        return code.replace("_", " ")
+
+
+def _lot(s: State, r: ev.Recorded, e: ev.LotReceived) -> str:
+    rounds = plural(e.count, f"{e.ammo_type} round")
+    quarter = ", close-quarter loads" if e.close_quarter else ""
+    live = " (live ammunition)" if e.ammo_type is AmmoType.LIVE else ""
+    return (
+        f"{_who(s, r)} received lot {e.lot_id}: {rounds}{live}, {e.caliber}{quarter}, "
+        f"from {e.source}"
+    )
+
+
+SENTENCES: dict[type[ev.Event], Sentence] = {
+    ev.ProductionCreated: lambda s, r, e: (
+        f"{_who(s, r)} created the production {e.name} ({e.profile} rules, times in {e.timezone})"
+    ),
+    ev.PersonAdded: lambda s, r, e: (
+        f"{_who(s, r)} added {e.name} as {listing(map(term, e.roles)) or 'crew'}"
+    ),
+    ev.RolesChanged: lambda s, r, e: (
+        f"{_who(s, r)} made {person(s, e.person_id)} {listing(map(term, e.roles)) or 'crew'}"
+    ),
+    ev.AuthorityAssigned: lambda s, r, e: (
+        f"{_who(s, r)} gave {person(s, e.person_id)} {term(e.authority)}"
+    ),
+    ev.AuthorityRevoked: lambda s, r, e: (
+        f"{_who(s, r)} took {term(e.authority)} from {person(s, e.person_id)}"
+    ),
+    ev.QualificationRecorded: lambda s, r, e: (
+        f"{_who(s, r)} recorded {person(s, e.person_id)}'s {e.kind} {e.number}, "
+        f"valid until {e.expires_on}"
+    ),
+    ev.LocationAdded: lambda s, r, e: (
+        f"{_who(s, r)} added {e.name} as a place to keep items "
+        f"({'locked' if e.secure else 'not locked'})"
+    ),
+    ev.ItemRegistered: lambda s, r, e: (
+        f"{_who(s, r)} registered {item(s, e.item_id)}, serial {e.serial}, "
+        f"kept in {holder(s, Custodian('location', e.location_id))}"
+    ),
+    ev.ItemDisposed: lambda s, r, e: (
+        f"{_who(s, r)} disposed of {item(s, e.item_id)} to {e.transferee}: {_quote(e.reason)}"
+    ),
+    ev.LotReceived: _lot,
+    ev.LotVerified: lambda s, r, e: f"{_who(s, r)} verified lot {e.lot_id}: {_quote(e.method)}",
+    ev.ItemMoved: lambda s, r, e: (
+        f"{_who(s, r)} moved {item(s, e.item_id)} from {holder(s, e.from_)} to "
+        f"{holder(s, e.to)} at {_at(s, r)}"
+    ),
+    ev.ItemInspected: _inspected,
+    ev.ItemIssued: _issued,
+    ev.ItemReturned: _returned,
+    ev.ScenePlanned: lambda s, r, e: (
+        f"{_who(s, r)} planned scene {e.scene_id} {_quote(e.title)} for {e.date}: "
+        f"{people(s, e.performers)} with {listing(item(s, i) for i in e.items) or 'no items'}, "
+        f"{term(e.ammo)}"
+    ),
+    ev.ScenePlanApproved: lambda s, r, e: (
+        f"{person(s, e.approver_id)} approved the plan for scene {e.scene_id} "
+        f"as {_approval(e.as_role)}"
+    ),
+    ev.SafetyMeetingHeld: lambda s, r, e: (
+        f"{_who(s, r)} held the safety meeting for scene {e.scene_id} with {people(s, e.attendees)}"
+    ),
+    ev.TrainingRecorded: lambda s, r, e: (
+        f"{person(s, e.trainer_id)} trained {person(s, e.person_id)} in "
+        f"{listing(map(topic, e.topics))} ({plural(e.minutes, 'minute')})"
+    ),
+    ev.TrainingDeclined: lambda s, r, e: (
+        f"{person(s, e.person_id)} declined training in {listing(map(topic, e.topics))}: "
+        f"{_quote(e.reason)}"
+    ),
+    ev.ConcernRaised: _raised,
+    ev.ConcernDelivered: lambda s, r, e: (
+        f"The concern {_concern(s, e.concern_id)} was delivered to {person(s, e.person_id)}"
+    ),
+    ev.ConcernAcknowledged: lambda s, r, e: (
+        f"{person(s, e.person_id)} acknowledged the concern {_concern(s, e.concern_id)}"
+    ),
+    ev.ConcernEscalated: lambda s, r, e: (
+        f"The concern {_concern(s, e.concern_id)} was escalated: "
+        f"{people(s, e.overdue)} had not acknowledged it in time"
+    ),
+    ev.ConcernResolved: lambda s, r, e: (
+        f"{_who(s, r)} resolved the concern {_concern(s, e.concern_id)}: {_quote(e.resolution)}"
+    ),
+    ev.IncidentReported: _incident,
+    ev.StandDownBegan: lambda s, r, e: (
+        f"Firearms stand down after {incident(s, e.incident_id, r.at)} until its safety "
+        "review is signed off"
+    ),
+    ev.ReviewSignedOff: lambda s, r, e: (
+        f"{_who(s, r)} signed off the safety review of {incident(s, e.incident_id, r.at)}: "
+        f"{_quote(e.findings)}"
+    ),
+    ev.StandDownLifted: lambda s, r, e: "The stand-down is over: firearms may be issued again",
+    ev.DayClosed: lambda s, r, e: (
+        f"{_who(s, r)} closed the day {e.date}, every item locked away; rounds counted: "
+        f"{listing(f'{n} in {lot}' for lot, n in e.counts) or 'none'}"
+    ),
+    ev.RecordCorrected: lambda s, r, e: (
+        f"{_who(s, r)} corrected an earlier entry: {_quote(e.correction)}"
+    ),
+}

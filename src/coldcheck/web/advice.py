@@ -1,0 +1,212 @@
+"""What to do about a rule, said for the tablet: plain words, and a link to the page of
+the web UI that does it, where one does.
+
+A rule's own `explanation` is written for the command line (it names `coldcheck`
+commands); on the set's tablet nobody types a command, so every rule in the catalogue
+has its tablet advice here (a test holds the two together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from coldcheck.domain.rules import Violation
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of the web UI: its path under the production, and what its link says."""
+
+    path: str  # after /p/{pid}, "" for the board
+    label: str
+
+
+BOARD = Page("", "Open the board")
+HANDOFF = Page("/issue", "Inspect and issue again")
+TAKE_BACK = Page("/return", "Take it back")
+SCENES = Page("/scenes", "Open the scene plans")
+TRAINING = Page("/training", "Record training")
+CONCERNS = Page("/concerns", "Open the concerns")
+INCIDENTS = Page("/incidents", "Open the incidents")
+UNACCOUNTED = Page("/incidents?kind=unaccounted_rounds", "Report unaccounted rounds")
+LIVE_ROUND = Page("/incidents?kind=live_round_found", "Report a live round found")
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    text: str
+    page: Page | None = None
+
+    def href(self, pid: str) -> str | None:
+        """The link to the page that does it, for one production."""
+        return None if self.page is None else f"/p/{pid}{self.page.path}"
+
+
+_ARMORER_ONLY = (
+    "Ask the armorer (the person holding firearm-safety authority) to do it. Anyone "
+    "may ask to see the weapon shown clear and watch; only the armorer handles it."
+)
+
+ADVICE: Mapping[str, Advice] = MappingProxyType(
+    {
+        "AMM-1": Advice(
+            "Live ammunition never comes on set. Take it off the production and find out "
+            "how it arrived; if live rounds were found, report it.",
+            LIVE_ROUND,
+        ),
+        "AMM-2": Advice(
+            "Load dummies only from a lot that has been verified, and take each dummy out "
+            "and check it before it goes back in."
+        ),
+        "AMM-3": Advice(
+            "Say which lot each round came from: a dummy from a dummy lot, a blank from a "
+            "blank lot, in the weapon's caliber.",
+            HANDOFF,
+        ),
+        "AMM-4": Advice("Count the lot's box, and load only rounds the box still holds."),
+        "AMM-5": Advice(
+            "Look for the missing rounds now. If they cannot be found, report them.",
+            UNACCOUNTED,
+        ),
+        "CUS-1": Advice(_ARMORER_ONLY),
+        "CUS-2": Advice(
+            "Someone else holds this weapon. Take it back from them before it is handed "
+            "over again.",
+            TAKE_BACK,
+        ),
+        "CUS-3": Advice(
+            "It changed hands or place after it was last inspected. Inspect it again now, "
+            "in front of the person who will receive it.",
+            HANDOFF,
+        ),
+        "CUS-4": Advice(
+            "It is not handed out to anyone, so there is nothing to take back. The board "
+            "shows where it is.",
+            BOARD,
+        ),
+        "CUS-5": Advice("Take it back from the person holding it first.", TAKE_BACK),
+        "CUS-6": Advice("Put it in locked storage, or keep it with the armorer."),
+        "INS-1": Advice(
+            "Ask the armorer to open the weapon, check the barrel and every chamber, and show you."
+        ),
+        "INS-2": Advice(
+            "Record what is in every chamber (empty, dummy or blank) and the barrel.", HANDOFF
+        ),
+        "INS-3": Advice(
+            "Inspect the weapon again now, in front of the person who will receive it.", HANDOFF
+        ),
+        "INS-4": Advice(
+            "Load the weapon for what the scene plan calls for and inspect it again. A "
+            "weapon with an obstructed barrel, a live round or an unchecked dummy is never "
+            "handed over.",
+            HANDOFF,
+        ),
+        "INS-5": Advice(
+            "Show the recipient every chamber and the barrel, tick them as shown, and have "
+            "them type their own PIN.",
+            HANDOFF,
+        ),
+        "TRN-1": Advice(
+            "Train the recipient in what is missing before the weapon is handed over.",
+            TRAINING,
+        ),
+        "TRN-2": Advice(
+            "The recipient turned this training down, so they may not do it. Change the "
+            "scene plan, or train them first.",
+            TRAINING,
+        ),
+        "TRN-3": Advice("Training is recorded by the armorer, as the trainer.", TRAINING),
+        "SCN-1": Advice("Have the armorer and the 1st AD approve the scene plan.", SCENES),
+        "SCN-2": Advice(
+            "Add the weapon and the performer to the scene plan; the changed plan is "
+            "approved again.",
+            SCENES,
+        ),
+        "SCN-3": Advice(
+            "Hold today's safety meeting for this scene with the recipient there, and "
+            "record who came.",
+            SCENES,
+        ),
+        "SCN-4": Advice(
+            "Use a non-firing replica, or add a protection: a shield or a remote camera "
+            "toward the lens, a cheated angle toward a person (some productions' rules "
+            "never allow pointing at a person).",
+            SCENES,
+        ),
+        "SCN-5": Advice(
+            "Move people back to the stand-off distance, or plan close-quarter blanks and shields.",
+            SCENES,
+        ),
+        "SCN-6": Advice(
+            "Ask the armorer or the 1st AD to approve the plan or hold the meeting.", SCENES
+        ),
+        "CON-1": Advice(
+            "A safety concern stops this until it is resolved: everyone it reached "
+            "acknowledges it, then one of them records what was done.",
+            CONCERNS,
+        ),
+        "CON-2": Advice("Only someone the concern was sent to can acknowledge it, once.", CONCERNS),
+        "CON-3": Advice(
+            "Everyone the concern was sent to acknowledges it first; then a producer, the "
+            "UPM, the safety rep, the 1st AD or the armorer records what was done.",
+            CONCERNS,
+        ),
+        "INC-1": Advice(
+            "Firearms stand down until the safety rep, a producer or the UPM signs off the "
+            "review of the incident.",
+            INCIDENTS,
+        ),
+        "INC-2": Advice(
+            "Ask the safety rep, a producer or the UPM to sign off the review.", INCIDENTS
+        ),
+        "DAY-1": Advice(
+            "Count every lot's box and give each count. Find missing rounds, or report "
+            "them, before the day is closed.",
+            UNACCOUNTED,
+        ),
+        "DAY-2": Advice(
+            "Take every weapon back and put it in locked storage before the day is closed.",
+            TAKE_BACK,
+        ),
+        "PPL-1": Advice("Renew the expired permit or certificate, and have the new one recorded."),
+        "PPL-2": Advice(
+            "While firearms are in use, give the armorer's other jobs to someone else, or "
+            "bring in another armorer."
+        ),
+        "PPL-3": Advice("Ask the person who holds hiring authority to do it."),
+        "CLK-1": Advice(
+            "Check this tablet's date and time. The entry was recorded at the server's "
+            "time; the tablet's time is kept beside it."
+        ),
+    }
+)
+
+UNKNOWN = Advice("Ask the armorer what to do.")
+
+
+def advice(code: str) -> Advice:
+    """The tablet's advice for a rule code."""
+    return ADVICE.get(code, UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """One rule a command broke, with every detail of it, and what to do on the tablet."""
+
+    code: str
+    title: str
+    details: tuple[str, ...]
+    advice: Advice
+
+
+def by_rule(violations: Iterable[Violation]) -> list[Broken]:
+    """Violations gathered by rule, in the order the rules first appear: a rule broken
+    in three chambers is one box with three details, and its advice once."""
+    details: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for v in violations:
+        details.setdefault(v.code, []).append(v.detail)
+        titles.setdefault(v.code, v.title)
+    return [Broken(code, titles[code], tuple(d), advice(code)) for code, d in details.items()]
