@@ -7,13 +7,16 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli.context import ctx_of, handled, today
+from coldcheck.cli.context import console, ctx_of, handled, styled, today
 from coldcheck.domain import commands as c
-from coldcheck.domain.errors import InvalidCommand
+from coldcheck.domain import handoff
+from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.rules import Violation
 from coldcheck.domain.values import (
     Barrel,
     Chamber,
     Content,
+    Entry,
     IncidentKind,
     Manoeuvre,
     Mitigation,
@@ -145,6 +148,37 @@ def issue(
                 recipient_id=to,
                 scene_id=scene_id,
                 recipient_acknowledged=acknowledged,
+            )
+        )
+
+
+def hand_over(
+    ctx: typer.Context,
+    item_id: str,
+    barrel: Annotated[Barrel, typer.Option(help="Look through it: clear or obstructed.")],
+    to: Annotated[str, typer.Option(help="The recipient (person id), shown it open.")],
+    scene_id: Annotated[str, typer.Option("--scene")],
+    chamber: ChamberOpt = None,
+    shown_to: Annotated[
+        list[str] | None, typer.Option(help="Each other person shown it open (the 1st AD).")
+    ] = None,
+    acknowledged: Annotated[
+        bool, typer.Option(help="The recipient confirms they were shown it clear.")
+    ] = False,
+) -> None:
+    """Inspect a weapon in front of its recipient and issue it, as one step: both are
+    recorded or neither (the armorer only)."""
+    with handled():
+        ctx_of(ctx).run(
+            c.HandOver(
+                item_id=item_id,
+                barrel=barrel,
+                chambers=tuple(parse_chamber(s) for s in chamber or []),
+                recipient_id=to,
+                scene_id=scene_id,
+                recipient_acknowledged=acknowledged,
+                shown_to=tuple(shown_to or ()),
+                entered=Entry.PER_CHAMBER,
             )
         )
 
@@ -283,3 +317,55 @@ def correct(
     """Record a correction to an earlier event (nothing is edited or deleted)."""
     with handled():
         ctx_of(ctx).run(c.CorrectRecord(refers_to=seq, correction=note))
+
+
+def pre_check(
+    ctx: typer.Context,
+    scene_id: str,
+    item_id: Annotated[
+        str | None, typer.Option("--item", help="One item (default: the plan's).")
+    ] = None,
+    to: Annotated[str | None, typer.Option(help="One recipient (default: the plan's).")] = None,
+) -> None:
+    """Before a handoff: each planned item for each planned performer, ready or blocked
+    and why, checked as the person asking (--as), now. Records nothing."""
+    with handled():
+        cx = ctx_of(ctx)
+        who = cx.who()
+        if who is None:
+            raise InvalidCommand("say who will hand over: --as PERSON (the armorer)")
+        app = cx.app
+        state = app.state(cx.production_id())
+        scene_plan = state.scenes.get(scene_id)
+        if scene_plan is None:
+            raise NotFound(f"scene {scene_id!r} is not planned")
+        now = app.clock()
+        pairs: tuple[handoff.Pair, ...]
+        if item_id is not None or to is not None:
+            pairs = (
+                handoff.check_pair(
+                    state,
+                    who,
+                    now,
+                    scene_id,
+                    item_id or next(iter(scene_plan.items), ""),
+                    to or next(iter(scene_plan.performers), ""),
+                ),
+            )
+            common: tuple[Violation, ...] = ()
+        else:
+            check = handoff.check_scene(state, who, now, scene_id)
+            pairs, common = check.pairs, check.common
+        for v in common:
+            console.print(styled(("BLOCKED ALL ", "bold red"), f"{v.title}: {v.detail}"))
+        for pair in pairs:
+            person = state.people.get(pair.recipient_id)
+            line = f"{pair.item_id} → {person.name if person else pair.recipient_id}"
+            if pair.ready and not common:
+                console.print(styled(("READY   ", "bold green"), line))
+                continue
+            console.print(styled(("BLOCKED ", "bold red"), line))
+            for v in pair.blockers:
+                console.print(styled("    ", (v.code, "bold"), f" {v.title}: {v.detail}"))
+        if common or not all(p.ready for p in pairs):
+            raise typer.Exit(3)

@@ -75,6 +75,8 @@ for fn, name in (
     (actions.move, "move"),
     (actions.inspect, "inspect"),
     (actions.issue, "issue"),
+    (actions.hand_over, "handover"),
+    (actions.pre_check, "precheck"),
     (actions.take_back, "return"),
     (actions.meeting, "meeting"),
     (actions.incident, "incident"),

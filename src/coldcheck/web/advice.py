@@ -24,7 +24,7 @@ class Page:
 
 
 BOARD = Page("", "Open the board")
-HANDOFF = Page("/issue", "Inspect and issue again")
+HANDOFF = Page("/issue", "Start the handoff again")
 TAKE_BACK = Page("/return", "Take it back")
 SCENES = Page("/scenes", "Open the scene plans")
 TRAINING = Page("/training", "Record training")

@@ -23,7 +23,7 @@ from coldcheck.domain import handoff
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound, Refused
 from coldcheck.domain.state import Item, Scene, State
 from coldcheck.domain.values import AmmoType, Barrel, Chamber, Content, Entry, Role
-from coldcheck.web import forms
+from coldcheck.web import advice, forms
 from coldcheck.web.site import Site, Viewer
 
 # What a chamber can hold on each form, in the order offered.
@@ -47,7 +47,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
         s = v.state
         now = service.clock()
         ctx: dict[str, Any] = {**base(v, pid), "values": {}, "error": "", "violations": ()}
-        ctx.update(extra)
+        ctx.update(extra, by_rule=advice.by_rule)
         scene = s.scenes.get(query.get("scene", ""))
         item = _find_item(s, query.get("item", "") or query.get("q", ""))
         if query.get("q") and item is None:
@@ -136,7 +136,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
     ) -> Response:
         s = v.state
         ctx: dict[str, Any] = {**base(v, pid), "values": {}, "error": "", "violations": ()}
-        ctx.update(extra)
+        ctx.update(extra, by_rule=advice.by_rule)
         item = _find_item(s, item_id)
         issued = [i for i in s.items.values() if i.issued_for]
         return render(
