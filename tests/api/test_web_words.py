@@ -17,10 +17,7 @@ from support import web_client
 from support.api_client import PID, PIN, Api
 
 COLT1 = "Colt Single Action Army revolver, 7.5 in barrel (CC-0001)"
-DUMMIES = {
-    **{f"chamber-{i}": "dummy" for i in range(1, 7)},
-    **{f"lot-{i}": "dum-45" for i in range(1, 7)},
-}
+DUMMIES = {f"chamber-{i}": "dummy:dum-45" for i in range(1, 7)}
 ISSUE = {
     "item_id": "colt-1",
     "barrel": "clear",

@@ -125,7 +125,7 @@ def test_hot_weapon_is_not_issued_for_a_dummy_scene(
     handoff = steps.issue("colt-1", "jack", "sc-12")
     steps.inspect(planned, "colt-1", (demo.BLANK,) * 6, shown_to=("jack",))
     refusal = expect.refused(planned, handoff, "INS-4")
-    assert "the last inspection (09:00) found it hot; scene sc-12 is planned with dummy rounds" in [
+    assert "as inspected at 09:00 it is hot; scene sc-12 is planned with dummy rounds" in [
         v.detail for v in refusal.violations
     ]
     steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))

@@ -81,8 +81,8 @@ def load_fits_scene(state: State, cmd: c.IssueItem) -> list[str]:
     if insp.label in allowed:
         return []
     return [
-        f"{_last(state, insp.at, cmd.at)} found it {names.term(insp.label)}; scene {scene.id} "
-        f"is planned with {names.term(scene.ammo)}"
+        f"as inspected at {names.moment(state, insp.at, cmd.at)} it is "
+        f"{names.term(insp.label)}; scene {scene.id} is planned with {names.term(scene.ammo)}"
     ]
 
 
