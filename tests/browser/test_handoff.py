@@ -118,7 +118,7 @@ def test_came_back_as_issued_takes_four_taps(device: type[Device], server: Serve
     page = rosa.go()
     page.evaluate("sessionStorage.setItem('taps', '0')")
     before, _ = _record(server)
-    page.get_by_role("navigation").get_by_role("link", name="Return").click()  # 1
+    page.get_by_role("navigation").get_by_role("link", name="Take back").click()  # 1
     page.get_by_role("link", name=re.compile("from Jack Reyes")).click()  # 2
     take_back = page.get_by_role("button", name="Record return")
     expect(take_back).to_be_disabled()  # nothing counted for the armorer
