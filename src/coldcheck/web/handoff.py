@@ -87,7 +87,8 @@ def add_routes(web: APIRouter, site: Site) -> None:
             presets=handoff.presets(s, scene, item),
             options=_options(s, item, ISSUE_CONTENTS),
             witnesses=_witnesses(s, scene, recipient.id, v.person_id),
-            draft=f"{pid}:issue:{scene.id}:{item.id}:{recipient.id}",
+            # Whose draft it is, too: on a shared tablet nobody else's entries come back.
+            draft=f"{v.username}:{pid}:issue:{scene.id}:{item.id}:{recipient.id}",
             **ctx,
         )
 
@@ -147,7 +148,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
             item=item if item is not None and item.issued_for else None,
             presets=_return_presets(item) if item is not None else (),
             options=_options(s, item, RETURN_CONTENTS) if item is not None else (),
-            draft=f"{pid}:return:{item.id}" if item is not None else "",
+            draft=f"{v.username}:{pid}:return:{item.id}" if item is not None else "",
             **ctx,
         )
 
