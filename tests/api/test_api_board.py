@@ -37,7 +37,7 @@ def test_board_shows_disposed_and_unattended_items(api: Api) -> None:
 
 
 def test_the_api_and_the_page_show_the_one_board_view(api: Api) -> None:
-    view = board.build(api.service.state(PID))
+    view = board.build(api.service.state(PID), api.clock())
     served = api.get(f"{BASE}/board", "rosa").json()
     assert served["seq"] == view.seq
     assert served["stand_down"] == list(view.stand_down)

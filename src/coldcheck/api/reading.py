@@ -62,7 +62,7 @@ def add_routes(
     def board(production_id: str, who: Who) -> Board:
         """Every item, where it is and its last inspection; stand-down; open concerns."""
         member(production_id, who)
-        b = board_view.build(service.state(production_id))
+        b = board_view.build(service.state(production_id), service.clock())
         items = [
             ItemOut(
                 item_id=it.item_id,

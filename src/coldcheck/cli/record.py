@@ -190,7 +190,7 @@ def status(ctx: typer.Context) -> None:
     """The board: every item, where it is, its last inspection; stand-down and concerns."""
     with handled():
         cx = ctx_of(ctx)
-        b = board.build(cx.app.state(cx.production_id()))
+        b = board.build(cx.app.state(cx.production_id()), cx.app.clock())
         tz = cx.tz()
         console.print(
             styled((b.name, "bold"), f" ({b.production_id}), profile {b.profile}, event #{b.seq}")
