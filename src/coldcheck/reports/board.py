@@ -148,7 +148,6 @@ def _item(state: State, it: Item, now: int) -> BoardItem:
     insp = state.inspections.get(it.last_inspection or "")
     returned = state.returns.get(it.id)
     label, label_from, label_text = _label(it, insp, returned)
-    where_name = _where(state, it)
     return BoardItem(
         item_id=it.id,
         kind=str(it.kind),
@@ -156,7 +155,7 @@ def _item(state: State, it: Item, now: int) -> BoardItem:
         tag=it.tag,
         description=it.description,
         where=str(it.custodian),
-        where_name=where_name,
+        where_name=_where(state, it),
         last_inspection=insp.id if insp else None,
         label=str(label) if label else None,
         label_from=label_from,
@@ -168,7 +167,5 @@ def _item(state: State, it: Item, now: int) -> BoardItem:
         issued_for=it.issued_for,
         unattended=state.unattended(it),
         concerns=tuple(k.id for k in state.concerns.values() if k.open and k.item_id == it.id),
-        flags=flags_of(
-            state, it, label, where_name, insp if label_from == "inspection" else None, now
-        ),
+        flags=flags_of(state, it, label, insp if label_from == "inspection" else None, now),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from coldcheck.domain import names
 from coldcheck.domain.state import Inspection, Item, State
 from coldcheck.domain.values import Label
 
@@ -32,27 +33,18 @@ class BoardFlag:
 
 
 def flags_of(
-    state: State,
-    item: Item,
-    label: Label | None,
-    where_name: str,
-    shown_inspection: Inspection | None,
-    now: int,
+    state: State, item: Item, label: Label | None, shown_inspection: Inspection | None, now: int
 ) -> tuple[BoardFlag, ...]:
     """The item's flags, most dangerous first. `label` is the label the board shows and
     `shown_inspection` the inspection it comes from (None when a later return replaced it)."""
     flags = [
         _missing_rounds(state, item),
-        _hot_outside_storage(state, item, label, where_name),
-        _unattended(state, item, where_name),
+        _hot_outside_storage(state, item, label),
+        _unattended(state, item),
         _past_its_scene(state, item, now),
         _stale_inspection(state, item, shown_inspection, now),
     ]
     return tuple(f for f in flags if f is not None)
-
-
-def _rounds(n: int) -> str:
-    return f"{n} round{'' if n == 1 else 's'}"
 
 
 def _missing_rounds(state: State, item: Item) -> BoardFlag | None:
@@ -66,7 +58,7 @@ def _missing_rounds(state: State, item: Item) -> BoardFlag | None:
     ]
     if not still:
         return None
-    counted = " and ".join(f"{_rounds(n)} of lot {lot}" for lot, n in still)
+    counted = names.listing(f"{names.plural(n, 'round')} of lot {lot}" for lot, n in still)
     return BoardFlag(
         "missing-rounds",
         f"{counted} did not come back when it was taken back: find them, or report them "
@@ -75,24 +67,23 @@ def _missing_rounds(state: State, item: Item) -> BoardFlag | None:
     )
 
 
-def _hot_outside_storage(
-    state: State, item: Item, label: Label | None, where_name: str
-) -> BoardFlag | None:
+def _hot_outside_storage(state: State, item: Item, label: Label | None) -> BoardFlag | None:
     if label is not Label.HOT or not state.outside_storage(item):
         return None
-    if item.custodian.kind == "person":
-        text = f"blanks are loaded and it is with {where_name}, not in locked storage"
-    else:
-        text = f"blanks are loaded and it is in {where_name}, which is not locked storage"
-    return BoardFlag("hot-outside-storage", text, danger=True)
+    return BoardFlag(
+        "hot-outside-storage",
+        f"blanks are loaded and it is {names.place(state, item.custodian)}, not in locked storage",
+        danger=True,
+    )
 
 
-def _unattended(state: State, item: Item, where_name: str) -> BoardFlag | None:
+def _unattended(state: State, item: Item) -> BoardFlag | None:
     if not state.unattended(item):
         return None
     return BoardFlag(
         "unattended",
-        f"left in {where_name}, which is not locked storage, with nobody holding it",
+        f"left {names.place(state, item.custodian)}, which is not locked storage, with "
+        "nobody holding it",
         danger=True,
     )
 
@@ -130,7 +121,7 @@ def _stale_inspection(
     minutes = (now - shown.at) // MINUTE_US
     return BoardFlag(
         "stale-inspection",
-        f"last inspected {_age(minutes)} ago ({shown.id}); an inspection counts for "
-        f"{limit} minutes: inspect it again before it is used",
+        f"last inspected {_age(minutes)} ago ({names.moment(state, shown.at, now)}); an "
+        f"inspection counts for {limit} minutes: inspect it again before it is used",
         danger=False,
     )
