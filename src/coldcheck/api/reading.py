@@ -26,6 +26,7 @@ from coldcheck.api.schemas import (
     Board,
     ConcernOut,
     EventOut,
+    FlagOut,
     ItemOut,
     VerifyOut,
 )
@@ -60,9 +61,9 @@ def add_routes(
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/board", tags=["record"])
     def board(production_id: str, who: Who) -> Board:
-        """Every item, where it is and its last inspection; stand-down; open concerns."""
+        """Every item, where it is, its label and its flags; stand-down; every concern."""
         member(production_id, who)
-        b = board_view.build(service.state(production_id))
+        b = board_view.build(service.state(production_id), service.clock())
         items = [
             ItemOut(
                 item_id=it.item_id,
@@ -73,9 +74,14 @@ def add_routes(
                 where=it.where,
                 last_inspection=it.last_inspection,
                 label=it.label,
+                label_from=it.label_from,
+                label_text=it.label_text,
+                cold=it.cold,
                 inspected_at=it.inspected_at,
+                returned_at=it.returned_at,
                 issued_for=it.issued_for,
                 unattended=it.unattended,
+                flags=[FlagOut(code=f.code, text=f.text, danger=f.danger) for f in it.flags],
             )
             for it in b.items
         ]

@@ -19,6 +19,8 @@ from coldcheck.domain.policy import PROFILES, STRICTER_WHEN
 from coldcheck.domain.queries import Answer
 from coldcheck.domain.rules import Violation
 from coldcheck.domain.validate import MAX_INT
+from coldcheck.reports.board import LabelFrom
+from coldcheck.reports.flags import FlagCode
 
 STRICT = ConfigDict(extra="forbid", strict=True)
 # The record is canonical JSON (RFC 8785), which holds integers up to 2**53 - 1 exactly.
@@ -209,6 +211,12 @@ class NewProduction(BaseModel):
     founder: Founder = Field(description="The producer who holds hiring authority first.")
 
 
+class FlagOut(BaseModel):
+    code: FlagCode = Field(description="What is wrong, for programs to match.")
+    text: str = Field(description="The same in plain words, for people.")
+    danger: bool = Field(description="Someone must act now; otherwise a warning.")
+
+
 class ItemOut(BaseModel):
     item_id: str
     kind: str
@@ -217,10 +225,18 @@ class ItemOut(BaseModel):
     description: str
     where: str
     last_inspection: str | None
-    label: str | None
-    inspected_at: int | None
+    label: str | None = Field(
+        description="The label shown: the last inspection's (clear, dummies, hot, unsafe), "
+        "or after a later return what the returned chambers prove (hot, unsafe), else null"
+    )
+    label_from: LabelFrom | None = Field(description="Which of the two the label rests on.")
+    label_text: str = Field(description="The label in plain words, as the board shows it.")
+    cold: bool = Field(description="The label is cold: only an inspection can say so.")
+    inspected_at: int | None = Field(description="UTC microseconds, server clock")
+    returned_at: int | None = Field(description="The last return; UTC microseconds")
     issued_for: str | None
     unattended: bool
+    flags: list[FlagOut] = Field(description="What is wrong with the item, most dangerous first.")
 
 
 class ConcernOut(BaseModel):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from coldcheck import backups
 from coldcheck import demo as demo_story
@@ -187,10 +188,10 @@ def rules(
 
 
 def status(ctx: typer.Context) -> None:
-    """The board: every item, where it is, its last inspection; stand-down and concerns."""
+    """The board: every item, where it is, its label and what is wrong; stand-down and concerns."""
     with handled():
         cx = ctx_of(ctx)
-        b = board.build(cx.app.state(cx.production_id()))
+        b = board.build(cx.app.state(cx.production_id()), cx.app.clock())
         tz = cx.tz()
         console.print(
             styled((b.name, "bold"), f" ({b.production_id}), profile {b.profile}, event #{b.seq}")
@@ -203,27 +204,45 @@ def status(ctx: typer.Context) -> None:
                 )
             )
         table = Table()
-        for col in ("item", "kind", "where", "last inspection", "flags"):
+        for col in ("item", "kind", "where", "label", "flags"):
             table.add_column(col)
         for item in b.items:
-            seen = (
-                f"{item.last_inspection}: {item.label} at {show_time(item.inspected_at, tz)}"
-                if item.last_inspection and item.inspected_at is not None
-                else "never"
-            )
-            flags = []
-            if item.unattended:
-                flags.append("UNATTENDED")
-            if item.issued_for:
-                flags.append(f"issued for {item.issued_for}")
-            table.add_row(item.item_id, item.kind, item.where, seen, ", ".join(flags))
+            table.add_row(item.item_id, item.kind, item.where, _label(item, tz), _flags(item))
         console.print(table)
+        # The flags in whole sentences, one a line: a table column would cut them up.
+        for item in b.items:
+            for f in item.flags:
+                style = "bold red" if f.danger else "yellow"
+                console.print(styled(f"{item.item_id} ", (f.title, style), f": {f.text}"))
         for k in b.open_concerns:
             waiting = ", ".join(k.unacknowledged) or "nobody"
             console.print(
                 f"open concern {k.concern_id}{' (blocking)' if k.blocking else ''}: "
                 f"{k.text} — not yet acknowledged by: {waiting}"
             )
+
+
+def _label(item: board.BoardItem, tz: ZoneInfo) -> Text:
+    """The label in words, and the inspection or return it rests on."""
+    style = "green" if item.cold else ("bold red" if item.label else "")
+    if item.label_from == "inspection" and item.inspected_at is not None:
+        when = f" — {item.last_inspection} at {show_time(item.inspected_at, tz)}"
+    elif item.label_from == "return" and item.returned_at is not None:
+        when = f" — returned at {show_time(item.returned_at, tz)}"
+    else:
+        when = ""
+    return styled((item.label_text, style), when)
+
+
+def _flags(item: board.BoardItem) -> Text:
+    parts: list[object | tuple[object, str]] = []
+    for f in item.flags:
+        parts += [(f.title, "bold red" if f.danger else "yellow"), ", "]
+    if item.issued_for:
+        parts.append(f"issued for {item.issued_for}")
+    elif parts:
+        parts.pop()
+    return styled(*parts)
 
 
 def backup(ctx: typer.Context, file: Path) -> None:

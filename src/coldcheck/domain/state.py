@@ -116,6 +116,17 @@ class Inspection:
 
 
 @dataclass(frozen=True, slots=True)
+class Return:
+    """An item's last return: when, and the rounds it counted missing (lot, rounds).
+    Beside the item's last inspection, it tells which of the two its load rests on."""
+
+    item_id: str
+    seq: int
+    at: int
+    missing: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Scene:
     id: str
     title: str
@@ -207,6 +218,7 @@ class State:
     items: dict[str, Item] = field(default_factory=dict)
     lots: dict[str, Lot] = field(default_factory=dict)
     inspections: dict[str, Inspection] = field(default_factory=dict)
+    returns: dict[str, Return] = field(default_factory=dict)  # by item: its last return
     scenes: dict[str, Scene] = field(default_factory=dict)
     meetings: dict[str, Meeting] = field(default_factory=dict)
     training: dict[str, Training] = field(default_factory=dict)
@@ -257,6 +269,10 @@ class State:
         where = item.custodian
         return where.kind == "location" and not self.locations[where.id].secure
 
+    def outside_storage(self, item: Item) -> bool:
+        """With a person, or in a place that is not locked storage (not disposed of)."""
+        return item.custodian.kind == "person" or self.unattended(item)
+
     def holders(self, authority: Authority) -> tuple[str, ...]:
         return tuple(p.id for p in self.people.values() if authority in p.authorities)
 
@@ -274,6 +290,7 @@ _TABLES = (
     "items",
     "lots",
     "inspections",
+    "returns",
     "scenes",
     "meetings",
     "training",
@@ -490,6 +507,7 @@ def _apply_return(s: State, rec: ev.Recorded, e: ev.ItemReturned) -> None:
         load=e.chambers,
         issued_for=None,
     )
+    s.returns[e.item_id] = Return(e.item_id, rec.seq, rec.at, e.missing)
 
 
 def replay(production_id: str, records: Iterable[ev.Recorded]) -> State:

@@ -182,6 +182,18 @@ def derive_label(barrel: Barrel, chambers: tuple[Chamber, ...]) -> Label:
     return Label.CLEAR
 
 
+def returned_label(chambers: tuple[Chamber, ...]) -> Label | None:
+    """What a return proves about the load: a live round makes it unsafe, blanks make it
+    hot. Nothing a return shows makes it cold: nobody looked through the barrel or took
+    each round out and checked it, so only an inspection says clear or dummies."""
+    contents = {c.content for c in chambers}
+    if Content.LIVE in contents:
+        return Label.UNSAFE
+    if Content.BLANK in contents:
+        return Label.HOT
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Custodian:
     """Where an item is: a storage location, or one named person."""

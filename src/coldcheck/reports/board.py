@@ -1,12 +1,20 @@
-"""The board: every item, where it is and its last inspection; the stand-down; the
-concerns. One view of the state, built once: `GET …/board` returns it, `coldcheck status`
-prints it, the board page draws it."""
+"""The board: every item, where it is, what its load is known to be and what is wrong
+with it; the stand-down; the concerns. One view of the state at one moment, built once:
+`GET …/board` returns it, `coldcheck status` prints it, the board page draws it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-from coldcheck.domain.state import Item, State
+from coldcheck.domain.state import Inspection, Item, Return, State
+from coldcheck.domain.values import Label, returned_label
+from coldcheck.reports.flags import BoardFlag, flags_of
+
+__all__ = ["BoardConcern", "BoardFlag", "BoardItem", "BoardView", "LabelFrom", "build"]
+
+# Where the label shown comes from: the last inspection, or a return made after it.
+LabelFrom = Literal["inspection", "return"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,13 +27,21 @@ class BoardItem:
     where: str  # the custodian as `kind:id` (location:truck-safe, person:jack)
     where_name: str  # the same in words: the location's or person's name
     last_inspection: str | None
-    label: str | None
-    cold: bool  # the last inspection's label is cold
+    label: str | None  # the label shown (a Label's value); None when nothing proves one
+    label_from: LabelFrom | None
+    label_text: str  # the label in words: "dummies (cold)", "not inspected since it came…"
+    cold: bool  # the label shown is cold, which only an inspection can say
     inspector: str | None  # their name
     inspected_at: int | None
+    returned_at: int | None  # the last return, if any
     issued_for: str | None
     unattended: bool
     concerns: tuple[str, ...]  # open concerns about this item
+    flags: tuple[BoardFlag, ...]  # what is wrong, most dangerous first
+
+    @property
+    def danger(self) -> bool:
+        return any(f.danger for f in self.flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +69,16 @@ class BoardView:
         return tuple(k for k in self.concerns if k.open)
 
 
-def build(state: State) -> BoardView:
-    """The board as the state stands."""
+def build(state: State, now: int) -> BoardView:
+    """The board as the state stands at `now` (UTC µs, the service's clock): the flags
+    that depend on time (a scene's date, an inspection's age) are judged then."""
     return BoardView(
         production_id=state.production_id,
         name=state.name,
         profile=state.profile.name,
         seq=state.seq,
         stand_down=tuple(state.stand_down),
-        items=tuple(_item(state, it) for it in state.items.values()),
+        items=tuple(_item(state, it, now) for it in state.items.values()),
         concerns=tuple(
             BoardConcern(
                 concern_id=k.id,
@@ -90,8 +107,47 @@ def _where(state: State, item: Item) -> str:
     return _name(state, at)
 
 
-def _item(state: State, it: Item) -> BoardItem:
+# What came back, most dangerous first, in words (one, several).
+_CONTENT_WORDS = (
+    ("live", "live round", "live rounds"),
+    ("blank", "blank", "blanks"),
+    ("dummy", "dummy", "dummies"),
+    ("spent", "spent case", "spent cases"),
+    ("empty", "empty chamber", "empty chambers"),
+)
+
+
+def _came_back(item: Item) -> str:
+    counts = {content: 0 for content, _, _ in _CONTENT_WORDS}
+    for chamber in item.load:
+        counts[str(chamber.content)] += 1
+    if counts["empty"] == len(item.load):
+        return "came back empty"
+    parts = [
+        f"{n} {one if n == 1 else many}" for c, one, many in _CONTENT_WORDS if (n := counts[c])
+    ]
+    return "came back with " + ", ".join(parts)
+
+
+def _label(
+    item: Item, inspected: Inspection | None, returned: Return | None
+) -> tuple[Label | None, LabelFrom | None, str]:
+    """The label shown, where it comes from and its words: the inspection's, unless the
+    item was returned after it; then only what the returned chambers prove."""
+    if returned is not None and (inspected is None or returned.seq > inspected.seq):
+        label = returned_label(item.load)
+        prefix = f"{label}: " if label else ""
+        return label, "return", f"{prefix}not inspected since it {_came_back(item)}"
+    if inspected is None:
+        return None, None, "never inspected"
+    shown = inspected.label
+    return shown, "inspection", f"{shown} (cold)" if shown.is_cold else str(shown)
+
+
+def _item(state: State, it: Item, now: int) -> BoardItem:
     insp = state.inspections.get(it.last_inspection or "")
+    returned = state.returns.get(it.id)
+    label, label_from, label_text = _label(it, insp, returned)
     return BoardItem(
         item_id=it.id,
         kind=str(it.kind),
@@ -101,11 +157,15 @@ def _item(state: State, it: Item) -> BoardItem:
         where=str(it.custodian),
         where_name=_where(state, it),
         last_inspection=insp.id if insp else None,
-        label=str(insp.label) if insp else None,
-        cold=bool(insp and insp.label.is_cold),
+        label=str(label) if label else None,
+        label_from=label_from,
+        label_text=label_text,
+        cold=label_from == "inspection" and bool(label and label.is_cold),
         inspector=_name(state, insp.inspector) if insp else None,
         inspected_at=insp.at if insp else None,
+        returned_at=returned.at if returned else None,
         issued_for=it.issued_for,
         unattended=state.unattended(it),
         concerns=tuple(k.id for k in state.concerns.values() if k.open and k.item_id == it.id),
+        flags=flags_of(state, it, label, insp if label_from == "inspection" else None, now),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import segno
 from fastapi import APIRouter, Request
@@ -22,25 +22,19 @@ def add_routes(web: APIRouter, site: Site) -> None:
     service = site.service
     render, base, guarded = site.render, site.base, site.guarded
 
+    def drawn(request: Request, pid: str, page: str) -> Callable[[Viewer], Response]:
+        """The board page, or its table alone, as the state stands now."""
+        return lambda v: render(
+            request, page, **base(v, pid), board=board_view.build(v.state, service.clock())
+        )
+
     @web.get("/p/{pid}")
     async def board(request: Request, pid: str) -> Response:
-        return await guarded(
-            request,
-            pid,
-            lambda v: render(
-                request, "board.html", **base(v, pid), board=board_view.build(v.state)
-            ),
-        )
+        return await guarded(request, pid, drawn(request, pid, "board.html"))
 
     @web.get("/p/{pid}/board")
     async def board_fragment(request: Request, pid: str) -> Response:
-        return await guarded(
-            request,
-            pid,
-            lambda v: render(
-                request, "board_table.html", **base(v, pid), board=board_view.build(v.state)
-            ),
-        )
+        return await guarded(request, pid, drawn(request, pid, "board_table.html"))
 
     @web.get("/p/{pid}/stream")
     async def stream(request: Request, pid: str) -> Response:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from coldcheck.domain.values import Barrel, Chamber, Content, Label, derive_label
+from coldcheck.domain.values import (
+    Barrel,
+    Chamber,
+    Content,
+    Label,
+    derive_label,
+    returned_label,
+)
 
 EMPTY = Chamber(Content.EMPTY)
 DUMMY = Chamber(Content.DUMMY, "dum-45", checked=True)
@@ -57,3 +64,19 @@ def test_a_chamber_holds_a_round_only_if_it_can_still_fire() -> None:
         True,
         False,
     ]
+
+
+@pytest.mark.parametrize(
+    ("chambers", "label"),
+    [
+        pytest.param((EMPTY,) * 6, None, id="empty-back-is-not-clear"),
+        pytest.param((DUMMY,) * 6, None, id="dummies-back-are-not-cold"),
+        pytest.param((SPENT, SPENT) + (BLANK,) * 4, Label.HOT, id="blanks-back-are-hot"),
+        pytest.param((BLANK,) * 5 + (LIVE,), Label.UNSAFE, id="a-live-round-back"),
+        pytest.param((SPENT,) + (EMPTY,) * 5, None, id="spent-cases-alone"),
+    ],
+)
+def test_a_return_says_hot_or_unsafe_never_cold(
+    chambers: tuple[Chamber, ...], label: Label | None
+) -> None:
+    assert returned_label(chambers) is label

@@ -41,12 +41,9 @@ def counts_reconcile(state: State, cmd: c.CloseDay) -> list[str]:
 def items_secured(state: State, cmd: c.CloseDay) -> list[str]:
     problems = []
     for item in state.items.values():
-        where = item.custodian
-        if where.kind == "disposed":
-            continue
-        if where.kind == "person" or not state.locations[where.id].secure:
+        if state.outside_storage(item):
             problems.append(
-                f"{names.item(state, item.id)} is {names.place(state, where)}, "
+                f"{names.item(state, item.id)} is {names.place(state, item.custodian)}, "
                 "not in secure storage"
             )
     return problems
