@@ -31,7 +31,7 @@ from support.api_client import PASSWORD, PID, TODAY, Api, document_app
 OUTSIDER = "outsider-existence"
 # Well-formed values for the parameters routes require, so that the door is what answers
 # (a route ignores those it does not take).
-QUERY = {"item": "colt-1", "person": "jack", "date": TODAY}
+QUERY = {"item": "colt-1", "person": "jack", "date": TODAY, "scene": "sc-12"}
 PATH = {
     "item_id": "colt-1",
     "scene_id": "sc-12",

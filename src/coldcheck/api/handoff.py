@@ -16,7 +16,7 @@ from coldcheck.access.identity import Caller
 from coldcheck.api.contract import Named
 from coldcheck.api.schemas import PREFIX, ViolationOut
 from coldcheck.domain import handoff
-from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.errors import NotFound
 from coldcheck.domain.validate import ID_REGEX
 from coldcheck.service import ColdCheck
 
@@ -58,15 +58,13 @@ def add_routes(
     member: Callable[[str, Caller], str],
 ) -> None:
     Who = Annotated[Caller, Depends(caller)]
-    # Optional in the signature so that membership is checked first (a non-member learns
-    # nothing, not even that the question was malformed); required below.
-    Scene = Annotated[str | None, Query(pattern=ID_REGEX, description="The scene (required).")]
+    Scene = Annotated[str, Query(pattern=ID_REGEX)]
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/pre-check", tags=["commands"])
     def pre_check(
         production_id: str,
+        scene: Scene,
         who: Who,
-        scene: Scene = None,
         item: Named = None,
         recipient: Named = None,
     ) -> PreCheckOut:
@@ -74,8 +72,6 @@ def add_routes(
         for every planned performer (or the one item and recipient named), ready or
         blocked with the rules that block it. Records nothing."""
         person = member(production_id, who)
-        if scene is None:
-            raise InvalidCommand("say which scene: ?scene=SCENE_ID")
         state = service.state(production_id)
         sc = state.scenes.get(scene)
         if sc is None:
