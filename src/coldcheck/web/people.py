@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from coldcheck.access import gateway
 from coldcheck.api import problems
 from coldcheck.domain import commands as c
-from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound
+from coldcheck.domain.errors import ColdCheckError, InvalidCommand
 from coldcheck.domain.names import listing, term
 from coldcheck.domain.state import Person, Qualification
 from coldcheck.domain.validate import parse_date
@@ -123,7 +123,7 @@ def _someone(v: Viewer, form: Any) -> str:
     """The person a form is about: one of the production's people."""
     person_id = forms.text(form, "person_id")
     if person_id not in v.state.people:
-        raise NotFound("person: choose one of the production's people")
+        raise InvalidCommand("person: choose one of the production's people")
     return person_id
 
 
@@ -167,11 +167,9 @@ def _authority(v: Viewer, form: Any) -> c.Command:
 
 
 def _qualification(v: Viewer, form: Any) -> c.Command:
+    person = _someone(v, form)
+    kind = _required(form, "kind", "say what it is (a firearms licence, a card)")
+    number = _required(form, "number", "give its number")
     expires = _required(form, "expires_on", "give the date it expires")
     parse_date(expires, "expires on")
-    return c.RecordQualification(
-        person_id=_someone(v, form),
-        kind=_required(form, "kind", "say what it is (a firearms licence, a card)"),
-        number=_required(form, "number", "give its number"),
-        expires_on=expires,
-    )
+    return c.RecordQualification(person_id=person, kind=kind, number=number, expires_on=expires)
