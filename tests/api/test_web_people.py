@@ -107,7 +107,7 @@ def test_a_performer_is_forbidden_and_nothing_changes(
     assert api.accounts.rows.person("mia", PID) == "mia"  # still on the production
     _confirm(api, "mia")  # the PIN still confirms
     page = jack.get(PEOPLE, params={"person": "mia"})
-    assert 'method="post" action="/p/' + PID + '/people' not in page.text  # no form offered
+    assert 'method="post" action="/p/' + PID + "/people" not in page.text  # no form offered
 
 
 BAD = [
@@ -128,9 +128,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("form", "data", "says"), BAD, ids=[f"{f}-{s[:20]}" for f, _, s in BAD]
-)
+@pytest.mark.parametrize(("form", "data", "says"), BAD, ids=[f"{f}-{s[:20]}" for f, _, s in BAD])
 def test_bad_input_is_a_422_naming_the_field_and_keeps_what_was_sent(
     api: Api, form: str, data: dict[str, str], says: str
 ) -> None:
@@ -169,7 +167,8 @@ def test_a_reset_pin_no_longer_confirms_and_the_person_sets_a_new_one(api: Api) 
     r = web_client.post(own, f"/p/{PID}/pin", data, page=f"/p/{PID}/pin")
     assert r.status_code == 200, r.text
     assert "Your PIN is set" in r.text
-    assert "2468" not in r.text and PASSWORD not in r.text
+    assert "2468" not in r.text
+    assert PASSWORD not in r.text
     _confirm(api, person, "2468")
 
 
@@ -191,7 +190,8 @@ def test_my_pin_refuses_bad_input_and_keeps_the_old_pin(
     assert r.status_code == 422, r.text
     assert says in r.text
     assert "not changed" in r.text
-    assert data["pin"] not in r.text and data["password"] not in r.text
+    assert data["pin"] not in r.text
+    assert data["password"] not in r.text
     _confirm(api, person)  # the old PIN still confirms
 
 

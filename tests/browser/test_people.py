@@ -107,7 +107,8 @@ def test_a_person_added_sets_their_pin_is_reset_and_removed(
     expect(page.get_by_role("status")).to_contain_text("removed Ada Stone's access")
     paula.shot("people-5-removed-tablet")
     answer = ada.page.reload()
-    assert answer is not None and answer.status == 404
+    assert answer is not None
+    assert answer.status == 404
     expect(ada.page.get_by_role("heading", name="Your productions")).to_be_visible()
     expect(ada.page.get_by_text("not one of yours")).to_be_visible()
     ada.shot("people-6-picker-after-removal-phone")

@@ -16,7 +16,9 @@ from coldcheck.service import ColdCheck, Outcome
 
 def follow(service: ColdCheck, production_id: str, outcome: Outcome) -> None:
     """Change the account rows the outcome's events call for (none, for most)."""
-    wanted = [r.event for r in outcome.records if isinstance(r.event, ev.PinReset | ev.AccessRemoved)]
+    wanted = [
+        r.event for r in outcome.records if isinstance(r.event, ev.PinReset | ev.AccessRemoved)
+    ]
     if not wanted:
         return
     rows = service.account_rows()

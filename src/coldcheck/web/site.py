@@ -34,6 +34,8 @@ COOKIE = security.SESSION_COOKIE
 class NotOnProduction(NotFound):
     """The account does not act as anyone on the production (or there is no such
     production: the answer is the same)."""
+
+
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 

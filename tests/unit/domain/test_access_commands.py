@@ -21,7 +21,8 @@ def test_reset_pin_records_who_reset_whose_pin(steps: Steps) -> None:
     decision = h.run(c.ResetPin(actor="paula", person_id="jack"))
     assert decision.events == (ev.PinReset(person_id="jack"),)
     (line,) = describe(h.state, h.records[-1:])
-    assert line.startswith("Paula") and "Jack Reyes's PIN" in line
+    assert line.startswith("Paula")
+    assert "Jack Reyes's PIN" in line
     assert h.records[-1].actor == "paula"
 
 
