@@ -140,17 +140,21 @@ class Accounts:
         label: str = "",
         address: str | None = None,
     ) -> Issued:
-        """A new token for a correct password; the same error for any wrong detail.
-        Failed logins are limited per username and per client `address` (logins.py):
-        LoginThrottled, with no password checked, while a lock covers this login."""
+        """A new token for a correct password; the same error for any wrong detail."""
+        if not self.verify_password(username, password, address):
+            raise Unauthenticated("wrong username or password")
+        return self.issue(username, kind, label)
+
+    def verify_password(self, username: str, password: str, address: str | None = None) -> bool:
+        """Whether it is the account's password. Failed checks are limited per username
+        and per client `address` (logins.py) as logins are: LoginThrottled, with no
+        password checked, while a lock covers it."""
         subjects = self.throttle.subjects(username, address)
         self.throttle.check(subjects)
         row = self.rows.get(username) if is_id(username) else None
         matches = self._matches(row.password_hash if row else self._decoy, password)
         self.throttle.record(subjects, row is not None and matches)
-        if row is None or not matches:
-            raise Unauthenticated("wrong username or password")
-        return self.issue(username, kind, label)
+        return row is not None and matches
 
     def issue(self, username: str, kind: str, label: str = "") -> Issued:
         if kind not in ("session", "device"):

@@ -60,6 +60,9 @@ BODIES: dict[str, dict[str, Any]] = {
         "number": "P-1",
         "expires_on": "2030-01-01",
     },
+    # scratch has no account: the records are made, no account row changes
+    "ResetPin": {"person_id": "scratch"},
+    "RemoveAccess": {"person_id": "scratch"},
     "AddLocation": {"location_id": "z-safe", "name": "Safe", "secure": True},
     "RegisterItem": {
         "item_id": "z-prop",

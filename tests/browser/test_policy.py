@@ -25,6 +25,9 @@ PAGES = [
     "/incidents",
     "/labels",
     "/items/colt-1",
+    "/people",
+    "/people?person=jack",
+    "/pin",
 ]
 WATCH = """
 window.__violations = [];

@@ -1,13 +1,13 @@
 """The one door every command from the API, the web UI and the CLI goes through: may the
 caller send it (authz.py), who is recorded as sending it, the recipient's PIN attested,
-then the service."""
+then the service, and the account rows its events change (effects.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 
-from coldcheck.access import authz
+from coldcheck.access import authz, effects
 from coldcheck.access.identity import Operator
 from coldcheck.accounts import Forbidden
 from coldcheck.domain import commands as c
@@ -56,7 +56,9 @@ def submit(
     permit(service.state(production_id), person_id, cmd)
     if attest is not None:
         cmd = attest(cmd)
-    return service.execute(production_id, actor_of(cmd, person_id), command_id)
+    outcome = service.execute(production_id, actor_of(cmd, person_id), command_id)
+    effects.follow(service, production_id, outcome)
+    return outcome
 
 
 def operate(
@@ -70,4 +72,6 @@ def operate(
     (or no one), checked by the domain rules (see `Operator` for why not by roles)."""
     if type(cmd) not in authz.ADMINISTRATORS:
         known(type(cmd))
-    return service.execute(production_id, actor_of(cmd, operator.person_id), command_id)
+    outcome = service.execute(production_id, actor_of(cmd, operator.person_id), command_id)
+    effects.follow(service, production_id, outcome)
+    return outcome

@@ -13,9 +13,13 @@ from coldcheck.accounts import Accounts
 from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled, styled
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
+from coldcheck.domain import commands as c
 from coldcheck.domain.errors import NotFound
 
-account = typer.Typer(help="Accounts: create, link to a person, set a PIN.", no_args_is_help=True)
+account = typer.Typer(
+    help="Accounts: create, link to a person, reset a PIN, remove from a production.",
+    no_args_is_help=True,
+)
 
 
 def serve(
@@ -77,6 +81,20 @@ def account_link(ctx: typer.Context, username: str, person_id: str) -> None:
             raise NotFound(f"unknown person {person_id!r}")
         _accounts(ctx).rows.link(username, pid, person_id)
         console.print(f"{username} acts as {person_id} on {pid}")
+
+
+@account.command("reset-pin")
+def account_reset_pin(ctx: typer.Context, person_id: str) -> None:
+    """Clear the person's PIN and its lockout (recorded): they set a new one themselves."""
+    with handled():
+        ctx_of(ctx).run(c.ResetPin(person_id=person_id))
+
+
+@account.command("remove")
+def account_remove(ctx: typer.Context, person_id: str) -> None:
+    """Take the person's account off the production (recorded); the record of them stays."""
+    with handled():
+        ctx_of(ctx).run(c.RemoveAccess(person_id=person_id))
 
 
 def authz() -> None:

@@ -75,6 +75,22 @@ class RecordQualification(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ResetPin(Command):
+    """Clear the person's PIN and its lockout: they set a new one from their own account,
+    and until then no handover to them can be confirmed."""
+
+    person_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveAccess(Command):
+    """Take the person's account off the production: it no longer acts as them here. The
+    person and everything recorded about them stay in the record."""
+
+    person_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DisposeItem(Command):
     """The item leaves the production's inventory (returned to the rental house, sold)."""
 

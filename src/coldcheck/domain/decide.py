@@ -81,6 +81,10 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     expires_on=cmd.expires_on,
                 )
             ]
+        case c.ResetPin():
+            return [ev.PinReset(person_id=cmd.person_id)]
+        case c.RemoveAccess():
+            return [ev.AccessRemoved(person_id=cmd.person_id)]
         case c.AddLocation():
             return [ev.LocationAdded(location_id=cmd.location_id, name=cmd.name, secure=cmd.secure)]
         case c.RegisterItem():

@@ -75,6 +75,20 @@ class QualificationRecorded(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PinReset(Event):
+    """The person's PIN was cleared, with its lockout (the account row changes after)."""
+
+    person_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessRemoved(Event):
+    """The person's account was taken off the production (the membership row goes after)."""
+
+    person_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LocationAdded(Event):
     location_id: str
     name: str
@@ -290,6 +304,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AuthorityAssigned,
         AuthorityRevoked,
         QualificationRecorded,
+        PinReset,
+        AccessRemoved,
         LocationAdded,
         ItemRegistered,
         ItemDisposed,

@@ -484,6 +484,8 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.corrections[e.refers_to] = (*s.corrections.get(e.refers_to, ()), rec.seq)
         case ev.StandDownBegan() | ev.StandDownLifted():
             pass  # derived from incidents; the events make the record readable
+        case ev.PinReset() | ev.AccessRemoved():
+            pass  # credentials are rows beside the log; the events say who changed them
         case _:
             raise TypeError(f"no evolve for {type(e).__name__}")
     s.seq = rec.seq

@@ -33,6 +33,8 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.AssignAuthority: {"person_id": "people"},
     c.RevokeAuthority: {"person_id": "people"},
     c.RecordQualification: {"person_id": "people"},
+    c.ResetPin: {"person_id": "people"},
+    c.RemoveAccess: {"person_id": "people"},
     c.AddLocation: {"location_id": "new:locations"},
     c.RegisterItem: {"item_id": "new:items", "location_id": "locations"},
     c.ReceiveLot: {"lot_id": "new:lots"},
@@ -201,6 +203,12 @@ def _values(state: State, cmd: c.Command) -> None:
             raise InvalidCommand("count must be between 1 and 1,000,000")
         case c.RecordQualification():
             parse_date(cmd.expires_on, "expires_on")
+        case c.RemoveAccess() if cmd.actor == cmd.person_id:
+            # Else the last holder of hiring authority could lock everyone out of hiring.
+            raise InvalidCommand(
+                "person id: you cannot remove your own access; another holder of hiring "
+                "authority or an administrator does"
+            )
         case c.PlanScene():
             parse_date(cmd.date, "date")
             if cmd.min_distance_feet < 0:

@@ -247,6 +247,13 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_who(s, r)} recorded {person(s, e.person_id)}'s {e.kind} {e.number}, "
         f"valid until {e.expires_on}"
     ),
+    ev.PinReset: lambda s, r, e: (
+        f"{_who(s, r)} reset {person(s, e.person_id)}'s PIN: they set a new one before "
+        f"a weapon can be handed to them"
+    ),
+    ev.AccessRemoved: lambda s, r, e: (
+        f"{_who(s, r)} removed {person(s, e.person_id)}'s access to this production"
+    ),
     ev.LocationAdded: lambda s, r, e: (
         f"{_who(s, r)} added {e.name} as a place to keep items "
         f"({'locked' if e.secure else 'not locked'})"

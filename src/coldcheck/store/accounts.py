@@ -134,6 +134,34 @@ class AccountStore:
                 )
             )
 
+    def unlink(self, production_id: str, person_id: str) -> bool:
+        """The inverse of `link`: no account acts as the person on the production any
+        more (False if none did). Every request reads the membership, so the account's
+        next request to the production is a 404, whatever tokens it holds."""
+        with self._writing() as conn:
+            done = conn.execute(
+                memberships.delete()
+                .where(memberships.c.production_id == production_id)
+                .where(memberships.c.person_id == person_id)
+            )
+        return bool(done.rowcount)
+
+    def clear_pin(self, production_id: str, person_id: str) -> bool:
+        """Clear the PIN (and its lockout) of the account acting as the person, so that
+        no PIN confirms until they set one; False if no account acts as them."""
+        acting = (
+            sa.select(memberships.c.username)
+            .where(memberships.c.production_id == production_id)
+            .where(memberships.c.person_id == person_id)
+        )
+        with self._writing() as conn:
+            done = conn.execute(
+                accounts.update()
+                .where(accounts.c.username.in_(acting))
+                .values(pin_hash=None, pin_failures=0, pin_locked_until=None)
+            )
+        return bool(done.rowcount)
+
     def person(self, username: str, production_id: str) -> str | None:
         with self.store.guarded(), self.engine.connect() as conn:
             return conn.execute(

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coldcheck.domain import commands as c
+
 if TYPE_CHECKING:
     from coldcheck.web.site import Viewer
 
@@ -26,6 +28,12 @@ class Entry:
     shown: Callable[[Viewer], bool] = anyone
 
 
+def people_manager(v: Viewer) -> bool:
+    """Whoever may send one of the people page's forms."""
+    kinds = (c.AddPerson, c.ChangeRoles, c.AssignAuthority, c.RecordQualification, c.ResetPin)
+    return any(v.may(k) for k in kinds)
+
+
 MENU: list[Entry] = [
     Entry("", "Board"),
     Entry("/issue", "Hand over", armorer),
@@ -35,6 +43,8 @@ MENU: list[Entry] = [
     Entry("/concerns", "Concerns"),
     Entry("/incidents", "Incidents"),
     Entry("/labels", "QR labels"),
+    Entry("/people", "People", people_manager),
+    Entry("/pin", "My PIN"),
 ]
 
 

@@ -78,10 +78,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
         memberships = accounts.rows.productions(username)
         if len(memberships) == 1:
             return RedirectResponse(f"/p/{memberships[0][0]}", status_code=303)
-        names = {pid: site.service.state(pid).name for pid, _ in memberships}
-        return site.render(
-            request, "picker.html", memberships=memberships, names=names, username=username
-        )
+        return site.picker(request)
 
 
 def local(target: str) -> str:

@@ -29,6 +29,13 @@ from coldcheck.service import ColdCheck, Outcome
 from coldcheck.web import advice, csrf, menu
 
 COOKIE = security.SESSION_COOKIE
+
+
+class NotOnProduction(NotFound):
+    """The account does not act as anyone on the production (or there is no such
+    production: the answer is the same)."""
+
+
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
@@ -83,8 +90,23 @@ class Site:
         # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
         person = self.accounts.rows.person(username, pid) if is_id(pid) else None
         if person is None:
-            raise NotFound(f"unknown production {pid!r}")
+            raise NotOnProduction(f"unknown production {pid!r}")
         return Viewer(username, person, self.service.state(pid))
+
+    def picker(self, request: Request, status: int = 200, error: str = "") -> Response:
+        """The productions the logged-in account is on, to choose from."""
+        username = self.account_of(request)
+        memberships = self.accounts.rows.productions(username)
+        names = {pid: self.service.state(pid).name for pid, _ in memberships}
+        return self.render(
+            request,
+            "picker.html",
+            status,
+            memberships=memberships,
+            names=names,
+            username=username,
+            error=error,
+        )
 
     def render(self, request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("csrf", self.tokens.for_session(request))
@@ -127,6 +149,7 @@ class Site:
             "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
             "menu": menu.for_viewer(v),
             "c": c,
+            "menu": menu.for_viewer(v),
         }
 
     async def guarded(
@@ -138,6 +161,9 @@ class Site:
             return await run_in_threadpool(body, v)
         except Unauthenticated:
             return RedirectResponse(f"/login?next={_back_to(request)}", status_code=303)
+        except NotOnProduction as exc:
+            # Taken off it, or never on it: the productions they are on, to choose from.
+            return await run_in_threadpool(self.picker, request, 404, str(exc))
         except ColdCheckError as exc:
             return self.failed(request, exc)
 
