@@ -149,7 +149,6 @@ class Site:
             "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
             "menu": menu.for_viewer(v),
             "c": c,
-            "menu": menu.for_viewer(v),
         }
 
     async def guarded(
