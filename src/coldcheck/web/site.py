@@ -26,7 +26,7 @@ from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority
 from coldcheck.reports import words
 from coldcheck.service import ColdCheck, Outcome
-from coldcheck.web import advice, csrf
+from coldcheck.web import advice, csrf, menu
 
 COOKIE = security.SESSION_COOKIE
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -126,6 +126,7 @@ class Site:
             "ago": ago,
             "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
             "c": c,
+            "menu": menu.for_viewer(v),
         }
 
     async def guarded(
@@ -169,10 +170,18 @@ class Site:
         return await self.guarded(request, pid, run)
 
     def done(
-        self, request: Request, pid: str, v: Viewer, done: list[Outcome], back: str, draft: str = ""
+        self,
+        request: Request,
+        pid: str,
+        v: Viewer,
+        done: list[Outcome],
+        back: str,
+        draft: str = "",
+        **extra: Any,
     ) -> Response:
         """What the commands recorded, drawn on the state after them; the page tells the
-        browser to forget the form's saved draft."""
+        browser to forget the form's saved draft. `extra`: what a form's result adds
+        (`links` to go on, a day's `reconciliation`)."""
         now = Viewer(v.username, v.person_id, self.service.state(pid))
         return self.render(
             request,
@@ -183,6 +192,7 @@ class Site:
             violations=(),
             back=back,
             draft=draft,
+            **extra,
         )
 
 
