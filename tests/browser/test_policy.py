@@ -25,6 +25,11 @@ PAGES = [
     "/incidents",
     "/labels",
     "/items/colt-1",
+    "/stock",
+    "/stock/register",
+    "/stock/dispose",
+    "/stock/lots",
+    "/stock/close",
 ]
 WATCH = """
 window.__violations = [];
