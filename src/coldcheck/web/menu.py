@@ -30,10 +30,7 @@ MENU: list[Entry] = [
     Entry("", "Board"),
     Entry("/issue", "Hand over", armorer),
     Entry("/return", "Take back", armorer),
-    Entry("/stock", "Put away", armorer),
-    Entry("/stock/register", "Register an item", armorer),
-    Entry("/stock/lots", "Ammunition", armorer),
-    Entry("/stock/close", "Close the day", armorer),
+    Entry("/stock", "Stock", armorer),  # its pages list each other (one line on a tablet)
     Entry("/scenes", "Scenes"),
     Entry("/training", "Training"),
     Entry("/concerns", "Concerns"),
