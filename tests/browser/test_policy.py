@@ -28,6 +28,11 @@ PAGES = [
     "/people",
     "/people?person=jack",
     "/pin",
+    "/stock",
+    "/stock/register",
+    "/stock/dispose",
+    "/stock/lots",
+    "/stock/close",
 ]
 WATCH = """
 window.__violations = [];

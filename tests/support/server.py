@@ -19,6 +19,7 @@ import httpx
 from coldcheck import demo
 from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.config import Settings
+from coldcheck.domain import commands as c
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,28 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def seed(database_url: str, key_file: Path) -> None:
-    """The demo production and its accounts, through the service, on the real clock."""
+def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
+    """The demo production and its accounts, through the service, on the real clock;
+    without the day's close when `day_closed` is false (to close it in the test)."""
     app = open_app(Settings(database_url, key_file), create=True)
     day = dt.datetime.now(ZoneInfo("America/Denver")).date().isoformat()
-    demo.seed(lambda cmd: app.execute(demo.PRODUCTION, cmd), day)
+
+    def run(cmd: c.Command) -> None:
+        if day_closed or not isinstance(cmd, c.CloseDay):
+            app.execute(demo.PRODUCTION, cmd)
+
+    demo.seed(run, day)
     demo.seed_accounts(open_accounts(app))
     app.store.close()
 
 
 @contextmanager
-def serving(database_url: str, folder: Path, workers: int = 2) -> Iterator[Server]:
+def serving(
+    database_url: str, folder: Path, workers: int = 2, day_closed: bool = True
+) -> Iterator[Server]:
     """Seed, start `coldcheck serve --workers N`, wait until it answers, stop it after."""
     key = folder / "signing.key"
-    seed(database_url, key)
+    seed(database_url, key, day_closed)
     port = _free_port()
     env = {**os.environ, "COLDCHECK_DATABASE_URL": database_url, "COLDCHECK_KEY_FILE": str(key)}
     proc = subprocess.Popen(

@@ -38,6 +38,7 @@ MENU: list[Entry] = [
     Entry("", "Board"),
     Entry("/issue", "Hand over", armorer),
     Entry("/return", "Take back", armorer),
+    Entry("/stock", "Stock", armorer),  # its pages list each other (one line on a tablet)
     Entry("/scenes", "Scenes"),
     Entry("/training", "Training"),
     Entry("/concerns", "Concerns"),

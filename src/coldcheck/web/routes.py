@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from coldcheck.accounts import Accounts
 from coldcheck.service import ColdCheck
-from coldcheck.web import board, concerns, handoff, people, pin, scenes, session
+from coldcheck.web import board, concerns, handoff, people, pin, scenes, session, stock
 from coldcheck.web.site import Site
 
 STATIC = Path(__file__).parent / "static"
@@ -21,6 +21,6 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     site = Site(service, accounts)
     web = site.router()
     session.add_routes(web, site)
-    for area in (board, handoff, scenes, concerns, people, pin):
+    for area in (board, handoff, stock, scenes, concerns, people, pin):
         area.add_routes(web, site)
     return web

@@ -195,10 +195,18 @@ class Site:
         return await self.guarded(request, pid, run)
 
     def done(
-        self, request: Request, pid: str, v: Viewer, done: list[Outcome], back: str, draft: str = ""
+        self,
+        request: Request,
+        pid: str,
+        v: Viewer,
+        done: list[Outcome],
+        back: str,
+        draft: str = "",
+        **extra: Any,
     ) -> Response:
         """What the commands recorded, drawn on the state after them; the page tells the
-        browser to forget the form's saved draft."""
+        browser to forget the form's saved draft. `extra`: what a form's result adds
+        (`links` to go on, a day's `reconciliation`)."""
         now = Viewer(v.username, v.person_id, self.service.state(pid))
         return self.render(
             request,
@@ -209,6 +217,7 @@ class Site:
             violations=(),
             back=back,
             draft=draft,
+            **extra,
         )
 
 
