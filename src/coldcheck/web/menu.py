@@ -26,6 +26,7 @@ class Entry:
     path: str  # after /p/{pid}
     label: str
     shown: Callable[[Viewer], bool] = anyone
+    more: bool = False  # under "More": the menu stays one line on a tablet
 
 
 def people_manager(v: Viewer) -> bool:
@@ -40,12 +41,12 @@ MENU: list[Entry] = [
     Entry("/return", "Take back", armorer),
     Entry("/stock", "Stock", armorer),  # its pages list each other (one line on a tablet)
     Entry("/scenes", "Scenes"),
-    Entry("/training", "Training"),
+    Entry("/training", "Training", more=True),
     Entry("/concerns", "Concerns"),
     Entry("/incidents", "Incidents"),
-    Entry("/labels", "QR labels"),
-    Entry("/people", "People", people_manager),
-    Entry("/pin", "My PIN"),
+    Entry("/labels", "QR labels", more=True),
+    Entry("/people", "People", people_manager, more=True),
+    Entry("/pin", "My PIN", more=True),
 ]
 
 
