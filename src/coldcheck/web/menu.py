@@ -35,6 +35,10 @@ MENU: list[Entry] = [
     Entry("/concerns", "Concerns"),
     Entry("/incidents", "Incidents"),
     Entry("/labels", "QR labels"),
+    Entry("/reports", "Reports"),
+    Entry("/verify", "Verify"),
+    Entry("/downloads", "Downloads"),
+    Entry("/record", "Record"),
 ]
 
 

@@ -26,7 +26,7 @@ from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority
 from coldcheck.reports import words
 from coldcheck.service import ColdCheck, Outcome
-from coldcheck.web import advice, csrf
+from coldcheck.web import advice, csrf, menu
 
 COOKIE = security.SESSION_COOKIE
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -126,6 +126,7 @@ class Site:
             "ago": ago,
             "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
             "c": c,
+            "menu": menu.for_viewer(v),
         }
 
     async def guarded(
