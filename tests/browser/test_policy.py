@@ -25,6 +25,12 @@ PAGES = [
     "/incidents",
     "/labels",
     "/items/colt-1",
+    "/reports",
+    "/reports?date=2021-10-20",
+    "/verify",
+    "/downloads",
+    "/record",
+    "/record/5",
 ]
 WATCH = """
 window.__violations = [];

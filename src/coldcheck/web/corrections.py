@@ -16,7 +16,7 @@ from coldcheck.reports import words
 from coldcheck.web import forms
 from coldcheck.web.site import Site, Viewer
 
-PAGE = 30  # entries a page shows
+PAGE = 20  # entries a page shows
 
 
 def add_routes(web: APIRouter, site: Site) -> None:
