@@ -35,9 +35,7 @@ MENU: list[Entry] = [
     Entry("/concerns", "Concerns"),
     Entry("/incidents", "Incidents"),
     Entry("/labels", "QR labels"),
-    Entry("/reports", "Reports"),
-    Entry("/verify", "Verify"),
-    Entry("/downloads", "Downloads"),
+    Entry("/reports", "Reports"),  # the daily report; verify and downloads beside it
     Entry("/record", "Record"),
 ]
 
