@@ -61,6 +61,7 @@ FIELDS: dict[str, list[str]] = {
     "/p/{pid}/concerns/{concern_id}/resolve": ["resolution"],
     "/p/{pid}/incidents": ["kind", "item_id", "description"],
     "/p/{pid}/incidents/{incident_id}/review": ["findings"],
+    "/p/{pid}/record": ["refers_to", "correction"],
 }
 PEOPLE = ["jack", "sam", "rosa", "dan", "paula"]
 GOOD: dict[str, list[str]] = {  # values a person might really choose, field by field
@@ -86,6 +87,7 @@ GOOD: dict[str, list[str]] = {  # values a person might really choose, field by 
     "kind": [str(k) for k in IncidentKind],
     "username": ["rosa", "mia"],
     "next": ["/"],
+    "refers_to": ["1", "5"],
 }
 IDS = {
     "scene_id": ["sc-12", "sc-14"],

@@ -33,6 +33,12 @@ PAGES = [
     "/stock/dispose",
     "/stock/lots",
     "/stock/close",
+    "/reports",
+    "/reports?date=2021-10-20",
+    "/verify",
+    "/downloads",
+    "/record",
+    "/record/5",
 ]
 WATCH = """
 window.__violations = [];

@@ -32,7 +32,7 @@ from coldcheck.api.schemas import (
 )
 from coldcheck.domain import queries as q
 from coldcheck.reports import board as board_view
-from coldcheck.reports import boundbook, daily, dossier, render
+from coldcheck.reports import boundbook, daily, dossier, files, render
 from coldcheck.service import ColdCheck
 
 
@@ -187,20 +187,32 @@ def add_routes(
         """The seven questions for an incident, item or person: HTML, PDF or proof bundle."""
         member(production_id, who)
         d = dossier.build(service, production_id, incident=incident, item=item, person=person)
+        scopes = {"incident": incident, "item": item, "person": person}
+        scope = next(((k, v) for k, v in scopes.items() if v is not None), None)
+        today = service.state(production_id).local_date(service.clock())
+        # The HTML is read in the browser first; the others are saved, under the same name.
+        saved = files.disposition(
+            files.dossier(production_id, scope, today, format), inline=format == "html"
+        )
         if format == "pdf":
-            return Response(render.pdf(d), media_type="application/pdf")
+            return Response(render.pdf(d), media_type="application/pdf", headers=saved)
         if format == "bundle":
             return Response(
                 bundle.dumps(bundle.build(service, production_id, d.cited)),
                 media_type="application/json",
+                headers=saved,
             )
-        return Response(render.html(d), media_type="text/html")
+        return Response(render.html(d), media_type="text/html", headers=saved)
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/daily-report", tags=["reports"])
-    def get_daily_report(production_id: str, who: Who, date: ReportDay) -> daily.DailyReport:
+    def get_daily_report(
+        production_id: str, who: Who, date: ReportDay, response: Response
+    ) -> daily.DailyReport:
         """The day's custody, lot reconciliation, concerns, incidents and training gaps."""
         member(production_id, who)
-        return daily.build(service, production_id, date)  # a calendar date (ReportDay)
+        report = daily.build(service, production_id, date)  # a calendar date (ReportDay)
+        response.headers.update(files.disposition(files.daily(production_id, date, "json")))
+        return report
 
     @app.get(
         f"{PREFIX}/productions/{{production_id}}/bound-book.csv",
@@ -210,7 +222,9 @@ def add_routes(
     def get_bound_book(production_id: str, who: Who) -> Response:
         """Acquisitions and dispositions of firearms (27 CFR 478.125(e) fields)."""
         member(production_id, who)
-        table = boundbook.rows(
-            service.records(production_id), service.state(production_id).timezone
+        state = service.state(production_id)
+        table = boundbook.rows(service.records(production_id), state.timezone)
+        name = files.bound_book(production_id, state.local_date(service.clock()))
+        return Response(
+            boundbook.to_csv(table), media_type="text/csv", headers=files.disposition(name)
         )
-        return Response(boundbook.to_csv(table), media_type="text/csv")

@@ -239,5 +239,7 @@ def _values(state: State, cmd: c.Command) -> None:
                 raise InvalidCommand(f"{cmd.date} has not begun; a day is closed on or after it")
             if cmd.date in state.closed_days:
                 raise InvalidCommand(f"{cmd.date} is already closed")
+        case c.CorrectRecord() if not cmd.correction.strip():
+            raise InvalidCommand("correction: say what the entry got wrong and what is right")
         case c.CorrectRecord() if not 0 < cmd.refers_to <= state.seq:
             raise InvalidCommand(f"there is no event #{cmd.refers_to} to correct")

@@ -47,6 +47,8 @@ MENU: list[Entry] = [
     Entry("/labels", "QR labels", more=True),
     Entry("/people", "People", people_manager, more=True),
     Entry("/pin", "My PIN", more=True),
+    Entry("/reports", "Reports", more=True),  # the daily report; verify and downloads beside it
+    Entry("/record", "Record", more=True),
 ]
 
 

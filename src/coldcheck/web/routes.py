@@ -1,5 +1,6 @@
 """Pages for the set, composed from one module per area (board, handoff, scenes,
-concerns). Every action goes through the same door as the API (access.gateway)."""
+concerns, records, corrections). Every action goes through the same door as the API
+(access.gateway)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from fastapi import APIRouter
 
 from coldcheck.accounts import Accounts
 from coldcheck.service import ColdCheck
-from coldcheck.web import board, concerns, handoff, people, pin, scenes, session, stock
+from coldcheck.web import (
+    board,
+    concerns,
+    corrections,
+    handoff,
+    people,
+    pin,
+    records,
+    scenes,
+    session,
+    stock,
+)
 from coldcheck.web.site import Site
 
 STATIC = Path(__file__).parent / "static"
@@ -21,6 +33,6 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     site = Site(service, accounts)
     web = site.router()
     session.add_routes(web, site)
-    for area in (board, handoff, stock, scenes, concerns, people, pin):
+    for area in (board, handoff, stock, scenes, concerns, people, pin, records, corrections):
         area.add_routes(web, site)
     return web

@@ -326,6 +326,10 @@ def test_command_on_a_production_that_does_not_exist_is_not_found(harness: Harne
             c.CorrectRecord(actor="rosa", refers_to=999, correction="typo"),
             "there is no event #999 to correct",
         ),
+        (
+            c.CorrectRecord(actor="rosa", refers_to=1, correction=" \n "),
+            "correction: say what the entry got wrong",
+        ),
         (c.MoveItem(item_id="colt-1", location_id="truck-safe"), "every command needs an actor"),
     ],
     ids=[
@@ -356,6 +360,7 @@ def test_command_on_a_production_that_does_not_exist_is_not_found(harness: Harne
         "empty-with-lot",
         "write-off-too-many",
         "no-such-event",
+        "blank-correction",
         "no-actor",
     ],
 )
