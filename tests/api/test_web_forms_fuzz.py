@@ -26,7 +26,7 @@ from coldcheck.web import routes
 from support import web_client
 from support.api_client import PID, PIN, Api
 
-CHAMBERS = [f"{kind}-{i}" for i in range(1, 7) for kind in ("chamber", "lot")]
+CHAMBERS = [f"chamber-{i}" for i in range(1, 7)]
 FIELDS: dict[str, list[str]] = {
     "/login": ["username", "password", "next"],
     "/logout": [],
@@ -62,13 +62,58 @@ FIELDS: dict[str, list[str]] = {
     "/p/{pid}/incidents": ["kind", "item_id", "description"],
     "/p/{pid}/incidents/{incident_id}/review": ["findings"],
     "/p/{pid}/record": ["refers_to", "correction"],
+    "/p/{pid}/stock": ["item_id", "location_id"],
+    "/p/{pid}/stock/locations": ["new_location_id", "name", "secure"],
+    "/p/{pid}/stock/register": [
+        "item_id",
+        "kind",
+        "serial",
+        "tag",
+        "description",
+        "location_id",
+        "chambers",
+        "caliber",
+        "manufacturer",
+        "model",
+        "source",
+        "importer",
+    ],
+    "/p/{pid}/stock/dispose": ["item_id", "transferee", "reason", "confirm"],
+    "/p/{pid}/stock/lots": [
+        "lot_id",
+        "ammo_type",
+        "caliber",
+        "count",
+        "source",
+        "invoice",
+        "load",
+        "close_quarter",
+    ],
+    "/p/{pid}/stock/lots/verify": ["lot_id", "method", "method_other"],
+    "/p/{pid}/stock/close": ["count-dum-45", "count-blk-45"],
+    "/p/{pid}/people/add": ["person_id", "name", "roles"],
+    "/p/{pid}/people/roles": ["person_id", "roles"],
+    "/p/{pid}/people/authority": ["person_id", "authority", "action"],
+    "/p/{pid}/people/qualification": ["person_id", "kind", "number", "expires_on"],
+    "/p/{pid}/people/reset-pin": ["person_id"],
+    "/p/{pid}/people/remove-access": ["person_id"],
+    "/p/{pid}/pin": ["pin", "pin_again", "password"],
 }
 PEOPLE = ["jack", "sam", "rosa", "dan", "paula"]
 GOOD: dict[str, list[str]] = {  # values a person might really choose, field by field
     "item_id": ["colt-1", "colt-2", "rifle-1"],
     "barrel": [str(b) for b in Barrel],
-    **{f"chamber-{i}": [str(c) for c in Content] for i in range(1, 7)},
-    **{f"lot-{i}": ["", "dum-45", "blk-45"] for i in range(1, 7)},
+    **{
+        f"chamber-{i}": [*(str(c) for c in Content), "dummy:dum-45", "blank:blk-45", "spent:blk-45"]
+        for i in range(1, 7)
+    },
+    "location_id": ["truck-safe", "cart"],
+    "ammo_type": ["dummy", "blank", "live"],
+    "count-dum-45": ["50", "0"],
+    "count-blk-45": ["48"],
+    "roles": ["performer", "crew"],
+    "authority": ["firearm_safety", "hiring"],
+    "action": ["assign", "revoke"],
     "shown_to": PEOPLE,
     "recipient_id": PEOPLE,
     "attendees": PEOPLE,

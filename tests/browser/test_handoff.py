@@ -207,6 +207,8 @@ def test_a_stand_down_between_opening_and_sending_refuses_whole(
     expect(page.locator("#refusal")).to_contain_text("No issue during a stand-down")
     rosa.shot("handoff-refused-stand-down-tablet")
     assert _record(server) == before
+    for i in range(1, 7):  # what was entered is still there
+        expect(page.get_by_label(f"Chamber {i}: dummy · dum-45")).to_be_checked()
     # The pre-check now says so before anyone opens a weapon.
     check = rosa.go("/issue?scene=sc-14")
     expect(check.get_by_role("alert").last).to_contain_text("stand-down")
@@ -236,6 +238,13 @@ def test_a_form_sent_without_its_answers_is_refused_by_the_server(
     page.get_by_role("button", name="Hand over").click()
     expect(page.locator("#refusal")).to_contain_text("chamber 1, 2, 3, 4, 5, 6: not set")
     assert _record(server) == before
+    # Nobody attested being shown it: no PIN, past the browser's check, records nothing.
+    page.get_by_role("button", name=re.compile("6 dummies from dum-45")).click()
+    page.evaluate("document.getElementById('pin').required = false")
+    page.get_by_role("button", name="Hand over").click()
+    expect(page.locator("#refusal")).to_contain_text("PIN")
+    assert _record(server) == before
+    rosa.shot("handoff-refused-no-pin-tablet")
 
 
 def test_an_expired_session_keeps_the_form(device: type[Device], server: Server) -> None:

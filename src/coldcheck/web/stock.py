@@ -11,6 +11,7 @@ is in each box and shows what the record expects only once the count is sent.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from coldcheck.accounts import Forbidden
 from coldcheck.api import problems
 from coldcheck.domain import commands as c
 from coldcheck.domain import names
+from coldcheck.domain.decide import decide
 from coldcheck.domain.errors import ColdCheckError, Refused
 from coldcheck.domain.state import Item, State
 from coldcheck.domain.values import AmmoType, ItemKind
@@ -96,6 +98,8 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     cmd = build(v, form)
                     if confirm and forms.text(form, "confirm") != "yes":
                         gateway.permit(v.state, v.person_id, cmd)
+                        # Asked to confirm only what would be recorded: a dry run first.
+                        decide(v.state, replace(cmd, actor=v.person_id, at=service.clock()))
                         return draw(request, v, pid, page, values=sent, confirming=cmd)
                     done = gateway.submit(service, pid, v.person_id, cmd)
                 except ColdCheckError as exc:
