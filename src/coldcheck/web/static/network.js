@@ -13,6 +13,7 @@
   var pid = (location.pathname.match(/^\/p\/([^/]+)/) || [])[1] || "";
   var header = document.querySelector("header[data-who]");
   var who = header ? header.dataset.who : "";
+  var zone = header ? header.dataset.timezone : ""; // times as the pages give them
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js").catch(function () { /* no worker: pages work as before */ }); }
 
   function read(key, fallback) {
@@ -21,9 +22,9 @@
   function write(key, value) {
     try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* full or private mode */ }
   }
-  function clock(ms, tz) {
+  function clock(ms) {
     var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    if (tz) { options.timeZone = tz; }
+    if (zone) { options.timeZone = zone; }
     try { return new Intl.DateTimeFormat([], options).format(new Date(ms)); } catch (e) { return new Date(ms).toTimeString().slice(0, 5); }
   }
   function ago(ms) {
@@ -38,10 +39,8 @@
   // The kept board's age, kept current while it is shown; back online, the live board.
   var banner = document.getElementById("offline-banner");
   if (banner) {
-    var board = document.getElementById("board");
-    var tz = board ? board.dataset.timezone : "";
     var at = Number(banner.dataset.keptAt);
-    var age = function () { banner.textContent = "Offline: this board is from " + clock(at, tz) + ", " + ago(at) + ". It may be out of date."; };
+    var age = function () { banner.textContent = "Offline: this board is from " + clock(at) + ", " + ago(at) + ". It may be out of date."; };
     age();
     setInterval(age, 30000);
     window.addEventListener("online", function () { location.reload(); });
@@ -196,6 +195,11 @@
       }).then(next, function () { flushing = false; show(sentNow.length ? "Sent: your concern from " + sentNow.join(", ") + " is recorded." : ""); });
     };
     next();
+  }
+  var waitingHere = document.getElementById("offline-waiting");
+  if (waitingHere) { // the offline page: whose they are is not said here, only how many
+    var count = read(QUEUE, []).filter(function (e) { return !e.failed; }).length;
+    if (count) { waitingHere.textContent = count + (count === 1 ? " concern is" : " concerns are") + " waiting on this device; each is sent when its author opens ColdCheck with the network back."; waitingHere.hidden = false; }
   }
   if (pid && who) {
     show();
