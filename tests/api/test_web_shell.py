@@ -25,7 +25,8 @@ def test_the_manifest_makes_the_pages_installable(api: Api) -> None:
         "/",
         "standalone",
     )
-    assert m["theme_color"] and m["background_color"]
+    assert m["theme_color"]
+    assert m["background_color"]
     sizes = {i["sizes"]: i["src"] for i in m["icons"]}
     assert set(sizes) == {"192x192", "512x512"}
     for size, src in sizes.items():

@@ -57,7 +57,8 @@ def test_offline_the_board_is_the_last_one_kept_and_says_how_old_it_is(
             ".then(r => r.text())"
         )
         token = page.locator("input[name=csrf_token]").first.get_attribute("value")
-        assert token and token not in kept  # nothing kept can be sent again
+        assert token
+        assert token not in kept  # nothing kept can be sent again
         assert "hx-headers" not in kept
         # The copy was kept 12 minutes ago, as far as the device's clock says.
         page.evaluate(
@@ -77,7 +78,10 @@ def test_offline_the_board_is_the_last_one_kept_and_says_how_old_it_is(
         expect(page.locator("#board")).to_contain_text("colt-1")
         rosa.shot(f"network-board-offline-{name}")
         page = rosa.go("/scenes")
-        expect(page.get_by_role("heading", name="Offline: no connection to ColdCheck")).to_be_visible()
+        assert page.url.endswith("/scenes"), page.url
+        expect(
+            page.get_by_role("heading", name="Offline: no connection to ColdCheck")
+        ).to_be_visible()
         rosa.shot(f"network-page-offline-{name}")
         rosa.context.set_offline(False)
 
@@ -101,9 +105,7 @@ def test_a_concern_raised_offline_waits_on_the_device_and_arrives_with_its_time(
     lane.shot("network-concern-waiting-tablet")
     # Still offline: any other page says how many wait; the kept board shows it waiting.
     page = lane.go("/concerns")
-    expect(page.locator("#offline-waiting")).to_contain_text(
-        "1 concern is waiting on this device"
-    )
+    expect(page.locator("#offline-waiting")).to_contain_text("1 concern is waiting on this device")
     page = lane.go()
     expect(page.locator("#offline-banner")).to_be_visible()
     expect(page.locator("#queued")).to_contain_text("Waiting to send")
@@ -112,7 +114,9 @@ def test_a_concern_raised_offline_waits_on_the_device_and_arrives_with_its_time(
     page.wait_for_timeout(1500)  # the server's time will be later than the device's claim
     lane.context.set_offline(False)
     page = lane.go("/concerns")  # back online: sent by itself
-    expect(page.locator("#queued")).to_contain_text(re.compile(r"Sent: your concern from \d\d:\d\d"))
+    expect(page.locator("#queued")).to_contain_text(
+        re.compile(r"Sent: your concern from \d\d:\d\d")
+    )
     expect(page.locator("#queued")).not_to_contain_text("Waiting to send")
     lane.shot("network-concern-sent-tablet")
     raised = [e for e in _events(server, before) if e["type"] == "ConcernRaised"]
@@ -164,3 +168,33 @@ def test_an_unknown_item_page_has_the_layout_and_a_way_back(device: type[Device]
     page.get_by_role("link", name="Back to the board").click()
     expect(page.get_by_role("heading", name="Board")).to_be_visible()
     rosa.shot("network-unknown-item-phone")
+
+
+def test_a_form_sent_after_the_session_ended_keeps_its_entries_through_the_login(
+    device: type[Device], server: Server
+) -> None:
+    lane = device(TABLET).login("lane")
+    before = _head(server)
+    page = lane.go("/concerns/new")
+    page.get_by_label("What is wrong?").fill("Dolly track crosses the cable run")
+    page.get_by_label(re.compile("Stop work on this scene")).check()
+    lane.context.clear_cookies()  # the session ended (a restart, a day's end)
+    page.get_by_role("button", name="Send concern").click()
+    expect(page.locator("form .network-note.not-sent")).to_contain_text(
+        "Not sent: your session had ended, so nothing was recorded. Log in again"
+    )
+    lane.shot("network-session-ended-tablet")
+    assert _head(server) == before
+    page.get_by_label("Username").fill("lane")
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/p/{PID}/concerns/new")
+    expect(page.get_by_label("What is wrong?")).to_have_value("Dolly track crosses the cable run")
+    expect(page.get_by_label(re.compile("Stop work on this scene"))).to_be_checked()
+    expect(page.locator("form .network-note.restored")).to_contain_text("Restored what you entered")
+    page.get_by_role("button", name="Send concern").click()
+    expect(page.get_by_role("status")).to_contain_text("Recorded")
+    page = lane.go("/concerns/new")  # recorded: the draft is forgotten
+    expect(page.get_by_label("What is wrong?")).to_have_value("")
+    drafts = "Object.keys(localStorage).filter(k => k.startsWith('coldcheck-draft:'))"
+    assert page.evaluate(drafts) == []

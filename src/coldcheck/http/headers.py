@@ -26,7 +26,8 @@ def _inline_style_hashes() -> str:
 
 def policy() -> str:
     """The Content-Security-Policy: script, style, images and requests from ColdCheck
-    itself only (the service worker and manifest too), no inline script, no framing, forms post only back here."""
+    itself only (the service worker and manifest too), no inline script, no framing,
+    forms post only back here."""
     return "; ".join(
         [
             "default-src 'none'",

@@ -3,6 +3,8 @@ concerns). Every action goes through the same door as the API (access.gateway)."
 
 from __future__ import annotations
 
+import inspect
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
@@ -58,7 +60,7 @@ def error_pages(app: FastAPI, service: ColdCheck, accounts: Accounts) -> None:
                     ),
                 )
             return site.render(request, "message.html", 404, title="Not found", text=text)
-        response: Response = await api_answer(request, exc)
-        return response
+        answered = api_answer(request, exc)
+        return await answered if inspect.isawaitable(answered) else answered
 
     app.add_exception_handler(HTTPException, answer)

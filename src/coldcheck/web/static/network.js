@@ -43,7 +43,8 @@
     var age = function () { banner.textContent = "Offline: this board is from " + clock(at) + ", " + ago(at) + ". It may be out of date."; };
     age();
     setInterval(age, 30000);
-    window.addEventListener("online", function () { location.reload(); });
+    // "online" can come while ColdCheck is still out of reach: reload only once it answers.
+    window.addEventListener("online", function () { reachable().then(function (ok) { if (ok) { location.reload(); } }); });
   }
   var list = document.getElementById("offline-boards");
   if (list && window.caches) {
