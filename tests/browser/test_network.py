@@ -112,8 +112,8 @@ def test_a_concern_raised_offline_waits_on_the_device_and_arrives_with_its_time(
     queued_at = page.evaluate("JSON.parse(localStorage.getItem('coldcheck-queue'))[0].at")
     assert _head(server) == before  # nothing reached the server
     page.wait_for_timeout(1500)  # the server's time will be later than the device's claim
-    lane.context.set_offline(False)
-    page = lane.go("/concerns")  # back online: sent by itself
+    lane.context.set_offline(False)  # back online: the board is live again, the concern sent
+    expect(page.locator("#offline-banner")).to_have_count(0, timeout=15_000)
     expect(page.locator("#queued")).to_contain_text(
         re.compile(r"Sent: your concern from \d\d:\d\d")
     )

@@ -205,7 +205,7 @@
   if (pid && who) {
     show();
     flush();
-    window.addEventListener("online", flush);
+    if (!banner) { window.addEventListener("online", flush); } // the kept board reloads, then sends
     setInterval(function () { if (queued().length) { flush(); } }, 15000);
   }
 })();
