@@ -34,6 +34,9 @@ class EventOut(BaseModel):
     event_id: str
     type: str
     at: int = Field(description="UTC microseconds, server clock")
+    claimed_at: int | None = Field(
+        None, description="UTC microseconds, the device's clock (X-Device-Time): a claim"
+    )
     actor: str | None
     data: dict[str, Any]
     warnings: list[str]
@@ -45,6 +48,7 @@ class EventOut(BaseModel):
             event_id=rec.event_id,
             type=rec.type,
             at=rec.at,
+            claimed_at=rec.claimed_at,
             actor=rec.actor,
             data=to_data(rec.event),
             warnings=list(rec.warnings),

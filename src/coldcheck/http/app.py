@@ -40,5 +40,6 @@ def create_app(
 
     api.add_routes(app.router, service, accounts)
     app.include_router(web.pages(service, accounts))
+    web.error_pages(app, service, accounts)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app

@@ -26,7 +26,8 @@ def _inline_style_hashes() -> str:
 
 def policy() -> str:
     """The Content-Security-Policy: script, style, images and requests from ColdCheck
-    itself only, no inline script, no framing, forms post only back here."""
+    itself only (the service worker and manifest too), no inline script, no framing,
+    forms post only back here."""
     return "; ".join(
         [
             "default-src 'none'",
@@ -34,6 +35,9 @@ def policy() -> str:
             f"style-src 'self' {_inline_style_hashes()}",
             "img-src 'self' data:",
             "connect-src 'self'",
+            # The service worker (/sw.js) and the web app manifest, from here alone.
+            "worker-src 'self'",
+            "manifest-src 'self'",
             "form-action 'self'",
             "frame-ancestors 'none'",
             "base-uri 'none'",

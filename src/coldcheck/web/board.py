@@ -63,8 +63,8 @@ def add_routes(web: APIRouter, site: Site) -> None:
     @web.get("/p/{pid}/items/{item_id}")
     async def item_page(request: Request, pid: str, item_id: str) -> Response:
         def body(v: Viewer) -> Response:
-            if item_id not in v.state.items:
-                raise NotFound(f"unknown item {item_id!r}")
+            if item_id not in v.state.items:  # drawn in the production's layout
+                return site.failed(request, NotFound(f"unknown item {item_id!r}"), **base(v, pid))
             records = list(service.records(pid))
             return render(
                 request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -48,9 +50,11 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     item_id=forms.optional(f, "item_id"),
                     blocking=forms.flag(f, "blocking"),
                     anonymous=forms.flag(f, "anonymous"),
+                    claimed_at=forms.device_time(f),
                 )
             ],
             f"/p/{pid}/concerns",
+            key=_device_key(pid),
         )
 
     @web.post("/p/{pid}/concerns/{concern_id}/ack")
@@ -104,3 +108,17 @@ def add_routes(web: APIRouter, site: Site) -> None:
             ],
             f"/p/{pid}/incidents",
         )
+
+
+def _device_key(pid: str) -> Callable[[Viewer, Any], str | None]:
+    """A kept concern's command id: scoped like the API's Idempotency-Key (production and
+    person; an anonymous concern's names no one)."""
+
+    def key(v: Viewer, f: Any) -> str | None:
+        sent = forms.device_key(f)
+        if sent is None:
+            return None
+        scope = "" if forms.flag(f, "anonymous") else v.username
+        return hashlib.sha256(f"{pid}\n{scope}\nweb:{sent}".encode()).hexdigest()[:40]
+
+    return key

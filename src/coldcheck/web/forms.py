@@ -94,3 +94,20 @@ def chambers(form: Mapping[str, Any], count: int, prefix: str = "chamber") -> tu
             raise InvalidCommand(f"chamber {i}: say which lot the {content} came from")
         out.append(Chamber(content, lot, checked=content is Content.DUMMY))
     return tuple(out)
+
+
+def device_time(form: Mapping[str, Any]) -> int | None:
+    """When the device says the form was filled (UTC microseconds, `device_time`): a
+    concern kept on the device while offline carries it; kept as a claim."""
+    if not text(form, "device_time").strip():
+        return None
+    return number(form, "device_time")
+
+
+def device_key(form: Mapping[str, Any]) -> str | None:
+    """A key the device gives a form it may send more than once (a kept concern, sent
+    again when no answer came): the same key is recorded once."""
+    key = text(form, "device_key")
+    if len(key) > 100 or not key.isascii() or not key.isprintable():
+        raise InvalidCommand("device key: at most 100 printable ASCII characters")
+    return key or None

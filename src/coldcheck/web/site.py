@@ -167,16 +167,24 @@ class Site:
             return self.failed(request, exc)
 
     async def act(
-        self, request: Request, pid: str, build: Callable[[Viewer, Any], list[c.Command]], back: str
+        self,
+        request: Request,
+        pid: str,
+        build: Callable[[Viewer, Any], list[c.Command]],
+        back: str,
+        key: Callable[[Viewer, Any], str | None] | None = None,
     ) -> Response:
-        """Run the commands a form describes, one by one; show what was recorded or why not."""
+        """Run the commands a form describes, one by one; show what was recorded or why not.
+        With `key` (a one-command form sent again by a device), its command id: sent
+        twice, recorded once."""
         form = await request.form()
 
         def run(v: Viewer) -> Response:
             done: list[Outcome] = []
             try:
+                command_id = key(v, form) if key else None
                 for cmd in build(v, form):
-                    done.append(gateway.submit(self.service, pid, v.person_id, cmd))
+                    done.append(gateway.submit(self.service, pid, v.person_id, cmd, command_id))
             except ColdCheckError as exc:
                 violations = advice.by_rule(exc.violations if isinstance(exc, Refused) else ())
                 after = self.service.state(pid) if done else v.state  # what the steps left
