@@ -11,7 +11,6 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from coldcheck.accounts import Accounts
-from coldcheck.api.schemas import PREFIX
 from coldcheck.service import ColdCheck
 from coldcheck.web import (
     board,
@@ -54,7 +53,7 @@ def error_pages(app: FastAPI, service: ColdCheck, accounts: Accounts) -> None:
             isinstance(exc, HTTPException)
             and exc.status_code == 404
             and request.method == "GET"
-            and not path.startswith((f"{PREFIX}/", "/static/"))
+            and not path.startswith(("/api/", "/static/"))  # the API answers its own
         ):
             text = "There is no page at this address."
             parts = path.split("/")
