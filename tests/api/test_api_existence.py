@@ -37,6 +37,9 @@ PATH = {
     "scene_id": "sc-12",
     "concern_id": "concern-1",
     "incident_id": "incident-1",
+    "seq": "1",
+    "day": TODAY,
+    "fmt": "pdf",
 }
 SLUG = {slug: cls.__name__ for slug, cls in COMMANDS.items()}
 

@@ -53,7 +53,8 @@ def _account_for(server: Server, username: str) -> None:
 
 
 def _open_person(page: Page, name: str) -> None:
-    page.get_by_role("navigation").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()  # under More
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     page.get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
 
@@ -64,7 +65,8 @@ def test_a_person_added_sets_their_pin_is_reset_and_removed(
     paula = device(TABLET).login("paula")
     before = _head(server)
     page = paula.go()
-    page.get_by_role("navigation").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()  # under More
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
     # Nothing is ticked for anyone on the page.
     assert page.locator("input:checked").count() == 0
     paula.shot("people-1-list-tablet")

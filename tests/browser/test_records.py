@@ -26,7 +26,10 @@ def test_verify_runs_to_the_end_and_says_the_record_is_intact(
 ) -> None:
     lane = device(size).login("lane")  # any member may check the record
     page = lane.go()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()  # under More
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Reports", exact=True
+    ).click()
     page.get_by_role("navigation", name="Reports").get_by_role("link", name="Verify").click()
     bar = page.locator("progress#verify-progress")
     expect(bar).to_have_attribute("value", "0")
@@ -47,7 +50,10 @@ def test_the_daily_report_and_the_downloads_are_named(
     which = "tablet" if size is TABLET else "phone"
     rosa = device(size).login("rosa")
     page = rosa.go()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()  # under More
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Reports", exact=True
+    ).click()
     expect(page.get_by_role("heading", name=f"Daily safety report: {_today()}")).to_be_visible()
     expect(page.get_by_role("heading", name="Custody at close")).to_be_visible()
     rosa.shot(f"records-daily-{which}")
@@ -74,7 +80,10 @@ def test_a_correction_points_at_its_entry_and_shows_beneath_it(
     which = "tablet" if size is TABLET else "phone"
     nora = device(size).login("nora")  # the safety rep
     page = nora.go()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Record").click()
+    page.get_by_role("navigation", name="Main").get_by_text("More").click()  # under More
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Record", exact=True
+    ).click()
     rosa_entry = page.locator("li.entry", has_text="Rosa Vega").last
     seq = (rosa_entry.get_attribute("id") or "e0")[1:]
     rosa_entry.get_by_role("link", name=f"Correct entry #{seq}").click()

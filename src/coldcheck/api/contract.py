@@ -159,6 +159,7 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.CloseDay, "date"): Date,
     (c.DisposeItem, "transferee"): NonBlank,
     (c.RaiseConcern, "text"): NonBlank,
+    (c.CorrectRecord, "correction"): NonBlank,
 }
 
 

@@ -79,7 +79,8 @@ def add_routes(web: APIRouter, site: Site) -> None:
             request,
             "issue.html",
             status,
-            step="form" if pair.ready else "blocked",
+            # A form sent and refused comes back as it was sent, whatever blocks it now.
+            step="form" if pair.ready or ctx["values"] else "blocked",
             scene=scene,
             item=item,
             recipient=recipient,
