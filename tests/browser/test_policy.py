@@ -37,6 +37,7 @@ PAGES = [
     "/reports?date=2021-10-20",
     "/verify",
     "/downloads",
+    "/search?q=colt",
     "/record",
     "/record/5",
 ]

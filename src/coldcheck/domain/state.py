@@ -170,6 +170,7 @@ class Concern:
     level: int = 0
     level_at: int = 0
     resolution: str | None = None
+    raised_by: str | None = None  # who raised it; nobody for an anonymous concern
 
     @property
     def open(self) -> bool:
@@ -446,6 +447,7 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 rec.at,
                 rec.seq,
                 level_at=rec.at,
+                raised_by=rec.actor,
             )
         case ev.ConcernDelivered():
             c = s.concerns[e.concern_id]

@@ -14,6 +14,7 @@ from coldcheck.accounts import Unauthenticated
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
 from coldcheck.reports import board as board_view
+from coldcheck.web import home
 from coldcheck.web.site import Site, Viewer
 
 
@@ -23,10 +24,17 @@ def add_routes(web: APIRouter, site: Site) -> None:
     render, base, guarded = site.render, site.base, site.guarded
 
     def drawn(request: Request, pid: str, page: str) -> Callable[[Viewer], Response]:
-        """The board page, or its table alone, as the state stands now."""
-        return lambda v: render(
-            request, page, **base(v, pid), board=board_view.build(v.state, service.clock())
-        )
+        """The board page (the viewer's home panels above it), or its table alone, as the
+        state stands now."""
+
+        def body(v: Viewer) -> Response:
+            now = service.clock()
+            mine = home.build(v.state, v.person_id, now) if page == "board.html" else None
+            return render(
+                request, page, **base(v, pid), board=board_view.build(v.state, now), home=mine
+            )
+
+        return body
 
     @web.get("/p/{pid}")
     async def board(request: Request, pid: str) -> Response:

@@ -21,6 +21,7 @@ from coldcheck.web import (
     pin,
     records,
     scenes,
+    search,
     session,
     shell,
     stock,
@@ -36,7 +37,19 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
     site = Site(service, accounts)
     web = site.router()
     session.add_routes(web, site)
-    for area in (shell, board, handoff, stock, scenes, concerns, people, pin, records, corrections):
+    for area in (
+        shell,
+        board,
+        handoff,
+        stock,
+        scenes,
+        concerns,
+        people,
+        pin,
+        records,
+        corrections,
+        search,
+    ):
         area.add_routes(web, site)
     return web
 
