@@ -167,10 +167,22 @@ def test_every_focusable_control_shows_a_thick_ring(open_device: Any, theme: str
         assert {"A", "BUTTON"} <= seen, (path, seen)
 
 
+def _top(page: Page, role: str, name: str) -> float:
+    box = page.locator("header").get_by_role(role, name=name).bounding_box()  # type: ignore[arg-type]
+    assert box is not None, name
+    return float(box["y"])
+
+
 @pytest.mark.parametrize(("size", "name"), [(TABLET, "tablet"), (PHONE, "phone")])
 def test_the_night_theme_drawn(open_device: Any, size: dict[str, int], name: str) -> None:
     rosa = open_device(size, "dark").login("rosa")
-    rosa.go()
+    page = rosa.go()
+    # The toggle takes no row of its own: in the tablet's one row, and on the phone
+    # beside the title, above the concern button and Log out (the header's two rows).
+    concern = _top(page, "link", "Raise a safety concern")
+    assert _top(page, "button", "Log out") == concern
+    toggle = _top(page, "button", "Night")
+    assert toggle < concern if size == PHONE else toggle == concern, (toggle, concern)
     rosa.shot(f"theme-night-board-{name}")
     page = rosa.go("/issue?scene=sc-12&item=colt-1&to=jack")
     expect(page.get_by_role("button", name="Hand over")).to_be_visible()
