@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from test_policy import PAGES
 
 from coldcheck import demo
 from support.browser import PHONE, ROOT, TABLET, Device
 from support.server import Server
-from test_policy import PAGES
 
 # Installed by scripts/ensure-axe (the Makefile's `browser` target), from the npm package.
 AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -49,9 +49,7 @@ def open_device(browser: Browser, server: Server) -> Iterator[Any]:
 def _axe(page: Page) -> list[dict[str, Any]]:
     assert AXE.is_file(), f"axe-core is missing at {AXE}: run scripts/ensure-axe"
     page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = page.evaluate(
-        "axe.run(document, {resultTypes: ['violations']})"
-    )
+    result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
 
 
@@ -162,7 +160,8 @@ def test_every_focusable_control_shows_a_thick_ring(open_device: Any, theme: str
             if tag == "BODY":
                 break
             seen.add(tag)
-            assert style == "solid" and width >= 3, (path, tag, style, width)
+            assert style == "solid", (path, tag, style)
+            assert width >= 3, (path, tag, width)
             assert _contrast(colour, paper) >= 3, (path, tag, colour, paper)
         assert {"A", "BUTTON"} <= seen, (path, seen)
 
