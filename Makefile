@@ -28,8 +28,10 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Debian's chromium and axe-core (npm) for the browser tests, installed when missing.
 browser:
 	scripts/ensure-chromium
+	scripts/ensure-axe
 
 # Every test that touches a database runs on SQLite and on PostgreSQL. One throwaway
 # PostgreSQL server (scripts/postgres-for-tests: Debian's postgresql, installed when

@@ -7,7 +7,7 @@ var BOARDS = "coldcheck-boards-v1"; // app.js forgets it at log-out
 var OFFLINE = "/offline";
 var NO_ANSWER = "/offline?sent=true";
 var ASSETS = [
-  OFFLINE, NO_ANSWER, "/static/style.css", "/static/app.js", "/static/network.js",
+  OFFLINE, NO_ANSWER, "/static/style.css", "/static/theme.js", "/static/app.js", "/static/network.js",
   "/static/htmx.min.js", "/static/icon-192.png", "/static/icon-512.png", "/favicon.ico",
   "/manifest.webmanifest"
 ];
