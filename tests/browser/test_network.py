@@ -164,7 +164,9 @@ def test_an_unknown_item_page_has_the_layout_and_a_way_back(device: type[Device]
     rosa = device(PHONE).login("rosa")
     page = rosa.go("/items/no-such-gun")
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
-    expect(page.get_by_role("link", name="Raise a safety concern")).to_be_visible()
+    expect(
+        page.get_by_role("banner").get_by_role("link", name="Raise a safety concern")
+    ).to_be_visible()
     page.get_by_role("link", name="Back to the board").click()
     expect(page.get_by_role("heading", name="Board")).to_be_visible()
     rosa.shot("network-unknown-item-phone")

@@ -57,7 +57,7 @@ def test_assistant_director_cannot_hand_the_revolver_to_the_actor(
 def test_anonymous_concern_is_acknowledged_by_a_producer(device: type[Device]) -> None:
     lane = device(PHONE).login("lane")
     page = lane.go()
-    page.get_by_role("link", name="Raise a safety concern").click()
+    page.get_by_role("banner").get_by_role("link", name="Raise a safety concern").click()
     page.get_by_label("What is wrong?").fill("Live-looking rounds on the cart by the church.")
     page.get_by_label("Anonymous: record no name").check()
     lane.shot("phone-concern")
