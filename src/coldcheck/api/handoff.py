@@ -77,18 +77,7 @@ def add_routes(
         if sc is None:
             raise NotFound(f"scene {scene!r} is not planned")
         now = service.clock()
-        if item is not None or recipient is not None:
-            pair = handoff.check_pair(
-                state,
-                person,
-                now,
-                sc.id,
-                item or (sc.items[0] if sc.items else ""),
-                recipient or (sc.performers[0] if sc.performers else ""),
-            )
-            check = handoff.SceneCheck(sc.id, (pair,), ())
-        else:
-            check = handoff.check_scene(state, person, now, sc.id)
+        check = handoff.check(state, person, now, sc.id, item, recipient)
         presets = [
             PresetOut(
                 item_id=i,

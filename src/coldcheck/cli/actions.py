@@ -11,7 +11,6 @@ from coldcheck.cli.context import console, ctx_of, handled, styled, today
 from coldcheck.domain import commands as c
 from coldcheck.domain import handoff
 from coldcheck.domain.errors import InvalidCommand, NotFound
-from coldcheck.domain.rules import Violation
 from coldcheck.domain.values import (
     Barrel,
     Chamber,
@@ -340,22 +339,8 @@ def pre_check(
         if scene_plan is None:
             raise NotFound(f"scene {scene_id!r} is not planned")
         now = app.clock()
-        pairs: tuple[handoff.Pair, ...]
-        if item_id is not None or to is not None:
-            pairs = (
-                handoff.check_pair(
-                    state,
-                    who,
-                    now,
-                    scene_id,
-                    item_id or next(iter(scene_plan.items), ""),
-                    to or next(iter(scene_plan.performers), ""),
-                ),
-            )
-            common: tuple[Violation, ...] = ()
-        else:
-            check = handoff.check_scene(state, who, now, scene_id)
-            pairs, common = check.pairs, check.common
+        check = handoff.check(state, who, now, scene_id, item_id, to)
+        pairs, common = check.pairs, check.common
         for v in common:
             console.print(styled(("BLOCKED ALL ", "bold red"), f"{v.title}: {v.detail}"))
         for pair in pairs:

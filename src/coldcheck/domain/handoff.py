@@ -15,7 +15,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.decide import decide
 from coldcheck.domain.errors import ColdCheckError, Refused
 from coldcheck.domain.rules import Violation
-from coldcheck.domain.state import Item, Scene, State
+from coldcheck.domain.state import Item, Lot, Scene, State
 from coldcheck.domain.values import AmmoType, Barrel, Chamber, Content, SceneAmmo, Severity
 
 _NOT_DECIDED = "NOT-DECIDED"  # the command could not even be considered (unknown, disposed)
@@ -101,6 +101,35 @@ def check_scene(state: State, actor: str, at: int, scene_id: str) -> SceneCheck:
     )
 
 
+def check(
+    state: State,
+    actor: str,
+    at: int,
+    scene_id: str,
+    item_id: str | None = None,
+    recipient_id: str | None = None,
+) -> SceneCheck:
+    """The pre-check as asked: every pair of the scene's plan, or the one item and
+    recipient named (either defaulting to the plan's first)."""
+    if item_id is None and recipient_id is None:
+        return check_scene(state, actor, at, scene_id)
+    scene = state.scenes[scene_id]
+    pair = check_pair(
+        state,
+        actor,
+        at,
+        scene.id,
+        item_id or next(iter(scene.items), ""),
+        recipient_id or next(iter(scene.performers), ""),
+    )
+    return SceneCheck(scene.id, (pair,), ())
+
+
+def fits(item: Item, lot: Lot) -> bool:
+    """Whether the lot's rounds are the item's calibre (either unstated: no objection)."""
+    return not item.caliber or not lot.caliber or lot.caliber == item.caliber
+
+
 def _not_decided(detail: str) -> Violation:
     return Violation(_NOT_DECIDED, "Not possible", Severity.BLOCK, detail, detail, "")
 
@@ -133,11 +162,10 @@ def presets(state: State, scene: Scene, item: Item) -> tuple[Preset, ...]:
         return tuple(out)
     content = Content.DUMMY if kind is AmmoType.DUMMY else Content.BLANK
     for lot in state.lots.values():
-        caliber = not item.caliber or not lot.caliber or lot.caliber == item.caliber
         verified = lot.verified_by is not None or kind is AmmoType.BLANK  # AMM-2: dummies
         # What is in the weapon now comes out first (AMM-4 counts it as on hand).
         loaded = sum(1 for ch in item.load if ch.lot == lot.id and ch.holds_round)
-        if lot.ammo_type is kind and caliber and verified and lot.in_box + loaded >= n:
+        if lot.ammo_type is kind and fits(item, lot) and verified and lot.in_box + loaded >= n:
             out.insert(
                 len(out) - 1,
                 Preset(

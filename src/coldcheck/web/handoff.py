@@ -23,7 +23,7 @@ from coldcheck.domain import handoff
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound, Refused
 from coldcheck.domain.state import Item, Scene, State
 from coldcheck.domain.values import AmmoType, Barrel, Chamber, Content, Entry, Role
-from coldcheck.web import advice, forms
+from coldcheck.web import advice, forms, search
 from coldcheck.web.site import Site, Viewer
 
 # What a chamber can hold on each form, in the order offered.
@@ -292,8 +292,7 @@ def _options(state: State, item: Item | None, contents: tuple[Content, ...]) -> 
     for content in contents:
         kind = AmmoType.BLANK if content is Content.SPENT else AmmoType(content.value)
         for lot in state.lots.values():
-            caliber = not item.caliber or not lot.caliber or lot.caliber == item.caliber
-            if lot.ammo_type is kind and caliber:
+            if lot.ammo_type is kind and handoff.fits(item, lot):
                 word = "spent case" if content is Content.SPENT else str(content)
                 out.append((f"{content}:{lot.id}", f"{word} · {lot.id}"))
     return out
@@ -337,10 +336,6 @@ def _values(form: Any) -> dict[str, Any]:
 
 
 def _find_item(state: State, query: str) -> Item | None:
-    query = query.strip()
-    if not query:
-        return None
-    for item in state.items.values():
-        if query in (item.id, item.tag, item.serial):
-            return item
-    return None
+    """The item a tag, serial or id names (as the search finds one), or None."""
+    found = search.exact_item(state, query.strip())
+    return state.items[found] if found else None
