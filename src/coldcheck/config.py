@@ -11,9 +11,11 @@ ENV_KEY_FILE = "COLDCHECK_KEY_FILE"
 ENV_PRODUCTION = "COLDCHECK_PRODUCTION"
 ENV_ACTOR = "COLDCHECK_AS"
 ENV_ADMIN_PASSWORD = "COLDCHECK_ADMIN_PASSWORD"  # noqa: S105 - a variable name
+ENV_ESCALATE_EVERY = "COLDCHECK_ESCALATE_EVERY_S"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
+DEFAULT_ESCALATE_EVERY_S = 60.0
 
 # Every setting, with its environment variable; docs/settings are tested against this.
 SETTINGS = {
@@ -22,6 +24,7 @@ SETTINGS = {
     "production": (ENV_PRODUCTION, "Production id the CLI acts on (default: the only one)."),
     "actor": (ENV_ACTOR, "Person id the CLI acts as."),
     "admin_password": (ENV_ADMIN_PASSWORD, "Password for `coldcheck init --admin`."),
+    "escalate_every_s": (ENV_ESCALATE_EVERY, "How often `serve` escalates overdue concerns."),
 }
 
 
@@ -37,3 +40,21 @@ class Settings:
             database_url=database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL,
             key_file=Path(key_file or os.environ.get(ENV_KEY_FILE) or DEFAULT_KEY_FILE),
         )
+
+
+def escalate_every_s() -> float:
+    """Seconds between the server's sweeps for overdue concerns: from the environment, or
+    once a minute. It can be made slower, never switched off: a concern that nobody
+    acknowledges must always go up the chain."""
+    raw = os.environ.get(ENV_ESCALATE_EVERY, "").strip()
+    if not raw:
+        return DEFAULT_ESCALATE_EVERY_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 1.0 <= seconds <= 86_400.0:
+        raise ValueError(
+            f"{ENV_ESCALATE_EVERY} must be a number of seconds from 1 to 86400, not {raw!r}"
+        )
+    return seconds

@@ -18,7 +18,7 @@ import httpx
 
 from coldcheck import demo
 from coldcheck.bootstrap import open_accounts, open_app
-from coldcheck.config import Settings
+from coldcheck.config import ENV_ESCALATE_EVERY, Settings
 from coldcheck.domain import commands as c
 
 
@@ -70,7 +70,14 @@ def serving(
     key = folder / "signing.key"
     seed(database_url, key, day_closed)
     port = _free_port()
-    env = {**os.environ, "COLDCHECK_DATABASE_URL": database_url, "COLDCHECK_KEY_FILE": str(key)}
+    env = {
+        **os.environ,
+        "COLDCHECK_DATABASE_URL": database_url,
+        "COLDCHECK_KEY_FILE": str(key),
+        # No escalation sweep mid-test: a test compares the record before and after a step,
+        # and a sweep (on a clock that jumps) would add to it. Escalation has its own tests.
+        ENV_ESCALATE_EVERY: "86400",
+    }
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -12,9 +12,9 @@ from coldcheck.access.authz import table_markdown
 from coldcheck.accounts import Accounts
 from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled, styled
-from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE
+from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE, escalate_every_s
 from coldcheck.domain import commands as c
-from coldcheck.domain.errors import NotFound
+from coldcheck.domain.errors import InvalidCommand, NotFound
 
 account = typer.Typer(
     help="Accounts: create, link to a person, reset a PIN, remove from a production.",
@@ -28,10 +28,14 @@ def serve(
     port: Annotated[int, typer.Option()] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the HTTP API (and, later, the web UI) on the configured database."""
+    """Serve the tablet pages and the HTTP API on the configured database."""
     with handled():
         cx = ctx_of(ctx)
         cx.app  # fail here, clearly, if the database or key is missing  # noqa: B018
+        try:
+            escalate_every_s()  # and here if the escalation interval is not one
+        except ValueError as exc:
+            raise InvalidCommand(str(exc)) from None
         # Workers are separate processes: they read their settings from the environment.
         os.environ[ENV_DATABASE_URL] = cx.settings.database_url
         os.environ[ENV_KEY_FILE] = str(cx.settings.key_file.resolve())

@@ -172,7 +172,9 @@
   var flushing = false;
   function flush() {
     var waiting = queued().filter(function (e) { return !e.failed; });
-    if (flushing || !waiting.length || !token()) { return; }
+    // The device knows it is offline: nothing is tried (a try could still slip out
+    // through the service worker's own connection while the page's is down).
+    if (flushing || !waiting.length || !token() || navigator.onLine === false) { return; }
     flushing = true;
     var sentNow = [];
     var next = function () {
