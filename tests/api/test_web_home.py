@@ -124,3 +124,15 @@ def test_every_production_page_has_the_search_box(api: Api) -> None:
     client = _client(api, "jack")
     for path in (BOARD, f"{BOARD}/scenes", f"{BOARD}/concerns", SEARCH):
         assert f'action="/p/{PID}/search"' in client.get(path).text, path
+
+
+def test_the_concerns_page_names_who_was_told_who_acknowledged_and_who_is_awaited(
+    api: Api,
+) -> None:
+    page = _page(_client(api, "lane"), f"/p/{PID}/concerns")
+    card = page.split("Crew housing is an hour away", 1)[1].split("</section>", 1)[0]
+    assert "Acknowledged by Dan Ortiz, Rosa Vega." in card
+    assert "Waiting for " in card and "Paula Grant" in card and "Gil Moss" in card
+    assert "Delivered to Dan Ortiz, Gil Moss, Paula Grant, Rosa Vega." in card
+    for person_id in ("dan", "rosa", "paula", "gil"):  # names, never ids
+        assert f" {person_id}," not in card and f" {person_id}." not in card

@@ -177,7 +177,8 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         ),
         "PPL-3": Advice("Ask the person who holds hiring authority to do it."),
         "CLK-1": Advice(
-            "Check this tablet's date and time. The entry was recorded at the server's "
+            "If this tablet was offline, the entry waited on it and nothing needs doing; "
+            "otherwise check its date and time. The entry was recorded at the server's "
             "time; the tablet's time is kept beside it."
         ),
     }

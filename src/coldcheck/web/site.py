@@ -146,6 +146,7 @@ class Site:
             "s": v.state,
             "when": when,
             "ago": ago,
+            "person_name": lambda person_id: names.person(v.state, person_id),
             "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
             "menu": menu.for_viewer(v),
             "c": c,

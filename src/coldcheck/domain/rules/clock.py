@@ -24,8 +24,14 @@ def device_clock_agrees(state: State, cmd: c.Command) -> list[str]:
     if cmd.claimed_at is None or abs(cmd.at - cmd.claimed_at) <= SKEW_LIMIT_US:
         return []
     minutes = (cmd.at - cmd.claimed_at) / 60_000_000
-    direction = "behind" if minutes > 0 else "ahead of"
-    return [f"the device's clock is {abs(minutes):.0f} minutes {direction} the server's"]
+    if minutes < 0:
+        return [f"the device's clock is {-minutes:.0f} minutes ahead of the server's"]
+    # Earlier than the server: a slow clock, or an entry that waited on an offline device
+    # (a queued concern keeps the time it was raised). The record cannot tell which.
+    return [
+        f"the device's time for this entry is {minutes:.0f} minutes before the server's: "
+        "its clock is behind, or the entry waited on the device while it was offline"
+    ]
 
 
 RULES = (device_clock_agrees,)
