@@ -132,7 +132,8 @@ def test_the_concerns_page_names_who_was_told_who_acknowledged_and_who_is_awaite
     page = _page(_client(api, "lane"), f"/p/{PID}/concerns")
     card = page.split("Crew housing is an hour away", 1)[1].split("</section>", 1)[0]
     assert "Acknowledged by Dan Ortiz, Rosa Vega." in card
-    assert "Waiting for " in card and "Paula Grant" in card and "Gil Moss" in card
+    assert "Waiting for Gil Moss, Paula Grant." in card
     assert "Delivered to Dan Ortiz, Gil Moss, Paula Grant, Rosa Vega." in card
     for person_id in ("dan", "rosa", "paula", "gil"):  # names, never ids
-        assert f" {person_id}," not in card and f" {person_id}." not in card
+        assert f" {person_id}," not in card
+        assert f" {person_id}." not in card
