@@ -65,6 +65,7 @@ class Pending:
                 warnings,
                 cmd.claimed_at,
                 request=request if i == 0 else None,
+                proof=None if decision.anonymous else cmd.proof,
             )
             out.append((rec, envelope.encode(self.production_id, rec)))
         return out

@@ -29,6 +29,8 @@ def encode(production_id: str, rec: Recorded) -> bytes:
         doc["claimed_at"] = rec.claimed_at
     if rec.request is not None:
         doc["request"] = rec.request
+    if rec.proof is not None:
+        doc["proof"] = rec.proof
     return canonical_json(doc)
 
 
@@ -47,6 +49,7 @@ def decode(body: bytes) -> tuple[str, Recorded]:
             warnings=tuple(doc["warnings"]),
             claimed_at=doc.get("claimed_at"),
             request=doc.get("request"),
+            proof=doc.get("proof"),
         )
         return doc["production"], rec
     except Exception as exc:  # any malformation means the bytes were altered

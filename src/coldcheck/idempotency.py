@@ -34,6 +34,7 @@ def fingerprint(cmd: c.Command) -> str:
     data = to_data(cmd)
     data.pop("at", None)
     data.pop("claimed_at", None)
+    data.pop("proof", None)
     return hashlib.sha256(canonical_json({"type": type(cmd).__name__, "data": data})).hexdigest()[
         :32
     ]

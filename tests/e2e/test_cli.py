@@ -14,8 +14,10 @@ from coldcheck.cli import app
 runner = CliRunner()
 
 
-def cc(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+def cc(*args: str, pin: str | None = None) -> tuple[int, str]:
+    """Run the CLI; `pin` is what the recipient types when the CLI asks for it."""
+    typed = None if pin is None else f"{pin}\n"
+    result = runner.invoke(app, list(args), input=typed, env={"COLUMNS": "200"})
     return result.exit_code, result.output
 
 
@@ -73,9 +75,8 @@ def test_demo_is_intact_and_answers_all_seven_questions(seeded: Path) -> None:
                 "jack",
                 "--scene",
                 "sc-12",
-                "--acknowledged",
             ),
-            "CUS-1",
+            "IssueItem needs",  # the role table, as at the API: no PIN is asked for
         ),
         (
             (
@@ -137,13 +138,13 @@ def test_untrained_cross_draw_and_stand_down_are_refused(seeded: Path) -> None:
     for args in ok:
         code, out = cc(*args)
         assert code == 0, (args, out)
-    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30", "--acknowledged")
+    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30", pin="2468")
     assert code == 3
     assert "TRN-2" in out
     assert "declined" in out
     code, out = cc("--as", "lane", "incident", "misfire", "--description", "misfire, sc-14")
     assert code == 0, out
-    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30", "--acknowledged")
+    code, out = cc(*as_rosa, "issue", "colt-1", "--to", "mia", "--scene", "sc-30", pin="2468")
     assert code == 3
     assert "INC-1" in out
     code, out = cc("status")
@@ -188,3 +189,41 @@ def test_log_filters_and_rules_list(seeded: Path) -> None:
 def _event_count(folder: Path) -> int:
     with sqlite3.connect(folder / "coldcheck.db") as db:
         return int(db.execute("SELECT count(*) FROM events").fetchone()[0])
+
+
+def test_the_console_applies_the_role_table_as_the_api_does(seeded: Path) -> None:
+    before = _event_count(seeded)
+    attempts = [
+        (
+            "training",
+            "record",
+            "mia",
+            "--topic",
+            "cross_draw",
+            "--minutes",
+            "30",
+            "--trainer",
+            "rosa",
+        ),
+        (
+            "scene",
+            "plan",
+            "sc-40",
+            "--title",
+            "Lane's idea",
+            "--item",
+            "colt-1",
+            "--performer",
+            "mia",
+            "--ammo",
+            "none",
+        ),
+    ]
+    for args in attempts:  # a camera operator, acting as themself on the console
+        code, out = cc("--as", "lane", *args)
+        assert code == 3, out
+        assert "not allowed:" in out
+        assert "nothing was recorded" in out
+    assert _event_count(seeded) == before
+    code, out = cc("--as", "lane", "concern", "raise", "Cable run across the fire exit.")
+    assert code == 0, out  # what crew may do, they still can

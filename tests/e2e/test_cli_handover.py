@@ -14,8 +14,10 @@ from coldcheck.cli import app
 runner = CliRunner()
 
 
-def cc(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+def cc(*args: str, pin: str | None = None) -> tuple[int, str]:
+    """Run the CLI; `pin` is what the recipient types when the CLI asks for it."""
+    typed = None if pin is None else f"{pin}\n"
+    result = runner.invoke(app, list(args), input=typed, env={"COLUMNS": "200"})
     return result.exit_code, result.output
 
 
@@ -51,16 +53,22 @@ def test_precheck_then_hand_over_in_one_step(seeded: Path) -> None:
     assert "SCN-2" in out
     before = _head()
     dummies = [arg for _ in range(6) for arg in ("--chamber", "dummy:dum-45")]
-    code, out = cc("--as", "rosa", *HAND_OVER, *dummies)  # not acknowledged
-    assert code == 3
-    assert "INS-5" in out
+    code, out = cc("--as", "rosa", *HAND_OVER, *dummies, pin="")  # Jack types nothing
+    assert code == 2
+    assert "PIN" in out
     assert _head() == before  # not even the inspection
-    code, out = cc("--as", "rosa", *HAND_OVER, "--chamber", "empty")  # five missing
+    code, out = cc("--as", "rosa", *HAND_OVER, *dummies, pin="1111")  # not Jack's PIN
+    assert code == 2
+    assert "tries left" in out
+    assert _head() == before
+    code, out = cc("--as", "rosa", *HAND_OVER, "--chamber", "empty", pin="2468")  # five missing
     assert code == 3
     assert "INS-2" in out
     assert _head() == before
-    code, out = cc("--as", "rosa", *HAND_OVER, *dummies, "--shown-to", "dan", "--acknowledged")
+    code, out = cc("--as", "rosa", *HAND_OVER, *dummies, "--shown-to", "dan", pin="2468")
     assert code == 0, out
+    assert "Jack Reyes, type your PIN to confirm you were shown it clear" in out
+    assert "2468" not in out  # typed hidden
     assert "ItemInspected" in out
     assert "ItemIssued" in out
     assert _head() == before + 2

@@ -118,6 +118,13 @@ def table_markdown() -> str:
         "is for administrator accounts; reading a production is for its members. The",
         "domain rules then check every allowed command as well (409 when they refuse).",
         "",
+        "The CLI applies the same table to the person it acts as (`--as`; exit 3, nothing",
+        "recorded, when it refuses). Whoever runs the CLI holds the database and the key,",
+        "so `--as` is a claim: every event it records says so (`proof: console`), as",
+        "events from the API and the tablet say `session` (a password log-in) or",
+        "`device` (a device token). A recipient's acknowledgement is their own PIN at",
+        "every door: typed, hidden, when the CLI asks for it; never an option.",
+        "",
         "| action | " + " | ".join(name for name, _ in columns) + " |",
         "| --- |" + " --- |" * len(columns),
     ]

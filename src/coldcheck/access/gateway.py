@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from coldcheck.access import authz, effects
-from coldcheck.access.identity import Operator
+from coldcheck.access.identity import Operator, Proof
 from coldcheck.accounts import Forbidden
 from coldcheck.domain import commands as c
 from coldcheck.domain.state import State
+from coldcheck.domain.validate import check_actor
 from coldcheck.service import ColdCheck, Outcome
 
 Attest = Callable[[c.Command], c.Command]
@@ -35,9 +36,12 @@ def permit(state: State, person_id: str, cmd: c.Command) -> None:
         raise Forbidden(f"{type(cmd).__name__} needs {authz.describe(rule)}")
 
 
-def actor_of(cmd: c.Command, person_id: str | None) -> c.Command:
-    """The command with its sender recorded, or no one for an anonymous concern."""
-    return replace(cmd, actor=None if c.is_anonymous(cmd) else person_id)
+def actor_of(cmd: c.Command, person_id: str | None, proof: Proof) -> c.Command:
+    """The command with its sender and how they proved it recorded, or no one (and no
+    proof) for an anonymous concern."""
+    if c.is_anonymous(cmd):
+        return replace(cmd, actor=None, proof=None)
+    return replace(cmd, actor=person_id, proof=proof.value)
 
 
 def submit(
@@ -47,6 +51,8 @@ def submit(
     cmd: c.Command,
     command_id: str | None = None,
     attest: Attest | None = None,
+    *,
+    proof: Proof,
 ) -> Outcome:
     """Check the person may send the command, record them as its actor, and run it.
 
@@ -56,7 +62,7 @@ def submit(
     permit(service.state(production_id), person_id, cmd)
     if attest is not None:
         cmd = attest(cmd)
-    outcome = service.execute(production_id, actor_of(cmd, person_id), command_id)
+    outcome = service.execute(production_id, actor_of(cmd, person_id, proof), command_id)
     effects.follow(service, production_id, outcome)
     return outcome
 
@@ -67,11 +73,26 @@ def operate(
     operator: Operator,
     cmd: c.Command,
     command_id: str | None = None,
+    attest: Attest | None = None,
 ) -> Outcome:
-    """The console's door: a command the table knows, recorded as the operator's person
-    (or no one), checked by the domain rules (see `Operator` for why not by roles)."""
+    """The console's door: the same role table as the API's for the person the operator
+    acts as (`--as`), recorded as the console's claim, then the domain rules. With no
+    person, only what needs no one: an anonymous concern, the administrator's commands."""
     if type(cmd) not in authz.ADMINISTRATORS:
-        known(type(cmd))
-    outcome = service.execute(production_id, actor_of(cmd, operator.person_id), command_id)
+        if operator.person_id is None:
+            known(type(cmd))  # as no one: the domain rules refuse what needs someone
+        else:
+            state = service.state(production_id)  # a malformed or unknown id, named first
+            check_actor(state, replace(cmd, actor=operator.person_id))
+            try:
+                permit(state, operator.person_id, cmd)
+            except Forbidden as exc:  # on the console, say who was refused
+                name = state.people[operator.person_id].name
+                raise Forbidden(f"{name} ({operator.person_id}): {exc}") from None
+    if attest is not None:  # after the table: only a permitted sender spends PIN tries
+        cmd = attest(cmd)
+    outcome = service.execute(
+        production_id, actor_of(cmd, operator.person_id, operator.proof), command_id
+    )
     effects.follow(service, production_id, outcome)
     return outcome

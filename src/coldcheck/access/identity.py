@@ -9,10 +9,16 @@ from coldcheck.store.accounts import AccountRow
 
 
 class Proof(StrEnum):
-    """How a caller proved who they are."""
+    """How a caller proved who they are: recorded with every event they send."""
 
-    TOKEN = "token"  # noqa: S105 (a kind, not a secret): a session or device token (API and web)
-    CONSOLE = "console"  # holds the database and the signing key (CLI)
+    SESSION = "session"  # a password log-in's session token (the tablet, the API)
+    DEVICE = "device"  # a device token made for a tablet or a script (the API)
+    CONSOLE = "console"  # holds the database and the signing key (CLI): claims, not proves
+
+    @classmethod
+    def of_token(cls, kind: str) -> Proof:
+        """The proof a token of this kind (store/accounts.py) gives."""
+        return cls.DEVICE if kind == "device" else cls.SESSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +27,7 @@ class Caller:
 
     account: AccountRow
     token_id: str
-    proof: Proof = Proof.TOKEN
+    proof: Proof
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from coldcheck.access import gateway
 from coldcheck.access.attest import attested, by_pin
-from coldcheck.access.identity import Caller
+from coldcheck.access.identity import Caller, Proof
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
 from coldcheck.api import handoff, problems, reading
 from coldcheck.api.contract import (
@@ -87,7 +87,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
         if not token:
             raise Unauthenticated("log in first: POST /api/v1/auth/login")
         account, row = accounts.authenticate(token)
-        return Caller(account, row.token_id)
+        return Caller(account, row.token_id, Proof.of_token(row.kind))
 
     Who = Annotated[Caller, Depends(caller)]
 
@@ -324,7 +324,10 @@ def _command_route(
                 f"{production_id}\n{scope}\n{idempotency_key}".encode()
             ).hexdigest()[:40]
         try:
-            return _result(gateway.submit(service, production_id, person, cmd, command_id, attest))
+            done = gateway.submit(
+                service, production_id, person, cmd, command_id, attest, proof=who.proof
+            )
+            return _result(done)
         except ReusedCommandId as exc:
             raise InvalidCommand(
                 f"Idempotency-Key {idempotency_key!r} was already used for "

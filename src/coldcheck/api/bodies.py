@@ -28,7 +28,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.validate import id_fields
 
-SERVER_FIELDS = frozenset({"actor", "at", "claimed_at"})
+SERVER_FIELDS = frozenset({"actor", "at", "claimed_at", "proof"})
 
 # Every command the API takes, by URL slug (IssueItem → issue-item).
 COMMANDS: dict[str, type[c.Command]] = {

@@ -4,7 +4,7 @@ from the domain's own dataclasses (bodies.py)."""
 from __future__ import annotations
 
 import zoneinfo
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
@@ -29,6 +29,9 @@ PREFIX = "/api/v1"  # every API route's path starts here
 NO_NUL = r"^[^\x00]*$"  # the database keeps no NUL in a label
 
 
+ProofName = Literal["session", "device", "console"]  # access/identity.py's Proof
+
+
 class EventOut(BaseModel):
     seq: int
     event_id: str
@@ -38,6 +41,12 @@ class EventOut(BaseModel):
         None, description="UTC microseconds, the device's clock (X-Device-Time): a claim"
     )
     actor: str | None
+    proof: ProofName | None = Field(
+        None,
+        description="How the actor proved who they are: a password log-in's session, a "
+        "device token, or the server's console (a claim by whoever holds the database). "
+        "None on an anonymous concern and on events recorded before it was kept.",
+    )
     data: dict[str, Any]
     warnings: list[str]
 
@@ -50,6 +59,7 @@ class EventOut(BaseModel):
             at=rec.at,
             claimed_at=rec.claimed_at,
             actor=rec.actor,
+            proof=cast("ProofName | None", rec.proof),
             data=to_data(rec.event),
             warnings=list(rec.warnings),
         )

@@ -135,18 +135,16 @@ def issue(
     item_id: str,
     to: Annotated[str, typer.Option(help="The recipient (person id).")],
     scene_id: Annotated[str, typer.Option("--scene")],
-    acknowledged: Annotated[
-        bool, typer.Option(help="The recipient confirms they were shown it clear.")
-    ] = False,
 ) -> None:
-    """Hand an inspected weapon to a performer (the armorer only)."""
+    """Hand an inspected weapon to a performer (the armorer only); the recipient types
+    their PIN to confirm they were shown it clear."""
     with handled():
         ctx_of(ctx).run(
             c.IssueItem(
                 item_id=item_id,
                 recipient_id=to,
                 scene_id=scene_id,
-                recipient_acknowledged=acknowledged,
+                recipient_acknowledged=False,  # until the recipient's PIN confirms it
             )
         )
 
@@ -161,12 +159,9 @@ def hand_over(
     shown_to: Annotated[
         list[str] | None, typer.Option(help="Each other person shown it open (the 1st AD).")
     ] = None,
-    acknowledged: Annotated[
-        bool, typer.Option(help="The recipient confirms they were shown it clear.")
-    ] = False,
 ) -> None:
     """Inspect a weapon in front of its recipient and issue it, as one step: both are
-    recorded or neither (the armorer only)."""
+    recorded or neither (the armorer only). The recipient types their PIN to confirm."""
     with handled():
         ctx_of(ctx).run(
             c.HandOver(
@@ -175,7 +170,7 @@ def hand_over(
                 chambers=tuple(parse_chamber(s) for s in chamber or []),
                 recipient_id=to,
                 scene_id=scene_id,
-                recipient_acknowledged=acknowledged,
+                recipient_acknowledged=False,  # until the recipient's PIN confirms it
                 shown_to=tuple(shown_to or ()),
                 entered=Entry.PER_CHAMBER,
             )

@@ -15,9 +15,10 @@ import typer
 from rich.table import Table
 
 from coldcheck.access import gateway
+from coldcheck.access.attest import attested, by_pin
 from coldcheck.access.identity import Operator
-from coldcheck.accounts import Forbidden
-from coldcheck.bootstrap import open_app
+from coldcheck.accounts import Forbidden, NoPin, PinLocked, WrongPin
+from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.cli.output import console, err, styled
 from coldcheck.config import ENV_ACTOR, ENV_PRODUCTION, Settings
 from coldcheck.domain import commands as c
@@ -50,6 +51,9 @@ EXIT_CODES: dict[type[ColdCheckError], int] = {
     InvalidCommand: 2,
     Refused: 3,
     Forbidden: 3,  # not allowed at the door: like a refusal, nothing was recorded
+    WrongPin: 2,  # the recipient's PIN typed wrong: type it again (the tries left said)
+    NoPin: 3,  # no PIN to confirm the recipient's word: the handover cannot go ahead
+    PinLocked: 3,
     NotFound: 4,
     IntegrityError: 5,
     StorageError: 6,
@@ -91,12 +95,26 @@ class Ctx:
         return self.actor or os.environ.get(ENV_ACTOR)
 
     def run(self, cmd: c.Command, command_id: str | None = None) -> Outcome:
-        """Run a command as the current actor and print what it recorded."""
-        outcome = gateway.operate(
-            self.app, self.production_id(), Operator(self.who()), cmd, command_id
-        )
+        """Run a command as the current actor and print what it recorded. A handover
+        asks its recipient for their PIN (typed, hidden, never an option) once the table
+        has allowed the sender."""
+        pid = self.production_id()
+        attest = self.recipient_pin if attested(type(cmd)) else None
+        outcome = gateway.operate(self.app, pid, Operator(self.who()), cmd, command_id, attest)
         print_outcome(outcome)
         return outcome
+
+    def recipient_pin(self, cmd: c.Command) -> c.Command:
+        state = self.app.state(self.production_id())
+        recipient = getattr(cmd, "recipient_id", "")
+        name = state.people[recipient].name if recipient in state.people else recipient
+        pin = typer.prompt(
+            f"{name}, type your PIN to confirm you were shown it clear",
+            hide_input=True,
+            default="",
+            show_default=False,
+        )
+        return by_pin(open_accounts(self.app), state, cmd, pin)
 
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.app.state(self.production_id()).timezone)
@@ -139,6 +157,9 @@ def handled() -> Iterator[None]:
     except Refused as exc:
         print_violations(exc)
         raise typer.Exit(EXIT_CODES[Refused]) from None
+    except Forbidden as exc:  # the role table, as at the API's door
+        err.print(styled(("not allowed:", "bold red"), f" {exc} — nothing was recorded"))
+        raise typer.Exit(EXIT_CODES[Forbidden]) from None
     except ColdCheckError as exc:
         code = next((v for k, v in EXIT_CODES.items() if isinstance(exc, k)), 1)
         err.print(styled(("error:", "bold red"), f" {exc}"))

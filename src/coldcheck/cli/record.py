@@ -121,7 +121,8 @@ def log(
             )
             if rec.warnings:
                 details.append_text(styled((f" warnings: {', '.join(rec.warnings)}", "yellow")))
-            table.add_row(f"#{rec.seq}", show_time(rec.at, tz), rec.actor or "", rec.type, details)
+            by = f"{rec.actor} ({rec.proof})" if rec.actor and rec.proof else rec.actor or ""
+            table.add_row(f"#{rec.seq}", show_time(rec.at, tz), by, rec.type, details)
             shown += 1
             if limit and shown >= limit:
                 break

@@ -31,6 +31,9 @@ class Command:
     # When the device says it acted (UTC µs): kept as a claim; the server's `at` and the
     # log's order are what count.
     claimed_at: int | None = None
+    # How the sender proved who they are ("session", "device", "console"), stamped at the
+    # door (access/gateway.py); recorded with each event, never decided on.
+    proof: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,6 +188,7 @@ class HandOver(Command):
             actor=self.actor,
             at=self.at,
             claimed_at=self.claimed_at,
+            proof=self.proof,
             item_id=self.item_id,
             barrel=self.barrel,
             chambers=self.chambers,
@@ -197,6 +201,7 @@ class HandOver(Command):
             actor=self.actor,
             at=self.at,
             claimed_at=self.claimed_at,
+            proof=self.proof,
             item_id=self.item_id,
             recipient_id=self.recipient_id,
             scene_id=self.scene_id,

@@ -350,6 +350,9 @@ class Recorded:
     # first event of a command sent with an idempotency key: a reuse for another command
     # is told from a retry.
     request: str | None = None
+    # How the actor proved who they are (a password session, a device token, the console);
+    # absent on events recorded before it was kept, and on an anonymous concern.
+    proof: str | None = None
 
     @property
     def type(self) -> str:

@@ -22,6 +22,23 @@ class Step:
     at: int
     actor: str | None
     text: str
+    proof: str | None = None  # how the actor proved who they are, as recorded
+
+    @property
+    def by(self) -> str:
+        """Who, and how they proved it: "rosa (password log-in)"."""
+        if self.actor is None:
+            return ""
+        how = PROOF_WORDS.get(self.proof or "")
+        return f"{self.actor} ({how})" if how else self.actor
+
+
+# How a sender proved who they are (access/identity.py's Proof), in a reader's words.
+PROOF_WORDS = {
+    "session": "password log-in",
+    "device": "device token",
+    "console": "server console, unproven",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +53,7 @@ class Answer:
 
 
 def _step(rec: ev.Recorded, text: str) -> Step:
-    return Step(rec.seq, rec.at, rec.actor, text)
+    return Step(rec.seq, rec.at, rec.actor, text, rec.proof)
 
 
 def state_at(production_id: str, records: Iterable[ev.Recorded], at: int | None) -> State:

@@ -101,7 +101,7 @@ def validate(state: State, cmd: c.Command) -> None:
         return
     if not state.created:
         raise NotFound(f"production {state.production_id} does not exist")
-    _actor(state, cmd)
+    check_actor(state, cmd)
     _texts(cmd)
     _ids(cmd)
     for name, table in REFERENCES.get(type(cmd), {}).items():
@@ -118,7 +118,9 @@ def _production(cmd: c.CreateProduction) -> None:
         raise InvalidCommand(f"unknown time zone {cmd.timezone!r}") from None
 
 
-def _actor(state: State, cmd: c.Command) -> None:
+def check_actor(state: State, cmd: c.Command) -> None:
+    """The sender is a well-formed id of a person on the production, or the command is one
+    that needs nobody."""
     if cmd.actor is None:
         # Until someone holds hiring authority, the production's creator sets up its people.
         bootstrap = not state.holders(Authority.HIRING) and isinstance(

@@ -94,7 +94,10 @@ def pdf(d: Dossier) -> bytes:
         (
             f"Scope: {d.scope}.\nGenerated {d.when(d.generated_at)} from the record at event "
             f"#{d.head_seq}. Every statement cites the events (#seq) it rests on; the proof "
-            "bundle proves each cited event against a signed checkpoint.\nCharacters this "
+            'bundle proves each cited event against a signed checkpoint. "By" names the '
+            "sender and how they proved who they are: a password log-in, a device token, or "
+            "the server's console (whoever holds the database: a claim, not a proof).\n"
+            "Characters this "
             "PDF's font cannot draw, and control characters, are written as escapes (\\u4e2d, "
             "\\x1b); the HTML dossier shows the others as recorded."
         ),
@@ -117,7 +120,7 @@ def pdf(d: Dossier) -> bytes:
                     table.row(["Event", "When", "By", "What the record says"])
                     for s in a.steps:
                         for row in _rows(
-                            doc, f"#{s.seq}", (d.when(s.at) if s.at else "", s.actor or "", s.text)
+                            doc, f"#{s.seq}", (d.when(s.at) if s.at else "", s.by, s.text)
                         ):
                             table.row(row)
             doc.ln(3)

@@ -111,7 +111,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 # Only someone who may hand over spends the recipient's PIN attempts.
                 gateway.permit(v.state, v.person_id, cmd)
                 cmd = attest.by_pin(site.accounts, v.state, cmd, forms.text(form, "pin"))
-                done = gateway.submit(service, pid, v.person_id, cmd)
+                done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
             except ColdCheckError as exc:
                 status, _ = problems.classify(exc)
                 return issue_view(
@@ -170,7 +170,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 chambers = _chambers(form, item.chambers, RETURN_CONTENTS, live=True)
                 entered = _entered(form, chambers, _return_presets(item))
                 cmd = c.ReturnItem(item_id=item.id, chambers=chambers, entered=entered)
-                done = gateway.submit(service, pid, v.person_id, cmd)
+                done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
             except ColdCheckError as exc:
                 status, _ = problems.classify(exc)
                 return return_view(

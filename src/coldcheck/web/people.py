@@ -71,7 +71,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 values = {k: x for k, x in values.items() if isinstance(x, str | list)}
                 chosen = values.get("person_id") if name != "add" else ""
                 try:
-                    done = gateway.submit(service, pid, v.person_id, build(v, form))
+                    done = gateway.submit(service, pid, v.person_id, build(v, form), proof=v.proof)
                 except ColdCheckError as exc:
                     status, _ = problems.classify(exc)
                     return view(

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from coldcheck.access import authz, gateway
+from coldcheck.access.identity import Proof
 from coldcheck.accounts import Accounts, PinLocked, Unauthenticated
 from coldcheck.api import problems, security
 from coldcheck.domain import commands as c
@@ -42,10 +43,11 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 class Viewer:
     """The logged-in person on one production, with that production's state."""
 
-    def __init__(self, username: str, person_id: str, state: State) -> None:
+    def __init__(self, username: str, person_id: str, state: State, proof: Proof) -> None:
         self.username = username
         self.person_id = person_id
         self.state = state
+        self.proof = proof  # how they logged in: recorded with what they send
         self.person = state.people[person_id]
 
     def may(self, cmd_type: type[c.Command], about: str | None = None) -> bool:
@@ -80,18 +82,23 @@ class Site:
         )
 
     def account_of(self, request: Request) -> str:
+        return self.logged_in(request)[0]
+
+    def logged_in(self, request: Request) -> tuple[str, Proof]:
+        """The session's account, and the proof its token gives."""
         token = request.cookies.get(COOKIE)
         if not token:
             raise Unauthenticated("log in")
-        return self.accounts.authenticate(token)[0].username
+        account, row = self.accounts.authenticate(token)
+        return account.username, Proof.of_token(row.kind)
 
     def viewer(self, request: Request, pid: str) -> Viewer:
-        username = self.account_of(request)
+        username, proof = self.logged_in(request)
         # An id no production can have is not looked up (PostgreSQL refuses NUL in text).
         person = self.accounts.rows.person(username, pid) if is_id(pid) else None
         if person is None:
             raise NotOnProduction(f"unknown production {pid!r}")
-        return Viewer(username, person, self.service.state(pid))
+        return Viewer(username, person, self.service.state(pid), proof)
 
     def picker(self, request: Request, status: int = 200, error: str = "") -> Response:
         """The productions the logged-in account is on, to choose from."""
@@ -185,7 +192,11 @@ class Site:
             try:
                 command_id = key(v, form) if key else None
                 for cmd in build(v, form):
-                    done.append(gateway.submit(self.service, pid, v.person_id, cmd, command_id))
+                    done.append(
+                        gateway.submit(
+                            self.service, pid, v.person_id, cmd, command_id, proof=v.proof
+                        )
+                    )
             except ColdCheckError as exc:
                 violations = advice.by_rule(exc.violations if isinstance(exc, Refused) else ())
                 after = self.service.state(pid) if done else v.state  # what the steps left
@@ -216,7 +227,7 @@ class Site:
         """What the commands recorded, drawn on the state after them; the page tells the
         browser to forget the form's saved draft. `extra`: what a form's result adds
         (`links` to go on, a day's `reconciliation`)."""
-        now = Viewer(v.username, v.person_id, self.service.state(pid))
+        now = Viewer(v.username, v.person_id, self.service.state(pid), v.proof)
         return self.render(
             request,
             "result.html",

@@ -101,7 +101,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                         # Asked to confirm only what would be recorded: a dry run first.
                         decide(v.state, replace(cmd, actor=v.person_id, at=service.clock()))
                         return draw(request, v, pid, page, values=sent, confirming=cmd)
-                    done = gateway.submit(service, pid, v.person_id, cmd)
+                    done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
                 except ColdCheckError as exc:
                     status, _ = problems.classify(exc)
                     broken = exc.violations if isinstance(exc, Refused) else ()
