@@ -7,6 +7,7 @@ checkpoint and signing; C2SP signed notes (note) and checkpoints in them (tlog).
 
 from coldcheck.ledger.canonical import CanonicalizationError, canonical_json, parse_json
 from coldcheck.ledger.checkpoint import CHECKPOINT_TYPE, SignedCheckpoint
+from coldcheck.ledger.cosignature import CosignatureVerifier, cosign, cosigned_at
 from coldcheck.ledger.frontier import Frontier
 from coldcheck.ledger.hashing import EMPTY_ROOT, HASH_SIZE, leaf_hash, node_hash
 from coldcheck.ledger.note import (
@@ -53,6 +54,7 @@ __all__ = [
     "HASH_SIZE",
     "PUBLIC_KEY_SIZE",
     "CanonicalizationError",
+    "CosignatureVerifier",
     "Ed25519Verifier",
     "Frontier",
     "IndexOutOfRangeError",
@@ -74,6 +76,8 @@ __all__ = [
     "canonical_json",
     "check_deployment",
     "checkpoint_note",
+    "cosign",
+    "cosigned_at",
     "key_id_for",
     "leaf_hash",
     "log_verifier",

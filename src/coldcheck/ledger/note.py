@@ -36,9 +36,11 @@ __all__ = [
     "NoteVerifier",
     "UnverifiedNoteError",
     "check_key_name",
+    "format_vkey",
     "note_key_id",
     "open_note",
     "parse_note",
+    "parse_vkey",
     "sign_note",
 ]
 
@@ -116,26 +118,39 @@ class Ed25519Verifier:
 
     def vkey(self) -> str:
         """The verifier key: ``<name>+<hex key ID>+<base64(0x01 || public key)>``."""
-        encoded = base64.b64encode(bytes([ED25519]) + self.public_key).decode()
-        return f"{self.name}+{self.key_id.hex()}+{encoded}"
+        return format_vkey(self.name, ED25519, self.public_key)
 
     @classmethod
     def from_vkey(cls, vkey: str) -> Ed25519Verifier:
         """Parse a vkey, raising ValueError naming what is wrong with it."""
-        # Split at the first two pluses only: base64 has pluses of its own.
-        parts = vkey.split("+", 2) if isinstance(vkey, str) else []
-        if len(parts) != 3:
-            raise ValueError("a vkey is <name>+<hex key ID>+<base64 key>")
-        name, key_hex, key_b64 = parts
-        if not re.fullmatch(r"[0-9a-f]{8}", key_hex):
-            raise ValueError("a vkey's key ID is 8 lowercase hex digits")
-        raw = _b64(key_b64, "a vkey's key")
-        if len(raw) != 1 + PUBLIC_KEY_SIZE or raw[0] != ED25519:
-            raise ValueError("a vkey's key is 0x01 followed by a 32-byte Ed25519 public key")
-        verifier = cls(name, raw[1:])
-        if verifier.key_id.hex() != key_hex:
-            raise ValueError("a vkey's key ID does not match its name and key")
-        return verifier
+        return cls(*parse_vkey(vkey, ED25519))
+
+
+def format_vkey(name: str, signature_type: int, public_key: bytes) -> str:
+    """A vkey: ``<name>+<hex key ID>+<base64(type || public key)>``."""
+    encoded = base64.b64encode(bytes([signature_type]) + public_key).decode()
+    return f"{name}+{note_key_id(name, signature_type, public_key).hex()}+{encoded}"
+
+
+def parse_vkey(vkey: str, signature_type: int) -> tuple[str, bytes]:
+    """The name and 32-byte public key of a vkey of this signature type, raising
+    ValueError naming what is wrong with it."""
+    # Split at the first two pluses only: base64 has pluses of its own.
+    parts = vkey.split("+", 2) if isinstance(vkey, str) else []
+    if len(parts) != 3:
+        raise ValueError("a vkey is <name>+<hex key ID>+<base64 key>")
+    name, key_hex, key_b64 = parts
+    check_key_name(name)
+    if not re.fullmatch(r"[0-9a-f]{8}", key_hex):
+        raise ValueError("a vkey's key ID is 8 lowercase hex digits")
+    raw = _b64(key_b64, "a vkey's key")
+    if len(raw) != 1 + PUBLIC_KEY_SIZE or raw[0] != signature_type:
+        raise ValueError(
+            f"a vkey's key is 0x{signature_type:02x} followed by a 32-byte Ed25519 public key"
+        )
+    if note_key_id(name, signature_type, raw[1:]).hex() != key_hex:
+        raise ValueError("a vkey's key ID does not match its name and key")
+    return name, raw[1:]
 
 
 @dataclass(frozen=True, slots=True)
