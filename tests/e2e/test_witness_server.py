@@ -18,9 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from coldcheck.cli import app
 from coldcheck.ledger import (
     CosignatureVerifier,
+    Ed25519Verifier,
     MerkleTree,
     SignedCheckpoint,
     checkpoint_note,
@@ -95,7 +98,7 @@ def _note(api: Api) -> tuple[str, int]:
 
 
 def test_a_witness_cosigns_the_log_and_alarms_at_a_fork_and_a_truncation(
-    api: Api, witness: tuple[str, list[str]]
+    api: Api, witness: tuple[str, list[str]], tmp_path: Path
 ) -> None:
     url, options = witness
     cosigner = CosignatureVerifier.from_vkey(httpx.get(f"{url}/key").text.strip())
@@ -125,6 +128,24 @@ def test_a_witness_cosigns_the_log_and_alarms_at_a_fork_and_a_truncation(
         print(
             f"cosign round trip: median {statistics.median(times) * 1000:.2f} ms of {ROUND_TRIPS}"
         )
+
+        # The log's own client: old 0, the witness's 409 with its size, then the proof.
+        api.add_person("ona", ("crew",), account=False)
+        key_file = tmp_path / "log.key"
+        api.service.key.save(key_file)
+        shell = ["--database-url", api.service.store.url, "--key-file", str(key_file)]
+        done = CliRunner().invoke(
+            app, [*shell, "witness", "submit", url, "--witness-vkey", cosigner.vkey()]
+        )
+        assert done.exit_code == 0, done.output
+        third, size = _note(api)
+        assert done.output.startswith(third)
+        log_key = Ed25519Verifier.from_vkey(
+            api.get(f"{BASE}/checkpoint/key", "rosa").json()["vkey"]
+        )
+        assert len(open_note(done.output, [log_key, cosigner]).signatures) == 2
+        latest = client.get(f"/{hashlib.sha256(origin.encode()).hexdigest()}/checkpoint")
+        assert latest.text == done.output
 
         # A fork: the log's key signs a tree whose second event was rewritten.
         leaves = [leaf_hash(stored.body) for stored, _ in api.service.proven_events(PID)]

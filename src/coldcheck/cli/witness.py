@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from coldcheck.cli.context import console, handled
+from coldcheck.cli.context import console, ctx_of, handled
 from coldcheck.domain.errors import InvalidCommand
 from coldcheck.ledger import CosignatureVerifier, SigningKey
 from coldcheck.store.witness import WitnessStore
+from coldcheck.witness import client
 from coldcheck.witness.core import Witness, default_name
 from coldcheck.witness.http import create_witness_app
 
@@ -77,6 +78,23 @@ def key(key_file: KeyFile = DEFAULT_KEY, name: Name = None) -> None:
         console.print(_cosigner(key_file, name)[1].vkey())
 
 
+def submit(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="The witness's URL, e.g. http://127.0.0.1:8100")],
+    witness_vkey: Annotated[
+        str | None, typer.Option(help="Check its cosignature with this vkey (witness key).")
+    ] = None,
+) -> None:
+    """Ask a witness to cosign the production's checkpoint; print the cosigned note."""
+    with handled():
+        cx = ctx_of(ctx)
+        try:
+            cosigner = CosignatureVerifier.from_vkey(witness_vkey) if witness_vkey else None
+        except ValueError as exc:
+            raise InvalidCommand(f"--witness-vkey: {exc}") from None
+        typer.echo(client.submit(cx.app, cx.production_id(), url, cosigner), nl=False)
+
+
 def alarms(database: Database = DEFAULT_DATABASE) -> None:
     """Print every alarm: checkpoints a log signed that do not fit what was cosigned."""
     with handled():
@@ -84,5 +102,11 @@ def alarms(database: Database = DEFAULT_DATABASE) -> None:
             console.print(f"#{a.id} {a.origin} at {a.at}: {a.kind}: {a.detail}")
 
 
-for fn, command in ((serve, "serve"), (trust, "trust"), (key, "key"), (alarms, "alarms")):
+for fn, command in (
+    (serve, "serve"),
+    (trust, "trust"),
+    (key, "key"),
+    (alarms, "alarms"),
+    (submit, "submit"),
+):
     witness.command(command)(fn)
