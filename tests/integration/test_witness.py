@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from coldcheck import demo
+from coldcheck.domain.errors import ColdCheckError, IntegrityError
 from coldcheck.ledger import (
     EMPTY_ROOT,
     CosignatureVerifier,
@@ -19,7 +21,9 @@ from coldcheck.ledger import (
     log_verifier,
     open_note,
 )
+from coldcheck.service import ColdCheck
 from coldcheck.store.witness import Cosigned, WitnessStore
+from coldcheck.witness import client
 from coldcheck.witness.core import Refusal, Witness
 from coldcheck.witness.protocol import format_request
 
@@ -170,3 +174,25 @@ def test_the_state_moves_only_from_what_was_checked(backend: str) -> None:
         assert store.latest("o") == second
     finally:
         store.close()
+
+
+def test_submit_stops_at_a_witness_that_saw_a_longer_history(
+    planned: ColdCheck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = planned.signed_head(demo.PRODUCTION).size
+    sent: list[str] = []
+
+    def witness_says(status: int, answer: str) -> None:
+        def post(url: str, body: str) -> tuple[int, str]:
+            sent.append(body)
+            return status, answer
+
+        monkeypatch.setattr(client, "post", post)
+
+    witness_says(409, f"{size + 1}\n")
+    with pytest.raises(IntegrityError, match=f"cosigned {size + 1} events .* holds {size}"):
+        client.submit(planned, demo.PRODUCTION, "http://127.0.0.1:9", None)
+    assert len(sent) == 1, "never sent again from a size the log does not have"
+    witness_says(403, "not signed by the log's key\n")
+    with pytest.raises(ColdCheckError, match=r"refused \(403\): not signed"):
+        client.submit(planned, demo.PRODUCTION, "http://127.0.0.1:9", None)
