@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup run test lint browser clean
+.PHONY: setup run test lint browser interop clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,7 +40,11 @@ browser:
 PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10 \
 	--cov=coldcheck --cov-report=term:skip-covered --cov-report=json:test-artifacts/coverage.json
 
-test: lint browser
+# Debian's Go and golang.org/x/mod for the C2SP interop test, installed when missing.
+interop:
+	scripts/ensure-go
+
+test: lint browser interop
 	@if [ -n "$$COLDCHECK_TEST_POSTGRES_URL" ]; then exec $(PYTEST); fi; \
 	pgdir=$$(mktemp -d /tmp/coldcheck-pg.XXXXXX) || exit 1; \
 	trap 'scripts/postgres-for-tests stop "$$pgdir"' EXIT; \

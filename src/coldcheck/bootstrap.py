@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from coldcheck.accounts import Accounts, pin_pepper
-from coldcheck.config import Settings
+from coldcheck.config import ENV_DEPLOYMENT, Settings
 from coldcheck.domain.errors import ColdCheckError
-from coldcheck.ledger import SigningKey
+from coldcheck.ledger import SigningKey, check_deployment
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 
@@ -13,6 +13,11 @@ from coldcheck.store import SqlStore
 def open_app(settings: Settings, create: bool = False, background_wal: bool = False) -> ColdCheck:
     """Open the store and signing key; with `create`, migrate and make a key if missing.
     `background_wal`: the caller checkpoints SQLite's log itself (a long-running server)."""
+    if settings.deployment is not None:
+        try:
+            check_deployment(settings.deployment)
+        except ValueError as exc:
+            raise ColdCheckError(f"{ENV_DEPLOYMENT}: {exc}") from None
     store = SqlStore(settings.database_url, background_wal)
     if create:
         store.migrate()
@@ -29,7 +34,7 @@ def open_app(settings: Settings, create: bool = False, background_wal: bool = Fa
                 "(or set COLDCHECK_KEY_FILE)"
             )
         key = SigningKey.load(settings.key_file)
-    return ColdCheck(store, key)
+    return ColdCheck(store, key, deployment=settings.deployment)
 
 
 def open_accounts(app: ColdCheck) -> Accounts:

@@ -12,6 +12,7 @@ ENV_PRODUCTION = "COLDCHECK_PRODUCTION"
 ENV_ACTOR = "COLDCHECK_AS"
 ENV_ADMIN_PASSWORD = "COLDCHECK_ADMIN_PASSWORD"  # noqa: S105 - a variable name
 ENV_ESCALATE_EVERY = "COLDCHECK_ESCALATE_EVERY_S"
+ENV_DEPLOYMENT = "COLDCHECK_DEPLOYMENT"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
@@ -25,6 +26,10 @@ SETTINGS = {
     "actor": (ENV_ACTOR, "Person id the CLI acts as."),
     "admin_password": (ENV_ADMIN_PASSWORD, "Password for `coldcheck init --admin`."),
     "escalate_every_s": (ENV_ESCALATE_EVERY, "How often `serve` escalates overdue concerns."),
+    "deployment": (
+        ENV_DEPLOYMENT,
+        "The deployment's name in checkpoint origins (default: the signing key's id).",
+    ),
 }
 
 
@@ -32,6 +37,8 @@ SETTINGS = {
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     key_file: Path = Path(DEFAULT_KEY_FILE)
+    # None: the signing key's id names the deployment (ledger/tlog.py says why).
+    deployment: str | None = None
 
     @classmethod
     def load(cls, database_url: str | None = None, key_file: str | None = None) -> Settings:
@@ -39,6 +46,7 @@ class Settings:
         return cls(
             database_url=database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL,
             key_file=Path(key_file or os.environ.get(ENV_KEY_FILE) or DEFAULT_KEY_FILE),
+            deployment=os.environ.get(ENV_DEPLOYMENT, "").strip() or None,
         )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coldcheck.domain.errors import ColdCheckError
+from coldcheck.ledger import Ed25519Verifier, log_verifier, origin_for
+from coldcheck.ledger import checkpoint_note as note_of
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
 from coldcheck.verification import Progress, VerifyReport, verify_log
@@ -53,3 +55,15 @@ def account_rows(service: ColdCheck) -> AccountStore:
             f"is a {type(service.store).__name__}"
         )
     return AccountStore(service.store)
+
+
+def log_key(service: ColdCheck, production_id: str) -> Ed25519Verifier:
+    """The note key a production's C2SP checkpoints are signed under: its name is the
+    log's origin (`coldcheck.<deployment>/<production id>`), its key the deployment's."""
+    return log_verifier(origin_for(service.deployment, production_id), service.public_key())
+
+
+def checkpoint_note(service: ColdCheck, production_id: str) -> str:
+    """The production's signed head, proven as every read is, as a C2SP checkpoint."""
+    head = service.signed_head(production_id)
+    return note_of(service.key, log_key(service, production_id).name, head)

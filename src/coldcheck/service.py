@@ -33,7 +33,7 @@ from coldcheck.domain.validate import is_id
 from coldcheck.heads import signed_head
 from coldcheck.idempotency import ProvenAfter, ReusedCommandId, earlier, fingerprint
 from coldcheck.lanes import Lanes, Request
-from coldcheck.ledger import Frontier, SignedCheckpoint, SigningKey
+from coldcheck.ledger import Ed25519Verifier, Frontier, SignedCheckpoint, SigningKey
 from coldcheck.projection import Known, Marks
 from coldcheck.store import Store, StoredEvent
 from coldcheck.store.accounts import AccountStore
@@ -64,10 +64,17 @@ class ColdCheck:
     """
 
     def __init__(
-        self, store: Store, key: SigningKey, clock: Clock = utc_now_us, checkpoint_every: int = 1000
+        self,
+        store: Store,
+        key: SigningKey,
+        clock: Clock = utc_now_us,
+        checkpoint_every: int = 1000,
+        deployment: str | None = None,
     ) -> None:
         self.store = store
         self.key = key
+        # The name in every checkpoint's origin (ledger/tlog.py): configured, or the key's.
+        self.deployment = deployment or key.key_id()
         self.clock = clock
         self.checkpoint_every = checkpoint_every
         self._public_key = key.public_key_bytes()
@@ -181,6 +188,12 @@ class ColdCheck:
 
     def account_rows(self) -> AccountStore:
         return face.account_rows(self)
+
+    def log_key(self, production_id: str) -> Ed25519Verifier:
+        return face.log_key(self, production_id)
+
+    def checkpoint_note(self, production_id: str) -> str:
+        return face.checkpoint_note(self, production_id)
 
     # -- internals -------------------------------------------------------------------
 

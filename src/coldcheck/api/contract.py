@@ -208,6 +208,18 @@ WRONG_PIN = Beyond(
     "tries_left is how many more wrong PINs in a row lock it)",
     r"^wrong PIN for .+: \d+ tr(y|ies) left before the PIN locks",
 )
+# A proof is of a tree the signed head covers: no size the log has not reached yet.
+TREE_SIZE = Beyond(
+    "a tree size larger than the signed head's",
+    r"^tree_size \d+ must be from 1 to the signed head's size \d+$",
+)
+SEQ_IN_TREE = Beyond(
+    "a seq past the tree size", r"^seq \d+ is not an event of a tree of \d+ events$"
+)
+OLD_SIZE_IN_TREE = Beyond(
+    "an old size larger than the tree size", r"^old_size \d+ must be from 1 to the tree size \d+$"
+)
+
 BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
     "add-person": (EXISTS,),
     "add-location": (EXISTS,),
@@ -251,6 +263,8 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
             r"tighten its profile$",
         ),
     ),
+    "GET /productions/{production_id}/proofs/inclusion": (TREE_SIZE, SEQ_IN_TREE),
+    "GET /productions/{production_id}/proofs/consistency": (TREE_SIZE, OLD_SIZE_IN_TREE),
     "GET /productions/{production_id}/dossier": (
         Beyond(
             "more than one of incident, item and person", r"^choose one of incident, item or person"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, questions, record, reports, server, setup
+from coldcheck.cli import actions, keys, questions, record, reports, server, setup, witness
 from coldcheck.cli.context import Ctx
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
@@ -53,6 +53,8 @@ for group, name in (
     (actions.training, "training"),
     (actions.concern, "concern"),
     (server.account, "account"),
+    (keys.key, "key"),
+    (witness.witness, "witness"),
 ):
     app.add_typer(group, name=name)
 

@@ -22,7 +22,7 @@ from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
-from coldcheck.ledger import SigningKey
+from coldcheck.ledger import SigningKey, checkpoint_note
 from coldcheck.reports import board
 
 RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
@@ -160,16 +160,24 @@ def checkpoint(
     export: Annotated[
         Path | None, typer.Option(help="Also write it to this file, for an auditor to keep.")
     ] = None,
+    note: Annotated[
+        bool, typer.Option(help="Print only the C2SP checkpoint note (for a tlog verifier).")
+    ] = False,
 ) -> None:
-    """Sign and store a checkpoint of the log as it stands."""
+    """Sign and store a checkpoint of the log as it stands, and print it as a C2SP note."""
     with handled():
         cx = ctx_of(ctx)
-        cp = cx.app.checkpoint(cx.production_id())
+        pid = cx.production_id()
+        cp = cx.app.checkpoint(pid)
         if export is not None:
             export.write_text(json.dumps(cp.to_dict(), indent=1) + "\n")
-        console.print(
-            f"checkpoint at size {cp.size}: root {cp.root.hex()} signed by key {cp.key_id}"
-        )
+        text = checkpoint_note(cx.app.key, cx.app.log_key(pid).name, cp)
+        if not note:
+            console.print(
+                f"checkpoint at size {cp.size}: root {cp.root.hex()} signed by key {cp.key_id}"
+            )
+        # Written as is: a note's bytes are signed, and a console may wrap or restyle.
+        typer.echo(text, nl=False)
 
 
 def rules(

@@ -1,5 +1,6 @@
 """The ASGI entry point `coldcheck serve` runs in each worker, configured from the
-environment (COLDCHECK_DATABASE_URL, COLDCHECK_KEY_FILE, COLDCHECK_ESCALATE_EVERY_S)."""
+environment (COLDCHECK_DATABASE_URL, COLDCHECK_KEY_FILE, COLDCHECK_ESCALATE_EVERY_S,
+COLDCHECK_DEPLOYMENT)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,73 @@
+"""The log's side of add-checkpoint: ask a witness to cosign a production's checkpoint,
+with the consistency proof from the size the witness last cosigned.
+
+A first request says `old 0`; a witness that cosigned before answers 409 with its size,
+and the request is made once more from there. A witness that cosigned more events than
+the log now holds has seen a longer history than this one: IntegrityError, never a retry.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING
+
+from coldcheck import tlog_proofs
+from coldcheck.domain.errors import ColdCheckError, IntegrityError
+from coldcheck.ledger import CosignatureVerifier, TreeHead, open_note, parse_note
+from coldcheck.witness.protocol import format_request
+
+if TYPE_CHECKING:
+    from coldcheck.service import ColdCheck
+
+TIMEOUT_S = 10
+
+
+def post(url: str, body: str) -> tuple[int, str]:
+    """POST a request body to ``<url>/add-checkpoint``: the status and the answer's text."""
+    request = urllib.request.Request(  # noqa: S310 - the operator names the witness's URL
+        url.rstrip("/") + "/add-checkpoint", data=body.encode(), method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:  # noqa: S310
+            return int(answer.status), answer.read().decode()
+    except urllib.error.HTTPError as refused:
+        return int(refused.code), refused.read().decode(errors="replace")
+    except (urllib.error.URLError, OSError) as exc:
+        raise ColdCheckError(f"cannot reach the witness at {url}: {exc}") from None
+
+
+def submit(
+    service: ColdCheck, production_id: str, url: str, witness: CosignatureVerifier | None
+) -> str:
+    """The production's checkpoint with the witness's cosignature added (checked against
+    ``witness`` if given); ColdCheckError naming what the witness answered otherwise."""
+    note = service.checkpoint_note(production_id)
+    size = TreeHead.parse(parse_note(note).text).size
+    old, proof = 0, list[bytes]()
+    for _ in range(2):
+        status, answer = post(url, format_request(old, proof, note))
+        if status == 200:
+            cosigned = note + answer
+            if witness is not None:
+                try:
+                    open_note(cosigned, [witness])
+                except ValueError as exc:
+                    raise ColdCheckError(
+                        f"the witness's answer is not its cosignature: {exc}"
+                    ) from None
+            return cosigned
+        if status != 409 or not answer.strip().isdigit():
+            raise ColdCheckError(f"the witness refused ({status}): {answer.strip()}")
+        old = int(answer)
+        if old > size:
+            raise IntegrityError(
+                f"the witness cosigned {old} events of {production_id} and the log holds "
+                f"{size}: it has seen a longer history than this one"
+            )
+        proof = (
+            []
+            if old in (0, size)
+            else tlog_proofs.consistency(service, production_id, old, size).proof
+        )
+    raise ColdCheckError("the witness's cosigned size kept changing; try again")

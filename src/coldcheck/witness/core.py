@@ -1,0 +1,133 @@
+"""The witness's checks (c2sp.org/tlog-witness, add-checkpoint), in the spec's order, and
+its cosignature. Each refusal is a `Refusal` carrying the HTTP status the spec gives it.
+
+Alarms: a checkpoint the log really signed (its signature verifies) that does not fit
+what this witness cosigned is evidence that the log misbehaved, and is kept with the
+note itself (the spec allows logging it): `smaller` (fewer leaves than cosigned: a
+truncated log, or an old checkpoint sent again), `fork` (the cosigned size with another
+root), `inconsistent` (a consistency proof from the cosigned checkpoint that fails). A
+malformed request or a wrong old size is the client's mistake and raises none.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from coldcheck.ledger import (
+    EMPTY_ROOT,
+    Ed25519Verifier,
+    NoteError,
+    ProofError,
+    SigningKey,
+    TreeHead,
+    open_note,
+    parse_note,
+    verify_consistency,
+)
+from coldcheck.ledger.cosignature import CosignatureVerifier, cosign
+from coldcheck.store.witness import Cosigned, WitnessStore
+from coldcheck.witness.protocol import SIZE_TYPE, parse_request
+
+
+@dataclass
+class Refusal(Exception):
+    """An add-checkpoint the witness does not cosign: the status and why."""
+
+    status: int
+    detail: str
+    body: str = ""
+    content_type: str = "text/plain"
+
+    def __post_init__(self) -> None:
+        super().__init__(self.detail)
+
+
+def default_name(key: SigningKey) -> str:
+    """A witness is a deployment of its own: without a configured name, its key names it."""
+    return f"coldcheck-witness.{key.key_id()}"
+
+
+class Witness:
+    """One witness: a name, a cosigning key, and its state."""
+
+    def __init__(
+        self,
+        store: WitnessStore,
+        key: SigningKey,
+        name: str | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.key = key
+        self.name = name or default_name(key)
+        self.clock = clock
+        self.verifier = CosignatureVerifier(self.name, key.public_key_bytes())
+
+    def trust(self, vkey: str) -> str:
+        """Trust a log by its vkey (its checkpoints' key name is its origin)."""
+        log = Ed25519Verifier.from_vkey(vkey)
+        self.store.trust(log.name, vkey)
+        return log.name
+
+    def add_checkpoint(self, body: bytes) -> str:
+        """The cosignature line for a checkpoint consistent with the last one cosigned."""
+        try:
+            request = parse_request(body)
+            note = parse_note(request.checkpoint)
+            head = TreeHead.parse(note.text)
+        except ValueError as exc:
+            raise Refusal(400, str(exc)) from None
+        vkey = self.store.vkey(head.origin)
+        if vkey is None:
+            raise Refusal(404, f"unknown log {head.origin!r}")
+        try:
+            open_note(request.checkpoint, [Ed25519Verifier.from_vkey(vkey)])
+        except NoteError as exc:
+            raise Refusal(403, f"not signed by {head.origin}'s key: {exc}") from None
+        latest = self.store.latest(head.origin)
+        self._alarm_if_misfit(head, latest, request.checkpoint)
+        if request.old_size > head.size:
+            raise Refusal(400, f"old size {request.old_size} is past the checkpoint's")
+        known = latest.size if latest else 0
+        if request.old_size != known:
+            raise Refusal(409, f"cosigned size is {known}", f"{known}\n", SIZE_TYPE)
+        self._check_consistent(head, latest, request.proof, request.checkpoint)
+        line = cosign(note.text, self.name, self.key, max(1, int(self.clock())))
+        new = Cosigned(head.size, head.root, request.checkpoint + line.line())
+        if not self.store.advance(head.origin, latest, new):
+            now = self.store.latest(head.origin)
+            size = now.size if now else 0
+            raise Refusal(409, f"cosigned size is now {size}", f"{size}\n", SIZE_TYPE)
+        return line.line()
+
+    def _alarm_if_misfit(self, head: TreeHead, latest: Cosigned | None, note: str) -> None:
+        if latest is None:
+            return
+        if head.size < latest.size:
+            self._alarm(head, "smaller", f"size {head.size} after cosigning {latest.size}", note)
+        elif head.size == latest.size and head.root != latest.root:
+            self._alarm(head, "fork", f"another root at the cosigned size {head.size}", note)
+
+    def _check_consistent(
+        self, head: TreeHead, latest: Cosigned | None, proof: tuple[bytes, ...], note: str
+    ) -> None:
+        if head.size == 0 and head.root != EMPTY_ROOT:
+            raise Refusal(422, "a checkpoint of size 0 has the empty tree's root")
+        if latest is None or latest.size == 0:
+            if proof:
+                raise Refusal(422, "from old size 0 the consistency proof is empty")
+            return
+        if latest.size == head.size:
+            if latest.root != head.root:
+                raise Refusal(422, f"another root at the cosigned size {head.size}")
+            return
+        try:
+            verify_consistency(latest.size, head.size, latest.root, head.root, list(proof))
+        except ProofError as exc:
+            self._alarm(head, "inconsistent", f"from {latest.size} to {head.size}: {exc}", note)
+            raise Refusal(422, f"not consistent with the cosigned size {latest.size}") from None
+
+    def _alarm(self, head: TreeHead, kind: str, detail: str, note: str) -> None:
+        self.store.alarm(head.origin, int(self.clock()), kind, detail, note)
