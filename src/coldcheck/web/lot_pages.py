@@ -1,0 +1,48 @@
+"""What the provenance pages are drawn with: the suppliers, the lots in quarantine and
+how far their rounds are checked, each lot's provenance in words, the boxes to split
+or merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coldcheck.domain import names
+from coldcheck.domain.state import Lot, State
+from coldcheck.domain.values import Handling, RoundCheck, SupplierKind
+from coldcheck.reports.lot_words import origin
+from coldcheck.web.lot_forms import UNKNOWN
+
+
+def context(s: State) -> dict[str, Any]:
+    """The provenance pages' part of every stock page's context."""
+    lots = sorted(s.lots.values(), key=lambda lot: lot.id)
+    return {
+        "suppliers": sorted(s.suppliers.values(), key=lambda x: x.name),
+        "supplier_kinds": list(SupplierKind),
+        "handlings": list(Handling),
+        "round_methods": list(RoundCheck),
+        "unknown": UNKNOWN,
+        "held": [lot for lot in lots if lot.quarantined],
+        "to_check": [lot for lot in lots if lot.rounds_checked < lot.received],
+        "boxes": [lot for lot in lots if lot.in_box],
+        "people_by_name": sorted(s.people.values(), key=lambda p: p.name),
+        "term": names.term,
+        "held_words": names.quarantine,
+        "lot_words": lambda lot: lot_line(s, lot),
+    }
+
+
+def lot_line(s: State, lot: Lot) -> str:
+    """A lot in one line: what, from whom, its parents, its quarantine."""
+    p = lot.provenance
+    said = [f"{lot.ammo_type} {lot.caliber}", f"from {origin(s, p.supplier_id, lot.source)}"]
+    if lot.parents:
+        said.append(f"from lot{'s' if len(lot.parents) > 1 else ''} {names.listing(lot.parents)}")
+    if p.last_production:
+        said.append(f"last served {p.last_production}")
+    said += [f"{h.what} by {h.by}" for h in p.handled]
+    if lot.quarantined:
+        said.append(f"in quarantine: {lot.rounds_checked} of {lot.received} verified")
+    elif lot.quarantine:
+        said.append("quarantine lifted: every round verified")
+    return " · ".join(said)
