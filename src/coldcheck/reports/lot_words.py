@@ -9,7 +9,7 @@ from typing import Any
 
 from coldcheck.domain import events as ev
 from coldcheck.domain.names import listing, person, plural, term
-from coldcheck.domain.state import State
+from coldcheck.domain.state import Lot, State
 from coldcheck.domain.values import AmmoType
 
 Sentence = Callable[[State, ev.Recorded, Any], str]
@@ -106,3 +106,25 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_who(s, r)} merged {_parts(e.lot_ids, e.rounds, 'lot ')} into lot {e.into}"
     ),
 }
+
+
+def came_from(s: State, lot: Lot) -> str:
+    """A lot's provenance in one line: who supplied it, its parents, where it had been."""
+    p = lot.provenance
+    said = [origin(s, p.supplier_id, lot.source) if p.supplier_id else lot.source or "unknown"]
+    if lot.parents:
+        said.append(f"from lot{'s' if len(lot.parents) > 1 else ''} {listing(lot.parents)}")
+    said += [f"last served {p.last_production}"] if p.last_production else []
+    said += [f"{h.what} by {h.by}" for h in p.handled]
+    said += [f"headstamp “{p.headstamp}”"] if p.headstamp else []
+    return "; ".join(said)
+
+
+def held(lot: Lot) -> str:
+    """A lot's quarantine in words: held and how far checked, lifted, or never held."""
+    if lot.quarantined:
+        why = listing(term(r) for r in lot.quarantine)
+        return f"in quarantine ({why}): {lot.rounds_checked} of {lot.received} rounds verified"
+    if lot.quarantine:
+        return "quarantine lifted: every round verified one by one"
+    return "not held"

@@ -9,7 +9,7 @@ from typing import Any
 from coldcheck.domain import names
 from coldcheck.domain.state import Lot, State
 from coldcheck.domain.values import Handling, RoundCheck, SupplierKind
-from coldcheck.reports.lot_words import origin
+from coldcheck.reports.lot_words import came_from, held
 from coldcheck.web.lot_forms import UNKNOWN
 
 
@@ -33,16 +33,5 @@ def context(s: State) -> dict[str, Any]:
 
 
 def lot_line(s: State, lot: Lot) -> str:
-    """A lot in one line: what, from whom, its parents, its quarantine."""
-    p = lot.provenance
-    said = [f"{lot.ammo_type} {lot.caliber}", f"from {origin(s, p.supplier_id, lot.source)}"]
-    if lot.parents:
-        said.append(f"from lot{'s' if len(lot.parents) > 1 else ''} {names.listing(lot.parents)}")
-    if p.last_production:
-        said.append(f"last served {p.last_production}")
-    said += [f"{h.what} by {h.by}" for h in p.handled]
-    if lot.quarantined:
-        said.append(f"in quarantine: {lot.rounds_checked} of {lot.received} verified")
-    elif lot.quarantine:
-        said.append("quarantine lifted: every round verified")
-    return " · ".join(said)
+    """A lot in one line: what, from whom, its parents, where it had been, its quarantine."""
+    return f"{lot.ammo_type} {lot.caliber} · {came_from(s, lot)} · {held(lot)}"
