@@ -21,12 +21,16 @@ from coldcheck.domain.values import (
     Chamber,
     Content,
     Entry,
+    Handled,
+    Handling,
     IncidentKind,
     ItemKind,
     Manoeuvre,
     Mitigation,
     Role,
+    RoundCheck,
     SceneAmmo,
+    SupplierKind,
 )
 
 Run = Callable[[c.Command], Any]
@@ -60,6 +64,7 @@ def seed(run: Run, today: str) -> None:
     setup(run)
     plan_day(run, today)
     shoot(run, today)
+    evening(run)
 
 
 def setup(run: Run) -> None:
@@ -136,6 +141,15 @@ def setup(run: Run) -> None:
         )
     )
     run(
+        c.RegisterSupplier(
+            actor="rosa",
+            supplier_id="starline",
+            kind=SupplierKind.PROP_SUPPLIER,
+            name="Starline Props",
+            contact="orders desk, +1 505 555 0117",
+        )
+    )
+    run(
         c.ReceiveLot(
             actor="rosa",
             lot_id="dum-45",
@@ -144,6 +158,7 @@ def setup(run: Run) -> None:
             count=50,
             source="Starline Props",
             invoice="INV-7712",
+            supplier_id="starline",
         )
     )
     run(
@@ -162,6 +177,7 @@ def setup(run: Run) -> None:
             count=50,
             source="Starline Props",
             invoice="INV-7713",
+            supplier_id="starline",
             load="quarter",
         )
     )
@@ -340,6 +356,52 @@ def shoot(run: Run, today: str) -> None:
     for item_id in ("colt-1", "colt-2"):
         run(c.MoveItem(actor="rosa", item_id=item_id, location_id="truck-safe"))
     run(c.CloseDay(actor="rosa", date=today, counts=(("blk-45", 48), ("dum-45", 50))))
+
+
+def evening(run: Run) -> None:
+    """After the close: a box of dummies handed on by another production, repackaged by
+    the prop supplier, held in quarantine and checked round by round until it lifts."""
+    run(
+        c.RegisterSupplier(
+            actor="rosa",
+            supplier_id="high-desert",
+            kind=SupplierKind.PRODUCTION,
+            name="High Desert Pictures",
+            contact="props office, +1 505 555 0142",
+        )
+    )
+    run(
+        c.ReceiveLot(
+            actor="rosa",
+            lot_id="dum-38",
+            ammo_type=AmmoType.DUMMY,
+            caliber=".38 Special",
+            count=24,
+            invoice="HDP-0193",
+            supplier_id="high-desert",
+            last_production="Dry Wells (wrapped in September)",
+            handled=(Handled(Handling.REPACKAGED, "Starline Props"),),
+            headstamp="R-P 38 SPL",
+            manufacturer="Remington",
+            invoice_sha256="17005991d5f090b065b1dd4448bea9ed00af949f9a649b5708c0bfa5c340bddd",
+            packing_list_sha256="04a634cbdedc6286100b01f2ff2e50efafc3dea2ae97fa51da3bb5b84f16092a",
+        )
+    )
+    for first, last, method in (
+        (1, 12, RoundCheck.RATTLE_TEST),
+        (13, 13, RoundCheck.INERT_PRIMER),  # one that did not rattle, checked by its primer
+        (14, 24, RoundCheck.RATTLE_TEST),
+    ):
+        run(
+            c.VerifyRounds(
+                actor="rosa",
+                lot_id="dum-38",
+                first=first,
+                last=last,
+                method=method,
+                verified_by="rosa",
+            )
+        )
 
 
 def seed_accounts(accounts: Accounts) -> None:

@@ -21,7 +21,14 @@ from coldcheck.api.schemas import BODIES, COMMANDS
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand
 from coldcheck.domain.validate import validate
-from coldcheck.domain.values import AmmoType, IncidentKind, ItemKind, Role, SceneAmmo
+from coldcheck.domain.values import (
+    AmmoType,
+    IncidentKind,
+    ItemKind,
+    Role,
+    RoundCheck,
+    SceneAmmo,
+)
 from support.api_client import BASE, PREFIX, TODAY, Api, problem
 from support.harness import Harness
 
@@ -48,6 +55,14 @@ VALID: dict[type[c.Command], c.Command] = {
         count=1,
         source="s",
         invoice="i",
+    ),
+    c.VerifyRounds: c.VerifyRounds(
+        actor="rosa",
+        lot_id="dum-45",
+        first=1,
+        last=1,
+        method=RoundCheck.RATTLE_TEST,
+        verified_by="rosa",
     ),
     c.PlanScene: c.PlanScene(
         actor="dan",

@@ -22,7 +22,7 @@ LOT = {
     "ammo_type": "dummy",
     "caliber": "9mm",
     "count": "20",
-    "source": "Starline Props",
+    "supplier_id": "starline",
     "invoice": "INV-9001",
 }
 ITEM = {

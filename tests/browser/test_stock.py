@@ -117,7 +117,7 @@ def test_register_an_item_then_receive_and_verify_a_lot(device: type[Device]) ->
     page.get_by_label("Short id for the lot").fill("dum-9")
     page.get_by_label("Caliber").fill("9mm")
     page.get_by_label("Rounds received").fill("20")
-    page.get_by_label("Supplier").fill("Starline Props")
+    page.get_by_role("combobox", name=re.compile("^Supplier")).select_option("starline")
     page.get_by_label("Invoice or delivery note").fill("INV-9001")
     tablet.shot("stock-receive-lot-tablet")
     page.get_by_role("button", name="Receive the lot").click()
@@ -140,14 +140,16 @@ def test_close_the_day_on_a_blind_count(device: type[Device]) -> None:
     page = rosa.go()
     _stock(page, "Close the day")
     main = page.locator("main")
-    # The record has 50 dummies and 48 blanks in their boxes: neither is on the page.
-    for expected in ("50", "48"):
+    # The record has 50 dummies, 48 blanks and the evening's 24 .38 dummies in their
+    # boxes: none is on the page.
+    for expected in ("50", "48", "24"):
         assert not re.search(rf"\b{expected}\b", main.inner_text())
     dummies = page.get_by_label(re.compile("dum-45 · dummy"))
     blanks = page.get_by_label(re.compile("blk-45 · blank"))
     expect(dummies).to_have_value("")
     rosa.shot("stock-close-blind-tablet")
     dummies.fill("50")
+    page.get_by_label(re.compile("dum-38 · dummy")).fill("24")
     blanks.fill("47")
     page.get_by_role("button", name="Close the day").click()
     alert = page.locator("#refusal")

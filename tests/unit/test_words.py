@@ -23,6 +23,7 @@ from coldcheck.domain.values import (
     ItemKind,
     Role,
     SceneAmmo,
+    SupplierKind,
 )
 from coldcheck.reports.words import SENTENCES, describe, sentence
 from support.clock import MINUTE_US, START_US, TODAY
@@ -59,6 +60,15 @@ def _set(h: Harness) -> None:
         )
     )
     h.run(
+        c.RegisterSupplier(
+            actor="rosa",
+            supplier_id="starline",
+            kind=SupplierKind.PROP_SUPPLIER,
+            name="Starline Props",
+            contact="orders desk",
+        )
+    )
+    h.run(
         c.ReceiveLot(
             actor="rosa",
             lot_id="dum-45",
@@ -67,6 +77,7 @@ def _set(h: Harness) -> None:
             count=50,
             source="Starline Props",
             invoice="INV-1",
+            supplier_id="starline",
         )
     )
     h.run(c.VerifyLot(actor="rosa", lot_id="dum-45", method="rattle test"))

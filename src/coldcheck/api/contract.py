@@ -30,8 +30,8 @@ from pydantic import (
 )
 
 from coldcheck.domain import commands as c
-from coldcheck.domain.validate import ID_REGEX, MAX_INT, MAX_TEXT
-from coldcheck.domain.values import Chamber, Content
+from coldcheck.domain.validate import ID_REGEX, MAX_INT, MAX_TEXT, SHA256_REGEX
+from coldcheck.domain.values import Chamber, Content, Handled
 
 # Text as the domain takes it (validate.MAX_TEXT); the length check also makes pydantic
 # refuse lone surrogates, which cannot be encoded into the record.
@@ -54,6 +54,8 @@ def whole(ge: int = -MAX_INT, le: int = MAX_INT) -> Any:
 
 Int = whole()
 Id = Annotated[StrictStr, Field(pattern=ID_REGEX)]
+# A scanned document's SHA-256, or nothing (validate.SHA256_RULE).
+Sha256 = Annotated[StrictStr, Field(pattern=f"{SHA256_REGEX}|^$")]
 
 # Python's str.isspace() characters, which the domain's `.strip()` removes: a text made of
 # these alone is blank. (ECMA's \s and Rust's \s are each a different set.)
@@ -145,6 +147,8 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
     (c.ChangeRoles, "roles"): {"min_length": 1},
     (c.RegisterItem, "chambers"): {"ge": 0, "le": 100},
     (c.ReceiveLot, "count"): {"ge": 1, "le": 1_000_000},
+    (c.VerifyRounds, "first"): {"ge": 1},
+    (c.VerifyRounds, "last"): {"ge": 1},
     (c.PlanScene, "min_distance_feet"): {"ge": 0},
     (c.RecordTraining, "minutes"): {"ge": 1},
     (c.RecordTraining, "topics"): {"min_length": 1},
@@ -160,6 +164,10 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.DisposeItem, "transferee"): NonBlank,
     (c.RaiseConcern, "text"): NonBlank,
     (c.CorrectRecord, "correction"): NonBlank,
+    (c.RegisterSupplier, "name"): NonBlank,
+    (c.ReceiveLot, "invoice_sha256"): Sha256,
+    (c.ReceiveLot, "packing_list_sha256"): Sha256,
+    (Handled, "by"): NonBlank,
 }
 
 
@@ -229,7 +237,27 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
     ),
     "issue-item": (WRONG_PIN,),
     "hand-over": (WRONG_PIN,),
+    "register-supplier": (EXISTS,),
     "receive-lot": (EXISTS,),
+    "verify-rounds": (
+        Beyond(
+            "rounds the lot does not have, or the last before the first",
+            r"^rounds -?\d+ to -?\d+: lot .* has rounds 1 to \d+",
+        ),
+        Beyond("rounds already verified", r"^rounds \d+ to \d+ of lot .* are already verified"),
+    ),
+    "split-lot": (
+        EXISTS,
+        Beyond("the same id for both new lots", r"^into: give the two new lots different ids$"),
+        Beyond(
+            "rounds that do not add up to the lot's box", r"^rounds: the two new lots share the "
+        ),
+    ),
+    "merge-lots": (
+        EXISTS,
+        Beyond("the same lot twice", r"^lot ids: name two different lots to merge$"),
+        Beyond("a lot with an empty box", r"^lot ids: lot .* has no rounds in its box$"),
+    ),
     "plan-scene": (EXISTS,),
     "approve-scene-plan": (
         Beyond(
@@ -308,7 +336,8 @@ LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "add-person": ("person_id", ("change-roles", "assign-authority", "record-qualification")),
     "add-location": ("location_id", ("register-item", "move-item")),
     "register-item": ("item_id", ("move-item", "inspect-item", "dispose-item")),
-    "receive-lot": ("lot_id", ("verify-lot",)),
+    "register-supplier": ("supplier_id", ("receive-lot",)),
+    "receive-lot": ("lot_id", ("verify-lot", "verify-rounds", "split-lot")),
     "plan-scene": ("scene_id", ("approve-scene-plan", "hold-safety-meeting")),
     "raise-concern": ("concern_id", ("acknowledge-concern", "resolve-concern")),
     "report-incident": ("incident_id", ("sign-off-review",)),

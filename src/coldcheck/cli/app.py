@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, keys, questions, record, reports, server, setup, witness
+from coldcheck.cli import actions, keys, lots, questions, record, reports, server, setup, witness
 from coldcheck.cli.context import Ctx
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
@@ -48,7 +48,8 @@ for group, name in (
     (setup.person, "person"),
     (setup.location, "location"),
     (setup.item, "item"),
-    (setup.lot, "lot"),
+    (lots.supplier, "supplier"),
+    (lots.lot, "lot"),
     (actions.scene, "scene"),
     (actions.training, "training"),
     (actions.concern, "concern"),

@@ -8,7 +8,7 @@ import typer
 
 from coldcheck.cli.context import ctx_of, handled
 from coldcheck.domain import commands as c
-from coldcheck.domain.values import AmmoType, Authority, ItemKind, Role
+from coldcheck.domain.values import Authority, ItemKind, Role
 
 production = typer.Typer(help="Create a production.", no_args_is_help=True)
 person = typer.Typer(
@@ -16,7 +16,6 @@ person = typer.Typer(
 )
 location = typer.Typer(help="Storage locations.", no_args_is_help=True)
 item = typer.Typer(help="Weapons and props.", no_args_is_help=True)
-lot = typer.Typer(help="Ammunition lots.", no_args_is_help=True)
 
 
 @production.command("create")
@@ -144,45 +143,6 @@ def item_register(
                 source=source,
             )
         )
-
-
-@lot.command("receive")
-def lot_receive(
-    ctx: typer.Context,
-    lot_id: str,
-    ammo_type: AmmoType,
-    caliber: Annotated[str, typer.Option()],
-    count: Annotated[int, typer.Option()],
-    source: Annotated[str, typer.Option()],
-    invoice: Annotated[str, typer.Option()],
-    load: Annotated[str, typer.Option(help="Blanks: quarter, half, full.")] = "",
-    close_quarter: Annotated[bool, typer.Option(help="Close-quarter blanks.")] = False,
-) -> None:
-    """Receive a lot of dummies or blanks (live ammunition is refused)."""
-    with handled():
-        ctx_of(ctx).run(
-            c.ReceiveLot(
-                lot_id=lot_id,
-                ammo_type=ammo_type,
-                caliber=caliber,
-                count=count,
-                source=source,
-                invoice=invoice,
-                load=load,
-                close_quarter=close_quarter,
-            )
-        )
-
-
-@lot.command("verify")
-def lot_verify(
-    ctx: typer.Context,
-    lot_id: str,
-    method: Annotated[str, typer.Option(help="How every dummy was checked.")],
-) -> None:
-    """Record how a dummy lot was verified."""
-    with handled():
-        ctx_of(ctx).run(c.VerifyLot(lot_id=lot_id, method=method))
 
 
 @item.command("dispose")

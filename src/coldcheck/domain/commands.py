@@ -15,12 +15,15 @@ from coldcheck.domain.values import (
     Barrel,
     Chamber,
     Entry,
+    Handled,
     IncidentKind,
     ItemKind,
     Manoeuvre,
     Mitigation,
     Role,
+    RoundCheck,
     SceneAmmo,
+    SupplierKind,
 )
 
 
@@ -126,21 +129,72 @@ class RegisterItem(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterSupplier(Command):
+    """A party rounds come from: a rental house, a prop supplier, a manufacturer or
+    another production, with a way to reach them."""
+
+    supplier_id: str
+    kind: SupplierKind
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReceiveLot(Command):
+    """Rounds received, with where they came from. A lot naming no registered supplier,
+    one that last served another production, or one repackaged is quarantined until
+    every round is verified one by one."""
+
     lot_id: str
     ammo_type: AmmoType
     caliber: str
     count: int
-    source: str
     invoice: str
+    source: str = ""  # how it arrived, in words (before suppliers were registered: who)
     load: str = ""  # blanks: quarter, half, full
     close_quarter: bool = False
+    supplier_id: str | None = None  # a registered supplier; none: origin unknown
+    last_production: str = ""  # the production the rounds last served, if any
+    handled: tuple[Handled, ...] = ()  # repackaged, cleaned or reloaded, and by whom
+    headstamp: str = ""
+    manufacturer: str = ""
+    invoice_sha256: str = ""  # SHA-256 (hex) of the invoice as scanned
+    packing_list_sha256: str = ""  # SHA-256 (hex) of the packing list as scanned
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VerifyLot(Command):
     lot_id: str
     method: str  # e.g. "rattle test, empty primer pocket, every round"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VerifyRounds(Command):
+    """Rounds of a lot checked one by one: rounds `first` to `last` of it (one round
+    when they are the same), how, and who checked them."""
+
+    lot_id: str
+    first: int
+    last: int
+    method: RoundCheck
+    verified_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SplitLot(Command):
+    """The rounds in a lot's box divided into two new lots, each naming it as parent."""
+
+    lot_id: str
+    into: tuple[str, str]
+    rounds: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MergeLots(Command):
+    """The rounds in two lots' boxes put into one new lot naming both as parents."""
+
+    lot_ids: tuple[str, str]
+    into: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
+from coldcheck.domain import lots
 from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
@@ -114,19 +115,14 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     reason=cmd.reason,
                 )
             ]
-        case c.ReceiveLot():
-            return [
-                ev.LotReceived(
-                    lot_id=cmd.lot_id,
-                    ammo_type=cmd.ammo_type,
-                    caliber=cmd.caliber,
-                    count=cmd.count,
-                    source=cmd.source,
-                    invoice=cmd.invoice,
-                    load=cmd.load,
-                    close_quarter=cmd.close_quarter,
-                )
-            ]
+        case (
+            c.RegisterSupplier()
+            | c.ReceiveLot()
+            | c.VerifyRounds()
+            | c.SplitLot()
+            | (c.MergeLots())
+        ):
+            return lots.events(s, cmd)
         case c.VerifyLot():
             return [ev.LotVerified(lot_id=cmd.lot_id, method=cmd.method)]
         case c.MoveItem():

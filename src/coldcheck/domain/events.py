@@ -18,13 +18,17 @@ from coldcheck.domain.values import (
     Chamber,
     Custodian,
     Entry,
+    Handled,
     IncidentKind,
     ItemKind,
     Label,
     Manoeuvre,
     Mitigation,
+    QuarantineReason,
     Role,
+    RoundCheck,
     SceneAmmo,
+    SupplierKind,
 )
 
 
@@ -120,7 +124,17 @@ class ItemDisposed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SupplierRegistered(Event):
+    supplier_id: str
+    kind: SupplierKind
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LotReceived(Event):
+    # The fields after close_quarter came with registered suppliers: events recorded
+    # before them lack them and read back with these defaults, their bytes unchanged.
     lot_id: str
     ammo_type: AmmoType
     caliber: str
@@ -129,12 +143,57 @@ class LotReceived(Event):
     invoice: str
     load: str
     close_quarter: bool
+    supplier_id: str | None = None
+    last_production: str = ""
+    handled: tuple[Handled, ...] = ()
+    headstamp: str = ""
+    manufacturer: str = ""
+    invoice_sha256: str = ""
+    packing_list_sha256: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LotVerified(Event):
     lot_id: str
     method: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LotQuarantined(Event):
+    """Nothing from the lot may be loaded until every round is verified one by one."""
+
+    lot_id: str
+    reasons: tuple[QuarantineReason, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundsVerified(Event):
+    lot_id: str
+    first: int
+    last: int
+    method: RoundCheck
+    verified_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuarantineLifted(Event):
+    """Every round of the lot was verified one by one."""
+
+    lot_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LotSplit(Event):
+    lot_id: str
+    into: tuple[str, str]
+    rounds: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LotsMerged(Event):
+    lot_ids: tuple[str, str]
+    into: str
+    rounds: tuple[int, int]  # from each parent's box
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -309,8 +368,14 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LocationAdded,
         ItemRegistered,
         ItemDisposed,
+        SupplierRegistered,
         LotReceived,
         LotVerified,
+        LotQuarantined,
+        RoundsVerified,
+        QuarantineLifted,
+        LotSplit,
+        LotsMerged,
         ItemMoved,
         ItemInspected,
         ItemIssued,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from coldcheck.domain.state import State
+from coldcheck.domain.state import Lot, State
 from coldcheck.domain.values import (
     ApprovalRole,
     Authority,
@@ -19,8 +19,10 @@ from coldcheck.domain.values import (
     ItemKind,
     Label,
     Manoeuvre,
+    QuarantineReason,
     Role,
     SceneAmmo,
+    SupplierKind,
 )
 
 # Words for the values whose code does not read as a word with its underscores made
@@ -44,6 +46,12 @@ _TERMS: Mapping[type[StrEnum], Mapping[str, str]] = {
         Manoeuvre.FIRE_BLANK: "firing blanks",
     },
     Label: {Label.DUMMIES: "loaded with checked dummies"},
+    QuarantineReason: {
+        QuarantineReason.UNKNOWN_ORIGIN: "origin unknown (no registered supplier)",
+        QuarantineReason.ANOTHER_PRODUCTION: "last served another production",
+        QuarantineReason.REPACKAGED: "repackaged",
+    },
+    SupplierKind: {SupplierKind.PRODUCTION: "another production"},
     SceneAmmo: {
         SceneAmmo.NONE: "no ammunition",
         SceneAmmo.DUMMY: "dummy rounds",
@@ -131,3 +139,13 @@ def incident(state: State, incident_id: str, now_us: int) -> str:
     if found is None:
         return f"incident {incident_id!r}"
     return f"the incident at {moment(state, found.at, now_us)} ({term(found.kind)})"
+
+
+def quarantine(lot: Lot) -> str:
+    """Why a lot is held and how far its rounds are checked: "lot dum-38 is in quarantine
+    (last served another production, repackaged): 12 of 24 rounds verified one by one"."""
+    why = ", ".join(term(r) for r in lot.quarantine)
+    return (
+        f"lot {lot.id} is in quarantine ({why}): {lot.rounds_checked} of "
+        f"{plural(lot.received, 'round')} verified one by one"
+    )

@@ -169,8 +169,22 @@ def _describe(ch: Chamber, lot: Lot | None) -> str:
         verified = f"; lot verified: {lot.verified_by}" if lot.verified_by else "; lot NOT verified"
     return (
         f"{ch.content} from lot {lot.id} ({lot.caliber}, {lot.source}, invoice "
-        f"{lot.invoice}{checked}{verified})"
+        f"{lot.invoice}{checked}{verified}{_origin(lot)})"
     )
+
+
+def _origin(lot: Lot) -> str:
+    """Where the lot's rounds had been, and its quarantine, as the chambers answer says it."""
+    p = lot.provenance
+    said = [f"from lot{'s' if len(lot.parents) > 1 else ''} {' and '.join(lot.parents)}"]
+    said = said if lot.parents else []
+    said += [f"last served {p.last_production}"] if p.last_production else []
+    said += [f"{h.what} by {h.by}" for h in p.handled]
+    if lot.quarantined:
+        said.append(f"IN QUARANTINE: {lot.rounds_checked} of {lot.received} rounds verified")
+    elif lot.quarantine:
+        said.append("quarantine lifted: every round verified one by one")
+    return "".join(f"; {x}" for x in said)
 
 
 def training(records: Sequence[ev.Recorded], person_id: str) -> Answer:

@@ -25,13 +25,17 @@ from coldcheck.domain.values import (
     Chamber,
     Content,
     Custodian,
+    Handled,
     IncidentKind,
     ItemKind,
     Label,
     Manoeuvre,
     Mitigation,
+    QuarantineReason,
     Role,
+    RoundCheck,
     SceneAmmo,
+    SupplierKind,
 )
 
 
@@ -83,8 +87,45 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Supplier:
+    id: str
+    kind: SupplierKind
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a lot's rounds came from, as received (a split or merged lot: its parents')."""
+
+    supplier_id: str | None = None
+    last_production: str = ""
+    handled: tuple[Handled, ...] = ()
+    headstamp: str = ""
+    manufacturer: str = ""
+    invoice_sha256: str = ""
+    packing_list_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoundsChecked:
+    """Rounds first..last of a lot, verified one by one: how, by whom, in which event."""
+
+    first: int
+    last: int
+    method: RoundCheck
+    verified_by: str
+    seq: int
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+@dataclass(frozen=True, slots=True)
 class Lot:
-    """Rounds of one lot: received = in_box + loaded + fired + missing + written_off."""
+    """Rounds of one lot: received = in_box + loaded + fired + missing + written_off
+    + moved_out (into the lots it was split or merged into)."""
 
     id: str
     ammo_type: AmmoType
@@ -100,6 +141,21 @@ class Lot:
     fired: int = 0
     missing: int = 0
     written_off: int = 0
+    moved_out: int = 0
+    provenance: Provenance = Provenance()
+    parents: tuple[str, ...] = ()  # the lots it was split or merged from
+    quarantine: tuple[QuarantineReason, ...] = ()  # why it was held, if it was
+    lifted: bool = False  # every round verified one by one since
+    checked: tuple[RoundsChecked, ...] = ()
+
+    @property
+    def quarantined(self) -> bool:
+        """Held: nothing from it is loaded until every round is verified one by one."""
+        return bool(self.quarantine) and not self.lifted
+
+    @property
+    def rounds_checked(self) -> int:
+        return sum(r.count for r in self.checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +283,7 @@ class State:
     incidents: dict[str, Incident] = field(default_factory=dict)
     closed_days: dict[str, int] = field(default_factory=dict)
     corrections: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    suppliers: dict[str, Supplier] = field(default_factory=dict)
 
     @property
     def created(self) -> bool:
@@ -299,6 +356,7 @@ _TABLES = (
     "incidents",
     "closed_days",
     "corrections",
+    "suppliers",
 )
 
 
@@ -360,6 +418,8 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 custody_seq=rec.seq,
                 custody_at=rec.at,
             )
+        case ev.SupplierRegistered():
+            s.suppliers[e.supplier_id] = Supplier(e.supplier_id, e.kind, e.name, e.contact)
         case ev.LotReceived():
             s.lots[e.lot_id] = Lot(
                 e.lot_id,
@@ -371,9 +431,34 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 e.load,
                 e.close_quarter,
                 in_box=e.count,
+                provenance=Provenance(
+                    e.supplier_id,
+                    e.last_production,
+                    e.handled,
+                    e.headstamp,
+                    e.manufacturer,
+                    e.invoice_sha256,
+                    e.packing_list_sha256,
+                ),
             )
         case ev.LotVerified():
             s.lots[e.lot_id] = replace(s.lots[e.lot_id], verified_by=e.method)
+        case ev.LotQuarantined():
+            s.lots[e.lot_id] = replace(s.lots[e.lot_id], quarantine=e.reasons, lifted=False)
+        case ev.RoundsVerified():
+            _apply_rounds_verified(s, rec, e)
+        case ev.QuarantineLifted():
+            s.lots[e.lot_id] = replace(s.lots[e.lot_id], lifted=True)
+        case ev.LotSplit():
+            parent = s.lots[e.lot_id]
+            for lot_id, n in zip(e.into, e.rounds, strict=True):
+                s.lots[lot_id] = _child(parent, lot_id, n, (parent.id,))
+            _moved_out(s, parent, sum(e.rounds))
+        case ev.LotsMerged():
+            a, b = (s.lots[i] for i in e.lot_ids)
+            s.lots[e.into] = _merged(a, b, e.into, sum(e.rounds))
+            for parent, n in zip((a, b), e.rounds, strict=True):
+                _moved_out(s, parent, n)
         case ev.ItemMoved():
             item = s.items[e.item_id]
             s.items[e.item_id] = replace(
@@ -512,6 +597,56 @@ def _apply_return(s: State, rec: ev.Recorded, e: ev.ItemReturned) -> None:
         issued_for=None,
     )
     s.returns[e.item_id] = Return(e.item_id, rec.seq, rec.at, e.missing)
+
+
+def _apply_rounds_verified(s: State, rec: ev.Recorded, e: ev.RoundsVerified) -> None:
+    lot = s.lots[e.lot_id]
+    checked = (*lot.checked, RoundsChecked(e.first, e.last, e.method, e.verified_by, rec.seq))
+    lot = replace(lot, checked=checked)
+    if lot.verified_by is None and lot.rounds_checked >= lot.received:
+        # Every round checked one by one verifies the lot, in the lot form's words.
+        methods = sorted({str(r.method) for r in checked})
+        lot = replace(lot, verified_by=", ".join([*methods, "each round"]))
+    s.lots[lot.id] = lot
+
+
+def _child(parent: Lot, lot_id: str, rounds: int, parents: tuple[str, ...]) -> Lot:
+    # A new box of the parent's rounds: the same kind, paperwork and verification. Its
+    # quarantine is its own event; its rounds are checked again in the new box.
+    return Lot(
+        lot_id,
+        parent.ammo_type,
+        parent.caliber,
+        rounds,
+        parent.source,
+        parent.invoice,
+        parent.load,
+        parent.close_quarter,
+        verified_by=parent.verified_by,
+        in_box=rounds,
+        provenance=parent.provenance,
+        parents=parents,
+    )
+
+
+def _merged(a: Lot, b: Lot, lot_id: str, rounds: int) -> Lot:
+    def both(x: str, y: str) -> str:
+        return x if x == y else f"{x}; {y}"
+
+    verified = both(a.verified_by, b.verified_by) if a.verified_by and b.verified_by else None
+    return replace(
+        _child(a, lot_id, rounds, (a.id, b.id)),
+        source=both(a.source, b.source),
+        invoice=both(a.invoice, b.invoice),
+        verified_by=verified,
+        provenance=a.provenance if a.provenance == b.provenance else Provenance(),
+    )
+
+
+def _moved_out(s: State, parent: Lot, rounds: int) -> None:
+    s.lots[parent.id] = replace(
+        parent, in_box=parent.in_box - rounds, moved_out=parent.moved_out + rounds
+    )
 
 
 def replay(production_id: str, records: Iterable[ev.Recorded]) -> State:

@@ -25,6 +25,10 @@ ID_REGEX = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MAX_TEXT = 4000
 MAX_INT = 2**53 - 1  # the largest whole number JSON (RFC 8785) holds exactly
+# A document's SHA-256 as the record keeps it: 64 lowercase hexadecimal digits.
+SHA256_RULE = "64 hexadecimal digits (0-9, a-f), the SHA-256 of the scanned document"
+SHA256_REGEX = r"^[0-9a-f]{64}$"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 # For each command: field -> the state table a reference must exist in ("new:" = must not).
 REFERENCES: dict[type[c.Command], dict[str, str]] = {
@@ -37,8 +41,12 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.RemoveAccess: {"person_id": "people"},
     c.AddLocation: {"location_id": "new:locations"},
     c.RegisterItem: {"item_id": "new:items", "location_id": "locations"},
-    c.ReceiveLot: {"lot_id": "new:lots"},
+    c.RegisterSupplier: {"supplier_id": "new:suppliers"},
+    c.ReceiveLot: {"lot_id": "new:lots", "supplier_id": "suppliers"},
     c.VerifyLot: {"lot_id": "lots"},
+    c.VerifyRounds: {"lot_id": "lots", "verified_by": "people"},
+    c.SplitLot: {"lot_id": "lots", "into": "new:lots"},
+    c.MergeLots: {"lot_ids": "lots", "into": "new:lots"},
     c.MoveItem: {"item_id": "items", "location_id": "locations"},
     c.DisposeItem: {"item_id": "items"},
     c.InspectItem: {"item_id": "items", "shown_to": "people"},
@@ -71,6 +79,7 @@ SINGULAR = {
     "scenes": "scene",
     "concerns": "concern",
     "incidents": "incident",
+    "suppliers": "supplier",
 }
 
 
@@ -201,8 +210,20 @@ def _values(state: State, cmd: c.Command) -> None:
             raise InvalidCommand(f"tag {cmd.tag!r} is already on another item")
         case c.DisposeItem() if not cmd.transferee.strip():
             raise InvalidCommand("say who receives the item (name and address or licence)")
-        case c.ReceiveLot() if not 0 < cmd.count <= 1_000_000:
-            raise InvalidCommand("count must be between 1 and 1,000,000")
+        case c.ReceiveLot():
+            _receipt(cmd)
+        case c.RegisterSupplier() if not cmd.name.strip():
+            raise InvalidCommand("name: say who the supplier is")
+        case c.VerifyRounds():
+            _rounds(state, cmd)
+        case c.SplitLot():
+            _split(state, cmd)
+        case c.MergeLots():
+            if cmd.lot_ids[0] == cmd.lot_ids[1]:
+                raise InvalidCommand("lot ids: name two different lots to merge")
+            for lot_id in cmd.lot_ids:
+                if not state.lots[lot_id].in_box:
+                    raise InvalidCommand(f"lot ids: lot {lot_id} has no rounds in its box")
         case c.RecordQualification():
             parse_date(cmd.expires_on, "expires_on")
         case c.RemoveAccess() if cmd.actor == cmd.person_id:
@@ -245,3 +266,42 @@ def _values(state: State, cmd: c.Command) -> None:
             raise InvalidCommand("correction: say what the entry got wrong and what is right")
         case c.CorrectRecord() if not 0 < cmd.refers_to <= state.seq:
             raise InvalidCommand(f"there is no event #{cmd.refers_to} to correct")
+
+
+def _receipt(cmd: c.ReceiveLot) -> None:
+    if not 0 < cmd.count <= 1_000_000:
+        raise InvalidCommand("count must be between 1 and 1,000,000")
+    for name in ("invoice_sha256", "packing_list_sha256"):
+        value = getattr(cmd, name)
+        if value and not _SHA256.fullmatch(value):
+            raise InvalidCommand(f"{name}: {value[:80]!r} is not {SHA256_RULE}")
+    for h in cmd.handled:
+        if not h.by.strip():
+            raise InvalidCommand(f"handled: say who {h.what} the rounds")
+
+
+def _rounds(state: State, cmd: c.VerifyRounds) -> None:
+    lot = state.lots[cmd.lot_id]
+    if not 1 <= cmd.first <= cmd.last <= lot.received:
+        raise InvalidCommand(
+            f"rounds {cmd.first} to {cmd.last}: lot {lot.id} has rounds 1 to {lot.received}; "
+            "give the first and last round checked, first no later than last"
+        )
+    for r in lot.checked:
+        lo, hi = max(cmd.first, r.first), min(cmd.last, r.last)
+        if lo <= hi:
+            raise InvalidCommand(
+                f"rounds {lo} to {hi} of lot {lot.id} are already verified; "
+                "give only rounds not yet checked"
+            )
+
+
+def _split(state: State, cmd: c.SplitLot) -> None:
+    lot = state.lots[cmd.lot_id]
+    if cmd.into[0] == cmd.into[1]:
+        raise InvalidCommand("into: give the two new lots different ids")
+    if min(cmd.rounds) < 1 or sum(cmd.rounds) != lot.in_box:
+        raise InvalidCommand(
+            f"rounds: the two new lots share the {lot.in_box} rounds in lot {lot.id}'s box, "
+            "at least one each"
+        )

@@ -25,6 +25,52 @@ class AmmoType(StrEnum):
     LIVE = "live"
 
 
+class SupplierKind(StrEnum):
+    """Who a supplier of rounds is: where a lot came from (DOMAIN.md §6: on Rust rounds
+    came from a prop supplier, a private source and the armorer's previous film)."""
+
+    RENTAL_HOUSE = "rental_house"
+    PROP_SUPPLIER = "prop_supplier"
+    MANUFACTURER = "manufacturer"
+    PRODUCTION = "production"  # another production, handing on what it had left
+
+
+class Handling(StrEnum):
+    """What was done to rounds after they were made, before they reached this set."""
+
+    REPACKAGED = "repackaged"
+    CLEANED = "cleaned"
+    RELOADED = "reloaded"
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """Rounds of a lot were repackaged, cleaned or reloaded, and by whom (as the
+    paperwork names them)."""
+
+    what: Handling
+    by: str
+
+
+class RoundCheck(StrEnum):
+    """How one dummy was checked when a lot's rounds are verified one by one: the
+    verification methods the lot form offers, for a single round."""
+
+    RATTLE_TEST = "rattle test"
+    INERT_PRIMER = "inert primer"
+    DRILLED_CASE = "drilled case"
+
+
+class QuarantineReason(StrEnum):
+    """Why a lot is held until every round is verified one by one (DOMAIN.md §6: the
+    Rust supplier repackaged dummies from another production; live rounds carried the
+    dummies' headstamp)."""
+
+    UNKNOWN_ORIGIN = "unknown_origin"
+    ANOTHER_PRODUCTION = "another_production"
+    REPACKAGED = "repackaged"
+
+
 class SceneAmmo(StrEnum):
     NONE = "none"
     DUMMY = "dummy"

@@ -84,6 +84,7 @@ def build(service: ColdCheck, production_id: str, date: str) -> DailyReport:
     for lot in state.lots.values():
         back = issued[lot.id] - fired[lot.id] - missing[lot.id]
         total = lot.in_box + lot.loaded + lot.fired + lot.missing + lot.written_off
+        total += lot.moved_out  # into the lots it was split or merged into
         report.lots.append(
             LotLine(
                 lot.id,

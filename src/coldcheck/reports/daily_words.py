@@ -11,6 +11,7 @@ from coldcheck.domain.names import holder, item, people, person, plural, term
 from coldcheck.domain.state import State
 from coldcheck.domain.values import Custodian, IncidentKind
 from coldcheck.reports.daily import DailyReport
+from coldcheck.reports.lot_words import came_from, held
 from coldcheck.reports.text import visible
 from coldcheck.reports.words import QUOTE_MAX
 
@@ -51,6 +52,15 @@ def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) ->
                     "balanced" if lot.balanced else "NOT BALANCED",
                 )
                 for lot in report.lots
+            ),
+            "No ammunition on this production.",
+        ),
+        Table(
+            "Where the ammunition came from",
+            ("Lot", "Came from", "Quarantine"),
+            tuple(
+                (lot.id, visible(came_from(state, lot)), held(lot))
+                for lot in sorted(state.lots.values(), key=lambda x: x.id)
             ),
             "No ammunition on this production.",
         ),

@@ -29,7 +29,6 @@ from coldcheck.domain.names import (
 )
 from coldcheck.domain.state import State
 from coldcheck.domain.values import (
-    AmmoType,
     ApprovalRole,
     Barrel,
     Chamber,
@@ -37,6 +36,7 @@ from coldcheck.domain.values import (
     Custodian,
     Label,
 )
+from coldcheck.reports import lot_words
 from coldcheck.reports.text import visible
 
 # A sentence: (state after the command, the record, its event) -> words, no full stop.
@@ -217,16 +217,6 @@ def _approval(code: str) -> str:
         return code.replace("_", " ")
 
 
-def _lot(s: State, r: ev.Recorded, e: ev.LotReceived) -> str:
-    rounds = plural(e.count, f"{e.ammo_type} round")
-    quarter = ", close-quarter loads" if e.close_quarter else ""
-    live = " (live ammunition)" if e.ammo_type is AmmoType.LIVE else ""
-    return (
-        f"{_who(s, r)} received lot {e.lot_id}: {rounds}{live}, {e.caliber}{quarter}, "
-        f"from {e.source}"
-    )
-
-
 SENTENCES: dict[type[ev.Event], Sentence] = {
     ev.ProductionCreated: lambda s, r, e: (
         f"{_who(s, r)} created the production {e.name} ({e.profile} rules, times in {e.timezone})"
@@ -265,7 +255,6 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
     ev.ItemDisposed: lambda s, r, e: (
         f"{_who(s, r)} disposed of {item(s, e.item_id)} to {e.transferee}: {_quote(e.reason)}"
     ),
-    ev.LotReceived: _lot,
     ev.LotVerified: lambda s, r, e: f"{_who(s, r)} verified lot {e.lot_id}: {_quote(e.method)}",
     ev.ItemMoved: lambda s, r, e: (
         f"{_who(s, r)} moved {item(s, e.item_id)} from {holder(s, e.from_)} to "
@@ -325,4 +314,5 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
     ev.RecordCorrected: lambda s, r, e: (
         f"{_who(s, r)} corrected an earlier entry: {_quote(e.correction)}"
     ),
+    **lot_words.SENTENCES,
 }

@@ -32,6 +32,7 @@ CONCERNS = Page("/concerns", "Open the concerns")
 INCIDENTS = Page("/incidents", "Open the incidents")
 UNACCOUNTED = Page("/incidents?kind=unaccounted_rounds", "Report unaccounted rounds")
 LIVE_ROUND = Page("/incidents?kind=live_round_found", "Report a live round found")
+ROUNDS = Page("/stock/rounds", "Verify the rounds one by one")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,19 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         "AMM-5": Advice(
             "Look for the missing rounds now. If they cannot be found, report them.",
             UNACCOUNTED,
+        ),
+        "PRV-1": Advice(
+            "Reloaded dummies are not taken in: a reloaded case may hold powder or a live "
+            "primer. Send the lot back and ask for factory-made dummies."
+        ),
+        "PRV-2": Advice(
+            "This lot is in quarantine. Take every round out and check it, and record "
+            "each one (or each batch) with how it was checked; the quarantine lifts with "
+            "the last round. Until then, load from another lot.",
+            ROUNDS,
+        ),
+        "PRV-3": Advice(
+            "Only rounds of one kind and caliber go in one box. Keep these lots in their own boxes."
         ),
         "CUS-1": Advice(_ARMORER_ONLY),
         "CUS-2": Advice(

@@ -1,6 +1,7 @@
 """The armorer's stock on the tablet: put an item away (and add a storage location),
-register an item, dispose of one, receive and verify a lot of rounds, and close the day
-with a blind count.
+register an item, dispose of one, register suppliers, receive and verify a lot of rounds
+(one by one for a lot in quarantine), split and merge boxes, and close the day with a
+blind count.
 
 Only the armorer sees these pages (the gateway checks every command again). Every form
 starts unanswered and, on any error, is drawn again as it was sent with the reason at
@@ -26,7 +27,8 @@ from coldcheck.domain.decide import decide
 from coldcheck.domain.errors import ColdCheckError, Refused
 from coldcheck.domain.state import Item, State
 from coldcheck.domain.values import AmmoType, ItemKind
-from coldcheck.web import advice, forms
+from coldcheck.web import advice, forms, lot_pages
+from coldcheck.web import lot_forms as lf
 from coldcheck.web import stock_forms as sf
 from coldcheck.web.site import Site, Viewer
 
@@ -35,11 +37,16 @@ Build = Callable[[Viewer, Any], c.Command]
 # The forms' paths under /p/{pid}, and the page each form is on.
 PUT_AWAY, LOCATIONS, REGISTER = "/stock", "/stock/locations", "/stock/register"
 DISPOSE, LOTS, VERIFY, CLOSE = "/stock/dispose", "/stock/lots", "/stock/lots/verify", "/stock/close"
+SUPPLIERS, ROUNDS, BOXES = "/stock/suppliers", "/stock/rounds", "/stock/boxes"
+SPLIT, MERGE = "/stock/boxes/split", "/stock/boxes/merge"
 PAGES = {
     PUT_AWAY: "stock_put_away.html",
     REGISTER: "stock_register.html",
     DISPOSE: "stock_dispose.html",
     LOTS: "stock_lots.html",
+    SUPPLIERS: "stock_suppliers.html",
+    ROUNDS: "stock_rounds.html",
+    BOXES: "stock_boxes.html",
     CLOSE: "stock_close.html",
 }
 
@@ -57,7 +64,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
         s = v.state
         ctx: dict[str, Any] = {
             **site.base(v, pid),
-            "values": {"methods": set()},
+            "values": {"methods": set(), "handled": set()},
             "error": "",
             "violations": [],
             "form": "",
@@ -70,6 +77,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
             "lots": sf.counted_lots(s),
             "today": today(s),
             "AmmoType": AmmoType,
+            **lot_pages.context(s),
         }
         ctx.update(extra)
         return site.render(request, PAGES[path], status, **ctx)
@@ -92,7 +100,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
 
             def run(v: Viewer) -> Response:
                 armorer_only(v)
-                sent = sf.values(form, v.state)
+                sent = {**sf.values(form, v.state), **lf.sent(form)}
                 cmd: c.Command | None = None
                 try:
                     cmd = build(v, form)
@@ -131,8 +139,12 @@ def add_routes(web: APIRouter, site: Site) -> None:
     accept(LOCATIONS, PUT_AWAY, lambda v, f: sf.add_location(f))
     accept(REGISTER, REGISTER, lambda v, f: sf.register(f))
     accept(DISPOSE, DISPOSE, lambda v, f: sf.dispose(f), confirm=True)
-    accept(LOTS, LOTS, lambda v, f: sf.receive(f))
+    accept(LOTS, LOTS, lambda v, f: lf.receive(f))
     accept(VERIFY, LOTS, lambda v, f: sf.verify(f))
+    accept(SUPPLIERS, SUPPLIERS, lambda v, f: lf.supplier(f))
+    accept(ROUNDS, ROUNDS, lambda v, f: lf.rounds(f))
+    accept(SPLIT, BOXES, lambda v, f: lf.split(f))
+    accept(MERGE, BOXES, lambda v, f: lf.merge(f))
     accept(CLOSE, CLOSE, lambda v, f: sf.close_day(f, v.state, today(v.state)))
 
 

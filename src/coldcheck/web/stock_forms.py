@@ -1,5 +1,6 @@
 """The armorer's stock forms read into commands: put away, add a location, register,
-dispose of, receive and verify a lot, close the day. Each bad or missing value is an
+dispose of, verify a lot, close the day (lot_forms.py: suppliers, receiving a lot,
+rounds one by one, splits and merges). Each bad or missing value is an
 InvalidCommand naming its field, raised before anything runs, so nothing is recorded.
 
 Nothing a person attests has a default: an empty choice is refused, never guessed.
@@ -12,7 +13,7 @@ from typing import Any
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand
 from coldcheck.domain.state import Lot, State
-from coldcheck.domain.values import AmmoType, ItemKind
+from coldcheck.domain.values import ItemKind
 from coldcheck.web import forms
 
 # How each dummy of a lot was verified: what the verify form offers to tick.
@@ -111,28 +112,6 @@ def dispose(form: Any) -> c.DisposeItem:
             form, "transferee", "say who receives it (name and address, or licence number)"
         ),
         reason=forms.text(form, "reason").strip(),
-    )
-
-
-def receive(form: Any) -> c.ReceiveLot:
-    required(form, "ammo_type", "choose dummy or blank")
-    ammo = forms.choice(form, "ammo_type", AmmoType, AmmoType.DUMMY)
-    load = forms.text(form, "load")
-    if ammo is AmmoType.BLANK and load not in LOADS:
-        raise InvalidCommand(f"load: choose the blanks' load ({', '.join(LOADS)})")
-    if ammo is not AmmoType.BLANK and load:
-        raise InvalidCommand("load: only blanks have a load")
-    if not forms.text(form, "count").strip():
-        raise InvalidCommand("count: type how many rounds came in")
-    return c.ReceiveLot(
-        lot_id=required(form, "lot_id", "give the lot a short id, like dum-9mm"),
-        ammo_type=ammo,
-        caliber=required(form, "caliber", "type the caliber, like .45 LC"),
-        count=forms.number(form, "count", minimum=1),
-        source=required(form, "source", "say who supplied it"),
-        invoice=required(form, "invoice", "type the invoice or delivery note number"),
-        load=load,
-        close_quarter=forms.flag(form, "close_quarter"),
     )
 
 

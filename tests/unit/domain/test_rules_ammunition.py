@@ -32,6 +32,7 @@ def receive(
         count=count,
         source="Starline Props",
         invoice="INV-9000",
+        supplier_id="starline",
     )
 
 

@@ -12,6 +12,7 @@ from coldcheck.domain.rules import (
     incidents,
     inspection,
     people,
+    provenance,
     scenes,
     training,
 )
@@ -20,6 +21,7 @@ from coldcheck.domain.state import State
 
 CATALOGUE: tuple[Rule, ...] = (
     *ammunition.RULES,
+    *provenance.RULES,
     *custody.RULES,
     *inspection.RULES,
     *training.RULES,
