@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from coldcheck.accounts import Accounts
 from coldcheck.service import ColdCheck
 from coldcheck.web import (
+    admin,
     board,
     concerns,
     corrections,
@@ -49,6 +50,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         records,
         corrections,
         search,
+        admin,
     ):
         area.add_routes(web, site)
     return web
