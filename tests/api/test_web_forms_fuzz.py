@@ -40,6 +40,7 @@ FIELDS: dict[str, list[str]] = {
         "pin",
     ],
     "/p/{pid}/return": ["item_id", *CHAMBERS],
+    "/p/{pid}/unload": ["item_id", "barrel", *CHAMBERS, "entered"],
     "/p/{pid}/scenes": [
         "scene_id",
         "title",

@@ -29,6 +29,7 @@ PAGES = [
     "/people?person=jack",
     "/pin",
     "/stock",
+    "/unload",
     "/stock/register",
     "/stock/dispose",
     "/stock/lots",

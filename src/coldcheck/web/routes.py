@@ -26,6 +26,7 @@ from coldcheck.web import (
     session,
     shell,
     stock,
+    unload,
 )
 from coldcheck.web.site import Site
 
@@ -51,6 +52,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         corrections,
         search,
         admin,
+        unload,
     ):
         area.add_routes(web, site)
     return web
