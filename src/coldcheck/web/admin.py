@@ -32,7 +32,7 @@ from coldcheck.web.site import COOKIE, Site
 PAGE = "/admin"
 ZONES = sorted(zoneinfo.available_timezones())
 ID_RULE = "1-64 letters, digits, '.', '_' or '-'"
-Step = Callable[[AccountRow, Any], str]  # runs a form, says what it did
+Step = Callable[[AccountRow, Any], tuple[str, int]]  # runs a form: what it did, entries made
 
 
 def add_routes(web: APIRouter, site: Site) -> None:
@@ -67,6 +67,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
             values=sent.get("values", {}),
             error=sent.get("error", ""),
             done=sent.get("done", ""),
+            entries=sent.get("entries", 0),
         )
 
     async def answered(request: Request, body: Callable[[AccountRow], Response]) -> Response:
@@ -89,17 +90,17 @@ def add_routes(web: APIRouter, site: Site) -> None:
             def run(me: AccountRow) -> Response:
                 values = {k: v for k, v in form.items() if isinstance(v, str) and k != "password"}
                 try:
-                    done = step(me, form)
+                    done, entries = step(me, form)
                 except ColdCheckError as exc:
                     status, _ = problems.classify(exc)
                     return view(request, me, status, sent=name, values=values, error=str(exc))
-                return view(request, me, sent=name, done=done)
+                return view(request, me, sent=name, done=done, entries=entries)
 
             return await answered(request, run)
 
         web.post(f"{PAGE}/{name}", name=f"admin-{name}")(post)
 
-    def new_account(me: AccountRow, form: Any) -> str:
+    def new_account(me: AccountRow, form: Any) -> tuple[str, int]:
         username = _id(form, "username")
         try:
             admin.create_account(
@@ -109,9 +110,9 @@ def add_routes(web: APIRouter, site: Site) -> None:
             raise Conflict(f"username: {exc}") from None
         except InvalidCommand as exc:  # the username was checked: it is the password
             raise InvalidCommand(f"password: {exc}") from None
-        return f"Account {username} created. Link it to a person on a production below."
+        return f"Account {username} created. Link it to a person on a production below.", 0
 
-    def new_production(me: AccountRow, form: Any) -> str:
+    def new_production(me: AccountRow, form: Any) -> tuple[str, int]:
         pid = _id(form, "production_id")
         cmd = c.CreateProduction(
             name=_given(form, "name", "give the production's title"),
@@ -124,15 +125,16 @@ def add_routes(web: APIRouter, site: Site) -> None:
             _given(form, "founder_name", "give the producer's full name"),
         )
         try:
-            admin.create_production(service, accounts, me, pid, cmd, founder)
+            made = admin.create_production(service, accounts, me, pid, cmd, founder)
         except Conflict as exc:
             raise Conflict(f"production id: {exc}") from None
-        return (
+        said = (
             f"{cmd.name} created, with {founder.name} as producer holding hiring authority: "
             "they add the production's people on its People page."
         )
+        return said, len(made.records)
 
-    def new_link(me: AccountRow, form: Any) -> str:
+    def new_link(me: AccountRow, form: Any) -> tuple[str, int]:
         admin.only_admin(me, "links accounts here")
         pid, username = _id(form, "production_id"), _id(form, "username")
         person = _id(form, "person_id")
@@ -141,7 +143,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
         except Conflict as exc:
             raise Conflict(f"person: {exc}") from None
         name = service.state(pid).people[person].name
-        return f"{username} now acts as {name} on {service.state(pid).name}."
+        return f"{username} now acts as {name} on {service.state(pid).name}.", 0
 
     accept("accounts", new_account)
     accept("productions", new_production)

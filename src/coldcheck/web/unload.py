@@ -68,7 +68,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
 
         def run(v: Viewer) -> Response:
             armorer_only(v)
-            values = {k: forms.text(form, k) for k in form if k != "csrf_token"}
+            values = {k: x for k, x in form.items() if isinstance(x, str) and k != "csrf_token"}
             try:
                 item = v.state.items.get(forms.text(form, "item_id"))
                 if item is None or item not in loaded(v.state):
@@ -95,7 +95,9 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     error=str(exc),
                     violations=broken,
                 )
-            return site.done(request, pid, v, [done], f"/p/{pid}{PATH}", draft=values["draft"])
+            return site.done(
+                request, pid, v, [done], f"/p/{pid}{PATH}", draft=values.get("draft", "")
+            )
 
         return await site.guarded(request, pid, run)
 
