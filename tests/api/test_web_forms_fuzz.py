@@ -40,6 +40,7 @@ FIELDS: dict[str, list[str]] = {
         "pin",
     ],
     "/p/{pid}/return": ["item_id", *CHAMBERS],
+    "/p/{pid}/unload": ["item_id", "barrel", *CHAMBERS, "entered"],
     "/p/{pid}/scenes": [
         "scene_id",
         "title",
@@ -112,6 +113,17 @@ FIELDS: dict[str, list[str]] = {
     "/p/{pid}/people/reset-pin": ["person_id"],
     "/p/{pid}/people/remove-access": ["person_id"],
     "/p/{pid}/pin": ["pin", "pin_again", "password"],
+    "/admin/accounts": ["username", "password", "is_admin"],
+    "/admin/productions": [
+        "production_id",
+        "name",
+        "profile",
+        "timezone",
+        "founder",
+        "founder_id",
+        "founder_name",
+    ],
+    "/admin/links": ["username", "production_id", "person_id"],
 }
 PEOPLE = ["jack", "sam", "rosa", "dan", "paula"]
 GOOD: dict[str, list[str]] = {  # values a person might really choose, field by field

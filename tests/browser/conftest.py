@@ -38,6 +38,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 
 @pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[Server]:
+    """A new server: an empty database with only `coldcheck init --admin admin` done."""
+    with serving(f"sqlite:///{tmp_path / 'day.db'}", tmp_path, workers=1, empty=True) as s:
+        yield s
+
+
+@pytest.fixture
 def device(browser: Browser, server: Server) -> Iterator[type[Device]]:
     contexts: list[BrowserContext] = []
 

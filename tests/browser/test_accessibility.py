@@ -20,6 +20,7 @@ from support.server import Server
 # Installed by scripts/ensure-axe (the Makefile's `browser` target), from the npm package.
 AXE = ROOT / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
+ADMIN = "/admin"  # not a production's page: visited as the administrator
 THEMES = {"day": "light", "night": "dark"}
 NIGHT_PAPER = "rgb(17, 17, 17)"
 DAY_PAPER = "rgb(255, 255, 255)"
@@ -72,6 +73,18 @@ def _refusal(page: Page) -> None:
     expect(page.locator("#refusal")).to_contain_text("Nothing was recorded")
 
 
+def _administrator(device: Device) -> Page:
+    """The administrator's page, logged in as the administrator."""
+    page = device.page
+    page.goto(f"{device.server.base}/login")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{ADMIN}")
+    page.wait_for_load_state("load")
+    return page
+
+
 @pytest.mark.parametrize("theme", sorted(THEMES))
 def test_every_page_has_no_serious_accessibility_violation(open_device: Any, theme: str) -> None:
     rosa = open_device(TABLET, THEMES[theme]).login("rosa")
@@ -84,6 +97,7 @@ def test_every_page_has_no_serious_accessibility_violation(open_device: Any, the
         found += _said(path or "/", _axe(page))
     _refusal(rosa.go("/issue"))
     found += _said("the refused handoff", _axe(rosa.page))
+    found += _said(ADMIN, _axe(_administrator(open_device(TABLET, THEMES[theme]))))
     for line in found:
         print(line)
     assert not found, "\n".join(found)

@@ -29,6 +29,7 @@ PAGES = [
     "/people?person=jack",
     "/pin",
     "/stock",
+    "/unload",
     "/stock/register",
     "/stock/dispose",
     "/stock/lots",
@@ -75,6 +76,16 @@ def test_every_page_runs_under_the_policy_without_a_violation(device: type[Devic
         assert answer.headers["x-frame-options"] == "DENY"
         page.wait_for_load_state("load")
         assert page.evaluate("window.__violations") == [], path
+    # The administrator's page, as the administrator.
+    admin = device(TABLET)
+    admin.context.add_init_script(WATCH)
+    admin.page.goto(f"{admin.server.base}/login")
+    admin.page.get_by_label("Username").fill("admin")
+    admin.page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
+    admin.page.get_by_role("button", name="Log in").click()
+    admin.page.wait_for_url("**/admin")
+    admin.page.wait_for_load_state("load")
+    assert admin.page.evaluate("window.__violations") == []
     # The stylesheet still applies (it comes from 'self'): the board's buttons are big.
     board = rosa.go()
     height = board.get_by_role("link", name="Hand over").first.bounding_box()

@@ -18,7 +18,7 @@ import httpx
 
 from coldcheck import demo
 from coldcheck.bootstrap import open_accounts, open_app
-from coldcheck.config import ENV_ESCALATE_EVERY, Settings
+from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_ESCALATE_EVERY, Settings
 from coldcheck.domain import commands as c
 
 
@@ -62,15 +62,9 @@ def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
     app.store.close()
 
 
-@contextmanager
-def serving(
-    database_url: str, folder: Path, workers: int = 2, day_closed: bool = True
-) -> Iterator[Server]:
-    """Seed, start `coldcheck serve --workers N`, wait until it answers, stop it after."""
-    key = folder / "signing.key"
-    seed(database_url, key, day_closed)
-    port = _free_port()
-    env = {
+def environment(database_url: str, key: Path) -> dict[str, str]:
+    """What `coldcheck` run for the test's database and key is given."""
+    return {
         **os.environ,
         "COLDCHECK_DATABASE_URL": database_url,
         "COLDCHECK_KEY_FILE": str(key),
@@ -78,6 +72,36 @@ def serving(
         # and a sweep (on a clock that jumps) would add to it. Escalation has its own tests.
         ENV_ESCALATE_EVERY: "86400",
     }
+
+
+def initialised(database_url: str, key: Path) -> None:
+    """An empty database and a new key with only the administrator, as a new server is
+    set up: `coldcheck init --admin admin` (password: the demo's)."""
+    subprocess.run(
+        [sys.executable, "-m", "coldcheck", "init", "--admin", "admin"],
+        env={**environment(database_url, key), ENV_ADMIN_PASSWORD: demo.DEMO_PASSWORD},
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def serving(
+    database_url: str,
+    folder: Path,
+    workers: int = 2,
+    day_closed: bool = True,
+    empty: bool = False,
+) -> Iterator[Server]:
+    """Seed (or, `empty`, only create the administrator), start `coldcheck serve
+    --workers N`, wait until it answers, stop it after."""
+    key = folder / "signing.key"
+    if empty:
+        initialised(database_url, key)
+    else:
+        seed(database_url, key, day_closed)
+    port = _free_port()
+    env = environment(database_url, key)
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 
-from coldcheck.access import gateway
+from coldcheck.access import admin, gateway
 from coldcheck.access.attest import attested, by_pin
 from coldcheck.access.identity import Caller, Proof
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
@@ -53,7 +53,7 @@ from coldcheck.domain.codec import from_data
 from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import is_id
-from coldcheck.domain.values import Authority, Role
+from coldcheck.domain.values import Authority
 from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
 
 COOKIE = "coldcheck_session"
@@ -178,9 +178,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     @app.post(f"{PREFIX}/accounts", tags=["admin"], status_code=201)
     def create_account(body: NewAccount, who: Who) -> Me:
         """Create an account (administrators only)."""
-        if not who.account.is_admin:
-            raise Forbidden("only an administrator creates accounts")
-        accounts.create(body.username, body.password, body.is_admin)
+        admin.create_account(accounts, who.account, body.username, body.password, body.is_admin)
         return Me(username=body.username, is_admin=body.is_admin, productions=[])
 
     # -- productions --------------------------------------------------------------------
@@ -201,53 +199,32 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     )
     def create_production(body: NewProduction, who: Who) -> CommandResult:
         """Create a production with its founding producer (administrators only)."""
-        if not who.account.is_admin:
-            raise Forbidden("only an administrator creates productions")
         founder = body.founder
-        if accounts.rows.get(founder.username) is None:
-            raise NotFound(f"unknown account {founder.username!r}")
-        pid = body.production_id
-        outcome = service.execute(
-            pid,
-            c.CreateProduction(
-                name=body.name,
-                profile=body.profile,
-                timezone=body.timezone,
-                overrides=tuple(body.overrides),
-            ),
+        cmd = c.CreateProduction(
+            name=body.name,
+            profile=body.profile,
+            timezone=body.timezone,
+            overrides=tuple(body.overrides),
         )
-        more = [
-            service.execute(
-                pid,
-                c.AddPerson(person_id=founder.person_id, name=founder.name, roles=(Role.PRODUCER,)),
-            ),
-            service.execute(
-                pid, c.AssignAuthority(person_id=founder.person_id, authority=Authority.HIRING)
-            ),
-        ]
-        accounts.rows.link(founder.username, pid, founder.person_id)
-        return _result(Outcome(outcome.records + more[0].records + more[1].records))
+        founding = admin.Founder(founder.username, founder.person_id, founder.name)
+        return _result(
+            admin.create_production(
+                service, accounts, who.account, body.production_id, cmd, founding
+            )
+        )
 
     @app.post(
         f"{PREFIX}/productions/{{production_id}}/members", tags=["productions"], status_code=204
     )
     def add_member(production_id: str, body: NewMember, who: Who) -> None:
         """Link an account to a person on the production (hiring authority or admin)."""
-        if who.account.is_admin:
-            if not is_id(production_id):
-                raise NotFound(f"unknown production {production_id!r}")
-        else:
+        if not who.account.is_admin:
             # Membership before the production is read: a non-member gets the same 404
             # whether it exists or not.
             person = member(production_id, who)
             if not service.state(production_id).people[person].has(Authority.HIRING):
                 raise Forbidden("only a holder of hiring authority adds members")
-        state = service.state(production_id)
-        if body.person_id not in state.people:
-            raise NotFound(f"unknown person {body.person_id!r}")
-        if accounts.rows.get(body.username) is None:
-            raise NotFound(f"unknown account {body.username!r}")
-        accounts.rows.link(body.username, production_id, body.person_id)
+        admin.link(service, accounts, production_id, body.username, body.person_id)
 
     for slug, cls in COMMANDS.items():
         _command_route(app, service, accounts, member, caller, slug, cls)

@@ -261,6 +261,23 @@ class AccountStore:
             ).all()
         return [(r[0], r[1]) for r in rows]
 
+    def listing(self) -> list[tuple[str, bool, list[tuple[str, str]]]]:
+        """Every account: its username, whether an administrator, and the (production,
+        person) it acts as on each production; by username."""
+        with self.store.guarded(), self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(accounts.c.username, accounts.c.is_admin).order_by(accounts.c.username)
+            ).all()
+            links = conn.execute(
+                sa.select(
+                    memberships.c.username, memberships.c.production_id, memberships.c.person_id
+                ).order_by(memberships.c.production_id)
+            ).all()
+        on: dict[str, list[tuple[str, str]]] = {}
+        for username, pid, person in links:
+            on.setdefault(username, []).append((pid, person))
+        return [(r[0], bool(r[1]), on.get(r[0], [])) for r in rows]
+
     def add_token(self, row: TokenRow) -> None:
         with self._writing() as conn:
             conn.execute(

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from coldcheck.accounts import Accounts
 from coldcheck.service import ColdCheck
 from coldcheck.web import (
+    admin,
     board,
     concerns,
     corrections,
@@ -25,6 +26,7 @@ from coldcheck.web import (
     session,
     shell,
     stock,
+    unload,
 )
 from coldcheck.web.site import Site
 
@@ -49,6 +51,8 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         records,
         corrections,
         search,
+        admin,
+        unload,
     ):
         area.add_routes(web, site)
     return web

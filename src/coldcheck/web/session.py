@@ -75,6 +75,9 @@ def add_routes(web: APIRouter, site: Site) -> None:
             username = site.account_of(request)
         except Unauthenticated:
             return RedirectResponse("/login", status_code=303)
+        account = accounts.rows.get(username)
+        if account is not None and account.is_admin:  # the administrator's home
+            return RedirectResponse("/admin", status_code=303)
         memberships = accounts.rows.productions(username)
         if len(memberships) == 1:
             return RedirectResponse(f"/p/{memberships[0][0]}", status_code=303)
