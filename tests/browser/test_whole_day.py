@@ -197,13 +197,20 @@ def _armorer_sets_up_stock(rosa: Tablet) -> None:
         page.get_by_role("button", name="Register").click()
         _recorded(page)
     rosa.shot("day-07-armorer-registered-tablet")
+    page = rosa.go("/stock/suppliers")  # every lot names who supplied it
+    page.get_by_label("Kind").select_option("prop_supplier")
+    page.get_by_label("Name").fill("Starline Props")
+    page.get_by_label(re.compile("^Short id")).fill("starline")
+    page.get_by_label(re.compile("^Contact")).fill("505-555-0142, Albuquerque NM")
+    page.get_by_role("button", name="Register the supplier").click()
+    _recorded(page)
     for lot, kind, invoice in (("dum-45", "dummies", "INV-7712"), ("blk-45", "blanks", "INV-7713")):
         page = rosa.go("/stock/lots")
         page.get_by_label(kind, exact=True).check()
         page.get_by_label("Short id for the lot").fill(lot)
         page.get_by_label("Caliber").fill(".45 LC")
         page.get_by_label("Rounds received").fill("50")
-        page.get_by_label("Supplier").fill("Starline Props")
+        page.get_by_label(re.compile("^Supplier")).select_option("starline")
         page.get_by_label("Invoice or delivery note").fill(invoice)
         if kind == "blanks":
             page.get_by_label(re.compile("^Load")).select_option("quarter")
@@ -299,7 +306,7 @@ def _concern_offline(lane: Tablet, paula: Tablet) -> None:
     page.get_by_role("button", name="Acknowledge concern-1").click()
     _recorded(page)
     page = paula.go("/concerns")
-    expect(page.locator("main")).to_contain_text("Acknowledged by paula")
+    expect(page.locator("main")).to_contain_text("Acknowledged by Paula Grant")
     paula.shot("day-18-producer-acknowledged-tablet")
 
 

@@ -81,7 +81,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     chambers=chambers,
                     entered=_entered(form, chambers, _presets(item)),
                 )
-                done = gateway.submit(service, pid, v.person_id, cmd)
+                done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
             except ColdCheckError as exc:
                 status, _ = problems.classify(exc)
                 broken = exc.violations if isinstance(exc, Refused) else ()
