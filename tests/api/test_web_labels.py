@@ -88,6 +88,7 @@ def test_a_link_to_no_item_of_this_production_opens_nothing(api: Api) -> None:
         f"{BASE}/p/{PID}/items/no-such-item",
         f"ftp://testserver/p/{PID}/items/colt-1",
         f"{BASE}/p/{PID}/items/colt-1/extra",
+        f"http://[::1/p/{PID}/items/colt-1",  # no link at all
     ):
         r = client.get(f"/p/{PID}/search", params={"q": query}, follow_redirects=False)
         assert r.status_code == 200, query

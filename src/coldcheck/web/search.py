@@ -37,7 +37,10 @@ def cleaned(raw: str) -> str:
 def linked_item(state: State, query: str) -> str | None:
     """The item a label's link names (…/p/{pid}/items/{id}), if it is this production's;
     any host: the tablet may reach the server by another name than the printer did."""
-    parts = urlsplit(query)
+    try:
+        parts = urlsplit(query)
+    except ValueError:  # not a link at all ("http://[" and the like): a plain search
+        return None
     found = _ITEM_PATH.fullmatch(parts.path) if parts.scheme in ("http", "https") else None
     if found is None or unquote(found.group(1)) != state.production_id:
         return None
