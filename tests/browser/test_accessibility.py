@@ -1,7 +1,10 @@
 """Every production page, as the armorer, in the day and the night theme, checked by axe-core
 in Chromium: no violation of impact serious or critical. The night theme is chosen by the
 device's preference or by the header's toggle, kept on the device and applied before the
-first paint; every focusable control shows a thick ring in both themes."""
+first paint; every focusable control shows a thick ring in both themes. Each page is kept
+as a picture at the tablet's and the phone's size in both themes
+(test-artifacts/screenshots/all-<page>-<tablet|phone>-<day|night>.png), and on the phone
+no page is wider than the screen."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from test_policy import PAGES
 
 from coldcheck import demo
-from support.browser import PHONE, ROOT, TABLET, Device
+from support.browser import PHONE, ROOT, SHOTS, TABLET, Device
 from support.server import Server
 
 # Installed by scripts/ensure-axe (the Makefile's `browser` target), from the npm package.
@@ -52,6 +55,25 @@ def _axe(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in BLOCKING]
+
+
+def _name(path: str) -> str:
+    """A page's name in its pictures' file names: "/issue?scene=sc-12" is issue-scene-sc-12."""
+    return re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "board"
+
+
+def _pictures(page: Page, path: str, theme: str) -> list[str]:
+    """The page as drawn on the tablet and on the phone (the same page, resized: no second
+    load); what on the phone is wider than its screen, said."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"all-{_name(path)}-tablet-{theme}.png"), full_page=True)
+    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    page.screenshot(path=str(SHOTS / f"all-{_name(path)}-phone-{theme}.png"), full_page=True)
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(TABLET)  # type: ignore[arg-type]
+    return [f"{path or '/'}: {wide} px wide on a {PHONE['width']} px phone"] * (
+        wide > PHONE["width"]
+    )
 
 
 def _said(where: str, violations: list[dict[str, Any]]) -> list[str]:
@@ -95,8 +117,10 @@ def test_every_page_has_no_serious_accessibility_violation(open_device: Any, the
         paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert paper == (NIGHT_PAPER if theme == "night" else DAY_PAPER), (path, paper)
         found += _said(path or "/", _axe(page))
+        found += _pictures(page, path, theme)
     _refusal(rosa.go("/issue"))
     found += _said("the refused handoff", _axe(rosa.page))
+    found += _pictures(rosa.page, "handoff-refused", theme)
     found += _said(ADMIN, _axe(_administrator(open_device(TABLET, THEMES[theme]))))
     for line in found:
         print(line)

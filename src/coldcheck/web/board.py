@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 
-import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +14,7 @@ from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
 from coldcheck.reports import board as board_view
 from coldcheck.web import home
+from coldcheck.web import labels as label_sheet
 from coldcheck.web.site import Site, Viewer
 
 
@@ -89,15 +89,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
     @web.get("/p/{pid}/labels")
     async def labels(request: Request, pid: str) -> Response:
         def body(v: Viewer) -> Response:
-            tags = [(i.tag, f"{i.id} · {i.serial}", _qr(i.tag)) for i in v.state.items.values()]
-            tags += [
-                (lot.id, f"{lot.ammo_type} {lot.caliber} · {lot.invoice}", _qr(lot.id))
-                for lot in v.state.lots.values()
-            ]
-            return render(request, "labels.html", **base(v, pid), tags=tags)
+            drawn = label_sheet.build(v.state, str(request.base_url))
+            return render(request, "labels.html", **base(v, pid), labels=drawn)
 
         return await guarded(request, pid, body)
-
-
-def _qr(text: str) -> str:
-    return str(segno.make(text, error="m").svg_inline(scale=4))

@@ -1,10 +1,13 @@
 """One search for every production page: a tag, serial, item, person, lot or scene,
 found by any part of it whatever its case. A scanner types a tag and Enter into the
-header's box; one item that a tag, serial or id names exactly opens straight away."""
+header's box; one item that a tag, serial or id names exactly opens straight away, and so
+does the link a QR label carries (a phone's camera or a scanner reads it whole)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +17,8 @@ from coldcheck.domain.state import State
 from coldcheck.web import menu
 from coldcheck.web.site import Site, Viewer
 
-MAX_QUERY = 100  # characters kept of what was typed: a tag or a name is far shorter
+MAX_QUERY = 300  # characters kept of what was typed: a label's link is the longest
+_ITEM_PATH = re.compile(r"/p/([^/]+)/items/([^/]+)/?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +34,26 @@ def cleaned(raw: str) -> str:
     return "".join(ch for ch in raw if ch.isprintable()).strip()[:MAX_QUERY]
 
 
+def linked_item(state: State, query: str) -> str | None:
+    """The item a label's link names (…/p/{pid}/items/{id}), if it is this production's;
+    any host: the tablet may reach the server by another name than the printer did."""
+    try:
+        parts = urlsplit(query)
+    except ValueError:  # not a link at all ("http://[" and the like): a plain search
+        return None
+    found = _ITEM_PATH.fullmatch(parts.path) if parts.scheme in ("http", "https") else None
+    if found is None or unquote(found.group(1)) != state.production_id:
+        return None
+    item = unquote(found.group(2))
+    return item if item in state.items else None
+
+
 def exact_item(state: State, query: str) -> str | None:
-    """The one item whose tag, serial or id is what was typed (any case), if only one."""
+    """The one item whose tag, serial or id is what was typed (any case), if only one, or
+    the item a label's link names."""
+    linked = linked_item(state, query)
+    if linked is not None:
+        return linked
     q = query.casefold()
     found = {
         i.id

@@ -8,7 +8,7 @@ var OFFLINE = "/offline";
 var NO_ANSWER = "/offline?sent=true";
 var ASSETS = [
   OFFLINE, NO_ANSWER, "/static/style.css", "/static/theme.js", "/static/app.js", "/static/network.js",
-  "/static/htmx.min.js", "/static/icon-192.png", "/static/icon-512.png", "/favicon.ico",
+  "/static/htmx.min.js", "/static/scan.js", "/static/jsQR.min.js", "/static/icon-192.png", "/static/icon-512.png", "/favicon.ico",
   "/manifest.webmanifest"
 ];
 var BOARD = /^\/p\/[^/]+$/;
