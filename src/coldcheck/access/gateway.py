@@ -55,6 +55,23 @@ def submit(
     `attest` completes the command once it is permitted (the recipient's PIN on an
     issue): someone who may not issue cannot spend the recipient's PIN attempts.
     """
+    check(service, production_id, person_id, cmd, command_id)
+    if attest is not None:
+        cmd = attest(cmd)
+    outcome = service.execute(production_id, actor_of(cmd, person_id), command_id)
+    effects.follow(service, production_id, outcome)
+    return outcome
+
+
+def check(
+    service: ColdCheck,
+    production_id: str,
+    person_id: str,
+    cmd: c.Command,
+    command_id: str | None = None,
+) -> None:
+    """`permit`, and a safety-critical command it forbids put on the record as an attempt
+    (the Forbidden raised says its seq)."""
     try:
         permit(service.state(production_id), person_id, cmd)
     except Forbidden as no:
@@ -63,11 +80,6 @@ def submit(
                 service, production_id, actor_of(cmd, person_id), command_id, no
             ) from None
         raise
-    if attest is not None:
-        cmd = attest(cmd)
-    outcome = service.execute(production_id, actor_of(cmd, person_id), command_id)
-    effects.follow(service, production_id, outcome)
-    return outcome
 
 
 def _on_the_record(
