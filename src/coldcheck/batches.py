@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from coldcheck import envelope
+from coldcheck.domain import attempts
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.decide import Decision, decide
+from coldcheck.domain.errors import Refused
 from coldcheck.domain.rules import Violation
 from coldcheck.domain.state import State, evolve
 from coldcheck.heads import keeps_checkpoint, signed_head
@@ -124,19 +126,55 @@ def decide_one(
         request.settle(error=found)
         return
     if found is not None:
-        request.settle(Outcome(found, replayed=True))
+        if isinstance(found[0].event, ev.AttemptRefused):
+            # The first answer was a refusal: the retry gets it again, and no second
+            # attempt is recorded.
+            request.settle(error=attempts.as_first_refused(found[0]))
+        else:
+            request.settle(Outcome(found, replayed=True))
         return
     cmd = replace(request.cmd, at=at)
     try:
+        if request.door is not None:
+            refused = attempts.at_door(work, cmd, request.door)
+            if refused is None:  # invalid input, or not critical: nothing to record
+                request.settle(error=Refused([attempts.door_violation(request.door)]))
+                return
+            raise refused
         decision = decide(work, cmd)
         # Encoded before anything changes: a command the record cannot hold (an int
         # past 2**53, say) fails alone, not the whole batch.
         prepared = pending.prepare(decision, cmd, request.command_id, fp)
+    except Refused as refused:
+        _record_refusal(work, pending, request, cmd, fp, refused)
+        return
     except Exception as exc:  # decide is pure: a refusal or a fault is this command's
         request.settle(error=exc)
         return
     records = pending.add(work, prepared, request.command_id)
     request.settle(Outcome(records, decision.warnings))
+
+
+def _record_refusal(
+    work: State,
+    pending: Pending,
+    request: Request[c.Command, Outcome],
+    cmd: c.Command,
+    fp: str | None,
+    refused: Refused,
+) -> None:
+    """Settle a refused request, its attempt recorded first if it is one to record."""
+    recording = attempts.on_refusal(work, cmd, refused)
+    refused.attempt = recording.earlier
+    if recording.decision is not None:
+        try:
+            prepared = pending.prepare(recording.decision, cmd, request.command_id, fp)
+        except Exception as exc:  # a value the record cannot hold: refused, unrecorded
+            request.settle(error=exc)
+            return
+        records = pending.add(work, prepared, request.command_id)
+        refused.attempt = records[0].seq
+    request.settle(error=refused)
 
 
 def append(tx: WriteTx, pending: Pending, key: SigningKey, checkpoint_every: int) -> None:

@@ -32,6 +32,7 @@ class Request(Generic[C, R]):
     cmd: C
     command_id: str
     retry_possible: bool  # the caller named the id, so an earlier attempt may exist
+    door: str | None = None  # refused at the door (why): only its attempt is recorded
     outcome: R | None = None
     error: BaseException | None = None
     done: bool = False

@@ -99,19 +99,31 @@ class ColdCheck:
             self.committed.publish(production_id, known, force=True)
         return Outcome(records, decision.warnings)
 
-    def execute(self, production_id: str, cmd: c.Command, command_id: str | None = None) -> Outcome:
+    def execute(
+        self,
+        production_id: str,
+        cmd: c.Command,
+        command_id: str | None = None,
+        door: str | None = None,
+    ) -> Outcome:
         """Check a command against the rules and record its events, or raise Refused.
 
+        A refused safety-critical command records its attempt (domain/attempts.py; the
+        refusal's `attempt` is its seq). `door`: why the door refused the command; it is
+        not decided, only its attempt recorded, and Refused raised (with a DOOR
+        violation saying `door`).
+
         `command_id` is the idempotency key: a retry of the same command with the same id
-        returns the events the first attempt recorded, and records nothing new; the same
-        id with a different command is refused (ReusedCommandId), and records nothing.
+        returns the events the first attempt recorded, and records nothing new (a refused
+        one is refused again, citing its attempt); the same id with a different command is
+        refused (ReusedCommandId), and records nothing.
         """
         if isinstance(cmd, c.CreateProduction):
             return self.create_production(production_id, cmd)
         if command_id is not None and not is_id(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
         request: Request[c.Command, Outcome] = Request(
-            cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None
+            cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None, door=door
         )
         return self.lanes.run(
             production_id, request, lambda batch: self._commit(production_id, batch)

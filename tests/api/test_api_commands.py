@@ -26,7 +26,9 @@ def _catalogue(api: Api) -> dict[str, dict[str, Any]]:
 # -- refused ------------------------------------------------------------------------------
 
 
-def test_a_refused_command_explains_every_violation_and_writes_nothing(api: Api) -> None:
+def test_a_refused_command_explains_every_violation_and_records_only_its_attempt(
+    api: Api,
+) -> None:
     before, events = api.head(), len(api.events())
     r = api.command(
         "issue-item",
@@ -37,7 +39,10 @@ def test_a_refused_command_explains_every_violation_and_writes_nothing(api: Api)
     violations = body["violations"]
     codes = [v["code"] for v in violations]
     assert len(codes) >= 2
-    assert body["detail"] == f"refused by {', '.join(codes)}"
+    assert body["attempt"] == before + 1
+    assert body["detail"] == (
+        f"refused by {', '.join(codes)}; the attempt is on the record (#{before + 1})"
+    )
     catalogue = _catalogue(api)
     for v in violations:
         assert CODE.match(v["code"])
@@ -47,8 +52,61 @@ def test_a_refused_command_explains_every_violation_and_writes_nothing(api: Api)
         assert v["title"] == catalogue[v["code"]]["title"]
         assert v["explanation"] == catalogue[v["code"]]["explanation"]
         assert v["guideline"] == catalogue[v["code"]]["guideline"]
-    assert api.head() == before
-    assert len(api.events()) == events
+    assert api.head() == before + 1
+    assert len(api.events()) == events + 1
+    api.only_attempts(before, "IssueItem")
+    (attempt,) = api.events(after=before)
+    assert attempt["actor"] == "rosa"
+    assert attempt["data"]["codes"] == codes
+    assert (attempt["data"]["item_id"], attempt["data"]["recipient_id"]) == ("rifle-1", "jack")
+
+
+def test_a_refused_command_retried_under_its_key_records_one_attempt(api: Api) -> None:
+    before = api.head()
+    # Not the refusal of the test above (that one, again within ten minutes, is cited).
+    body = {"item_id": "rifle-1", "recipient_id": "jack", "scene_id": "sc-14", "recipient_pin": PIN}
+    key = {"Idempotency-Key": "refused-issue-1"}
+    first = problem(api.command("issue-item", body, "rosa", headers=key), 409, "refused")
+    again = problem(api.command("issue-item", body, "rosa", headers=key), 409, "refused")
+    assert first["attempt"] == again["attempt"] == before + 1
+    assert [v["code"] for v in again["violations"]] == [v["code"] for v in first["violations"]]
+    api.only_attempts(before, "IssueItem")
+    # The key is bound to that command: another under it is refused, and records nothing.
+    other = {**body, "item_id": "colt-2"}
+    problem(api.command("issue-item", other, "rosa", headers=key), 422, "invalid")
+    assert api.head() == before + 1
+
+
+def test_a_forbidden_hand_over_is_on_the_record(api: Api) -> None:
+    before = api.head()
+    body = {"item_id": "colt-1", "recipient_id": "jack", "scene_id": "sc-12", "recipient_pin": PIN}
+    refused = problem(api.command("issue-item", body, "dan"), 403, "forbidden")
+    assert refused["attempt"] == before + 1
+    assert "the attempt is on the record (#" in refused["detail"]
+    api.only_attempts(before, "IssueItem")
+    (attempt,) = api.events(after=before)
+    assert attempt["actor"] == "dan"
+    assert attempt["data"]["codes"][0] == "DOOR"
+    # Unknown ids are invalid input, not an attempt: forbidden all the same, unrecorded.
+    ghost = problem(api.command("issue-item", {**body, "item_id": "nope"}, "dan"), 403)
+    assert "attempt" not in ghost
+    assert api.head() == before + 1
+
+
+def test_a_live_lot_refused_opens_an_incident(api: Api) -> None:
+    before = api.head()
+    lot = {
+        "lot_id": "live-9",
+        "ammo_type": "live",
+        "caliber": ".45 Colt",
+        "count": 20,
+        "source": "a gun shop",
+        "invoice": "INV-9",
+    }
+    refused = problem(api.command("receive-lot", lot, "rosa"), 409, "refused")
+    assert refused["attempt"] == before + 1
+    types = [e["type"] for e in api.events(after=before)]
+    assert types == ["AttemptRefused", "IncidentReported", "StandDownBegan"]
 
 
 # -- malformed -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def _state(api: Api) -> tuple[int, Any]:
     """The head and the board: what "changes no state" compares."""
     board = api.get(f"{BASE}/board", "paula")
     assert board.status_code == 200, board.text
-    return api.head(), board.json()
+    return api.head(), {k: v for k, v in board.json().items() if k != "seq"}
 
 
 def test_a_hand_over_records_the_inspection_and_the_issue_as_one(api: Api) -> None:
@@ -46,7 +46,7 @@ def test_a_hand_over_records_the_inspection_and_the_issue_as_one(api: Api) -> No
     assert r.json()["events"][0]["data"]["entered"] == "as_issued"
 
 
-def test_a_refused_hand_over_records_nothing_and_changes_nothing(api: Api) -> None:
+def test_a_refused_hand_over_records_only_its_attempt_and_changes_nothing(api: Api) -> None:
     cases: list[tuple[dict[str, Any], int, str]] = [
         ({"recipient_pin": "1357"}, 422, "wrong-pin"),  # wrong PIN
         ({"scene_id": "sc-14"}, 409, "refused"),  # not in that scene's plan
@@ -55,13 +55,21 @@ def test_a_refused_hand_over_records_nothing_and_changes_nothing(api: Api) -> No
         ({"recipient_id": "lane"}, 409, "refused"),  # camera crew, not on the plan
     ]
     for change, status, kind in cases:
-        before = _state(api)
-        problem(api.command("hand-over", {**HAND_OVER, **change}, "rosa"), status, kind)
-        assert _state(api) == before, change
-    # Someone who may not hand over spends none of the recipient's tries.
-    before = _state(api)
+        (head, board) = _state(api)
+        body = problem(api.command("hand-over", {**HAND_OVER, **change}, "rosa"), status, kind)
+        if kind == "refused":  # the attempt is recorded, nothing else: the board is as it was
+            assert body["attempt"] == head + 1
+            api.only_attempts(head, "HandOver")
+            assert _state(api) == (head + 1, board), change
+        else:  # a wrong PIN is not an attempt
+            assert "attempt" not in body
+            assert _state(api) == (head, board), change
+    # Someone who may not hand over spends none of the recipient's tries; the attempt is
+    # recorded.
+    (head, board) = _state(api)
     problem(api.command("hand-over", HAND_OVER, "dan"), 403, "forbidden")
-    assert _state(api) == before
+    api.only_attempts(head, "HandOver")
+    assert _state(api) == (head + 1, board)
 
 
 def test_the_pre_check_is_a_dry_run(api: Api) -> None:
@@ -100,10 +108,10 @@ def test_both_are_in_the_api_document(api: Api) -> None:
 def test_a_stand_down_refuses_the_hand_over_whole(api: Api) -> None:
     misfire = {"kind": "misfire", "description": "click", "item_id": "colt-2"}
     assert api.command("report-incident", misfire, "sam").status_code == 200
-    before = _state(api)
+    (head, board) = _state(api)
     body = problem(api.command("hand-over", HAND_OVER, "rosa"), 409, "refused")
     assert "INC-1" in [v["code"] for v in body["violations"]]
-    assert _state(api) == before
+    assert _state(api) == (head + 1, board)
     check = api.get(f"{BASE}/pre-check", "rosa", scene="sc-14")
     assert check.status_code == 200, check.text
     assert check.json()["ready"] is False

@@ -168,7 +168,10 @@ def test_web_and_api_answer_each_error_with_the_same_status(api: Api) -> None:
         web = web_client.post(dan, f"/p/{PID}/{form}", data)
         assert web.status_code == status, (form, web.text)
         problem(api.command(slug, body, "dan"), status)
-        assert api.head() == before
+        if status == 403:  # a weapon's handoff refused at the door: its attempts recorded
+            api.only_attempts(before, "HandOver", "IssueItem")
+        else:
+            assert api.head() == before
 
 
 @contextmanager

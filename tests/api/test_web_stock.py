@@ -137,7 +137,9 @@ def test_receive_a_lot_and_verify_it_with_what_was_ticked(api: Api) -> None:
 def test_live_ammunition_is_refused_by_amm_1_in_words(api: Api) -> None:
     r, events = _post(api, "/stock/lots", {**LOT, "lot_id": "live-1", "ammo_type": "live"})
     assert r.status_code == 409, r.text
-    assert events == []
+    # The lot is not received; the attempt, its incident and stand-down are recorded.
+    assert _types(events) == ["AttemptRefused", "IncidentReported", "StandDownBegan"]
+    assert f"The attempt is on the record (#{events[0]['seq']})" in r.text
     assert "No live ammunition" in r.text
     assert "AMM-1" in r.text
     assert 'value="live-1"' in r.text  # the form kept

@@ -92,7 +92,7 @@ def _refusal(page: Page) -> None:
         page.get_by_label(f"Chamber {i}: blank · blk-45").check()
     page.get_by_label(re.compile("your PIN")).fill(demo.DEMO_PIN)
     page.get_by_role("button", name="Hand over").click()
-    expect(page.locator("#refusal")).to_contain_text("Nothing was recorded")
+    expect(page.locator("#refusal")).to_contain_text("The attempt is on the record")
 
 
 def _administrator(device: Device) -> Page:

@@ -185,11 +185,15 @@ def test_a_rule_refuses_the_whole_handoff_and_says_so_once(
     before = _record(server)
     page.get_by_role("button", name="Hand over").click()
     alert = page.locator("#refusal")
-    expect(alert).to_contain_text("Not handed over. Nothing was recorded.")
+    # Only the attempt is recorded: no stray inspection, the board is as it was.
+    attempt = before[0] + 1
+    expect(alert).to_contain_text(f"Not handed over. The attempt is on the record (#{attempt}).")
     expect(alert).to_contain_text("The load fits the scene")
-    assert page.content().count("Nothing was recorded") == 1
+    assert page.content().count("The attempt is on the record") == 1
     rosa.shot("handoff-refused-rule-tablet")
-    assert _record(server) == before  # no stray inspection: the board is as it was
+    seq, board = _record(server)
+    assert seq == attempt
+    assert {**board, "seq": before[0]} == before[1]
     for i in range(1, 7):
         expect(page.get_by_label(f"Chamber {i}: blank · blk-45")).to_be_checked()
 
@@ -205,8 +209,11 @@ def test_a_stand_down_between_opening_and_sending_refuses_whole(
     before = _record(server)
     page.get_by_role("button", name="Hand over").click()
     expect(page.locator("#refusal")).to_contain_text("No issue during a stand-down")
+    expect(page.locator("#refusal")).to_contain_text("The attempt is on the record")
     rosa.shot("handoff-refused-stand-down-tablet")
-    assert _record(server) == before
+    seq, board = _record(server)  # the attempt alone: the board is as it was
+    assert seq == before[0] + 1
+    assert {**board, "seq": before[0]} == before[1]
     for i in range(1, 7):  # what was entered is still there
         expect(page.get_by_label(f"Chamber {i}: dummy · dum-45")).to_be_checked()
     # The pre-check now says so before anyone opens a weapon.

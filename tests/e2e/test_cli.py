@@ -99,15 +99,16 @@ def test_demo_is_intact_and_answers_all_seven_questions(seeded: Path) -> None:
         ),
     ],
 )
-def test_unsafe_steps_are_refused_and_nothing_is_written(
+def test_unsafe_steps_are_refused_and_only_their_attempt_is_written(
     seeded: Path, args: tuple[str, ...], code_expected: str
 ) -> None:
     before = _event_count(seeded)
     code, out = cc(*args)
     assert code == 3, out
     assert code_expected in out
-    assert "nothing was recorded" in out
-    assert _event_count(seeded) == before
+    assert f"the attempt is on the record (#{before + 1})" in out
+    # A live lot's attempt opens an incident and its stand-down with it.
+    assert _event_count(seeded) == before + (3 if code_expected == "AMM-1" else 1)
 
 
 def test_untrained_cross_draw_and_stand_down_are_refused(seeded: Path) -> None:

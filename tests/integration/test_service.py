@@ -100,23 +100,12 @@ def test_the_demo_date_is_the_production_local_date(planned: ColdCheck) -> None:
     assert state.local_date(first.at) == "2021-10-21"
 
 
-# -- nothing recorded when nothing should be --------------------------------------------
+# -- nothing recorded when nothing should be; a refused attempt when it should ----------
 
 
 @pytest.mark.parametrize(
     "cmd",
-    [
-        LIVE_LOT,
-        ISSUE_COLT,  # never inspected
-        c.IssueItem(
-            actor="dan",
-            item_id="colt-1",
-            recipient_id="jack",
-            scene_id="sc-12",
-            recipient_acknowledged=True,
-        ),  # not the armorer
-        c.AddLocation(actor="nobody", location_id="x", name="x", secure=True),  # unknown
-    ],
+    [c.AddLocation(actor="nobody", location_id="x", name="x", secure=True)],  # unknown
 )
 def test_a_refused_command_writes_nothing(planned: ColdCheck, cmd: c.Command) -> None:
     url = _db(planned)
@@ -130,6 +119,48 @@ def test_a_refused_command_writes_nothing(planned: ColdCheck, cmd: c.Command) ->
     # A refusal costs nothing: the next command appends at the next seq.
     outcome = planned.execute(PID, _new_location("after-refusal"))
     assert [r.seq for r in outcome.records] == [head.seq + 1]
+
+
+@pytest.mark.parametrize(
+    ("cmd", "recorded"),
+    [
+        (ISSUE_COLT, ["AttemptRefused"]),  # never inspected
+        (
+            c.IssueItem(
+                actor="dan",
+                item_id="colt-1",
+                recipient_id="jack",
+                scene_id="sc-12",
+                recipient_acknowledged=True,
+            ),
+            ["AttemptRefused"],
+        ),  # not the armorer
+        (LIVE_LOT, ["AttemptRefused", "IncidentReported", "StandDownBegan"]),
+    ],
+)
+def test_a_refused_safety_critical_command_records_its_attempt_alone(
+    planned: ColdCheck, cmd: c.Command, recorded: list[str]
+) -> None:
+    url = _db(planned)
+    head = planned.store.head(PID)
+    before = planned.state(PID)
+    with pytest.raises(Refused) as info:
+        planned.execute(PID, cmd, command_id="refused-0001")
+    after = planned.state(PID)
+    added = list(planned.records(PID, after=head.seq))
+    assert [r.type for r in added] == recorded
+    assert info.value.attempt == head.seq + 1
+    assert planned.store.head(PID).seq == head.seq + len(recorded)
+    assert after.items == before.items
+    assert after.inspections == before.inspections
+    assert verify_log(planned.store, PID, planned.public_key()).ok
+    # The retry under the same id is refused again, citing the attempt; nothing new.
+    rows = _rows(url)
+    with pytest.raises(Refused) as again:
+        planned.execute(PID, cmd, command_id="refused-0001")
+    assert again.value.attempt == head.seq + 1
+    assert [v.code for v in again.value.violations] == [v.code for v in info.value.violations]
+    assert _rows(url) == rows
 
 
 def test_a_live_lot_is_refused_by_amm_1(planned: ColdCheck) -> None:
@@ -200,15 +231,16 @@ def test_two_instances_see_each_others_appends(planned: ColdCheck, key: SigningK
     with pytest.raises(Refused) as excinfo:
         b.execute(PID, ISSUE_COLT)
     assert "CUS-2" in {v.code for v in excinfo.value.violations}  # jack holds it
-    assert b.store.head(PID) == head
-    # caught up inside the refused append
-    assert b.committed.known[PID].state.seq == head.seq > b_seq
+    # Only the attempt, appended after what a wrote: b caught up inside the append.
+    assert excinfo.value.attempt == head.seq + 1
+    assert b.store.head(PID).seq == head.seq + 1
+    assert b.committed.known[PID].state.seq == head.seq + 1 > b_seq
 
     # b takes it back (it knows jack holds it), and a sees that in turn.
     returned = b.execute(
         PID, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6)
     )
-    assert returned.records[0].seq == issued.records[-1].seq + 1
+    assert returned.records[0].seq == issued.records[-1].seq + 2
     with pytest.raises(Refused) as excinfo:
         a.execute(PID, c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     assert "CUS-4" in {v.code for v in excinfo.value.violations}

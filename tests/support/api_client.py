@@ -133,6 +133,14 @@ class Api:
         """A client with its own cookie jar."""
         return TestClient(self.app)
 
+    def only_attempts(self, before: int, *commands: str) -> None:
+        """Since `before`, the record holds only refused attempts, of these commands."""
+        added = self.events(after=before)
+        assert [
+            (e["type"], e["data"]["command"]) for e in added if e["type"] == "AttemptRefused"
+        ] == [("AttemptRefused", cmd) for cmd in commands], added
+        assert len(added) == len(commands), added
+
     def head(self, production: str = PID) -> int:
         """The number of events recorded on the production, from the store itself."""
         return self.service.store.head(production).seq

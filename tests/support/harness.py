@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from coldcheck.domain import commands as c
 from coldcheck.domain.decide import Decision
-from coldcheck.domain.errors import NotFound
+from coldcheck.domain.errors import ColdCheckError, NotFound
 from coldcheck.domain.events import Recorded
 from coldcheck.domain.state import State
 from coldcheck.ledger import SigningKey
@@ -37,7 +37,13 @@ class Harness:
 
     def run(self, cmd: c.Command) -> Decision:
         """Execute a command at `now`; the decision as its records show it."""
-        outcome = self.service.execute(self.production_id, cmd)
+        try:
+            outcome = self.service.execute(self.production_id, cmd)
+        except ColdCheckError as refused:
+            if refused.attempt is not None:  # the refused attempt, on the record
+                after = self.records[-1].seq if self.records else 0
+                self.records.extend(self.service.records(self.production_id, after))
+            raise
         self.records.extend(outcome.records)
         anonymous = (
             cmd.actor is not None and bool(outcome.records) and outcome.records[0].actor is None

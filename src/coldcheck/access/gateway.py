@@ -10,7 +10,9 @@ from dataclasses import replace
 from coldcheck.access import authz, effects
 from coldcheck.access.identity import Operator, Proof
 from coldcheck.accounts import Forbidden
+from coldcheck.domain import attempts
 from coldcheck.domain import commands as c
+from coldcheck.domain.errors import Refused
 from coldcheck.domain.state import State
 from coldcheck.domain.validate import check_actor
 from coldcheck.service import ColdCheck, Outcome
@@ -59,12 +61,43 @@ def submit(
     `attest` completes the command once it is permitted (the recipient's PIN on an
     issue): someone who may not issue cannot spend the recipient's PIN attempts.
     """
-    permit(service.state(production_id), person_id, cmd)
+    check(service, production_id, person_id, cmd, command_id)
     if attest is not None:
         cmd = attest(cmd)
     outcome = service.execute(production_id, actor_of(cmd, person_id, proof), command_id)
     effects.follow(service, production_id, outcome)
     return outcome
+
+
+def check(
+    service: ColdCheck,
+    production_id: str,
+    person_id: str,
+    cmd: c.Command,
+    command_id: str | None = None,
+) -> None:
+    """`permit`, and a safety-critical command it forbids put on the record as an attempt
+    (the Forbidden raised says its seq)."""
+    try:
+        permit(service.state(production_id), person_id, cmd)
+    except Forbidden as no:
+        if attempts.critical(cmd):
+            raise _on_the_record(
+                service, production_id, actor_of(cmd, person_id), command_id, no
+            ) from None
+        raise
+
+
+def _on_the_record(
+    service: ColdCheck, production_id: str, cmd: c.Command, command_id: str | None, no: Forbidden
+) -> Forbidden:
+    """A safety-critical command the door refused: its attempt recorded (unless it names
+    what does not exist: invalid input is no attempt), and the refusal to raise."""
+    try:
+        service.execute(production_id, cmd, command_id, door=str(no))
+    except Refused as refused:
+        no.attempt = refused.attempt
+    return no
 
 
 def operate(

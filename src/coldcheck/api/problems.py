@@ -55,7 +55,7 @@ TITLES = {
     "unauthenticated": "Not logged in",
     "forbidden": "Not allowed for your roles",
     "not-found": "Not found",
-    "refused": "Refused by the safety rules; nothing was recorded",
+    "refused": "Refused by the safety rules; nothing it asked for was done",
     "conflict": "Conflicting change; nothing was recorded",
     "invalid": "Invalid request; nothing was recorded",
     "integrity": "The record does not verify; nothing was recorded",
@@ -101,11 +101,17 @@ def for_error(exc: ColdCheckError) -> JSONResponse:
         else None
     )
     extra: dict[str, Any] = {}
+    detail = str(exc)
+    if exc.attempt is not None:
+        extra["attempt"] = exc.attempt
+        detail += f"; the attempt is on the record (#{exc.attempt})"
+    elif isinstance(exc, Refused):
+        detail += "; nothing was recorded"
     if isinstance(exc, WrongPin):
         extra["tries_left"] = exc.tries_left
     if isinstance(exc, PinLocked):
         extra["locked_until"] = exc.until  # the detail gives it in the production's time
-    return problem(status, kind, str(exc), headers, violations=violations, **extra)
+    return problem(status, kind, detail, headers, violations=violations, **extra)
 
 
 def allowed(request: Request) -> list[str]:

@@ -108,6 +108,11 @@ class Problem(BaseModel):
         description="pin-locked: when the PIN can be tried again, UTC microseconds "
         "(the detail gives it in the production's time)",
     )
+    attempt: int | None = Field(
+        None,
+        description="refused, forbidden: the seq of the refused attempt on the record (a "
+        "safety-critical command; docs/rules.md); absent when nothing was recorded",
+    )
 
 
 class StepOut(BaseModel):

@@ -141,7 +141,12 @@ def print_outcome(outcome: Outcome) -> None:
 
 
 def print_violations(refused: Refused) -> None:
-    table = Table(title="Refused — nothing was recorded", show_lines=True)
+    said = (
+        "nothing was recorded"
+        if refused.attempt is None
+        else f"the attempt is on the record (#{refused.attempt})"
+    )
+    table = Table(title=f"Refused — {said}", show_lines=True)
     for col in ("rule", "what is wrong", "do this instead"):
         table.add_column(col)
     for v in refused.violations:
@@ -162,7 +167,10 @@ def handled() -> Iterator[None]:
         raise typer.Exit(EXIT_CODES[Forbidden]) from None
     except ColdCheckError as exc:
         code = next((v for k, v in EXIT_CODES.items() if isinstance(exc, k)), 1)
-        err.print(styled(("error:", "bold red"), f" {exc}"))
+        on_record = (
+            "" if exc.attempt is None else f"; the attempt is on the record (#{exc.attempt})"
+        )
+        err.print(styled(("error:", "bold red"), f" {exc}{on_record}"))
         raise typer.Exit(code) from None
 
 

@@ -212,7 +212,9 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
         case c.EscalateConcerns():
             return _escalate(s, cmd)
         case c.ReportIncident():
-            return _incident(s, cmd.kind, cmd.description, cmd.item_id, cmd.lot_id, cmd.rounds)
+            return incident_events(
+                s, cmd.kind, cmd.description, cmd.item_id, cmd.lot_id, cmd.rounds
+            )
         case c.SignOffReview():
             lifted = set(s.stand_down) == {cmd.incident_id}
             return [
@@ -243,7 +245,7 @@ def _inspect(s: State, cmd: c.InspectItem) -> list[ev.Event]:
     if live:
         # Finding a live round is never refused: it is recorded, and it stands everyone down.
         where = ", ".join(str(i) for i in live)
-        out += _incident(
+        out += incident_events(
             s,
             IncidentKind.LIVE_ROUND_FOUND,
             f"live round found in {cmd.item_id}, chamber(s) {where}",
@@ -330,11 +332,13 @@ def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
     ]
     if alarms:
         kind = IncidentKind.LIVE_ROUND_FOUND if live else IncidentKind.UNACCOUNTED_ROUNDS
-        out += _incident(s, kind, f"on return of {item.id}: " + "; ".join(alarms), item.id, None, 0)
+        out += incident_events(
+            s, kind, f"on return of {item.id}: " + "; ".join(alarms), item.id, None, 0
+        )
     return out
 
 
-def _incident(
+def incident_events(
     s: State,
     kind: IncidentKind,
     description: str,

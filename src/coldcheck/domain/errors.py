@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 class ColdCheckError(Exception):
     """Base of every error ColdCheck raises on purpose."""
 
+    # The seq of the refused attempt this error's command put on the record (a refusal
+    # of a safety-critical command, domain/attempts.py); None: nothing was recorded.
+    attempt: int | None = None
+
 
 class InvalidCommand(ColdCheckError):
     """The command is malformed or names something that does not exist."""
@@ -22,7 +26,8 @@ class NotFound(ColdCheckError):
 
 
 class Refused(ColdCheckError):
-    """One or more blocking rules refused the command; nothing was recorded."""
+    """One or more blocking rules refused the command: nothing it asked for was done (its
+    attempt may be on the record: `attempt`)."""
 
     def __init__(self, violations: Sequence[Violation]) -> None:
         self.violations = tuple(violations)

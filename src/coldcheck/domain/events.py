@@ -354,6 +354,21 @@ class RecordCorrected(Event):
     correction: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttemptRefused(Event):
+    """A safety-critical command the rules (or the door) refused: who and when are in
+    the envelope; nothing else of the command is recorded (domain/attempts.py)."""
+
+    command: str  # the command's kind, e.g. "HandOver"
+    codes: tuple[str, ...]  # the rules that refused it ("DOOR": the authorization table)
+    details: tuple[str, ...]  # what each said, in its words (one per code)
+    item_id: str | None = None
+    lot_id: str | None = None
+    recipient_id: str | None = None
+    scene_id: str | None = None
+    incident_id: str | None = None
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -396,6 +411,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         StandDownLifted,
         DayClosed,
         RecordCorrected,
+        AttemptRefused,
     )
 }
 

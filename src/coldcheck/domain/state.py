@@ -249,6 +249,18 @@ class Incident:
 
 
 @dataclass(frozen=True, slots=True)
+class Attempt:
+    """A refused safety-critical command on the record: it changed nothing else."""
+
+    seq: int
+    at: int
+    actor: str | None
+    command: str
+    codes: tuple[str, ...]
+    targets: tuple[tuple[str, str], ...]  # (field, id): item_id, lot_id, recipient_id …
+
+
+@dataclass(frozen=True, slots=True)
 class Training:
     """Per person: the last seq each topic was trained, and declined (never changed in
     place: evolve replaces the record, so a forked state shares it safely)."""
@@ -284,6 +296,7 @@ class State:
     closed_days: dict[str, int] = field(default_factory=dict)
     corrections: dict[int, tuple[int, ...]] = field(default_factory=dict)
     suppliers: dict[str, Supplier] = field(default_factory=dict)
+    attempts: dict[int, Attempt] = field(default_factory=dict)  # by seq
 
     @property
     def created(self) -> bool:
@@ -357,7 +370,16 @@ _TABLES = (
     "closed_days",
     "corrections",
     "suppliers",
+    "attempts",
 )
+
+
+TARGETS = ("item_id", "lot_id", "recipient_id", "scene_id", "incident_id")
+
+
+def attempt_targets(e: ev.AttemptRefused) -> tuple[tuple[str, str | None], ...]:
+    """An attempt's target ids by field, in one order."""
+    return tuple((name, getattr(e, name)) for name in TARGETS)
 
 
 def _load_delta(lots: dict[str, Lot], chambers: Iterable[Chamber], sign: int) -> None:
@@ -569,6 +591,10 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.closed_days[e.date] = rec.seq
         case ev.RecordCorrected():
             s.corrections[e.refers_to] = (*s.corrections.get(e.refers_to, ()), rec.seq)
+        case ev.AttemptRefused():
+            # Changes no state: only the list dossiers, reports and the flood limit read.
+            targets = tuple((k, v) for k, v in attempt_targets(e) if v)
+            s.attempts[rec.seq] = Attempt(rec.seq, rec.at, rec.actor, e.command, e.codes, targets)
         case ev.StandDownBegan() | ev.StandDownLifted():
             pass  # derived from incidents; the events make the record readable
         case ev.PinReset() | ev.AccessRemoved():

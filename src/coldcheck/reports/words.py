@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from coldcheck.domain import events as ev
+from coldcheck.domain.attempts import VERBS
 from coldcheck.domain.names import (
     holder,
     incident,
@@ -315,4 +316,20 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_who(s, r)} corrected an earlier entry: {_quote(e.correction)}"
     ),
     **lot_words.SENTENCES,
+    ev.AttemptRefused: lambda s, r, e: _attempt(s, r, e),
 }
+
+
+def _attempt(s: State, r: ev.Recorded, e: ev.AttemptRefused) -> str:
+    """A refused attempt: who tried what, on what, and the rules that refused it."""
+    verb = VERBS.get(e.command, f"send {e.command}")
+    what = [item(s, e.item_id) if e.item_id in s.items else (e.item_id or "")]
+    what += [f"lot {e.lot_id}" if e.lot_id else ""]
+    what += [f"to {person(s, e.recipient_id)}" if e.recipient_id else ""]
+    what += [f"for scene {e.scene_id}" if e.scene_id else ""]
+    what += [f"of {incident(s, e.incident_id, r.at)}" if e.incident_id in s.incidents else ""]
+    on = " ".join(w for w in what if w)
+    return (
+        f"{_who(s, r)} tried to {verb}{' ' + on if on else ''} at {_at(s, r)} and was "
+        f"refused by {listing(e.codes)}: nothing of it was done"
+    )

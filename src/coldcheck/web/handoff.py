@@ -109,7 +109,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
             try:
                 cmd = _hand_over(v.state, form)
                 # Only someone who may hand over spends the recipient's PIN attempts.
-                gateway.permit(v.state, v.person_id, cmd)
+                gateway.check(service, pid, v.person_id, cmd)
                 cmd = attest.by_pin(site.accounts, v.state, cmd, forms.text(form, "pin"))
                 done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
             except ColdCheckError as exc:
@@ -122,6 +122,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     status,
                     values=values,
                     error=str(exc),
+                    attempt=exc.attempt,
                     violations=exc.violations if isinstance(exc, Refused) else (),
                 )
             return site.done(request, pid, v, [done], f"/p/{pid}/issue", draft=values["draft"])
@@ -181,6 +182,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     status,
                     values=values,
                     error=str(exc),
+                    attempt=exc.attempt,
                     violations=exc.violations if isinstance(exc, Refused) else (),
                 )
             return site.done(request, pid, v, [done], f"/p/{pid}/return", draft=values["draft"])

@@ -207,6 +207,7 @@ class Site:
                     **self.base(v, pid),
                     **_told(after, done),
                     error=str(exc),
+                    attempt=exc.attempt,
                     violations=violations,
                     back=back,
                 )

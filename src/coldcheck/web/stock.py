@@ -121,6 +121,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                         status,
                         values=sent,
                         error=str(exc),
+                        attempt=exc.attempt,
                         violations=advice.by_rule(broken),
                         form=path,
                         reconciliation=reconcile(v.state, cmd) if broken else [],

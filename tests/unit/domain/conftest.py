@@ -12,25 +12,44 @@ from dataclasses import replace
 import pytest
 
 from coldcheck import demo
+from coldcheck.domain import attempts
 from coldcheck.domain import commands as c
 from coldcheck.domain.decide import Decision
 from coldcheck.domain.errors import Refused
 from coldcheck.domain.values import Barrel, Chamber, Manoeuvre, Mitigation, SceneAmmo
+from support.attempts import only_the_attempt
 from support.clock import TODAY
 from support.harness import Harness
+
+
+def _live(cmd: c.Command) -> bool:
+    """Live ammunition in the command: its refusal opens an incident too (test_attempts)."""
+    chambers = getattr(cmd, "chambers", ())
+    return getattr(cmd, "ammo_type", None) == "live" or any(ch.content == "live" for ch in chambers)
 
 
 class Expect:
     """Run a command and assert which rule codes it did or did not trigger."""
 
     def refused(self, h: Harness, cmd: c.Command, code: str) -> Refused:
-        """The command is refused, `code` among the blocking violations; nothing recorded."""
-        seq, count = h.state.seq, len(h.records)
+        """The command is refused, `code` among the blocking violations; nothing of it is
+        recorded but, for a safety-critical command, its attempt (no state changes)."""
+        before, count = h.state, len(h.records)
         with pytest.raises(Refused) as info:
             h.run(cmd)
         codes = [v.code for v in info.value.violations]
         assert code in codes, f"expected {code} among {codes}"
-        assert (h.state.seq, len(h.records)) == (seq, count), "a refusal recorded something"
+        repeat = info.value.attempt is not None and info.value.attempt <= before.seq
+        if repeat:  # the same attempt within the window: on the record once, cited
+            assert (h.state, len(h.records)) == (before, count), "a repeat recorded again"
+            assert h.records[info.value.attempt - 1].type == "AttemptRefused"
+        elif attempts.critical(cmd) and not _live(cmd):
+            attempt = only_the_attempt(h, before, count, type(cmd).__name__)
+            assert code in attempt.codes
+            assert info.value.attempt == h.records[-1].seq
+        elif not attempts.critical(cmd):
+            assert (h.state, len(h.records)) == (before, count), "a refusal recorded something"
+            assert info.value.attempt is None
         return info.value
 
     def warned(self, h: Harness, cmd: c.Command, code: str) -> Decision:

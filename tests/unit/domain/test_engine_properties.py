@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from coldcheck import demo
+from coldcheck.domain import attempts
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.decide import Decision, decide
-from coldcheck.domain.errors import ColdCheckError
-from coldcheck.domain.state import replay
+from coldcheck.domain.errors import ColdCheckError, Refused
+from coldcheck.domain.state import State, replay
 from coldcheck.domain.values import (
     Barrel,
     Chamber,
@@ -67,7 +68,9 @@ class RuleEngine(RuleBasedStateMachine):
     # -- running one command -----------------------------------------------------------
 
     def attempt(self, cmd: c.Command) -> Decision | None:
-        """Run a command; a refusal must leave the state exactly as it was."""
+        """Run a command; a refusal must leave the state exactly as it was, but for its
+        attempt on the record (a safety-critical command) and, if the command held live
+        ammunition, the incident and stand-down that opens."""
         before = copy.deepcopy(self.h.state)
         # A fork shares the state's values: evolving the state must not change it (the
         # service publishes committed states to readers and decides batches on forks).
@@ -77,9 +80,7 @@ class RuleEngine(RuleBasedStateMachine):
             decision = self.h.run(cmd)
         except ColdCheckError as error:
             note_outcome(f"{type(cmd).__name__}: {type(error).__name__}")
-            assert self.h.state.seq == before.seq
-            assert self.h.state == before
-            assert len(self.h.records) == count
+            self.check_refusal(cmd, error, before, count)
             return None
         note_outcome(f"{type(cmd).__name__}: accepted")
         assert forked == before
@@ -92,6 +93,53 @@ class RuleEngine(RuleBasedStateMachine):
                 self.check_issue(happened)
         self.check_replay()
         return decision
+
+    def check_refusal(
+        self, cmd: c.Command, error: ColdCheckError, before: State, count: int
+    ) -> None:
+        """A refusal records its attempt or nothing; no state but the attempts (and a live
+        round's incident) changes."""
+        added = self.h.records[count:]
+        after = self.h.state
+        assert after.seq == before.seq + len(added)
+        if not added:
+            assert error.attempt is None or error.attempt <= before.seq
+            assert after == before
+            return
+        assert attempts.critical(cmd)
+        assert isinstance(error, Refused)
+        first, *rest = added
+        assert isinstance(first.event, ev.AttemptRefused)
+        assert error.attempt == first.seq
+        assert first.event.command == type(cmd).__name__
+        assert set(first.event.codes) == {v.code for v in error.violations}
+        assert set(after.attempts) - set(before.attempts) == {first.seq}
+        opened = {i for i in after.incidents if i not in before.incidents}
+        if rest:
+            # Live ammunition in a refused command: the incident and its stand-down.
+            assert [type(r.event) for r in rest] == [ev.IncidentReported, ev.StandDownBegan]
+            incident = after.incidents[rest[0].event.incident_id]
+            assert incident.kind is IncidentKind.LIVE_ROUND_FOUND
+            assert opened == {incident.id}
+            assert incident.id in after.stand_down
+        else:
+            assert opened == set()
+        # Nothing else of the refused command: every other table is as it was.
+        for table in (
+            "people",
+            "items",
+            "lots",
+            "inspections",
+            "returns",
+            "scenes",
+            "meetings",
+            "training",
+            "concerns",
+            "closed_days",
+            "corrections",
+        ):
+            assert getattr(after, table) == getattr(before, table), table
+        self.check_replay()
 
     def check_issue(self, issued: ev.ItemIssued) -> None:
         """Nothing is handed over unless its last inspection showed it safe."""

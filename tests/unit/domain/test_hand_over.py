@@ -25,6 +25,7 @@ from coldcheck.domain.values import (
     Manoeuvre,
     Role,
 )
+from support.attempts import only_the_attempt
 from support.harness import Harness
 
 if TYPE_CHECKING:
@@ -76,8 +77,11 @@ def _refused_whole(h: Harness, cmd: c.HandOver, code: str) -> None:
     with pytest.raises(Refused) as info:
         h.run(cmd)
     assert code in [v.code for v in info.value.violations]
-    assert len(h.records) == count, "a refused hand-over recorded something"
-    assert h.state == before
+    # Only the attempt: no half of the handoff (no inspection), no state changed.
+    attempt = only_the_attempt(h, before, count, "HandOver")
+    assert code in attempt.codes
+    assert (attempt.item_id, attempt.recipient_id) == (cmd.item_id, cmd.recipient_id)
+    assert info.value.attempt == h.records[-1].seq
     assert h.state.inspections == before.inspections
 
 
@@ -129,7 +133,8 @@ def test_the_state_after_a_hand_over_is_the_state_after_inspect_then_issue() -> 
 
 
 # Every hand-over either lands whole (inspection then issue), records only what a live
-# round found, or records nothing and leaves the state as it was.
+# round found, or is refused: then it records nothing (invalid input) or only its attempt
+# (with a live round's incident and stand-down), and no other state changes.
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     item=st.sampled_from(["colt-1", "colt-2", "rifle-1", "rubber-1", "nope"]),
@@ -160,9 +165,24 @@ def test_a_hand_over_is_whole_or_nothing(
     before, count = h.state, len(h.records)
     try:
         h.run(cmd)
-    except ColdCheckError:
-        assert len(h.records) == count
-        assert h.state == before
+    except ColdCheckError as error:
+        refused: ColdCheckError | None = error
+    else:
+        refused = None
+    if refused is not None:
+        added = [r.type for r in h.records[count:]]
+        if not added:
+            assert h.state == before
+            return
+        assert isinstance(refused, Refused)
+        assert refused.attempt == count + 1
+        if Content.LIVE in contents:
+            assert added == ["AttemptRefused", "IncidentReported", "StandDownBegan"]
+            assert h.state.stand_down
+        else:
+            only_the_attempt(h, before, count, "HandOver")
+        assert h.state.items == before.items
+        assert h.state.inspections == before.inspections
         return
     types = [r.type for r in h.records[count:]]
     assert types in (
