@@ -64,14 +64,15 @@ def test_precheck_then_hand_over_in_one_step(seeded: Path) -> None:
     code, out = cc("--as", "rosa", *HAND_OVER, "--chamber", "empty", pin="2468")  # five missing
     assert code == 3
     assert "INS-2" in out
-    assert _head() == before
+    assert f"the attempt is on the record (#{before + 1})" in out
+    assert _head() == before + 1  # its attempt alone: no inspection, no issue
     code, out = cc("--as", "rosa", *HAND_OVER, *dummies, "--shown-to", "dan", pin="2468")
     assert code == 0, out
     assert "Jack Reyes, type your PIN to confirm you were shown it clear" in out
     assert "2468" not in out  # typed hidden
     assert "ItemInspected" in out
     assert "ItemIssued" in out
-    assert _head() == before + 2
+    assert _head() == before + 3
     code, out = cc("declared", "colt-1")
     assert code == 0, out
     assert "shown to jack, dan" in out

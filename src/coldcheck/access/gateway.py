@@ -61,7 +61,7 @@ def submit(
     `attest` completes the command once it is permitted (the recipient's PIN on an
     issue): someone who may not issue cannot spend the recipient's PIN attempts.
     """
-    check(service, production_id, person_id, cmd, command_id)
+    check(service, production_id, person_id, cmd, command_id, proof=proof)
     if attest is not None:
         cmd = attest(cmd)
     outcome = service.execute(production_id, actor_of(cmd, person_id, proof), command_id)
@@ -75,6 +75,8 @@ def check(
     person_id: str,
     cmd: c.Command,
     command_id: str | None = None,
+    *,
+    proof: Proof,
 ) -> None:
     """`permit`, and a safety-critical command it forbids put on the record as an attempt
     (the Forbidden raised says its seq)."""
@@ -83,7 +85,7 @@ def check(
     except Forbidden as no:
         if attempts.critical(cmd):
             raise _on_the_record(
-                service, production_id, actor_of(cmd, person_id), command_id, no
+                service, production_id, actor_of(cmd, person_id, proof), command_id, no
             ) from None
         raise
 
@@ -118,10 +120,20 @@ def operate(
             state = service.state(production_id)  # a malformed or unknown id, named first
             check_actor(state, replace(cmd, actor=operator.person_id))
             try:
-                permit(state, operator.person_id, cmd)
+                check(
+                    service,
+                    production_id,
+                    operator.person_id,
+                    cmd,
+                    command_id,
+                    proof=operator.proof,
+                )
             except Forbidden as exc:  # on the console, say who was refused
-                name = state.people[operator.person_id].name
-                raise Forbidden(f"{name} ({operator.person_id}): {exc}") from None
+                named = Forbidden(
+                    f"{state.people[operator.person_id].name} ({operator.person_id}): {exc}"
+                )
+                named.attempt = exc.attempt
+                raise named from None
     if attest is not None:  # after the table: only a permitted sender spends PIN tries
         cmd = attest(cmd)
     outcome = service.execute(

@@ -163,7 +163,12 @@ def handled() -> Iterator[None]:
         print_violations(exc)
         raise typer.Exit(EXIT_CODES[Refused]) from None
     except Forbidden as exc:  # the role table, as at the API's door
-        err.print(styled(("not allowed:", "bold red"), f" {exc} — nothing was recorded"))
+        told = (
+            "nothing was recorded"
+            if exc.attempt is None
+            else f"nothing of it was done; the attempt is on the record (#{exc.attempt})"
+        )
+        err.print(styled(("not allowed:", "bold red"), f" {exc} — {told}"))
         raise typer.Exit(EXIT_CODES[Forbidden]) from None
     except ColdCheckError as exc:
         code = next((v for k, v in EXIT_CODES.items() if isinstance(exc, k)), 1)

@@ -109,7 +109,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
             try:
                 cmd = _hand_over(v.state, form)
                 # Only someone who may hand over spends the recipient's PIN attempts.
-                gateway.check(service, pid, v.person_id, cmd)
+                gateway.check(service, pid, v.person_id, cmd, proof=v.proof)
                 cmd = attest.by_pin(site.accounts, v.state, cmd, forms.text(form, "pin"))
                 done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
             except ColdCheckError as exc:
