@@ -42,7 +42,11 @@ REFERENCES = {
     "acknowledge-concern": ("concern_id",),
     "sign-off-review": ("incident_id",),
 }
-OPTIONAL = {("raise-concern", "blocking"), ("report-incident", "item_id")}
+OPTIONAL = {
+    ("raise-concern", "blocking"),
+    ("report-incident", "item_id"),
+    ("receive-lot", "source"),
+}
 BREAKS = ("drop", "wrong_type", "unknown_field", "oversized", "unknown_id")
 WRONG_VALUES = [123, 1.5, True, None, [], {}, "x" * 5]
 

@@ -31,7 +31,15 @@ from support.api_client import PASSWORD, PID, TODAY, Api, document_app
 OUTSIDER = "outsider-existence"
 # Well-formed values for the parameters routes require, so that the door is what answers
 # (a route ignores those it does not take).
-QUERY = {"item": "colt-1", "person": "jack", "date": TODAY, "scene": "sc-12"}
+QUERY = {
+    "item": "colt-1",
+    "person": "jack",
+    "date": TODAY,
+    "scene": "sc-12",
+    "seq": "1",
+    "old_size": "1",
+    "tree_size": "2",
+}
 PATH = {
     "item_id": "colt-1",
     "scene_id": "sc-12",

@@ -57,7 +57,7 @@ def test_a_refused_issue_names_people_and_links_the_page_that_fixes_it(api: Api)
     assert "Mia Long declined training for cross draw" in html
     assert "Mia Long is not in scene sc-12&#39;s plan" in html
     assert "(mia)" not in html
-    assert html.count("was recorded.") == 1
+    assert html.count("The attempt is on the record (#") == 1  # said once
     # The tablet's advice with its page, not the rule's command-line explanation.
     assert advice("TRN-2").text in html
     assert f'href="/p/{PID}/training"' in html
@@ -110,5 +110,5 @@ def test_a_misfire_says_firearms_stand_down_and_every_page_names_the_incident(
     assert "Firearms stand down after the incident at" in r.text
     board = sam.get(f"/p/{PID}").text
     banner = board.split('class="stand-down"')[1].split("</div>")[0]
-    assert "(misfire) is signed off" in banner
+    assert "(misfire) is signed off" in re.sub(r"<[^>]+>", "", banner)
     assert "incident-" not in banner

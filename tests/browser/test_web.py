@@ -74,7 +74,9 @@ def test_anonymous_concern_is_acknowledged_by_a_producer(device: type[Device]) -
     first.get_by_role("button", name=re.compile("Acknowledge")).click()
     expect(concerns.get_by_role("status")).to_contain_text("Paula Grant acknowledged the concern")
     concerns = paula.go("/concerns")
-    expect(concerns.locator("section", has_text="Live-looking rounds")).to_contain_text("paula")
+    expect(concerns.locator("section", has_text="Live-looking rounds")).to_contain_text(
+        "Acknowledged by Paula Grant"
+    )
     events = paula.page.request.get(
         f"{paula.server.base}/api/v1/productions/{demo.PRODUCTION}/events?after=70&limit=100"
     )

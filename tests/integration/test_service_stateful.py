@@ -122,7 +122,19 @@ class SetDay(RuleBasedStateMachine):
         except (Refused, InvalidCommand, NotFound) as exc:
             # Expected on a random walk; anything else (IntegrityError, Conflict,
             # StorageError, KeyError …) is a bug and fails the test.
-            assert app.store.head(PID) == head, "a refused command changed the head"
+            if isinstance(exc, Refused) and exc.attempt is not None:
+                # A refused safety-critical command records its attempt alone (with a
+                # live round's incident and stand-down), nothing else of it.
+                # The same attempt again within minutes cites the first, recording none.
+                added, attempt = list(app.records(PID, after=head.seq)), exc.attempt
+                if added:
+                    assert [added[0].seq, added[0].type] == [attempt, "AttemptRefused"]
+                    assert {r.type for r in added[1:]} <= {"IncidentReported", "StandDownBegan"}
+                else:
+                    assert attempt is not None
+                    assert attempt <= head.seq
+            else:
+                assert app.store.head(PID) == head, "a refused command changed the head"
             event(f"{type(cmd).__name__}: {type(exc).__name__}")
             return
         event(f"{type(cmd).__name__}: recorded")

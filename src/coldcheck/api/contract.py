@@ -233,7 +233,9 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
     "add-location": (EXISTS,),
     "register-item": (
         EXISTS,
-        Beyond("a tag already on another item", r"^tag '.*' is already on another item$"),
+        Beyond(
+            "a tag already on another item", r"^tag (?:'.*'|\".*\") is already on another item$"
+        ),
     ),
     "issue-item": (WRONG_PIN,),
     "hand-over": (WRONG_PIN,),
