@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from coldcheck import demo
-from coldcheck.bootstrap import open_accounts, open_app
+from coldcheck.accounts import Accounts, pin_pepper
+from coldcheck.bootstrap import open_app
 from coldcheck.config import ENV_ESCALATE_EVERY, Settings
 from coldcheck.domain import commands as c
+from support.passwords import FAST_HASHER
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ def _free_port() -> int:
 
 def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
     """The demo production and its accounts, through the service, on the real clock;
-    without the day's close when `day_closed` is false (to close it in the test)."""
+    without the day's close when `day_closed` is false (to close it in the test). The
+    accounts' passwords are hashed at small costs (support.passwords); the server checks
+    them as it checks any argon2id hash."""
     app = open_app(Settings(database_url, key_file), create=True)
     day = dt.datetime.now(ZoneInfo("America/Denver")).date().isoformat()
 
@@ -58,7 +62,7 @@ def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
             app.execute(demo.PRODUCTION, cmd)
 
     demo.seed(run, day)
-    demo.seed_accounts(open_accounts(app))
+    demo.seed_accounts(Accounts(app.account_rows(), pin_pepper(app.key), app.clock, FAST_HASHER))
     app.store.close()
 
 
