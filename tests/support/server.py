@@ -68,9 +68,15 @@ def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
 
 @contextmanager
 def serving(
-    database_url: str, folder: Path, workers: int = 2, day_closed: bool = True
+    database_url: str,
+    folder: Path,
+    workers: int = 2,
+    day_closed: bool = True,
+    start_timeout: float = 120,
 ) -> Iterator[Server]:
-    """Seed, start `coldcheck serve --workers N`, wait until it answers, stop it after."""
+    """Seed, start `coldcheck serve --workers N`, wait until it answers, stop it after.
+    A server that does not answer within `start_timeout` seconds (three processes import
+    the app: slow on a loaded machine) is stopped and the test fails with its log."""
     key = folder / "signing.key"
     seed(database_url, key, day_closed)
     port = _free_port()
@@ -82,6 +88,11 @@ def serving(
         # and a sweep (on a clock that jumps) would add to it. Escalation has its own tests.
         ENV_ESCALATE_EVERY: "86400",
     }
+    # The server's log goes to a file: a pipe nobody reads while the test runs would stall
+    # the server once full, and reading one after a failed start waits for the server to
+    # exit, which a server still starting never does.
+    log_path = folder / "server.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -95,11 +106,11 @@ def serving(
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
@@ -107,13 +118,21 @@ def serving(
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                output = proc.stderr.read() if proc.stderr else b""
-                raise RuntimeError(f"server did not start: {output!r}")
+                _stop(proc)
+                raise RuntimeError(
+                    f"server did not start within {start_timeout:g} s: {log_path.read_bytes()!r}"
+                )
             time.sleep(0.2)
         yield Server(base, database_url)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
+        log.close()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
