@@ -37,7 +37,10 @@ browser:
 # PostgreSQL server (scripts/postgres-for-tests: Debian's postgresql, installed when
 # missing) serves all workers on 127.0.0.1 and is stopped however pytest ends. A server
 # of your own: COLDCHECK_TEST_POSTGRES_URL=postgresql+psycopg://SUPERUSER@HOST/postgres.
-PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --durations=10 \
+# --dist worksteal: a worker that runs out of tests takes half of the other's queue (its
+# tail), so neither waits while the other still has tests queued; tests/conftest.py puts
+# the slowest modules first for the same reason.
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=10 \
 	--cov=coldcheck --cov-report=term:skip-covered --cov-report=json:test-artifacts/coverage.json
 
 # Debian's Go and golang.org/x/mod for the C2SP interop test, installed when missing.

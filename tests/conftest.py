@@ -6,11 +6,18 @@ from pathlib import Path
 import pytest
 
 from coldcheck import demo
-from support import postgres
+from support import order, postgres
 from support.clock import TODAY
 from support.harness import Harness
 from support.service_db import BACKENDS, Databases, databases_for
 from support.stores import KINDS, Stores
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first (support.order): after pytest's own ordering, and stable,
+    so that a module's tests (and its module-scoped fixtures) stay together."""
+    items.sort(key=order.rank)
 
 
 @pytest.fixture

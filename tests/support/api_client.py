@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 with warnings.catch_warnings():
@@ -31,17 +30,13 @@ from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
 from support.clock import SECOND_US, START_US
 from support.clock import TODAY as TODAY
+from support.passwords import FAST_HASHER as FAST_HASHER
 
 PID = demo.PRODUCTION
 PASSWORD = demo.DEMO_PASSWORD
 PIN = demo.DEMO_PIN
 PROBLEM = "application/problem+json"
 BASE = f"{PREFIX}/productions/{PID}"
-
-# argon2id as in production, with small costs: tests hash and verify passwords (and old
-# PIN hashes) hundreds of times. Verification reads the parameters from each stored hash,
-# so the code path is the same.
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 class Clock:

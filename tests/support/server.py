@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from coldcheck import demo
-from coldcheck.bootstrap import open_accounts, open_app
+from coldcheck.accounts import Accounts, pin_pepper
+from coldcheck.bootstrap import open_app
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_ESCALATE_EVERY, Settings
 from coldcheck.domain import commands as c
+from support.passwords import FAST_HASHER
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ def _free_port() -> int:
 
 def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
     """The demo production and its accounts, through the service, on the real clock;
-    without the day's close when `day_closed` is false (to close it in the test)."""
+    without the day's close when `day_closed` is false (to close it in the test). The
+    accounts' passwords are hashed at small costs (support.passwords); the server checks
+    them as it checks any argon2id hash."""
     app = open_app(Settings(database_url, key_file), create=True)
     day = dt.datetime.now(ZoneInfo("America/Denver")).date().isoformat()
 
@@ -58,7 +62,7 @@ def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
             app.execute(demo.PRODUCTION, cmd)
 
     demo.seed(run, day)
-    demo.seed_accounts(open_accounts(app))
+    demo.seed_accounts(Accounts(app.account_rows(), pin_pepper(app.key), app.clock, FAST_HASHER))
     app.store.close()
 
 
@@ -92,9 +96,12 @@ def serving(
     workers: int = 2,
     day_closed: bool = True,
     empty: bool = False,
+    start_timeout: float = 120,
 ) -> Iterator[Server]:
     """Seed (or, `empty`, only create the administrator), start `coldcheck serve
-    --workers N`, wait until it answers, stop it after."""
+    --workers N`, wait until it answers, stop it after. A server that does not answer
+    within `start_timeout` seconds (three processes import the app: slow on a loaded
+    machine) is stopped and the test fails with its log."""
     key = folder / "signing.key"
     if empty:
         initialised(database_url, key)
@@ -102,6 +109,11 @@ def serving(
         seed(database_url, key, day_closed)
     port = _free_port()
     env = environment(database_url, key)
+    # The server's log goes to a file: a pipe nobody reads while the test runs would stall
+    # the server once full, and reading one after a failed start waits for the server to
+    # exit, which a server still starting never does.
+    log_path = folder / "server.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -115,11 +127,11 @@ def serving(
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
@@ -127,13 +139,21 @@ def serving(
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                output = proc.stderr.read() if proc.stderr else b""
-                raise RuntimeError(f"server did not start: {output!r}")
+                _stop(proc)
+                raise RuntimeError(
+                    f"server did not start within {start_timeout:g} s: {log_path.read_bytes()!r}"
+                )
             time.sleep(0.2)
         yield Server(base, database_url)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
+        log.close()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
