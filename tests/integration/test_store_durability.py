@@ -98,7 +98,11 @@ def test_the_postgresql_append_transaction_is_durable_and_holds_the_head_row_loc
                 other.all(
                     "SELECT relation::regclass::text FROM pg_locks "
                     "WHERE mode = 'AccessExclusiveLock' "
-                    "AND relation IS NOT NULL"
+                    "AND relation IS NOT NULL "
+                    # Only this test's database: tests running beside it create
+                    # and drop tables of their own on the same server.
+                    "AND database = (SELECT oid FROM pg_database "
+                    "WHERE datname = current_database())"
                 )
                 == []
             )
