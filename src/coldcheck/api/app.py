@@ -32,7 +32,6 @@ from coldcheck.api.schemas import (
     COMMANDS,
     PREFIX,
     CommandResult,
-    EventOut,
     Login,
     Me,
     Membership,
@@ -45,7 +44,6 @@ from coldcheck.api.schemas import (
     RuleOut,
     TokenInfo,
     TokenOut,
-    ViolationOut,
     doc,
 )
 from coldcheck.domain import commands as c
@@ -54,7 +52,7 @@ from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.domain.validate import is_id
 from coldcheck.domain.values import Authority
-from coldcheck.service import ColdCheck, Outcome, ReusedCommandId
+from coldcheck.service import ColdCheck, ReusedCommandId
 
 COOKIE = "coldcheck_session"
 THROTTLED = "Too many failed logins; no password was checked"
@@ -207,7 +205,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
             overrides=tuple(body.overrides),
         )
         founding = admin.Founder(founder.username, founder.person_id, founder.name)
-        return _result(
+        return CommandResult.of(
             admin.create_production(
                 service, accounts, who.account, body.production_id, cmd, founding
             )
@@ -236,30 +234,12 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     @app.get(f"{PREFIX}/rules", tags=["record"])
     def rules() -> list[RuleOut]:
         """The rule catalogue."""
-        return [
-            RuleOut(
-                code=r.code,
-                title=r.title,
-                severity=str(r.severity),
-                guideline=r.guideline,
-                explanation=r.explanation,
-                applies_to=[t.__name__ for t in r.applies_to],
-            )
-            for r in CATALOGUE
-        ]
+        return [RuleOut.of(r) for r in CATALOGUE]
 
     @app.get(f"{PREFIX}/health", tags=["record"])
     def health() -> dict[str, str]:
         """Liveness; touches nothing."""
         return {"status": "ok"}
-
-
-def _result(outcome: Outcome) -> CommandResult:
-    return CommandResult(
-        events=[EventOut.of(r) for r in outcome.records],
-        warnings=[ViolationOut.of(w) for w in outcome.warnings],
-        replayed=outcome.replayed,
-    )
 
 
 def _command_route(
@@ -305,7 +285,7 @@ def _command_route(
             done = gateway.submit(
                 service, production_id, person, cmd, command_id, attest, proof=who.proof
             )
-            return _result(done)
+            return CommandResult.of(done)
         except ReusedCommandId as exc:
             raise InvalidCommand(
                 f"Idempotency-Key {idempotency_key!r} was already used for "

@@ -17,6 +17,7 @@ from coldcheck.api.contract import Named
 from coldcheck.api.schemas import PREFIX, ViolationOut
 from coldcheck.domain import handoff
 from coldcheck.domain.errors import NotFound
+from coldcheck.domain.state import Scene, State
 from coldcheck.domain.validate import ID_REGEX
 from coldcheck.service import ColdCheck
 
@@ -51,6 +52,41 @@ class PreCheckOut(BaseModel):
     presets: list[PresetOut]  # one tap loads for each planned item, never chosen for you
 
 
+def pre_check_out(state: State, sc: Scene, check: handoff.SceneCheck) -> PreCheckOut:
+    """The dry run as the API and `coldcheck --json precheck` answer it."""
+    presets = [
+        PresetOut(
+            item_id=i,
+            key=p.key,
+            text=p.text,
+            barrel=p.barrel.value,
+            chambers=[
+                ChamberOut(content=ch.content.value, lot=ch.lot, checked=ch.checked)
+                for ch in p.chambers
+            ],
+        )
+        for i in sorted({pair.item_id for pair in check.pairs})
+        if i in state.items
+        for p in handoff.presets(state, sc, state.items[i])
+    ]
+    return PreCheckOut(
+        scene_id=sc.id,
+        ready=not check.common and all(p.ready for p in check.pairs),
+        common=[ViolationOut.of(v) for v in check.common],
+        pairs=[
+            PairOut(
+                item_id=p.item_id,
+                recipient_id=p.recipient_id,
+                ready=p.ready and not check.common,
+                blockers=[ViolationOut.of(v) for v in p.blockers],
+                warnings=[ViolationOut.of(v) for v in p.warnings],
+            )
+            for p in check.pairs
+        ],
+        presets=presets,
+    )
+
+
 def add_routes(
     app: APIRouter,
     service: ColdCheck,
@@ -77,35 +113,4 @@ def add_routes(
         if sc is None:
             raise NotFound(f"scene {scene!r} is not planned")
         now = service.clock()
-        check = handoff.check(state, person, now, sc.id, item, recipient)
-        presets = [
-            PresetOut(
-                item_id=i,
-                key=p.key,
-                text=p.text,
-                barrel=p.barrel.value,
-                chambers=[
-                    ChamberOut(content=ch.content.value, lot=ch.lot, checked=ch.checked)
-                    for ch in p.chambers
-                ],
-            )
-            for i in sorted({pair.item_id for pair in check.pairs})
-            if i in state.items
-            for p in handoff.presets(state, sc, state.items[i])
-        ]
-        return PreCheckOut(
-            scene_id=sc.id,
-            ready=not check.common and all(p.ready for p in check.pairs),
-            common=[ViolationOut.of(v) for v in check.common],
-            pairs=[
-                PairOut(
-                    item_id=p.item_id,
-                    recipient_id=p.recipient_id,
-                    ready=p.ready and not check.common,
-                    blockers=[ViolationOut.of(v) for v in p.blockers],
-                    warnings=[ViolationOut.of(v) for v in p.warnings],
-                )
-                for p in check.pairs
-            ],
-            presets=presets,
-        )
+        return pre_check_out(state, sc, handoff.check(state, person, now, sc.id, item, recipient))

@@ -70,20 +70,24 @@ TITLES = {
 }
 
 
-def problem(
-    status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
-) -> JSONResponse:
-    body = Problem(
+def body(status: int, kind: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """The problem+json document itself: what the API answers and `coldcheck --json` prints."""
+    return Problem(
         type=f"/problems/{kind}",
         title=TITLES.get(kind, kind),
         status=status,
         detail=detail,
         **extra,
-    )
+    ).model_dump(exclude_none=True)
+
+
+def problem(
+    status: int, kind: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=status, media_type=MEDIA, headers=headers
+        body(status, kind, detail, **extra), status_code=status, media_type=MEDIA, headers=headers
     )
 
 
@@ -92,14 +96,11 @@ def classify(exc: ColdCheckError) -> tuple[int, str]:
     return next((v for k, v in STATUS.items() if isinstance(exc, k)), (500, "internal"))
 
 
-def for_error(exc: ColdCheckError) -> JSONResponse:
+def of_error(exc: ColdCheckError) -> dict[str, Any]:
+    """An error as its problem document: kind, detail, the rules a refusal broke, the
+    attempt it left on the record, the PIN's tries left or lock."""
     status, kind = classify(exc)
     violations = [ViolationOut.of(v) for v in exc.violations] if isinstance(exc, Refused) else []
-    headers = (
-        {"Retry-After": str(exc.retry_after_s)}
-        if isinstance(exc, PinLocked | LoginThrottled)
-        else None
-    )
     extra: dict[str, Any] = {}
     detail = str(exc)
     if exc.attempt is not None:
@@ -111,7 +112,19 @@ def for_error(exc: ColdCheckError) -> JSONResponse:
         extra["tries_left"] = exc.tries_left
     if isinstance(exc, PinLocked):
         extra["locked_until"] = exc.until  # the detail gives it in the production's time
-    return problem(status, kind, detail, headers, violations=violations, **extra)
+    return body(status, kind, detail, violations=violations, **extra)
+
+
+def for_error(exc: ColdCheckError) -> JSONResponse:
+    document = of_error(exc)
+    headers = (
+        {"Retry-After": str(exc.retry_after_s)}
+        if isinstance(exc, PinLocked | LoginThrottled)
+        else None
+    )
+    if document["status"] == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    return JSONResponse(document, status_code=document["status"], media_type=MEDIA, headers=headers)
 
 
 def allowed(request: Request) -> list[str]:

@@ -24,10 +24,7 @@ from coldcheck.api.schemas import (
     SAFE_INT,
     AnswerOut,
     Board,
-    ConcernOut,
     EventOut,
-    FlagOut,
-    ItemOut,
     VerifyOut,
 )
 from coldcheck.domain import queries as q
@@ -63,63 +60,13 @@ def add_routes(
     def board(production_id: str, who: Who) -> Board:
         """Every item, where it is, its label and its flags; stand-down; every concern."""
         member(production_id, who)
-        b = board_view.build(service.state(production_id), service.clock())
-        items = [
-            ItemOut(
-                item_id=it.item_id,
-                kind=it.kind,
-                serial=it.serial,
-                tag=it.tag,
-                description=it.description,
-                where=it.where,
-                last_inspection=it.last_inspection,
-                label=it.label,
-                label_from=it.label_from,
-                label_text=it.label_text,
-                cold=it.cold,
-                inspected_at=it.inspected_at,
-                returned_at=it.returned_at,
-                issued_for=it.issued_for,
-                unattended=it.unattended,
-                flags=[FlagOut(code=f.code, text=f.text, danger=f.danger) for f in it.flags],
-            )
-            for it in b.items
-        ]
-        concerns = [
-            ConcernOut(
-                concern_id=k.concern_id,
-                text=k.text,
-                blocking=k.blocking,
-                open=k.open,
-                unacknowledged=list(k.unacknowledged),
-                level=k.level,
-            )
-            for k in b.concerns
-        ]
-        return Board(
-            production_id=production_id,
-            name=b.name,
-            profile=b.profile,
-            seq=b.seq,
-            stand_down=list(b.stand_down),
-            items=items,
-            concerns=concerns,
-        )
+        return Board.of(board_view.build(service.state(production_id), service.clock()))
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/verify", tags=["record"])
     def verify(production_id: str, who: Who) -> VerifyOut:
         """Recompute the production's log and check every signature."""
         member(production_id, who)
-        r = service.verify(production_id)
-        return VerifyOut(
-            production_id=production_id,
-            ok=r.ok,
-            events=r.events,
-            checkpoints=r.checkpoints,
-            root=r.root.hex(),
-            first_bad_seq=r.first_bad_seq,
-            problem=r.problem,
-        )
+        return VerifyOut.of(production_id, service.verify(production_id))
 
     At = Annotated[int | None, Query(description="UTC microseconds; default now")]
 

@@ -22,6 +22,12 @@ from coldcheck.domain.validate import MAX_INT
 from coldcheck.reports.board import LabelFrom
 from coldcheck.reports.flags import FlagCode
 
+if TYPE_CHECKING:
+    from coldcheck.batches import Outcome
+    from coldcheck.domain.rules.base import Rule
+    from coldcheck.reports.board import BoardView
+    from coldcheck.verification import VerifyReport
+
 STRICT = ConfigDict(extra="forbid", strict=True)
 # The record is canonical JSON (RFC 8785), which holds integers up to 2**53 - 1 exactly.
 SAFE_INT = MAX_INT
@@ -89,6 +95,14 @@ class CommandResult(BaseModel):
     events: list[EventOut]
     warnings: list[ViolationOut]
     replayed: bool = Field(description="True when this retried an already recorded command")
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> CommandResult:
+        return cls(
+            events=[EventOut.of(r) for r in outcome.records],
+            warnings=[ViolationOut.of(w) for w in outcome.warnings],
+            replayed=outcome.replayed,
+        )
 
 
 class Problem(BaseModel):
@@ -276,6 +290,50 @@ class Board(BaseModel):
     items: list[ItemOut]
     concerns: list[ConcernOut]
 
+    @classmethod
+    def of(cls, b: BoardView) -> Board:
+        items = [
+            ItemOut(
+                item_id=it.item_id,
+                kind=it.kind,
+                serial=it.serial,
+                tag=it.tag,
+                description=it.description,
+                where=it.where,
+                last_inspection=it.last_inspection,
+                label=it.label,
+                label_from=it.label_from,
+                label_text=it.label_text,
+                cold=it.cold,
+                inspected_at=it.inspected_at,
+                returned_at=it.returned_at,
+                issued_for=it.issued_for,
+                unattended=it.unattended,
+                flags=[FlagOut(code=f.code, text=f.text, danger=f.danger) for f in it.flags],
+            )
+            for it in b.items
+        ]
+        concerns = [
+            ConcernOut(
+                concern_id=k.concern_id,
+                text=k.text,
+                blocking=k.blocking,
+                open=k.open,
+                unacknowledged=list(k.unacknowledged),
+                level=k.level,
+            )
+            for k in b.concerns
+        ]
+        return cls(
+            production_id=b.production_id,
+            name=b.name,
+            profile=b.profile,
+            seq=b.seq,
+            stand_down=list(b.stand_down),
+            items=items,
+            concerns=concerns,
+        )
+
 
 class VerifyOut(BaseModel):
     production_id: str
@@ -286,6 +344,18 @@ class VerifyOut(BaseModel):
     first_bad_seq: int | None
     problem: str
 
+    @classmethod
+    def of(cls, production_id: str, r: VerifyReport) -> VerifyOut:
+        return cls(
+            production_id=production_id,
+            ok=r.ok,
+            events=r.events,
+            checkpoints=r.checkpoints,
+            root=r.root.hex(),
+            first_bad_seq=r.first_bad_seq,
+            problem=r.problem,
+        )
+
 
 class RuleOut(BaseModel):
     code: str
@@ -294,3 +364,14 @@ class RuleOut(BaseModel):
     guideline: str
     explanation: str
     applies_to: list[str]
+
+    @classmethod
+    def of(cls, r: Rule) -> RuleOut:
+        return cls(
+            code=r.code,
+            title=r.title,
+            severity=str(r.severity),
+            guideline=r.guideline,
+            explanation=r.explanation,
+            applies_to=[t.__name__ for t in r.applies_to],
+        )

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from coldcheck.api.handoff import pre_check_out
 from coldcheck.cli.context import console, ctx_of, handled, styled, today
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain import commands as c
 from coldcheck.domain import handoff
 from coldcheck.domain.errors import InvalidCommand, NotFound
@@ -336,6 +338,12 @@ def pre_check(
         now = app.clock()
         check = handoff.check(state, who, now, scene_id, item_id, to)
         pairs, common = check.pairs, check.common
+        if json_mode():
+            answer = pre_check_out(state, scene_plan, check)
+            emit(answer)
+            if not answer.ready:
+                raise typer.Exit(3)
+            return
         for v in common:
             console.print(styled(("BLOCKED ALL ", "bold red"), f"{v.title}: {v.detail}"))
         for pair in pairs:

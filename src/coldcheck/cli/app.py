@@ -8,6 +8,7 @@ import typer
 
 from coldcheck.cli import actions, keys, lots, questions, record, reports, server, setup, witness
 from coldcheck.cli.context import Ctx
+from coldcheck.cli.output import use_json
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
 app = typer.Typer(
@@ -38,8 +39,17 @@ def main_options(
     as_: Annotated[
         str | None, typer.Option("--as", help=f"Person id you act as (env {ENV_ACTOR})")
     ] = None,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print one JSON document on stdout, in the API's shapes: what was recorded, "
+            "the answer, or the error's problem document (the exit code is the same).",
+        ),
+    ] = False,
 ) -> None:
     """Global options."""
+    use_json(json_)
     ctx.obj = Ctx(Settings.load(database_url, key_file), production, as_)
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
 import typer
@@ -18,8 +18,10 @@ from coldcheck.access import gateway
 from coldcheck.access.attest import attested, by_pin
 from coldcheck.access.identity import Operator
 from coldcheck.accounts import Forbidden, NoPin, PinLocked, WrongPin
+from coldcheck.api.problems import of_error
+from coldcheck.api.schemas import CommandResult
 from coldcheck.bootstrap import open_accounts, open_app
-from coldcheck.cli.output import console, err, styled
+from coldcheck.cli.output import console, emit, err, json_mode, styled
 from coldcheck.config import ENV_ACTOR, ENV_PRODUCTION, Settings
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import (
@@ -31,6 +33,7 @@ from coldcheck.domain.errors import (
     Refused,
     StorageError,
 )
+from coldcheck.domain.events import Recorded
 from coldcheck.service import ColdCheck, Outcome
 
 __all__ = [
@@ -111,6 +114,7 @@ class Ctx:
         pin = typer.prompt(
             f"{name}, type your PIN to confirm you were shown it clear",
             hide_input=True,
+            err=True,  # a prompt is talk to the person, never part of the output
             default="",
             show_default=False,
         )
@@ -127,7 +131,20 @@ def ctx_of(typer_ctx: typer.Context) -> Ctx:
     return obj
 
 
+def subject(rec: Recorded) -> str:
+    """The id an event is about (the concern, incident or inspection it made), if any."""
+    for f in fields(rec.event):
+        if f.name.endswith("_id"):
+            value = getattr(rec.event, f.name)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
 def print_outcome(outcome: Outcome) -> None:
+    if json_mode():
+        emit(CommandResult.of(outcome))
+        return
     for w in outcome.warnings:
         err.print(
             styled((f"warning {w.code}", "yellow"), f" {w.title}: {w.detail}\n  → {w.explanation}")
@@ -135,7 +152,10 @@ def print_outcome(outcome: Outcome) -> None:
     if outcome.replayed:
         console.print("already recorded (same command id); nothing new written")
     for rec in outcome.records:
-        console.print(styled((f"#{rec.seq}", "green"), f" {rec.type}"))
+        about = subject(rec)
+        console.print(
+            styled((f"#{rec.seq}", "green"), f" {rec.type}", f" {about}" if about else "")
+        )
     if not outcome.records and not outcome.replayed:
         console.print("nothing to record")
 
@@ -156,7 +176,27 @@ def print_violations(refused: Refused) -> None:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Turn ColdCheck errors into a message and a documented exit code."""
+    """Turn ColdCheck errors into a message (or with --json the API's problem document)
+    and a documented exit code."""
+    with _told(), _as_json():
+        yield
+
+
+@contextmanager
+def _as_json() -> Iterator[None]:
+    try:
+        yield
+    except ColdCheckError as exc:
+        if not json_mode():
+            raise
+        emit(of_error(exc))  # the API's problem document, on stdout: one document always
+        code = next((v for k, v in EXIT_CODES.items() if isinstance(exc, k)), 1)
+        raise typer.Exit(code) from None
+
+
+@contextmanager
+def _told() -> Iterator[None]:
+    """Errors as words on stderr, for people."""
     try:
         yield
     except Refused as exc:

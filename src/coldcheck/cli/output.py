@@ -5,8 +5,11 @@ sequence. Style comes only from `styled`, never from markup in a string."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import typer
+from pydantic_core import to_jsonable_python
 from rich.console import Console
 from rich.text import Text
 
@@ -40,3 +43,25 @@ def styled(*parts: object | tuple[object, str]) -> Text:
         value, style = part if isinstance(part, tuple) else (part, "")
         line.append(visible(str(value)), style)
     return line
+
+
+class _Mode:
+    """`coldcheck --json`: each command prints one JSON document on stdout instead."""
+
+    json = False
+
+
+def use_json(on: bool) -> None:
+    _Mode.json = on
+
+
+def json_mode() -> bool:
+    return _Mode.json
+
+
+def emit(document: object) -> None:
+    """Print one JSON document (the API's own shapes where it has one: pydantic models,
+    the reports' dataclasses). ASCII only, so no text anyone typed can reach the terminal
+    as a control sequence."""
+    data = to_jsonable_python(document)
+    typer.echo(json.dumps(data, ensure_ascii=True, indent=2))

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from coldcheck.api.schemas import AnswerOut
 from coldcheck.cli.context import Ctx, console, ctx_of, handled, parse_time, show_time, styled
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import NotFound
 from coldcheck.domain.events import Recorded
@@ -22,6 +24,9 @@ AtOpt = Annotated[
 
 def render(cx: Ctx, answer: q.Answer) -> None:
     """Print an answer: the question, the short answer, and each fact with its seq."""
+    if json_mode():
+        emit(AnswerOut.of(answer))
+        return
     tz = cx.tz()
     console.print(styled((answer.question, "bold")))
     console.print(f"→ {answer.summary}")

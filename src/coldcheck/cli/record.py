@@ -15,13 +15,16 @@ from rich.text import Text
 
 from coldcheck import backups
 from coldcheck import demo as demo_story
+from coldcheck.api.schemas import Board, EventOut, RuleOut, VerifyOut
 from coldcheck.backup_report import OK, REFUSED, RESET
 from coldcheck.bootstrap import open_accounts, open_app
 from coldcheck.cli.context import console, ctx_of, err, handled, show_time, styled, today
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
+from coldcheck.domain.rules import CATALOGUE
 from coldcheck.ledger import SigningKey, checkpoint_note
 from coldcheck.reports import board
 
@@ -42,17 +45,29 @@ def init(
     with handled():
         cx = ctx_of(ctx)
         app = open_app(cx.settings, create=True)
+        accounts = open_accounts(app)
+        if admin:
+            password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
+                f"password for {admin}", hide_input=True, confirmation_prompt=True, err=True
+            )
+            accounts.create(admin, password, is_admin=True)
+        if json_mode():
+            emit(
+                {
+                    "database": cx.settings.database_url,
+                    "key_file": str(cx.settings.key_file),
+                    "key_id": app.key.key_id(),
+                    "administrator_created": admin,
+                    "has_administrator": accounts.rows.has_admin(),
+                }
+            )
+            return
         console.print(f"database ready: {cx.settings.database_url}")
         console.print(
             f"signing key: {cx.settings.key_file} (key id {app.key.key_id()}); "
             "keep it outside the database and back it up"
         )
-        accounts = open_accounts(app)
         if admin:
-            password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
-                f"password for {admin}", hide_input=True, confirmation_prompt=True
-            )
-            accounts.create(admin, password, is_admin=True)
             console.print(f"administrator {admin} created")
         elif not accounts.rows.has_admin():
             console.print(
@@ -68,11 +83,24 @@ def demo(ctx: typer.Context) -> None:
         app = open_app(cx.settings, create=True)
         cx._app = app
         pid = demo_story.PRODUCTION
-        if pid in app.production_ids():
+        seeded = pid not in app.production_ids()
+        day = today(ZoneInfo("America/Denver"))
+        if seeded:
+            demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
+        demo_story.seed_accounts(open_accounts(app))
+        if json_mode():
+            emit(
+                {
+                    "production_id": pid,
+                    "seeded": seeded,
+                    "events": app.head_seq(pid),
+                    "day": day if seeded else None,
+                }
+            )
+            return
+        if not seeded:
             console.print(f"demo production {pid} is already there")
         else:
-            day = today(ZoneInfo("America/Denver"))
-            demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
             console.print(
                 styled(
                     "demo production ",
@@ -80,7 +108,6 @@ def demo(ctx: typer.Context) -> None:
                     f" seeded: {app.head_seq(pid)} events, day {day}",
                 )
             )
-        demo_story.seed_accounts(open_accounts(app))
         console.print(
             styled(
                 "demo accounts: admin, and one per person (rosa the armorer, "
@@ -108,6 +135,7 @@ def log(
         for col in ("seq", "when", "by", "event", "details"):
             table.add_column(col)
         shown = 0
+        chosen: list[EventOut] = []
         for rec in cx.app.records(cx.production_id(), after=since):
             data = to_data(rec.event)
             if type_ and rec.type != type_:
@@ -115,6 +143,11 @@ def log(
             if item and data.get("item_id") != item:
                 continue
             if actor and rec.actor != actor:
+                continue
+            if json_mode():
+                chosen.append(EventOut.of(rec))
+                if limit and len(chosen) >= limit:
+                    break
                 continue
             details = styled(
                 ", ".join(f"{k}={v}" for k, v in data.items() if v not in ("", [], None))
@@ -126,6 +159,9 @@ def log(
             shown += 1
             if limit and shown >= limit:
                 break
+        if json_mode():
+            emit(chosen)
+            return
         console.print(table)
 
 
@@ -135,7 +171,7 @@ def verify(ctx: typer.Context) -> None:
         cx = ctx_of(ctx)
         pid = cx.production_id()
         app = cx.app
-        with Progress(console=err, transient=True) as bar:
+        with Progress(console=err, transient=True, disable=json_mode()) as bar:
             task = bar.add_task("verifying", total=app.head_seq(pid) or 1)
             report = app.verify(
                 pid, lambda done, total: bar.update(task, completed=done, total=total)
@@ -145,6 +181,9 @@ def verify(ctx: typer.Context) -> None:
                 f"{pid}: first bad event #{report.first_bad_seq}: {report.problem}",
                 report.first_bad_seq,
             )
+        if json_mode():
+            emit(VerifyOut.of(pid, report))
+            return
         console.print(
             styled(
                 ("intact", "green"),
@@ -172,6 +211,9 @@ def checkpoint(
         if export is not None:
             export.write_text(json.dumps(cp.to_dict(), indent=1) + "\n")
         text = checkpoint_note(cx.app.key, cx.app.log_key(pid).name, cp)
+        if json_mode():
+            emit({"checkpoint": cp.to_dict(), "note": text})
+            return
         if not note:
             console.print(
                 f"checkpoint at size {cp.size}: root {cp.root.hex()} signed by key {cp.key_id}"
@@ -188,6 +230,9 @@ def rules(
     if markdown:
         typer.echo(rule_markdown(), nl=False)
         return
+    if json_mode():
+        emit([RuleOut.of(r) for r in CATALOGUE])
+        return
     table = Table(show_lines=True)
     for col in ("code", "severity", "rule", "guideline", "applies to"):
         table.add_column(col)
@@ -201,6 +246,9 @@ def status(ctx: typer.Context) -> None:
     with handled():
         cx = ctx_of(ctx)
         b = board.build(cx.app.state(cx.production_id()), cx.app.clock())
+        if json_mode():
+            emit(Board.of(b))
+            return
         tz = cx.tz()
         console.print(
             styled((b.name, "bold"), f" ({b.production_id}), profile {b.profile}, event #{b.seq}")
@@ -259,6 +307,9 @@ def backup(ctx: typer.Context, file: Path) -> None:
     with handled():
         cx = ctx_of(ctx)
         backups.backup(cx.settings.database_url, file)
+        if json_mode():
+            emit({"backup": str(file)})
+            return
         console.print(f"backup written to {file}")
 
 
@@ -299,5 +350,8 @@ def restore(
         key = SigningKey.load(cx.settings.key_file)
         admins = () if no_admin else (tuple(admin) if admin else None)
         report = backups.restore(file, cx.settings.database_url, key, admins)
+        if json_mode():
+            emit([{"level": level, "line": line} for level, line in report.lines()])
+            return
         for level, line in report.lines():
             console.print(styled((line, RESTORE_STYLES[level])))

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from coldcheck import bundle
 from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import SignedCheckpoint, SigningKey, parse_json
 from coldcheck.reports import boundbook, daily, render
@@ -54,6 +55,15 @@ def dossier(
         (out / "dossier.html").write_text(render.html(d), encoding="utf-8")
         (out / "dossier.pdf").write_bytes(render.pdf(d))
         (out / "bundle.json").write_text(bundle.dumps(proof), encoding="utf-8")
+        if json_mode():
+            emit(
+                {
+                    "scope": d.scope,
+                    "cited": sorted(d.cited),
+                    "files": [str(out / n) for n in ("dossier.html", "dossier.pdf", "bundle.json")],
+                }
+            )
+            return
         console.print(f"dossier on {d.scope}: {len(d.cited)} cited events")
         for name in ("dossier.html", "dossier.pdf", "bundle.json"):
             console.print(f"  {out / name}")
@@ -90,6 +100,18 @@ def verify_bundle(
         report = bundle.verify_bundle(text, trusted)
         if not report.ok:
             raise IntegrityError(f"bundle does NOT verify: {report.problem}")
+        if json_mode():
+            emit(
+                {
+                    "ok": True,
+                    "production_id": report.production,
+                    "tree_size": report.tree_size,
+                    "proven": list(report.proven),
+                    "consistent_since": report.consistent_since,
+                    "key_trusted": trusted is not None,
+                }
+            )
+            return
         console.print(
             styled(
                 ("bundle verifies", "green"),
@@ -122,6 +144,9 @@ def daily_report(
         cx = ctx_of(ctx)
         day = date or today(cx.tz())
         r = daily.build(cx.app, cx.production_id(), day)
+        if json_mode():
+            emit(r)  # the API's daily-report document
+            return
         console.print(styled((f"Daily safety report, {r.production_id}, {r.date}", "bold")))
         lots = Table(title="Ammunition")
         for col in (
@@ -178,9 +203,16 @@ def bound_book(
     with handled():
         cx = ctx_of(ctx)
         pid = cx.production_id()
-        text = boundbook.to_csv(boundbook.rows(cx.app.records(pid), cx.app.state(pid).timezone))
+        table = boundbook.rows(cx.app.records(pid), cx.app.state(pid).timezone)
+        if json_mode() and out is None:
+            emit(table)
+            return
+        text = boundbook.to_csv(table)
         if out is None:
             typer.echo(text, nl=False)
         else:
             out.write_text(text, encoding="utf-8")
+            if json_mode():
+                emit({"bound_book": str(out), "rows": len(table)})
+                return
             console.print(f"wrote {out}")

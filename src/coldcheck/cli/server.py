@@ -8,10 +8,12 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from coldcheck import pins
 from coldcheck.access.authz import table_markdown
 from coldcheck.accounts import Accounts
 from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled, styled
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE, escalate_every_s
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand, NotFound
@@ -69,9 +71,12 @@ def account_create(
     """Create an account; the password is asked for (or COLDCHECK_ADMIN_PASSWORD)."""
     with handled():
         password = os.environ.get(ENV_ADMIN_PASSWORD) or typer.prompt(
-            f"password for {username}", hide_input=True, confirmation_prompt=True
+            f"password for {username}", hide_input=True, confirmation_prompt=True, err=True
         )
         _accounts(ctx).create(username, password, is_admin=admin)
+        if json_mode():
+            emit({"account": username, "administrator": admin})
+            return
         console.print(f"account {username} created")
 
 
@@ -84,7 +89,32 @@ def account_link(ctx: typer.Context, username: str, person_id: str) -> None:
         if person_id not in cx.app.state(pid).people:
             raise NotFound(f"unknown person {person_id!r}")
         _accounts(ctx).rows.link(username, pid, person_id)
+        if json_mode():
+            emit({"account": username, "production_id": pid, "person_id": person_id})
+            return
         console.print(f"{username} acts as {person_id} on {pid}")
+
+
+@account.command("set-pin")
+def account_set_pin(ctx: typer.Context, username: str) -> None:
+    """Set your own PIN (the one you type on the armorer's device to confirm you were
+    shown a weapon clear). Asks your password first, then the new PIN twice, all hidden:
+    as on the PIN page, a password check counts against the failed-login limits."""
+    with handled():
+        accounts = _accounts(ctx)
+        password = typer.prompt(f"password for {username}", hide_input=True, err=True)
+        if not accounts.verify_password(username, password):
+            raise InvalidCommand("that is not the account's password; the PIN was not changed")
+        pin = typer.prompt("new PIN (4 to 8 digits)", hide_input=True, err=True)
+        if not pins.well_formed(pin):
+            raise InvalidCommand("a PIN is 4 to 8 digits; the PIN was not changed")
+        if typer.prompt("the new PIN again", hide_input=True, err=True) != pin:
+            raise InvalidCommand("the two PINs are not the same; the PIN was not changed")
+        accounts.set_pin(username, pin)
+        if json_mode():
+            emit({"account": username, "pin_set": True})
+            return
+        console.print(f"PIN set for {username}")
 
 
 @account.command("reset-pin")
