@@ -93,8 +93,10 @@ def test_offline_catch_up_interrupted_sync_and_restore(
             started = time.monotonic()
             append(set_app, 0, 300)
             assert time.monotonic() - started < 30
-            time.sleep(1.5)
-            assert "cannot reach the studio" in cli(set_db, set_key, "studio", "status")
+            deadline = time.monotonic() + 30  # the server's push tried, and failed
+            while "cannot reach the studio" not in cli(set_db, set_key, "studio", "status"):
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
             # Back in reach: the running server catches up in one sync, batched.
             cli(set_db, set_key, "studio", "link", PID, st.base, "--token-file", str(token_file))
             wait_for(st.base, token, set_app.signed_head(PID).size)
