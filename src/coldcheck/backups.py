@@ -38,6 +38,11 @@ from coldcheck.store.schema import (
     memberships,
     metadata,
     productions,
+    studio_alarms,
+    studio_checkpoints,
+    studio_events,
+    studio_links,
+    studio_replicas,
     tokens,
 )
 from coldcheck.verification import VerifyReport, verify_log
@@ -73,6 +78,17 @@ RULES: dict[str, Rule] = {
         "every session and device token is void after a restore: everyone logs in again",
     ),
     login_throttle.name: Rule(Treatment.VOID, "failed-login counts start afresh after a restore"),
+    # A studio's copies are proven only against keys it pinned and credentials it hashed,
+    # neither of which a backup can prove: a studio is rebuilt by its sets' next pushes.
+    studio_replicas.name: Rule(
+        Treatment.VOID, "a studio's copies are not restored: make credentials and sync again"
+    ),
+    studio_events.name: Rule(Treatment.VOID, "a studio's copies are not restored"),
+    studio_checkpoints.name: Rule(Treatment.VOID, "a studio's copies are not restored"),
+    studio_alarms.name: Rule(Treatment.VOID, "a studio's alarms are not restored"),
+    studio_links.name: Rule(
+        Treatment.VOID, "links to the studio are not restored: `coldcheck studio link` again"
+    ),
 }
 UNRULED = Rule(Treatment.VOID, "no restore rule says what its rows are worth")
 _ACCOUNT, _ADMIN = accounts.c.username.name, accounts.c.is_admin.name

@@ -13,10 +13,14 @@ ENV_ACTOR = "COLDCHECK_AS"
 ENV_ADMIN_PASSWORD = "COLDCHECK_ADMIN_PASSWORD"  # noqa: S105 - a variable name
 ENV_ESCALATE_EVERY = "COLDCHECK_ESCALATE_EVERY_S"
 ENV_DEPLOYMENT = "COLDCHECK_DEPLOYMENT"
+ENV_STUDIO_SYNC_EVERY = "COLDCHECK_STUDIO_SYNC_EVERY_S"
+ENV_STUDIO_KEY_FILE = "COLDCHECK_STUDIO_KEY_FILE"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
 DEFAULT_ESCALATE_EVERY_S = 60.0
+DEFAULT_STUDIO_SYNC_EVERY_S = 30.0
+DEFAULT_STUDIO_KEY_FILE = "coldcheck-studio.key"
 
 # Every setting, with its environment variable; docs/settings are tested against this.
 SETTINGS = {
@@ -29,6 +33,14 @@ SETTINGS = {
     "deployment": (
         ENV_DEPLOYMENT,
         "The deployment's name in checkpoint origins (default: the signing key's id).",
+    ),
+    "studio_sync_every_s": (
+        ENV_STUDIO_SYNC_EVERY,
+        "How often `serve` pushes linked productions to their studio (seconds, 1-86400).",
+    ),
+    "studio_key_file": (
+        ENV_STUDIO_KEY_FILE,
+        "On a studio: its own cosigning key file (made on first use).",
     ),
 }
 
@@ -66,3 +78,25 @@ def escalate_every_s() -> float:
             f"{ENV_ESCALATE_EVERY} must be a number of seconds from 1 to 86400, not {raw!r}"
         )
     return seconds
+
+
+def studio_sync_every_s() -> float:
+    """Seconds between a set server's pushes to its studio: from the environment, or every
+    30 s. A push that finds nothing new costs one small request per linked production."""
+    raw = os.environ.get(ENV_STUDIO_SYNC_EVERY, "").strip()
+    if not raw:
+        return DEFAULT_STUDIO_SYNC_EVERY_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 1.0 <= seconds <= 86_400.0:
+        raise ValueError(
+            f"{ENV_STUDIO_SYNC_EVERY} must be a number of seconds from 1 to 86400, not {raw!r}"
+        )
+    return seconds
+
+
+def studio_key_file() -> Path:
+    """A studio's cosigning key file (its own key, as a witness has)."""
+    return Path(os.environ.get(ENV_STUDIO_KEY_FILE, "").strip() or DEFAULT_STUDIO_KEY_FILE)

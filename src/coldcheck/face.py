@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coldcheck.domain.errors import ColdCheckError
-from coldcheck.ledger import Ed25519Verifier, log_verifier, origin_for
+from coldcheck.ledger import Ed25519Verifier, SignedCheckpoint, log_verifier, origin_for
 from coldcheck.ledger import checkpoint_note as note_of
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
+from coldcheck.store.studio import StudioStore
+from coldcheck.store.studio_links import LinkStore
 from coldcheck.verification import Progress, VerifyReport, verify_log
 
 if TYPE_CHECKING:
@@ -47,14 +49,36 @@ def checkpoint_wal(service: ColdCheck) -> None:
     service.store.checkpoint_wal()
 
 
-def account_rows(service: ColdCheck) -> AccountStore:
-    """The account, membership and token rows kept beside this service's log."""
-    if not isinstance(service.store, SqlStore):  # accounts are rows beside the log's tables
+def _sql(service: ColdCheck, what: str) -> SqlStore:
+    if not isinstance(service.store, SqlStore):  # rows beside the log's tables
         raise ColdCheckError(
-            "accounts are kept in a SQL database; this service's store "
+            f"{what} are kept in a SQL database; this service's store "
             f"is a {type(service.store).__name__}"
         )
-    return AccountStore(service.store)
+    return service.store
+
+
+def account_rows(service: ColdCheck) -> AccountStore:
+    """The account, membership and token rows kept beside this service's log."""
+    return AccountStore(_sql(service, "accounts"))
+
+
+def studio_rows(service: ColdCheck) -> StudioStore:
+    """A studio's copies of productions' logs, beside this service's own."""
+    return StudioStore(_sql(service, "a studio's copies"))
+
+
+def studio_links(service: ColdCheck) -> LinkStore:
+    """This set's links to its studio."""
+    return LinkStore(_sql(service, "studio links"))
+
+
+def checkpoints(
+    service: ColdCheck, production_id: str, after: int, upto: int
+) -> list[SignedCheckpoint]:
+    """The production's kept checkpoints past size `after` up to `upto`, smallest first
+    (each is checked by whoever receives it: `verify`, a studio)."""
+    return [cp for cp in service.store.checkpoints(production_id, after) if cp.size <= upto]
 
 
 def log_key(service: ColdCheck, production_id: str) -> Ed25519Verifier:

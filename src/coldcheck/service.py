@@ -37,6 +37,8 @@ from coldcheck.ledger import Ed25519Verifier, Frontier, SignedCheckpoint, Signin
 from coldcheck.projection import Known, Marks
 from coldcheck.store import Store, StoredEvent
 from coldcheck.store.accounts import AccountStore
+from coldcheck.store.studio import StudioStore
+from coldcheck.store.studio_links import LinkStore
 from coldcheck.verification import Progress, VerifyReport
 
 __all__ = ["Clock", "ColdCheck", "Outcome", "ReusedCommandId", "fingerprint", "utc_now_us"]
@@ -200,6 +202,15 @@ class ColdCheck:
 
     def account_rows(self) -> AccountStore:
         return face.account_rows(self)
+
+    def studio_rows(self) -> StudioStore:
+        return face.studio_rows(self)
+
+    def studio_links(self) -> LinkStore:
+        return face.studio_links(self)
+
+    def checkpoints(self, production_id: str, after: int, upto: int) -> list[SignedCheckpoint]:
+        return face.checkpoints(self, production_id, after, upto)
 
     def log_key(self, production_id: str) -> Ed25519Verifier:
         return face.log_key(self, production_id)

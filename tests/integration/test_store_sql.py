@@ -38,12 +38,9 @@ REFUSED: dict[str, type[Exception]] = {
     "sqlite": sqlite3.IntegrityError,
     "postgresql": psycopg.Error,
 }
-SQLITE_TRIGGERS = {
-    "events_no_update",
-    "events_no_delete",
-    "checkpoints_no_update",
-    "checkpoints_no_delete",
-}
+# The log's tables, and a studio's copies of other sets' logs (migration 0005).
+APPEND_ONLY = {"events", "checkpoints", "studio_events", "studio_checkpoints"}
+SQLITE_TRIGGERS = {f"{table}_no_{verb}" for table in APPEND_ONLY for verb in ("update", "delete")}
 
 
 @pytest.fixture
@@ -114,7 +111,7 @@ def test_migrating_twice_is_harmless(backend: str) -> None:
     SqlStore(backend).migrate()  # another process starting up
     assert _schema(backend) == before
     with raw(backend) as conn:
-        assert conn.all("SELECT version_num FROM alembic_version") == [("0004",)]
+        assert conn.all("SELECT version_num FROM alembic_version") == [("0005",)]
     store.close()
 
 
@@ -175,7 +172,7 @@ def test_migrated_postgresql_schema_has_the_append_only_triggers(postgresql_data
                 "WHERE NOT tgisinternal AND tgenabled = 'O'"
             )
         )
-    assert set(triggers) == {"events", "checkpoints"}
+    assert set(triggers) == APPEND_ONLY
     for definition in triggers.values():
         assert "BEFORE DELETE OR UPDATE OR TRUNCATE" in definition
         assert "coldcheck_append_only()" in definition

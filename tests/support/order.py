@@ -20,6 +20,7 @@ SLOW_FIRST = (
     "tests/integration/test_crash_safety.py",
     "tests/api/test_api_schemathesis.py",
     "tests/browser/test_network.py",
+    "tests/e2e/test_studio_replication.py",
 )
 _RANK = {path: i for i, path in enumerate(SLOW_FIRST)}
 

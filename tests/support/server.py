@@ -97,23 +97,28 @@ def serving(
     day_closed: bool = True,
     empty: bool = False,
     start_timeout: float = 120,
+    prepared: bool = False,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
-    """Seed (or, `empty`, only create the administrator), start `coldcheck serve
-    --workers N`, wait until it answers, stop it after. A server that does not answer
-    within `start_timeout` seconds (three processes import the app: slow on a loaded
-    machine) is stopped and the test fails with its log."""
+    """Seed (or, `empty`, only create the administrator; `prepared`: neither, the
+    database and `folder/signing.key` are ready), start `coldcheck serve --workers N`
+    (its environment and `extra_env`), wait until it answers, stop it after. A server
+    that does not answer within `start_timeout` seconds (three processes import the app:
+    slow on a loaded machine) is stopped and the test fails with its log."""
     key = folder / "signing.key"
-    if empty:
+    if prepared:
+        pass
+    elif empty:
         initialised(database_url, key)
     else:
         seed(database_url, key, day_closed)
     port = _free_port()
-    env = environment(database_url, key)
+    env = {**environment(database_url, key), **(extra_env or {})}
     # The server's log goes to a file: a pipe nobody reads while the test runs would stall
     # the server once full, and reading one after a failed start waits for the server to
     # exit, which a server still starting never does.
     log_path = folder / "server.log"
-    log = log_path.open("wb")
+    log = log_path.open("ab")
     proc = subprocess.Popen(
         [
             sys.executable,

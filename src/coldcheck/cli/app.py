@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, keys, lots, questions, record, reports, server, setup, witness
+from coldcheck.cli import (
+    actions,
+    keys,
+    lots,
+    questions,
+    record,
+    reports,
+    server,
+    setup,
+    studio,
+    witness,
+)
 from coldcheck.cli.context import Ctx
 from coldcheck.cli.output import use_json
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
@@ -66,6 +77,7 @@ for group, name in (
     (server.account, "account"),
     (keys.key, "key"),
     (witness.witness, "witness"),
+    (studio.studio, "studio"),
 ):
     app.add_typer(group, name=name)
 

@@ -3,6 +3,8 @@ middleware and timers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -10,22 +12,30 @@ from coldcheck.accounts import Accounts
 from coldcheck.api import app as api
 from coldcheck.api import problems, security
 from coldcheck.api.schemas import PREFIX
+from coldcheck.config import studio_key_file
 from coldcheck.http import timers
 from coldcheck.http.body_limit import BodyLimit
 from coldcheck.http.headers import SecurityHeaders
 from coldcheck.service import ColdCheck
+from coldcheck.studio import routes as studio
 from coldcheck.web import routes as web
 
 
 def create_app(
-    service: ColdCheck, accounts: Accounts, escalate_every_s: float | None = None
+    service: ColdCheck,
+    accounts: Accounts,
+    escalate_every_s: float | None = None,
+    studio_sync_every_s: float | None = None,
+    studio_key: Path | None = None,
 ) -> FastAPI:
-    """Both routers over one service and one account store; with `escalate_every_s`, a
-    timer escalates overdue concerns (timers.py)."""
+    """Both routers over one service and one account store, and the studio's routes
+    (its cosigning key `studio_key`, default from the environment); with
+    `escalate_every_s`, a timer escalates overdue concerns, with `studio_sync_every_s`
+    another pushes linked productions to their studio (timers.py)."""
     app = FastAPI(
         title="ColdCheck",
         version="1",
-        lifespan=timers.lifespan(service, escalate_every_s),
+        lifespan=timers.lifespan(service, escalate_every_s, studio_sync_every_s),
         description="Prop firearm safety on set: custody, inspections, rules that "
         "refuse the unsafe step, and a tamper-evident record.",
         docs_url=None,
@@ -39,6 +49,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)  # outermost: every answer carries them
 
     api.add_routes(app.router, service, accounts)
+    studio.add_routes(app.router, service, studio_key or studio_key_file())
     app.include_router(web.pages(service, accounts))
     web.error_pages(app, service, accounts)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")

@@ -8,12 +8,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from coldcheck.api import problems
 
 MAX_BODY = 64 * 1024
+# A push to a studio carries a batch of events (studio/push.py sends up to 2 MiB of JSON).
+STUDIO_PUSH = ("/api/v1/studio/productions/", "/push")
+MAX_PUSH = 8 * 1024 * 1024
+
+
+def limit_for(path: str) -> int:
+    """The largest body a route takes: a command's, or a studio push's."""
+    if path.startswith(STUDIO_PUSH[0]) and path.endswith(STUDIO_PUSH[1]):
+        return MAX_PUSH
+    return MAX_BODY
 
 
 class BodyLimit:
-    """413 for a body over MAX_BODY bytes, whether its length is declared or it is sent
-    in chunks (no Content-Length): a chunked body is read, up to the limit, before the
-    app sees any of it, then handed on whole."""
+    """413 for a body over MAX_BODY bytes (MAX_PUSH for a studio push), whether its
+    length is declared or it is sent in chunks (no Content-Length): a chunked body is
+    read, up to the limit, before the app sees any of it, then handed on whole."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -22,10 +32,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = limit_for(scope["path"])
         length = Headers(scope=scope).get("content-length")
         if length is not None:
-            if not length.isdigit() or int(length) > MAX_BODY:
-                await self._too_large(scope, receive, send)
+            if not length.isdigit() or int(length) > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -38,8 +49,8 @@ class BodyLimit:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > MAX_BODY:
-                await self._too_large(scope, receive, send)
+            if size > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
             more = message.get("more_body", False)
         whole: list[Message] = [
@@ -52,6 +63,6 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     @staticmethod
-    async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
-        response = problems.problem(413, "too-large", f"a request body is at most {MAX_BODY} bytes")
+    async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = problems.problem(413, "too-large", f"a request body is at most {limit} bytes")
         await response(scope, receive, send)

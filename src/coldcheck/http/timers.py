@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import ColdCheckError
 from coldcheck.service import ColdCheck
+from coldcheck.studio import push
 
 WAL_CHECKPOINT_EVERY_S = 0.5
 AUDIT_EVERY_S = 1.0  # one segment of each production's log re-checked per tick
@@ -43,10 +44,12 @@ async def every(seconds: float, work: Callable[[], object]) -> None:
 
 
 def lifespan(
-    service: ColdCheck, escalate_every_s: float | None
+    service: ColdCheck, escalate_every_s: float | None, studio_sync_every_s: float | None = None
 ) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
     """The timers, started with the server and cancelled when it stops. Every worker may
-    escalate: appends serialise, and a concern escalates once per overdue period."""
+    escalate: appends serialise, and a concern escalates once per overdue period. Every
+    worker may push to the studio: a push sends from the size the studio says it holds,
+    so two workers' pushes never store anything twice; appends never wait on one."""
 
     @contextlib.asynccontextmanager
     async def running(_: Any) -> AsyncIterator[None]:
@@ -54,6 +57,10 @@ def lifespan(
         if escalate_every_s:
             tasks.append(
                 asyncio.create_task(every(escalate_every_s, lambda: escalate_all(service)))
+            )
+        if studio_sync_every_s:
+            tasks.append(
+                asyncio.create_task(every(studio_sync_every_s, lambda: push.sync_all(service)))
             )
         tasks.append(asyncio.create_task(every(AUDIT_EVERY_S, lambda: audit_all(service))))
         if service.background_wal:  # SQLite's log checkpoints, off the commit path

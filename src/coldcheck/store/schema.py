@@ -118,3 +118,90 @@ login_throttle = Table(
     Column("last_at", BigInteger, nullable=False),
     Column("locked_until", BigInteger, nullable=True),
 )
+
+# Replication to the studio (docs/architecture.md, "Replication to the studio").
+# On a studio: one row per production it keeps a copy of, made with the production's
+# credential (only its SHA-256 is kept). The row is the production's lock while a push is
+# checked and stored, and holds what was verified last: the pinned key and origin, the
+# size, frontier and signed head, and the note the studio cosigned.
+studio_replicas = Table(
+    "studio_replicas",
+    metadata,
+    Column("production_id", String(64), primary_key=True),
+    Column("credential_hash", LargeBinary, nullable=False, unique=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("public_key", LargeBinary, nullable=True),
+    Column("origin", Text, nullable=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("frontier", Text, nullable=False),
+    Column("root", LargeBinary, nullable=True),
+    Column("signed_at", BigInteger, nullable=True),
+    Column("key_id", String(16), nullable=True),
+    Column("signature", LargeBinary, nullable=True),
+    Column("note", Text, nullable=True),
+)
+
+# The copied log: the set's event rows and checkpoints, byte for byte.
+studio_events = Table(
+    "studio_events",
+    metadata,
+    Column(
+        "production_id",
+        String(64),
+        ForeignKey("studio_replicas.production_id"),
+        primary_key=True,
+    ),
+    Column("seq", BigInteger, primary_key=True),
+    Column("event_id", String(80), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("actor", String(64), nullable=True),
+    Column("body", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+)
+
+studio_checkpoints = Table(
+    "studio_checkpoints",
+    metadata,
+    Column(
+        "production_id",
+        String(64),
+        ForeignKey("studio_replicas.production_id"),
+        primary_key=True,
+    ),
+    Column("tree_size", BigInteger, primary_key=True),
+    Column("root", LargeBinary, nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+# A push the production's key really signed that does not fit what the studio holds
+# (smaller, another root at its size, inconsistent): kept with the note as evidence.
+studio_alarms = Table(
+    "studio_alarms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("production_id", String(64), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+# On a set: where each linked production is pushed. The credential stays in the file the
+# operator named (never in the database, so never in a backup); the studio's cosigning
+# key is pinned on the first answer; the latest cosigned checkpoint is kept beside the log.
+studio_links = Table(
+    "studio_links",
+    metadata,
+    Column("production_id", String(64), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("token_file", Text, nullable=False),
+    Column("cosigner", Text, nullable=True),
+    Column("synced_size", BigInteger, nullable=False),
+    Column("cosigned_note", Text, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_attempt_at", BigInteger, nullable=True),
+)

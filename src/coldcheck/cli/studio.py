@@ -1,0 +1,142 @@
+"""`coldcheck studio`: replication of a production's record to a studio server.
+
+On the studio: `credential` (a production's credential, printed once) and `alarms`. On
+the set: `link` (where to push, and the file holding the credential), `sync` (one push
+now; `serve` pushes by itself), `status`, and `restore` (a lost set, from the studio).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coldcheck.cli.context import console, ctx_of, handled, styled
+from coldcheck.config import studio_key_file
+from coldcheck.domain.errors import IntegrityError, InvalidCommand
+from coldcheck.ledger import CosignatureVerifier, SigningKey
+from coldcheck.studio import push
+from coldcheck.studio import restore as restoring
+from coldcheck.studio.client import StudioClient, read_token
+from coldcheck.studio.ingest import Studio
+
+studio = typer.Typer(
+    help="Replication to the studio: a record nobody on set can rewrite.",
+    no_args_is_help=True,
+)
+
+Production = Annotated[str, typer.Argument(help="The production's id.")]
+Url = Annotated[str, typer.Argument(help="The studio's URL, e.g. https://studio.example")]
+TokenFile = Annotated[
+    Path, typer.Option(help="The file holding the production's studio credential.")
+]
+
+
+def credential(ctx: typer.Context, production: Production) -> None:
+    """On the studio: make the production's credential (replacing any) and print it once;
+    only its hash is kept. Hand it to the set's operator, who puts it in a file."""
+    with handled():
+        s = Studio(ctx_of(ctx).app.studio_rows(), SigningKey.load_or_create(studio_key_file()))
+        typer.echo(s.make_credential(production))
+
+
+def alarms(ctx: typer.Context, production: Annotated[str | None, typer.Argument()] = None) -> None:
+    """On the studio: pushes the production's key signed that do not fit the copy."""
+    with handled():
+        for a in ctx_of(ctx).app.studio_rows().alarms(production):
+            console.print(
+                styled((f"#{a.id} {a.production_id}", "bold red"), f" {a.kind}: {a.detail}")
+            )
+
+
+def link(
+    ctx: typer.Context,
+    production: Production,
+    url: Url,
+    token_file: TokenFile,
+    studio_vkey: Annotated[
+        str | None, typer.Option(help="Pin the studio's cosigning vkey now (else: on first sync).")
+    ] = None,
+) -> None:
+    """On the set: push the production to this studio (the credential stays in its file
+    and is never printed)."""
+    with handled():
+        cx = ctx_of(ctx)
+        read_token(token_file)
+        StudioClient(url, production, "")  # the URL's form, checked now
+        if studio_vkey is not None:
+            try:
+                CosignatureVerifier.from_vkey(studio_vkey)
+            except ValueError as exc:
+                raise InvalidCommand(f"--studio-vkey: {exc}") from None
+        cx.app.state(production)  # a production of this set, whose log verifies
+        cx.app.studio_links().link(production, url, str(token_file.resolve()), studio_vkey)
+        console.print(f"{production} is pushed to {url}")
+
+
+def sync(ctx: typer.Context, production: Annotated[str | None, typer.Argument()] = None) -> None:
+    """On the set: push the production's new events to its studio now."""
+    with handled():
+        cx = ctx_of(ctx)
+        pid = production or cx.production_id()
+        done = push.sync(cx.app, pid)
+        console.print(
+            styled(
+                (f"{pid}", "green"),
+                f": the studio holds {done.size} events, cosigned (sent {done.sent} now)",
+            )
+        )
+
+
+def status(ctx: typer.Context) -> None:
+    """On the set: each linked production, how far its studio holds it, the last error."""
+    with handled():
+        app = ctx_of(ctx).app
+        for ln in app.studio_links().links():
+            behind = app.head_seq(ln.production_id) - ln.synced_size
+            said = f"; last error: {ln.last_error}" if ln.last_error else ""
+            console.print(
+                f"{ln.production_id} → {ln.url}: the studio holds {ln.synced_size} "
+                f"({behind} to send){said}"
+            )
+
+
+def restore(
+    ctx: typer.Context,
+    production: Production,
+    url: Url,
+    token_file: TokenFile,
+    database: Annotated[
+        str | None, typer.Option(help="The new database (default: --database-url).")
+    ] = None,
+) -> None:
+    """Restore a lost set's production from the studio into a new database, verified
+    with the signing key file (--key-file: restored separately, never sent)."""
+    with handled():
+        cx = ctx_of(ctx)
+        if not cx.settings.key_file.exists():
+            raise InvalidCommand(f"no signing key at {cx.settings.key_file}: restore it first")
+        key = SigningKey.load(cx.settings.key_file)
+        target = database or cx.settings.database_url
+        report = restoring.restore(production, url, token_file, key, target)
+        if not report.ok:
+            raise IntegrityError(report.problem, report.first_bad_seq)
+        console.print(
+            styled(
+                (f"{production}", "green"),
+                f": {report.events} events and {report.checkpoints} checkpoints restored "
+                f"into {target} and verified; pushes to {url} carry on from here",
+            )
+        )
+
+
+for fn, name in (
+    (credential, "credential"),
+    (alarms, "alarms"),
+    (link, "link"),
+    (sync, "sync"),
+    (status, "status"),
+    (restore, "restore"),
+):
+    studio.command(name)(fn)
