@@ -37,8 +37,11 @@ from coldcheck.store.schema import (
     login_throttle,
     memberships,
     metadata,
+    production_witnesses,
     productions,
     tokens,
+    witness_answers,
+    witness_cosignatures,
 )
 from coldcheck.verification import VerifyReport, verify_log
 
@@ -73,6 +76,13 @@ RULES: dict[str, Rule] = {
         "every session and device token is void after a restore: everyone logs in again",
     ),
     login_throttle.name: Rule(Treatment.VOID, "failed-login counts start afresh after a restore"),
+    production_witnesses.name: Rule(
+        Treatment.VOID, "name the production's witnesses again: coldcheck witnesses add"
+    ),
+    # The witnesses keep what they cosigned themselves; asked again, they cosign the
+    # restored log if it extends what they saw, and refuse it (with an alarm) otherwise.
+    witness_cosignatures.name: Rule(Treatment.VOID, "the witnesses are asked again"),
+    witness_answers.name: Rule(Treatment.VOID, "the witnesses are asked again"),
 }
 UNRULED = Rule(Treatment.VOID, "no restore rule says what its rows are worth")
 _ACCOUNT, _ADMIN = accounts.c.username.name, accounts.c.is_admin.name

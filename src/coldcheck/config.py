@@ -13,10 +13,12 @@ ENV_ACTOR = "COLDCHECK_AS"
 ENV_ADMIN_PASSWORD = "COLDCHECK_ADMIN_PASSWORD"  # noqa: S105 - a variable name
 ENV_ESCALATE_EVERY = "COLDCHECK_ESCALATE_EVERY_S"
 ENV_DEPLOYMENT = "COLDCHECK_DEPLOYMENT"
+ENV_WITNESS_EVERY = "COLDCHECK_WITNESS_EVERY_S"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
 DEFAULT_ESCALATE_EVERY_S = 60.0
+DEFAULT_WITNESS_EVERY_S = 10.0
 
 # Every setting, with its environment variable; docs/settings are tested against this.
 SETTINGS = {
@@ -26,6 +28,10 @@ SETTINGS = {
     "actor": (ENV_ACTOR, "Person id the CLI acts as."),
     "admin_password": (ENV_ADMIN_PASSWORD, "Password for `coldcheck init --admin`."),
     "escalate_every_s": (ENV_ESCALATE_EVERY, "How often `serve` escalates overdue concerns."),
+    "witness_every_s": (
+        ENV_WITNESS_EVERY,
+        "How often `serve` asks the witnesses to cosign new heads (0.2 to 3600 s).",
+    ),
     "deployment": (
         ENV_DEPLOYMENT,
         "The deployment's name in checkpoint origins (default: the signing key's id).",
@@ -64,5 +70,24 @@ def escalate_every_s() -> float:
     if not 1.0 <= seconds <= 86_400.0:
         raise ValueError(
             f"{ENV_ESCALATE_EVERY} must be a number of seconds from 1 to 86400, not {raw!r}"
+        )
+    return seconds
+
+
+def witness_every_s() -> float:
+    """Seconds between the server's rounds of asking the witnesses (one request per
+    witness per round at most, whatever was appended): from the environment, or ten.
+    Never off: a production names witnesses to have them asked; one that names none is
+    not asked at all."""
+    raw = os.environ.get(ENV_WITNESS_EVERY, "").strip()
+    if not raw:
+        return DEFAULT_WITNESS_EVERY_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0.2 <= seconds <= 3600.0:
+        raise ValueError(
+            f"{ENV_WITNESS_EVERY} must be a number of seconds from 0.2 to 3600, not {raw!r}"
         )
     return seconds

@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, keys, lots, questions, record, reports, server, setup, witness
+from coldcheck.cli import (
+    actions,
+    keys,
+    lots,
+    questions,
+    record,
+    reports,
+    server,
+    setup,
+    witness,
+    witnesses,
+)
 from coldcheck.cli.context import Ctx
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
@@ -56,6 +67,7 @@ for group, name in (
     (server.account, "account"),
     (keys.key, "key"),
     (witness.witness, "witness"),
+    (witnesses.witnesses, "witnesses"),
 ):
     app.add_typer(group, name=name)
 

@@ -18,14 +18,18 @@ from coldcheck.web import routes as web
 
 
 def create_app(
-    service: ColdCheck, accounts: Accounts, escalate_every_s: float | None = None
+    service: ColdCheck,
+    accounts: Accounts,
+    escalate_every_s: float | None = None,
+    witness_every_s: float | None = None,
 ) -> FastAPI:
     """Both routers over one service and one account store; with `escalate_every_s`, a
-    timer escalates overdue concerns (timers.py)."""
+    timer escalates overdue concerns, with `witness_every_s` one asks the witnesses
+    (timers.py)."""
     app = FastAPI(
         title="ColdCheck",
         version="1",
-        lifespan=timers.lifespan(service, escalate_every_s),
+        lifespan=timers.lifespan(service, escalate_every_s, witness_every_s),
         description="Prop firearm safety on set: custody, inspections, rules that "
         "refuse the unsafe step, and a tamper-evident record.",
         docs_url=None,
