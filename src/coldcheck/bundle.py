@@ -278,10 +278,18 @@ def _verify_witnessed(
     except (WitnessedError, ValueError) as exc:
         raise BundleError(f"witnessed: {exc}") from None
     report.witnessed = found
-    if len(found) < quorum:
-        missing = [w.name for w in witnesses if w.name not in found]
+    # A witness vouches for an event only through a checkpoint that holds it: one that
+    # cosigned an earlier size has not seen the events after it (a forked tail, say).
+    needed = max(report.proven, default=0)
+    vouching = [w.name for w in witnesses if w.name in found and found[w.name] >= needed]
+    if len(vouching) < quorum:
+        missing = [
+            w.name + (f" (cosigned only up to size {found[w.name]})" if w.name in found else "")
+            for w in witnesses
+            if w.name not in vouching
+        ]
         raise BundleError(
-            f"{len(found)} of the {len(witnesses)} trusted witnesses cosigned a checkpoint "
-            f"this bundle's extends, fewer than the quorum of {quorum}: missing "
-            + ", ".join(missing)
+            f"{len(vouching)} of the {len(witnesses)} trusted witnesses cosigned a checkpoint "
+            f"holding event #{needed} that this bundle's extends, fewer than the quorum of "
+            f"{quorum}: missing " + ", ".join(missing)
         )
