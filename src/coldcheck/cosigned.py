@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 def cosigned_note(service: ColdCheck, production_id: str) -> str:
     """The head's C2SP note with each witness's latest cosignature line of its size."""
     note = service.checkpoint_note(production_id)
+    if not service.keeps_witnesses:
+        return note
     head = TreeHead.parse(parse_note(note).text)
     lines = _latest_lines(
         c
@@ -30,6 +32,8 @@ def witnessed(service: ColdCheck, production_id: str, tree: MerkleTree, size: in
     """Per witness, the largest checkpoint it cosigned that the log of ``size`` events
     (``tree``) agrees with, as notes: one note per size, with every such witness's line.
     A cosignature the log contradicts is left out: it vouches for another history."""
+    if not service.keeps_witnesses:
+        return []
     best: dict[str, Cosignature] = {}
     for c in service.witness_rows().cosignatures(production_id):  # by size: the last wins
         if 0 < c.tree_size <= size and tree.root(c.tree_size) == c.root:

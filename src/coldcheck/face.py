@@ -58,6 +58,11 @@ def account_rows(service: ColdCheck) -> AccountStore:
     return AccountStore(service.store)
 
 
+def keeps_witnesses(service: ColdCheck) -> bool:
+    """Whether this service's store keeps witnesses' rows (a SQL one; not memory)."""
+    return isinstance(service.store, SqlStore)
+
+
 def witness_rows(service: ColdCheck) -> WitnessRows:
     """The rows of the witnesses each production names, beside this service's log."""
     if not isinstance(service.store, SqlStore):

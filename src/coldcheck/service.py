@@ -208,6 +208,10 @@ class ColdCheck:
     def witness_rows(self) -> WitnessRows:
         return face.witness_rows(self)
 
+    @property
+    def keeps_witnesses(self) -> bool:
+        return face.keeps_witnesses(self)
+
     def log_note(self, production_id: str, size: int, root: bytes) -> str:
         return face.log_note(self, production_id, size, root)
 
