@@ -37,6 +37,7 @@ from coldcheck.store.schema import (
     login_throttle,
     memberships,
     metadata,
+    production_witnesses,
     productions,
     studio_alarms,
     studio_checkpoints,
@@ -44,6 +45,8 @@ from coldcheck.store.schema import (
     studio_links,
     studio_replicas,
     tokens,
+    witness_answers,
+    witness_cosignatures,
 )
 from coldcheck.verification import VerifyReport, verify_log
 
@@ -89,6 +92,13 @@ RULES: dict[str, Rule] = {
     studio_links.name: Rule(
         Treatment.VOID, "links to the studio are not restored: `coldcheck studio link` again"
     ),
+    production_witnesses.name: Rule(
+        Treatment.VOID, "name the production's witnesses again: coldcheck witnesses add"
+    ),
+    # The witnesses keep what they cosigned themselves; asked again, they cosign the
+    # restored log if it extends what they saw, and refuse it (with an alarm) otherwise.
+    witness_cosignatures.name: Rule(Treatment.VOID, "the witnesses are asked again"),
+    witness_answers.name: Rule(Treatment.VOID, "the witnesses are asked again"),
 }
 UNRULED = Rule(Treatment.VOID, "no restore rule says what its rows are worth")
 _ACCOUNT, _ADMIN = accounts.c.username.name, accounts.c.is_admin.name

@@ -4,19 +4,23 @@ JSON file that `verify_bundle` checks with nothing else (no database, no server)
 Format (docs/bundle.md): {"format": "coldcheck-bundle/v1", "production": id,
 "public_key": hex, "checkpoint": {signed checkpoint}, "events": [{"seq", "body" (the exact
 canonical JSON text that was hashed), "proof": [hex, …]}], "consistency": optional
-{"old": {signed checkpoint}, "proof": [hex, …]}}.
+{"old": {signed checkpoint}, "proof": [hex, …]}, "witnessed": optional [{"checkpoint":
+C2SP note with witnesses' cosignature lines, "proof": [hex, …] from its size to the
+checkpoint's}]}.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from coldcheck.cosigned import witnessed
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import (
+    CosignatureVerifier,
     MerkleTree,
     ProofError,
     SignedCheckpoint,
@@ -26,6 +30,8 @@ from coldcheck.ledger import (
     verify_consistency,
     verify_inclusion,
 )
+from coldcheck.ledger.tlog import log_verifier
+from coldcheck.ledger.witnessed import WitnessedError, cosigners
 
 if TYPE_CHECKING:  # building needs the service; verifying needs only this module
     from coldcheck.service import ColdCheck
@@ -65,6 +71,12 @@ def build(
             if seq in bodies
         ],
     }
+    notes = witnessed(service, production_id, tree, head.size)
+    if notes:
+        out["witnessed"] = [
+            {"checkpoint": note, "proof": [h.hex() for h in _proof_from(tree, note, head.size)]}
+            for note in notes
+        ]
     if since is not None:
         _check_extends(since, head, out["public_key"], tree)
         out["consistency"] = {
@@ -72,6 +84,11 @@ def build(
             "proof": [h.hex() for h in tree.consistency_proof(since.size, head.size)],
         }
     return out
+
+
+def _proof_from(tree: MerkleTree, note: str, size: int) -> list[bytes]:
+    at = int(note.split("\n")[1])  # the note's size line, written by the log itself
+    return tree.consistency_proof(at, size) if 0 < at < size else []
 
 
 def _check_extends(
@@ -116,6 +133,7 @@ class BundleReport:
     tree_size: int = 0
     proven: list[int] = field(default_factory=list)
     consistent_since: int | None = None
+    witnessed: dict[str, int] = field(default_factory=dict)  # witness name: cosigned size
     problem: str = ""
 
 
@@ -123,11 +141,19 @@ class BundleError(Exception):
     """The bundle does not check; the message names the first thing that failed."""
 
 
-def verify_bundle(text: str | bytes, trusted_key: bytes | None = None) -> BundleReport:
-    """Check a bundle with nothing but itself (and, better, a public key you trust)."""
+def verify_bundle(
+    text: str | bytes,
+    trusted_key: bytes | None = None,
+    witnesses: Sequence[CosignatureVerifier] = (),
+    quorum: int = 0,
+) -> BundleReport:
+    """Check a bundle with nothing but itself (and, better, a public key you trust); with
+    ``quorum``, at least that many of ``witnesses`` must have cosigned a checkpoint the
+    bundle's extends."""
     report = BundleReport(ok=False)
     try:
         _verify(text, trusted_key, report)
+        _verify_witnessed(text, witnesses, quorum, report)
     except BundleError as exc:
         report.problem = str(exc)
         return report
@@ -219,3 +245,51 @@ def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint, report: Bu
             f"checkpoint at size {old.size}: history was rewritten ({exc})"
         ) from None
     report.consistent_since = old.size
+
+
+def _verify_witnessed(
+    text: str | bytes,
+    witnesses: Sequence[CosignatureVerifier],
+    quorum: int,
+    report: BundleReport,
+) -> None:
+    doc = parse_json(text.encode() if isinstance(text, str) else text)
+    entries = doc.get("witnessed", [])
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("checkpoint"), str) for e in entries
+    ):
+        raise BundleError("witnessed: a list of {checkpoint, proof}")
+    cp = SignedCheckpoint.from_dict(doc["checkpoint"])
+    origin = entries[0]["checkpoint"].split("\n")[0] if entries else ""
+    if entries and not origin.endswith("/" + cp.production):
+        raise BundleError(f"witnessed: checkpoints of {origin!r}, not of {cp.production}")
+    try:
+        found = (
+            cosigners(
+                log_verifier(origin, bytes.fromhex(doc["public_key"])),
+                cp.size,
+                cp.root,
+                ((e["checkpoint"], _hashes(e.get("proof"), "witnessed: proof")) for e in entries),
+                witnesses,
+            )
+            if entries
+            else {}
+        )
+    except (WitnessedError, ValueError) as exc:
+        raise BundleError(f"witnessed: {exc}") from None
+    report.witnessed = found
+    # A witness vouches for an event only through a checkpoint that holds it: one that
+    # cosigned an earlier size has not seen the events after it (a forked tail, say).
+    needed = max(report.proven, default=0)
+    vouching = [w.name for w in witnesses if w.name in found and found[w.name] >= needed]
+    if len(vouching) < quorum:
+        missing = [
+            w.name + (f" (cosigned only up to size {found[w.name]})" if w.name in found else "")
+            for w in witnesses
+            if w.name not in vouching
+        ]
+        raise BundleError(
+            f"{len(vouching)} of the {len(witnesses)} trusted witnesses cosigned a checkpoint "
+            f"holding event #{needed} that this bundle's extends, fewer than the quorum of "
+            f"{quorum}: missing " + ", ".join(missing)
+        )

@@ -15,12 +15,14 @@ ENV_ESCALATE_EVERY = "COLDCHECK_ESCALATE_EVERY_S"
 ENV_DEPLOYMENT = "COLDCHECK_DEPLOYMENT"
 ENV_STUDIO_SYNC_EVERY = "COLDCHECK_STUDIO_SYNC_EVERY_S"
 ENV_STUDIO_KEY_FILE = "COLDCHECK_STUDIO_KEY_FILE"
+ENV_WITNESS_EVERY = "COLDCHECK_WITNESS_EVERY_S"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
 DEFAULT_ESCALATE_EVERY_S = 60.0
 DEFAULT_STUDIO_SYNC_EVERY_S = 30.0
 DEFAULT_STUDIO_KEY_FILE = "coldcheck-studio.key"
+DEFAULT_WITNESS_EVERY_S = 10.0
 
 # Every setting, with its environment variable; docs/settings are tested against this.
 SETTINGS = {
@@ -30,6 +32,10 @@ SETTINGS = {
     "actor": (ENV_ACTOR, "Person id the CLI acts as."),
     "admin_password": (ENV_ADMIN_PASSWORD, "Password for `coldcheck init --admin`."),
     "escalate_every_s": (ENV_ESCALATE_EVERY, "How often `serve` escalates overdue concerns."),
+    "witness_every_s": (
+        ENV_WITNESS_EVERY,
+        "How often `serve` asks the witnesses to cosign new heads (0.2 to 3600 s).",
+    ),
     "deployment": (
         ENV_DEPLOYMENT,
         "The deployment's name in checkpoint origins (default: the signing key's id).",
@@ -100,3 +106,22 @@ def studio_sync_every_s() -> float:
 def studio_key_file() -> Path:
     """A studio's cosigning key file (its own key, as a witness has)."""
     return Path(os.environ.get(ENV_STUDIO_KEY_FILE, "").strip() or DEFAULT_STUDIO_KEY_FILE)
+
+
+def witness_every_s() -> float:
+    """Seconds between the server's rounds of asking the witnesses (one request per
+    witness per round at most, whatever was appended): from the environment, or ten.
+    Never off: a production names witnesses to have them asked; one that names none is
+    not asked at all."""
+    raw = os.environ.get(ENV_WITNESS_EVERY, "").strip()
+    if not raw:
+        return DEFAULT_WITNESS_EVERY_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0.2 <= seconds <= 3600.0:
+        raise ValueError(
+            f"{ENV_WITNESS_EVERY} must be a number of seconds from 0.2 to 3600, not {raw!r}"
+        )
+    return seconds

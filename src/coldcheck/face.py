@@ -8,12 +8,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coldcheck.domain.errors import ColdCheckError
-from coldcheck.ledger import Ed25519Verifier, SignedCheckpoint, log_verifier, origin_for
+from coldcheck.ledger import (
+    Ed25519Verifier,
+    Note,
+    SignedCheckpoint,
+    TreeHead,
+    log_verifier,
+    origin_for,
+    sign_note,
+)
 from coldcheck.ledger import checkpoint_note as note_of
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
+from coldcheck.store.witnessed import WitnessRows
 from coldcheck.verification import Progress, VerifyReport, verify_log
 
 if TYPE_CHECKING:
@@ -79,6 +88,29 @@ def checkpoints(
     """The production's kept checkpoints past size `after` up to `upto`, smallest first
     (each is checked by whoever receives it: `verify`, a studio)."""
     return [cp for cp in service.store.checkpoints(production_id, after) if cp.size <= upto]
+
+
+def keeps_witnesses(service: ColdCheck) -> bool:
+    """Whether this service's store keeps witnesses' rows (a SQL one; not memory)."""
+    return isinstance(service.store, SqlStore)
+
+
+def witness_rows(service: ColdCheck) -> WitnessRows:
+    """The rows of the witnesses each production names, beside this service's log."""
+    if not isinstance(service.store, SqlStore):
+        raise ColdCheckError(
+            "witnesses are kept in a SQL database; this service's store "
+            f"is a {type(service.store).__name__}"
+        )
+    return WitnessRows(service.store)
+
+
+def log_note(service: ColdCheck, production_id: str, size: int, root: bytes) -> str:
+    """The C2SP checkpoint of the production's log at an earlier ``size`` under ``root``;
+    the caller has proven ``root`` is the proven log's root at that size."""
+    origin = log_key(service, production_id).name
+    body = TreeHead(origin, size, root).body()
+    return str(Note(body, (sign_note(body, origin, service.key),)))
 
 
 def log_key(service: ColdCheck, production_id: str) -> Ed25519Verifier:

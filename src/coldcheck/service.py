@@ -39,6 +39,7 @@ from coldcheck.store import Store, StoredEvent
 from coldcheck.store.accounts import AccountStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
+from coldcheck.store.witnessed import WitnessRows
 from coldcheck.verification import Progress, VerifyReport
 
 __all__ = ["Clock", "ColdCheck", "Outcome", "ReusedCommandId", "fingerprint", "utc_now_us"]
@@ -214,6 +215,16 @@ class ColdCheck:
 
     def log_key(self, production_id: str) -> Ed25519Verifier:
         return face.log_key(self, production_id)
+
+    def witness_rows(self) -> WitnessRows:
+        return face.witness_rows(self)
+
+    @property
+    def keeps_witnesses(self) -> bool:
+        return face.keeps_witnesses(self)
+
+    def log_note(self, production_id: str, size: int, root: bytes) -> str:
+        return face.log_note(self, production_id, size, root)
 
     def checkpoint_note(self, production_id: str) -> str:
         return face.checkpoint_note(self, production_id)

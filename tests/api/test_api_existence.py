@@ -42,6 +42,7 @@ QUERY = {
 }
 PATH = {
     "item_id": "colt-1",
+    "name": "studio",
     "scene_id": "sc-12",
     "concern_id": "concern-1",
     "incident_id": "incident-1",
@@ -75,6 +76,8 @@ GHOSTS = {route: f"ghost-{next(_ids):03d}" for route in ROUTES}
 def _body(path: str) -> dict[str, Any] | None:
     if path.endswith("/members"):
         return {"username": "rosa", "person_id": "rosa"}
+    if path.endswith("/witnesses"):
+        return {"name": "studio", "url": "http://127.0.0.1:9", "vkey": "x"}
     if "/commands/" in path:  # the bodies of the authorization table's test
         action = SLUG[path.rsplit("/", 1)[1]]
         extra = {"person_id": OUTSIDER} if action == "DeclineTraining" else {}

@@ -53,7 +53,8 @@ def test_a_command_prints_what_it_recorded_as_the_api_does(seeded: Path) -> None
     )
     raised = done.events[0]
     assert raised.type == "ConcernRaised"
-    assert raised.actor == "lane" and raised.proof == "console"
+    assert raised.actor == "lane"
+    assert raised.proof == "console"
     concern = raised.data["concern_id"]
     # …and it is what the log holds at that seq.
     logged = document("log", "--since", str(raised.seq - 1), "--limit", "1")
@@ -86,7 +87,8 @@ def test_a_refusal_is_the_problem_document_with_its_rules_and_attempt(seeded: Pa
             exit_code=3,
         )
     )
-    assert refused.type == "/problems/refused" and refused.status == 409
+    assert refused.type == "/problems/refused"
+    assert refused.status == 409
     assert {"SCN-2", "TRN-2"} <= {v.code for v in refused.violations}
     # The attempt it names is the one event the refusal added.
     assert refused.attempt == before + 1
@@ -116,12 +118,14 @@ def test_errors_keep_their_exit_codes(seeded: Path) -> None:
         typed="0000\n",
         exit_code=2,
     )
-    assert wrong["type"] == "/problems/wrong-pin" and wrong["tries_left"] >= 1
+    assert wrong["type"] == "/problems/wrong-pin"
+    assert wrong["tries_left"] >= 1
 
 
 def test_questions_and_reads_in_the_apis_shapes(seeded: Path) -> None:
     held = AnswerOut.model_validate(document("who-held", "colt-1"))
-    assert held.steps and set(held.seqs) >= {s.seq for s in held.steps}
+    assert held.steps
+    assert set(held.seqs) >= {s.seq for s in held.steps}
     board = Board.model_validate(document("status"))
     assert "colt-1" in {i.item_id for i in board.items}
     assert VerifyOut.model_validate(document("verify")).ok
@@ -132,9 +136,11 @@ def test_questions_and_reads_in_the_apis_shapes(seeded: Path) -> None:
     daily = document("daily-report")
     assert daily["production_id"] == "cold-creek"
     book = document("bound-book")
-    assert book and "colt-1" in {row["item_id"] for row in book}
+    assert book
+    assert "colt-1" in {row["item_id"] for row in book}
     key = document("key", "show")
-    assert key["fingerprint"].startswith("SHA256:") and "cold-creek" in key["vkeys"]
+    assert key["fingerprint"].startswith("SHA256:")
+    assert "cold-creek" in key["vkeys"]
     checkpoint = document("checkpoint")
     assert checkpoint["note"].startswith("coldcheck.")
 
@@ -149,7 +155,8 @@ def test_a_blocked_precheck_is_still_one_document_and_exit_3(seeded: Path) -> No
 def test_typed_text_cannot_reach_the_terminal_as_a_control_sequence(seeded: Path) -> None:
     code, out, _ = cc("--json", "--as", "lane", "concern", "raise", "clear\x1b[2Jscreen\x9b31m")
     assert code == 0
-    assert "\x1b" not in out and "\x9b" not in out
+    assert "\x1b" not in out
+    assert "\x9b" not in out
     assert json.loads(out)["events"][0]["data"]["text"] == "clear\x1b[2Jscreen\x9b31m"
 
 
@@ -164,12 +171,15 @@ def test_set_pin_needs_the_password_and_the_pin_twice(seeded: Path) -> None:
     )
     assert "not the same" in mismatch["detail"]
     row = accounts.rows.get("newhand")
-    assert row is not None and row.pin_hash is None  # nothing changed by either
+    assert row is not None
+    assert row.pin_hash is None
     assert document(
         "account", "set-pin", "newhand", typed="correct horse battery\n1357\n1357\n"
     ) == {"account": "newhand", "pin_set": True}
     row = accounts.rows.get("newhand")
-    assert row is not None and row.pin_hash is not None
+    assert row is not None
+    assert row.pin_hash is not None
     code, out, err = cc("account", "set-pin", "newhand", typed="correct horse battery\n12\n")
-    assert code == 2 and "4 to 8 digits" in err
+    assert code == 2
+    assert "4 to 8 digits" in err
     assert "1357" not in out + err  # a PIN is never echoed back

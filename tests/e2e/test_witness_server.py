@@ -30,7 +30,7 @@ from coldcheck.ledger import (
     leaf_hash,
     open_note,
 )
-from coldcheck.witness.protocol import format_request
+from coldcheck.ledger.witness_protocol import format_request
 from support.api_client import BASE, PID, Api, close, seeded
 
 ROUND_TRIPS = 50

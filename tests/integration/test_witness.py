@@ -21,11 +21,11 @@ from coldcheck.ledger import (
     log_verifier,
     open_note,
 )
+from coldcheck.ledger.witness_protocol import format_request
 from coldcheck.service import ColdCheck
 from coldcheck.store.witness import Cosigned, WitnessStore
 from coldcheck.witness import client
 from coldcheck.witness.core import Refusal, Witness
-from coldcheck.witness.protocol import format_request
 
 ORIGIN = "coldcheck.test/cold-creek"
 NOW = 1_800_000_000.0

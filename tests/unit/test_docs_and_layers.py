@@ -130,7 +130,9 @@ EDGES_APART = {  # package: what it must not import
     "access": ("coldcheck.api", "coldcheck.web", "coldcheck.cli", "coldcheck.http"),
     "api": ("coldcheck.web", "coldcheck.cli", "coldcheck.http"),
     "web": ("coldcheck.api.app", "coldcheck.api.reading", "coldcheck.cli", "coldcheck.http"),
-    "cli": ("coldcheck.api", "coldcheck.web", "coldcheck.http"),
+    # `coldcheck --json` prints the API's own documents (its models and problem table),
+    # never through its routes.
+    "cli": ("coldcheck.api.app", "coldcheck.api.reading", "coldcheck.web", "coldcheck.http"),
 }
 
 

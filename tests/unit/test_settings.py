@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from coldcheck.config import ENV_ESCALATE_EVERY, escalate_every_s
+from coldcheck.config import (
+    ENV_ESCALATE_EVERY,
+    ENV_WITNESS_EVERY,
+    escalate_every_s,
+    witness_every_s,
+)
 from support.server import seed
 
 
@@ -51,3 +56,19 @@ def test_serve_refuses_to_start_with_an_interval_it_cannot_keep(tmp_path: Path) 
     )
     assert done.returncode == 2
     assert f"{ENV_ESCALATE_EVERY} must be a number of seconds from 1 to 86400" in done.stderr
+
+
+def test_witnesses_are_asked_every_ten_seconds_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENV_WITNESS_EVERY, raising=False)
+    assert witness_every_s() == 10.0
+    monkeypatch.setenv(ENV_WITNESS_EVERY, "0.5")
+    assert witness_every_s() == 0.5
+
+
+@pytest.mark.parametrize("raw", ["0", "0.1", "-1", "3601", "often", "nan", "inf"])
+def test_a_witness_interval_out_of_range_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv(ENV_WITNESS_EVERY, raw)
+    with pytest.raises(ValueError, match=f"{ENV_WITNESS_EVERY} must be a number of seconds"):
+        witness_every_s()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coldcheck.witness.protocol import AddCheckpoint, format_request, parse_request
+from coldcheck.ledger.witness_protocol import AddCheckpoint, format_request, parse_request
 
 NOTE = (
     "o.example/log\n3\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n"

@@ -129,6 +129,11 @@ def table_markdown() -> str:
         "`device` (a device token). A recipient's acknowledgement is their own PIN at",
         "every door: typed, hidden, when the CLI asks for it; never an option.",
         "",
+        "A production's witnesses (`…/witnesses`, `coldcheck witnesses`) are named and",
+        "removed by an administrator account or the production's armorer; its members",
+        "read them and their status. The CLI names them as its operator, or with `--as`",
+        "only as the armorer.",
+        "",
         "| action | " + " | ".join(name for name, _ in columns) + " |",
         "| --- |" + " --- |" * len(columns),
     ]

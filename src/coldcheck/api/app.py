@@ -20,7 +20,7 @@ from coldcheck.access import admin, gateway
 from coldcheck.access.attest import attested, by_pin
 from coldcheck.access.identity import Caller, Proof
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import handoff, problems, reading, transparency
+from coldcheck.api import handoff, problems, reading, transparency, witnesses
 from coldcheck.api.contract import (
     DeviceTime,
     IdempotencyKey,
@@ -230,6 +230,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     reading.add_routes(app, service, caller, member)
     handoff.add_routes(app, service, caller, member)
     transparency.add_routes(app, service, caller, member)
+    witnesses.add_routes(app, service, caller, member)
 
     @app.get(f"{PREFIX}/rules", tags=["record"])
     def rules() -> list[RuleOut]:

@@ -20,6 +20,7 @@ from coldcheck.access.identity import Caller
 from coldcheck.api.contract import beyond_schema
 from coldcheck.api.problems import ERROR_RESPONSES
 from coldcheck.api.schemas import PREFIX, SAFE_INT
+from coldcheck.cosigned import cosigned_note
 from coldcheck.ledger import leaf_hash
 from coldcheck.service import ColdCheck
 
@@ -73,9 +74,10 @@ def add_routes(
     @app.get(f"{base}/checkpoint", tags=["record"], responses=_NOTE)
     def checkpoint(production_id: str, who: Who) -> Response:
         """The signed head as a C2SP checkpoint (c2sp.org/tlog-checkpoint) in a signed
-        note: origin, tree size, base64 root, blank line, the Ed25519 signature line."""
+        note: origin, tree size, base64 root, blank line, the Ed25519 signature line, then
+        the latest cosignature of each witness that cosigned this very checkpoint."""
         member(production_id, who)
-        return Response(service.checkpoint_note(production_id), media_type="text/plain")
+        return Response(cosigned_note(service, production_id), media_type="text/plain")
 
     @app.get(f"{base}/checkpoint/key", tags=["record"])
     def checkpoint_key(production_id: str, who: Who) -> LogKeyOut:

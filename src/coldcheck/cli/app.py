@@ -17,6 +17,7 @@ from coldcheck.cli import (
     setup,
     studio,
     witness,
+    witnesses,
 )
 from coldcheck.cli.context import Ctx
 from coldcheck.cli.output import use_json
@@ -78,6 +79,7 @@ for group, name in (
     (keys.key, "key"),
     (witness.witness, "witness"),
     (studio.studio, "studio"),
+    (witnesses.witnesses, "witnesses"),
 ):
     app.add_typer(group, name=name)
 

@@ -12,7 +12,7 @@ from coldcheck import bundle
 from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
-from coldcheck.ledger import SignedCheckpoint, SigningKey, parse_json
+from coldcheck.ledger import CosignatureVerifier, SignedCheckpoint, SigningKey, parse_json
 from coldcheck.reports import boundbook, daily, render
 from coldcheck.reports import dossier as dossier_mod
 
@@ -79,15 +79,36 @@ def _kept_checkpoint(path: Path) -> SignedCheckpoint:
         raise InvalidCommand(f"--since {path}: not a checkpoint file ({problem})") from None
 
 
+def _witnesses(vkeys: list[str], quorum: int) -> list[CosignatureVerifier]:
+    """The trusted witnesses, or exit 2 naming the vkey or quorum that cannot be."""
+    out = []
+    for vkey in vkeys:
+        try:
+            out.append(CosignatureVerifier.from_vkey(vkey))
+        except ValueError as exc:
+            raise InvalidCommand(f"--witness {vkey!r}: {exc}") from None
+    if quorum > len(out):
+        raise InvalidCommand(f"--quorum {quorum}: only {len(out)} --witness given")
+    return out
+
+
 def verify_bundle(
     file: Path,
     key: Annotated[
         str | None, typer.Option(help="The production's public key (hex) you trust.")
     ] = None,
     key_file: Annotated[Path | None, typer.Option(help="Or the signing key file.")] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(help="A witness's cosigning vkey you trust (repeatable)."),
+    ] = None,
+    quorum: Annotated[
+        int, typer.Option(min=0, help="How many of those witnesses must have cosigned.")
+    ] = 0,
 ) -> None:
     """Check a proof bundle with nothing else: no database, no server."""
     with handled():
+        cosigners = _witnesses(witness or [], quorum)
         trusted = None
         if key:
             trusted = bytes.fromhex(key)
@@ -97,7 +118,7 @@ def verify_bundle(
             text = file.read_bytes()
         except OSError as exc:
             raise InvalidCommand(f"cannot read {file}: {exc}") from None
-        report = bundle.verify_bundle(text, trusted)
+        report = bundle.verify_bundle(text, trusted, cosigners, quorum)
         if not report.ok:
             raise IntegrityError(f"bundle does NOT verify: {report.problem}")
         if json_mode():
@@ -120,6 +141,8 @@ def verify_bundle(
                 + ", ".join(f"#{n}" for n in report.proven),
             )
         )
+        for name, size in sorted(report.witnessed.items()):
+            console.print(f"witness {name} cosigned size {size}, which this checkpoint extends")
         if report.consistent_since is not None:
             console.print(
                 f"the log only grew since the earlier checkpoint at size {report.consistent_since}"

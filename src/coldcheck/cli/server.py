@@ -14,7 +14,14 @@ from coldcheck.accounts import Accounts
 from coldcheck.bootstrap import open_accounts
 from coldcheck.cli.context import console, ctx_of, handled, styled
 from coldcheck.cli.output import emit, json_mode
-from coldcheck.config import ENV_ADMIN_PASSWORD, ENV_DATABASE_URL, ENV_KEY_FILE, escalate_every_s
+from coldcheck.config import (
+    ENV_ADMIN_PASSWORD,
+    ENV_DATABASE_URL,
+    ENV_KEY_FILE,
+    escalate_every_s,
+    studio_sync_every_s,
+    witness_every_s,
+)
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand, NotFound
 
@@ -36,6 +43,8 @@ def serve(
         cx.app  # fail here, clearly, if the database or key is missing  # noqa: B018
         try:
             escalate_every_s()  # and here if the escalation interval is not one
+            witness_every_s()  # or the witnesses' interval
+            studio_sync_every_s()  # or the studio's
         except ValueError as exc:
             raise InvalidCommand(str(exc)) from None
         # Workers are separate processes: they read their settings from the environment.

@@ -1,5 +1,6 @@
 """The server's timers: overdue concerns escalated, SQLite's write-ahead log checkpointed
-off the commit path, and the audit re-checking each proven log a segment at a time."""
+off the commit path, the audit re-checking each proven log a segment at a time, and the
+production's witnesses asked to cosign its new heads (witnessing/asking.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.errors import ColdCheckError
 from coldcheck.service import ColdCheck
 from coldcheck.studio import push
+from coldcheck.witnessing import asking
 
 WAL_CHECKPOINT_EVERY_S = 0.5
 AUDIT_EVERY_S = 1.0  # one segment of each production's log re-checked per tick
@@ -43,8 +45,16 @@ async def every(seconds: float, work: Callable[[], object]) -> None:
             await run_in_threadpool(work)
 
 
+def witness_all(service: ColdCheck) -> None:
+    """Ask the witnesses whose production has a new head (a refusal is logged there)."""
+    asking.ask_all(service)
+
+
 def lifespan(
-    service: ColdCheck, escalate_every_s: float | None, studio_sync_every_s: float | None = None
+    service: ColdCheck,
+    escalate_every_s: float | None,
+    studio_sync_every_s: float | None = None,
+    witness_every_s: float | None = None,
 ) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
     """The timers, started with the server and cancelled when it stops. Every worker may
     escalate: appends serialise, and a concern escalates once per overdue period. Every
@@ -63,6 +73,8 @@ def lifespan(
                 asyncio.create_task(every(studio_sync_every_s, lambda: push.sync_all(service)))
             )
         tasks.append(asyncio.create_task(every(AUDIT_EVERY_S, lambda: audit_all(service))))
+        if witness_every_s:  # one round of requests per tick, however many appends
+            tasks.append(asyncio.create_task(every(witness_every_s, lambda: witness_all(service))))
         if service.background_wal:  # SQLite's log checkpoints, off the commit path
             tasks.append(asyncio.create_task(every(WAL_CHECKPOINT_EVERY_S, service.checkpoint_wal)))
         yield

@@ -205,3 +205,47 @@ studio_links = Table(
     Column("last_error", Text, nullable=True),
     Column("last_attempt_at", BigInteger, nullable=True),
 )
+
+# The witnesses a production names (store/witnessed.py): other parties that cosign its
+# checkpoints. Beside the log, not in it: whoever could rewrite the log could rewrite a
+# list kept there, and a verifier trusts the witness keys it holds itself, never a list
+# the record gives it. `name` is the production's word for the witness ("studio").
+production_witnesses = Table(
+    "production_witnesses",
+    metadata,
+    Column("production_id", String(64), ForeignKey("productions.id"), primary_key=True),
+    Column("name", String(64), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("vkey", Text, nullable=False),
+    Column("added_at", BigInteger, nullable=False),
+    Column("added_by", String(200), nullable=False),
+)
+
+# Each cosignature a named witness gave, checked against its vkey when it came: the
+# witness's signature line over the production's checkpoint note at `tree_size`.
+witness_cosignatures = Table(
+    "witness_cosignatures",
+    metadata,
+    Column("production_id", String(64), ForeignKey("productions.id"), primary_key=True),
+    Column("witness", String(64), primary_key=True),
+    Column("tree_size", BigInteger, primary_key=True),
+    Column("root", LargeBinary, nullable=False),
+    Column("cosigned_at", BigInteger, nullable=False),  # POSIX seconds, from the cosignature
+    Column("line", Text, nullable=False),
+)
+
+# Each named witness's last answer, and who is asking it now: `lease_until` lets one
+# worker of several ask a witness at a time (microseconds; a lapsed lease is free).
+witness_answers = Table(
+    "witness_answers",
+    metadata,
+    Column("production_id", String(64), ForeignKey("productions.id"), primary_key=True),
+    Column("witness", String(64), primary_key=True),
+    Column("lease_until", BigInteger, nullable=False),
+    Column("asked_at", BigInteger, nullable=True),
+    Column("asked_size", BigInteger, nullable=True),
+    Column("outcome", String(16), nullable=True),  # cosigned | refused | unreachable
+    Column("detail", Text, nullable=True),
+    Column("first_inconsistent", BigInteger, nullable=True),
+    Column("evidence", Text, nullable=True),  # the witness's own cosigned checkpoint
+)

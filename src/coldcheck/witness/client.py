@@ -8,33 +8,16 @@ the log now holds has seen a longer history than this one: IntegrityError, never
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING
 
 from coldcheck import tlog_proofs
 from coldcheck.domain.errors import ColdCheckError, IntegrityError
 from coldcheck.ledger import CosignatureVerifier, TreeHead, open_note, parse_note
-from coldcheck.witness.protocol import format_request
+from coldcheck.ledger.witness_protocol import format_request
+from coldcheck.witnessing.asking import post
 
 if TYPE_CHECKING:
     from coldcheck.service import ColdCheck
-
-TIMEOUT_S = 10
-
-
-def post(url: str, body: str) -> tuple[int, str]:
-    """POST a request body to ``<url>/add-checkpoint``: the status and the answer's text."""
-    request = urllib.request.Request(  # noqa: S310 - the operator names the witness's URL
-        url.rstrip("/") + "/add-checkpoint", data=body.encode(), method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:  # noqa: S310
-            return int(answer.status), answer.read().decode()
-    except urllib.error.HTTPError as refused:
-        return int(refused.code), refused.read().decode(errors="replace")
-    except (urllib.error.URLError, OSError) as exc:
-        raise ColdCheckError(f"cannot reach the witness at {url}: {exc}") from None
 
 
 def submit(

@@ -27,8 +27,8 @@ from coldcheck.ledger import (
     verify_consistency,
 )
 from coldcheck.ledger.cosignature import CosignatureVerifier, cosign
+from coldcheck.ledger.witness_protocol import SIZE_TYPE, parse_request
 from coldcheck.store.witness import Cosigned, WitnessStore
-from coldcheck.witness.protocol import SIZE_TYPE, parse_request
 
 
 @dataclass

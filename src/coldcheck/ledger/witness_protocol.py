@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from coldcheck.ledger import HASH_SIZE
+from coldcheck.ledger.hashing import HASH_SIZE
 
 MAX_PROOF_LINES = 63
 SIZE_TYPE = "text/x.tlog.size"  # the 409 answer's content type: the size, a newline
