@@ -14,6 +14,7 @@ from typing import Any
 
 from coldcheck.accounts import Accounts
 from coldcheck.domain import commands as c
+from coldcheck.domain.errors import Refused
 from coldcheck.domain.values import (
     AmmoType,
     Authority,
@@ -263,8 +264,19 @@ def plan_day(run: Run, today: str) -> None:
     )
 
 
+def attempt(run: Run, cmd: c.Command) -> None:
+    """A command the rules refuse: its attempt is what the record keeps."""
+    try:
+        run(cmd)
+    except Refused:
+        pass
+    else:
+        raise AssertionError(f"the demo expected {type(cmd).__name__} to be refused")
+
+
 def shoot(run: Run, today: str) -> None:
-    """Inspections, handoffs, returns, a misfire, concerns and the day's close."""
+    """Inspections, handoffs (one tried by the 1st AD, refused), returns, a misfire, an
+    accidental discharge and their reviews, concerns and the day's close."""
     run(
         c.HandOver(
             actor="rosa",
@@ -342,8 +354,14 @@ def shoot(run: Run, today: str) -> None:
             incident_id="incident-1",
             findings="Misfire from a defective blank primer. Lot blk-45 "
             "spot-checked, 10 rounds; no further defects.",
+            cause="A defective primer in one blank of lot blk-45.",
+            corrective_actions="Cast and crew briefed; the next setup waits for the "
+            "armorer's call; misfired rounds go back to the supplier.",
+            involved=("sam", "rosa"),
+            signer_confirmed=True,
         )
     )
+    discharge(run)
     run(
         c.RaiseConcern(
             anonymous=True,
@@ -355,7 +373,64 @@ def shoot(run: Run, today: str) -> None:
     run(c.InspectItem(actor="rosa", item_id="colt-2", barrel=Barrel.CLEAR, chambers=(EMPTY,) * 6))
     for item_id in ("colt-1", "colt-2"):
         run(c.MoveItem(actor="rosa", item_id=item_id, location_id="truck-safe"))
-    run(c.CloseDay(actor="rosa", date=today, counts=(("blk-45", 48), ("dum-45", 50))))
+    run(c.CloseDay(actor="rosa", date=today, counts=(("blk-45", 47), ("dum-45", 50))))
+
+
+def discharge(run: Run) -> None:
+    """Take two of the saloon. Behind schedule, the 1st AD picks up the revolver and
+    calls it cold (as on Rust): refused, on the record. The armorer hands it over; a blank
+    goes off as Sam holsters; nobody is hurt. The review is signed off by the safety rep
+    and countersigned by the armorer."""
+    attempt(
+        run,
+        c.HandOver(
+            actor="dan",
+            item_id="colt-2",
+            barrel=Barrel.CLEAR,
+            chambers=(BLANK,) * 6,
+            recipient_id="sam",
+            scene_id="sc-14",
+            recipient_acknowledged=True,
+            entered=Entry.PER_CHAMBER,
+        ),
+    )
+    run(
+        c.HandOver(
+            actor="rosa",
+            item_id="colt-2",
+            barrel=Barrel.CLEAR,
+            chambers=(BLANK,) * 6,
+            recipient_id="sam",
+            scene_id="sc-14",
+            recipient_acknowledged=True,
+            shown_to=("dan",),
+            entered=Entry.AS_PLANNED,
+        )
+    )
+    run(
+        c.ReportIncident(
+            actor="dan",
+            kind=IncidentKind.ACCIDENTAL_DISCHARGE,
+            item_id="colt-2",
+            description="a blank fired as Sam holstered after cut, muzzle to the floor, "
+            "25 ft from the nearest crew; nobody hurt",
+        )
+    )
+    run(c.ReturnItem(actor="rosa", item_id="colt-2", chambers=(SPENT,) + (BLANK,) * 5))
+    run(
+        c.SignOffReview(
+            actor="nora",
+            incident_id="incident-2",
+            findings="The hammer was cocked when Sam holstered; the holster's strap caught "
+            "the trigger. Muzzle discipline held: pointed at the floor, 25 ft clear.",
+            cause="Holstering a cocked revolver in a holster with a thumb-break strap.",
+            corrective_actions="Open-top holster for the scene; Sam retrained to lower the "
+            "hammer before holstering; the armorer takes the revolver at every cut.",
+            involved=("sam", "dan"),
+            signer_confirmed=True,
+        )
+    )
+    run(c.CountersignReview(actor="rosa", incident_id="incident-2", signer_confirmed=True))
 
 
 def evening(run: Run) -> None:

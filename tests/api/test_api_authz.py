@@ -137,7 +137,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "EscalateConcerns": {},
     "ReportIncident": {"kind": "unsecured_item", "description": "left on the cart"},
     "ResolveConcern": {"concern_id": "concern-1", "resolution": "cart watched"},
-    "SignOffReview": {"incident_id": "incident-1", "findings": "reviewed"},
+    "SignOffReview": {
+        "incident_id": "incident-1",
+        "findings": "reviewed",
+        "cause": "a bad primer",
+        "corrective_actions": "cast briefed",
+        "signer_pin": PIN,
+    },
+    "CountersignReview": {"incident_id": "incident-1", "signer_pin": PIN},
     "CorrectRecord": {"refers_to": 1, "correction": "a typo"},
 }
 

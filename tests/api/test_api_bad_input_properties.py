@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from support.api_client import Api
+from support.api_client import PIN, Api
 
 VALID: dict[str, dict[str, Any]] = {
     "move-item": {"item_id": "colt-1", "location_id": "truck-safe"},
@@ -32,7 +32,13 @@ VALID: dict[str, dict[str, Any]] = {
     },
     "report-incident": {"kind": "misfire", "description": "no bang", "item_id": "colt-2"},
     "acknowledge-concern": {"concern_id": "concern-1"},
-    "sign-off-review": {"incident_id": "incident-1", "findings": "ok"},
+    "sign-off-review": {
+        "incident_id": "incident-1",
+        "findings": "ok",
+        "cause": "a bad primer",
+        "corrective_actions": "cast briefed",
+        "signer_pin": PIN,
+    },
 }
 REFERENCES = {
     "move-item": ("item_id", "location_id"),

@@ -13,7 +13,7 @@ import pytest
 from coldcheck.verification import VerifyReport
 from coldcheck.web import records
 from support import web_client
-from support.api_client import BASE, PID, TODAY, Api
+from support.api_client import BASE, PID, PIN, TODAY, Api
 
 WEB = f"/p/{PID}"
 
@@ -220,15 +220,18 @@ def test_the_review_sign_off_is_offered_only_to_who_may_sign(api: Api) -> None:
     assert r.status_code == 200, r.text
     incident = r.json()["events"][0]["data"]["incident_id"]
     lane, nora = _as(api, "lane"), _as(api, "nora")
-    assert "Sign off review of" not in lane.get(f"{WEB}/incidents").text
-    page = nora.get(f"{WEB}/incidents").text
-    assert "Sign off review of" in page
     path = f"{WEB}/incidents/{incident}/review"
-    assert f'action="{path}"' in page
-    assert web_client.post(lane, path, {"findings": "x"}).status_code == 403
-    r = web_client.post(nora, path, {"findings": "Worn firing pin; replaced; cast briefed"})
+    assert "Review it" not in lane.get(f"{WEB}/incidents").text
+    assert "Review it" in nora.get(f"{WEB}/incidents").text
+    assert f'action="{path}"' not in lane.get(path).text
+    assert f'action="{path}"' in nora.get(path).text
+    review = {
+        "findings": "Worn firing pin",
+        "cause": "a firing pin past its service life",
+        "corrective_actions": "pin replaced; cast briefed",
+        "pin": PIN,
+    }
+    assert web_client.post(lane, path, review, page=path).status_code == 403
+    r = web_client.post(nora, path, review, page=path)
     assert r.status_code == 200, r.text
-    assert (
-        api.service.state(PID).incidents[incident].reviewed
-        == "Worn firing pin; replaced; cast briefed"
-    )
+    assert api.service.state(PID).incidents[incident].reviewed == "Worn firing pin"

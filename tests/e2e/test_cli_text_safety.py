@@ -16,9 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from coldcheck import demo
+from coldcheck.accounts import Accounts, pin_pepper
 from coldcheck.cli import app
 from coldcheck.ledger import SigningKey
 from coldcheck.reports.text import visible
+from coldcheck.store.accounts import AccountStore
+from support.passwords import FAST_HASHER
 from support.service_db import seed_demo
 
 runner = CliRunner()
@@ -47,14 +51,17 @@ class Shell:
     key: Path
     env: dict[str, str] = field(default_factory=lambda: dict(WIDE))
 
-    def run(self, *args: str) -> tuple[int, str]:
+    def run(self, *args: str, typed: str | None = None) -> tuple[int, str]:
         result = runner.invoke(
-            app, ["--database-url", self.url, "--key-file", str(self.key), *args], env=self.env
+            app,
+            ["--database-url", self.url, "--key-file", str(self.key), *args],
+            env=self.env,
+            input=typed,
         )
         return result.exit_code, result.output
 
-    def ok(self, *args: str) -> str:
-        code, out = self.run(*args)
+    def ok(self, *args: str, typed: str | None = None) -> str:
+        code, out = self.run(*args, typed=typed)
         assert code == 0, (args, out)
         return out
 
@@ -72,7 +79,13 @@ def cc(backend: str, tmp_path: Path) -> Shell:
     for every account, which these tests do not need)."""
     key = SigningKey.generate()
     key.save(tmp_path / "signing.key")
-    seed_demo(backend, key).store.close()
+    app = seed_demo(backend, key)
+    # The safety rep signs a review with her own PIN: her account, as the demo gives it.
+    accounts = Accounts(AccountStore(app.store), pin_pepper(key), hasher=FAST_HASHER)
+    accounts.create("nora", demo.DEMO_PASSWORD)
+    accounts.set_pin("nora", demo.DEMO_PIN)
+    accounts.rows.link("nora", demo.PRODUCTION, "nora")
+    app.store.close()
     return Shell(backend, tmp_path / "signing.key")
 
 
@@ -141,7 +154,11 @@ def _record_hostile_texts(cc: Shell) -> None:
     cc.ok("--as", "mia", "training", "decline", "mia", "--topic", "draw", "--reason", joined)
     cc.ok(*rosa, "correct", "3", "--note", joined)
     cc.ok("--as", "sam", "incident", "misfire", "--description", joined, "--item", "odd-1")
-    cc.ok("--as", "nora", "review", "incident-2", "--findings", joined)
+    cc.ok(
+        *("--as", "nora", "review", "incident-3", "--findings", joined, "--cause", joined),
+        *("--actions", joined),
+        typed=f"{demo.DEMO_PIN}\n",
+    )
     for person in ("dan", "gil", "paula", "rosa"):
         cc.ok("--as", person, "concern", "ack", "concern-5")
     cc.ok("--as", "gil", "concern", "resolve", "concern-5", "--resolution", joined)

@@ -31,7 +31,8 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
 ) -> None:
     d = dossier.build(app, PID, incident="incident-1")
     head = app.store.head(PID).seq
-    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7]
+    # The seven questions, the attempts refused, and what followed the incident.
+    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert all(s.answers for s in d.sections)
     text = {
         s.number: " ".join(a.summary + " " + " ".join(x.text for x in a.steps) for a in s.answers)
@@ -170,11 +171,11 @@ def test_daily_report_reconciles_lots_and_finds_tomorrows_training_gaps(app: Col
         lots["blk-45"].fired,
         lots["blk-45"].returned,
         lots["blk-45"].on_hand,
-    ) == (6, 2, 4, 48)
+    ) == (12, 3, 9, 47)  # two handovers of six blanks; two fired, then one by accident
     assert all(lot.balanced for lot in r.lots)
     assert ("sc-20", "mia", "TRN-2") in [(g[0], g[1], g[2]) for g in r.training_gaps]
     assert {i for i, _ in r.custody} == {"colt-1", "colt-2", "rifle-1", "rubber-1"}
-    assert [i[1] for i in r.incidents] == ["incident-1"]
+    assert [i[1] for i in r.incidents] == ["incident-1", "incident-2"]
 
 
 def test_bound_book_has_the_regulation_fields_and_dispositions(app: ColdCheck) -> None:

@@ -310,8 +310,22 @@ class SetDay(RuleBasedStateMachine):
         self.run(
             which,
             c.SignOffReview(
-                actor=actor, incident_id=incident, findings="cause found; cast and crew briefed"
+                actor=actor,
+                incident_id=incident,
+                findings="cause found; cast and crew briefed",
+                cause="a defective blank",
+                corrective_actions="the lot spot-checked",
+                signer_confirmed=True,
             ),
+        )
+
+    @precondition(lambda self: bool(self.state().incidents))
+    @rule(which=st.integers(0, 1), actor=st.sampled_from(("rosa", "nora")), data=st.data())
+    def countersign_review(self, which: int, actor: str, data: st.DataObject) -> None:
+        incident = data.draw(st.sampled_from(sorted(self.state().incidents)), label="incident")
+        self.run(
+            which,
+            c.CountersignReview(actor=actor, incident_id=incident, signer_confirmed=True),
         )
 
     @rule(minutes=st.sampled_from((1, 5, 20)))

@@ -66,7 +66,10 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.EscalateConcerns: Allowed(anyone=True),
     c.ReportIncident: Allowed(anyone=True),
     c.ResolveConcern: Allowed(ACCOUNTABLE, FS | HIRING),
-    c.SignOffReview: Allowed(_roles(Role.SAFETY_REP, Role.PRODUCER, Role.UPM)),
+    # Someone accountable for firearm safety signs a review; the armorer countersigns a
+    # discharge's (the rules add: nobody involved in the incident signs it).
+    c.SignOffReview: Allowed(_roles(Role.SAFETY_REP), FS),
+    c.CountersignReview: ARMORER_ONLY,
     c.CorrectRecord: Allowed(_roles(Role.PRODUCER, Role.UPM, Role.SAFETY_REP), FS),
 }
 
@@ -126,8 +129,9 @@ def table_markdown() -> str:
         "recorded, when it refuses). Whoever runs the CLI holds the database and the key,",
         "so `--as` is a claim: every event it records says so (`proof: console`), as",
         "events from the API and the tablet say `session` (a password log-in) or",
-        "`device` (a device token). A recipient's acknowledgement is their own PIN at",
-        "every door: typed, hidden, when the CLI asks for it; never an option.",
+        "`device` (a device token). A recipient's acknowledgement, and a signature on a",
+        "safety review, is that person's own PIN at every door: typed, hidden, when the",
+        "CLI asks for it; never an option.",
         "",
         "A production's witnesses (`…/witnesses`, `coldcheck witnesses`) are named and",
         "removed by an administrator account or the production's armorer; its members",

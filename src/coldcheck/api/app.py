@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 
 from coldcheck.access import admin, gateway
-from coldcheck.access.attest import attested, by_pin
+from coldcheck.access.attest import SIGNER, attested, by_pin, needs_pin, pin_field
 from coldcheck.access.identity import Caller, Proof
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
 from coldcheck.api import handoff, problems, reading, transparency, witnesses
@@ -264,13 +264,15 @@ def _command_route(
         person = member(production_id, who)
         data = body.model_dump(mode="json")
         attest = None
-        if attested(cls):
-            pin = data.pop("recipient_pin")
-            data["recipient_acknowledged"] = False  # until the PIN is confirmed
+        if needs_pin(cls):
+            pin = data.pop(pin_field(cls))
+            # Until the PIN is confirmed: the recipient's, or the signer's own.
+            data["recipient_acknowledged" if attested(cls) else SIGNER] = False
 
             def attest(cmd: c.Command) -> c.Command:
-                # After authorization: only someone who may hand it over spends PIN tries.
-                return by_pin(accounts, service.state(production_id), cmd, pin)
+                # After authorization: only someone who may send it spends PIN tries.
+                state = service.state(production_id)
+                return by_pin(accounts, state, cmd, pin, sender=person)
 
         data["claimed_at"] = device_time
         cmd = from_data(cls, data)
@@ -313,6 +315,6 @@ def _command_route(
         responses=command_responses(
             slug,
             problems.ERROR_RESPONSES[422],
-            problems.PIN_RESPONSES if attested(cls) else {},
+            problems.PIN_RESPONSES if needs_pin(cls) else {},
         ),
     )(endpoint)

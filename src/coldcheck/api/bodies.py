@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, create_model
 
-from coldcheck.access.attest import attested
+from coldcheck.access.attest import SIGNER, attested, signed
 from coldcheck.api.contract import (
     FIELD_SCHEMA,
     KINDS,
@@ -66,6 +66,7 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.EscalateConcerns,
         c.ReportIncident,
         c.SignOffReview,
+        c.CountersignReview,
         c.CloseDay,
         c.CorrectRecord,
     )
@@ -133,6 +134,12 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
             StrictStr,
             Field(min_length=4, max_length=8, description="The recipient's own PIN."),
         )
+    if signed(cls):
+        # A signature is the signer's own PIN, typed again: not the session's to give.
+        fields["signer_pin"] = (
+            StrictStr,
+            Field(min_length=4, max_length=8, description="The signer's own PIN."),
+        )
     # Rules between fields that JSON Schema can state (the domain checks them).
     extra = MODEL_SCHEMA.get(cls)
     model: type[BaseModel] = create_model(
@@ -148,6 +155,7 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
 def body_model(cls: type[c.Command]) -> type[BaseModel]:
     """The request body for a command: its fields minus who and when (the server's)."""
     skip = SERVER_FIELDS | ({"recipient_acknowledged"} if attested(cls) else set())
+    skip |= {SIGNER} if signed(cls) else set()
     return _model(cls, f"{cls.__name__}Body", frozenset(skip))
 
 

@@ -165,6 +165,9 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.RaiseConcern, "text"): NonBlank,
     (c.CorrectRecord, "correction"): NonBlank,
     (c.RegisterSupplier, "name"): NonBlank,
+    (c.SignOffReview, "findings"): NonBlank,
+    (c.SignOffReview, "cause"): NonBlank,
+    (c.SignOffReview, "corrective_actions"): NonBlank,
     (c.ReceiveLot, "invoice_sha256"): Sha256,
     (c.ReceiveLot, "packing_list_sha256"): Sha256,
     (Handled, "by"): NonBlank,
@@ -216,6 +219,13 @@ WRONG_PIN = Beyond(
     "tries_left is how many more wrong PINs in a row lock it)",
     r"^wrong PIN for .+: \d+ tr(y|ies) left before the PIN locks",
 )
+# Every signature: the signer's own PIN.
+WRONG_SIGNER_PIN = Beyond(
+    "a signer_pin that is not the signer's own PIN (problem type wrong-pin; its "
+    "tries_left is how many more wrong PINs in a row lock it)",
+    WRONG_PIN.detail,
+)
+
 # A proof is of a tree the signed head covers: no size the log has not reached yet.
 TREE_SIZE = Beyond(
     "a tree size larger than the signed head's",
@@ -239,6 +249,8 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
     ),
     "issue-item": (WRONG_PIN,),
     "hand-over": (WRONG_PIN,),
+    "sign-off-review": (WRONG_SIGNER_PIN,),
+    "countersign-review": (WRONG_SIGNER_PIN,),
     "register-supplier": (EXISTS,),
     "receive-lot": (EXISTS,),
     "verify-rounds": (
@@ -342,7 +354,7 @@ LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "receive-lot": ("lot_id", ("verify-lot", "verify-rounds", "split-lot")),
     "plan-scene": ("scene_id", ("approve-scene-plan", "hold-safety-meeting")),
     "raise-concern": ("concern_id", ("acknowledge-concern", "resolve-concern")),
-    "report-incident": ("incident_id", ("sign-off-review",)),
+    "report-incident": ("incident_id", ("sign-off-review", "countersign-review")),
 }
 
 

@@ -64,9 +64,9 @@ TITLES = {
     "cross-origin": "Refused: not sent from a ColdCheck page; nothing was recorded",
     "login-throttled": "Too many failed logins; no password was checked",
     "method-not-allowed": "Method not allowed here",
-    "pin-locked": "The recipient's PIN is locked after too many wrong PINs; nothing was recorded",
-    "wrong-pin": "Wrong PIN for the recipient; nothing was recorded",
-    "no-pin": "The recipient has no PIN to confirm with; nothing was recorded",
+    "pin-locked": "The PIN is locked after too many wrong PINs; nothing was recorded",
+    "wrong-pin": "Wrong PIN for the recipient or the signer; nothing was recorded",
+    "no-pin": "The recipient or the signer has no PIN to confirm with; nothing was recorded",
 }
 
 
@@ -193,14 +193,15 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (503, "storage"),
     )
 }
-# Only a handover checks a PIN, so only its operations document what a PIN check answers:
-# here the lockout and a missing PIN; a wrong PIN (422, with `tries_left`) is a refusal
-# beyond the schema, documented with the others (contract.WRONG_PIN).
+# Only a handover and a signature check a PIN, so only their operations document what a
+# PIN check answers: here the lockout and a missing PIN; a wrong PIN (422, with
+# `tries_left`) is a refusal beyond the schema, documented with the others
+# (contract.WRONG_PIN).
 PIN_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {
         **ERROR_RESPONSES[409],
         "description": "Refused by the safety rules, or (problem type no-pin) the recipient "
-        "has no PIN to confirm with; nothing was recorded",
+        "or the signer has no PIN to confirm with; nothing was recorded",
     },
     429: {
         "model": Problem,

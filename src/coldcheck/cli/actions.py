@@ -279,10 +279,53 @@ def incident(
         )
 
 
-def review(ctx: typer.Context, incident_id: str, findings: Annotated[str, typer.Option()]) -> None:
-    """Sign off the safety review of an incident."""
+def review(
+    ctx: typer.Context,
+    incident_id: str,
+    findings: Annotated[str | None, typer.Option(help="What the review found.")] = None,
+    cause: Annotated[str | None, typer.Option(help="What caused the incident.")] = None,
+    actions: Annotated[
+        str | None, typer.Option("--actions", help="The corrective actions: what changes.")
+    ] = None,
+    involved: Annotated[
+        list[str] | None,
+        typer.Option(help="Each person involved in the incident (person id)."),
+    ] = None,
+    countersign: Annotated[
+        bool,
+        typer.Option(
+            "--countersign",
+            help="Countersign the signed-off review of a discharge or an injury (the armorer).",
+        ),
+    ] = False,
+) -> None:
+    """Sign off an incident's safety review (the safety rep or the armorer, not involved
+    in it), or countersign one (the armorer); you type your own PIN to sign."""
     with handled():
-        ctx_of(ctx).run(c.SignOffReview(incident_id=incident_id, findings=findings))
+        if countersign:
+            if findings or cause or actions or involved:
+                raise InvalidCommand(
+                    "--countersign signs the review as it was signed off: give no "
+                    "--findings, --cause, --actions or --involved with it"
+                )
+            cmd: c.Command = c.CountersignReview(incident_id=incident_id)
+        else:
+            missing = [
+                f"--{n}"
+                for n, v in (("findings", findings), ("cause", cause), ("actions", actions))
+                if not v
+            ]
+            if missing:
+                raise InvalidCommand(f"a review needs {', '.join(missing)}")
+            cmd = c.SignOffReview(
+                incident_id=incident_id,
+                findings=findings or "",
+                cause=cause or "",
+                corrective_actions=actions or "",
+                involved=tuple(involved or ()),
+            )
+        # signer_confirmed stays False until the signer's own PIN confirms it.
+        ctx_of(ctx).run(cmd)
 
 
 def close_day(

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from coldcheck.access import gateway
-from coldcheck.access.attest import attested, by_pin
+from coldcheck.access.attest import attested, by_pin, needs_pin
 from coldcheck.access.identity import Operator
 from coldcheck.accounts import Forbidden, NoPin, PinLocked, WrongPin
 from coldcheck.api.problems import of_error
@@ -99,26 +99,28 @@ class Ctx:
 
     def run(self, cmd: c.Command, command_id: str | None = None) -> Outcome:
         """Run a command as the current actor and print what it recorded. A handover
-        asks its recipient for their PIN (typed, hidden, never an option) once the table
-        has allowed the sender."""
+        asks its recipient for their PIN, a signature its signer (typed, hidden, never an
+        option), once the table has allowed the sender."""
         pid = self.production_id()
-        attest = self.recipient_pin if attested(type(cmd)) else None
+        attest = self.pin if needs_pin(type(cmd)) else None
         outcome = gateway.operate(self.app, pid, Operator(self.who()), cmd, command_id, attest)
         print_outcome(outcome)
         return outcome
 
-    def recipient_pin(self, cmd: c.Command) -> c.Command:
+    def pin(self, cmd: c.Command) -> c.Command:
         state = self.app.state(self.production_id())
-        recipient = getattr(cmd, "recipient_id", "")
-        name = state.people[recipient].name if recipient in state.people else recipient
+        handover = attested(type(cmd))
+        whose = getattr(cmd, "recipient_id", "") if handover else self.who() or ""
+        name = state.people[whose].name if whose in state.people else whose
+        why = "confirm you were shown it clear" if handover else "sign"
         pin = typer.prompt(
-            f"{name}, type your PIN to confirm you were shown it clear",
+            f"{name}, type your PIN to {why}",
             hide_input=True,
             err=True,  # a prompt is talk to the person, never part of the output
             default="",
             show_default=False,
         )
-        return by_pin(open_accounts(self.app), state, cmd, pin)
+        return by_pin(open_accounts(self.app), state, cmd, pin, sender=self.who())
 
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.app.state(self.production_id()).timezone)

@@ -354,8 +354,25 @@ class ReportIncident(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignOffReview(Command):
+    """The safety review of an incident, signed by someone not involved in it: what was
+    found, its cause, what changes, and who was involved (person ids)."""
+
     incident_id: str
     findings: str
+    cause: str
+    corrective_actions: str
+    involved: tuple[str, ...] = ()
+    # The signer's own PIN, confirmed at the door (access/attest.py); never the sender's
+    # to set.
+    signer_confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CountersignReview(Command):
+    """The armorer's signature on the review of a discharge or an injury."""
+
+    incident_id: str
+    signer_confirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

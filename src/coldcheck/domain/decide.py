@@ -23,6 +23,7 @@ from coldcheck.domain.rules.scenes import approval_roles
 from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import validate
 from coldcheck.domain.values import (
+    COUNTERSIGNED_KINDS,
     ESCALATION_ROLES,
     Chamber,
     Content,
@@ -216,9 +217,26 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                 s, cmd.kind, cmd.description, cmd.item_id, cmd.lot_id, cmd.rounds
             )
         case c.SignOffReview():
+            countersign = s.incidents[cmd.incident_id].kind in COUNTERSIGNED_KINDS
+            lifted = not countersign and set(s.stand_down) == {cmd.incident_id}
+            return [
+                ev.ReviewSignedOff(
+                    incident_id=cmd.incident_id,
+                    findings=cmd.findings,
+                    cause=cmd.cause,
+                    corrective_actions=cmd.corrective_actions,
+                    involved=cmd.involved,
+                    signer_confirmed=cmd.signer_confirmed,
+                    countersign_required=countersign,
+                ),
+                *([ev.StandDownLifted()] if lifted else []),
+            ]
+        case c.CountersignReview():
             lifted = set(s.stand_down) == {cmd.incident_id}
             return [
-                ev.ReviewSignedOff(incident_id=cmd.incident_id, findings=cmd.findings),
+                ev.ReviewCountersigned(
+                    incident_id=cmd.incident_id, signer_confirmed=cmd.signer_confirmed
+                ),
                 *([ev.StandDownLifted()] if lifted else []),
             ]
         case c.CloseDay():
@@ -332,8 +350,15 @@ def _return(s: State, cmd: c.ReturnItem) -> list[ev.Event]:
     ]
     if alarms:
         kind = IncidentKind.LIVE_ROUND_FOUND if live else IncidentKind.UNACCOUNTED_ROUNDS
+        # Who had it when the rounds went wrong: the person it is taken back from.
         out += incident_events(
-            s, kind, f"on return of {item.id}: " + "; ".join(alarms), item.id, None, 0
+            s,
+            kind,
+            f"on return of {item.id}: " + "; ".join(alarms),
+            item.id,
+            None,
+            0,
+            holder=item.custodian.id,
         )
     return out
 
@@ -345,8 +370,13 @@ def incident_events(
     item_id: str | None,
     lot_id: str | None,
     rounds: int,
+    holder: str | None = None,
 ) -> list[ev.Event]:
+    """An incident and its stand-down; `holder` defaults to the person holding the item."""
     incident_id = s.next_id("incident", s.incidents)
+    item = s.items.get(item_id or "")
+    if holder is None and item is not None and item.custodian.kind == "person":
+        holder = item.custodian.id
     return [
         ev.IncidentReported(
             incident_id=incident_id,
@@ -355,6 +385,7 @@ def incident_events(
             item_id=item_id,
             lot_id=lot_id,
             rounds=rounds,
+            holder=holder,
         ),
         ev.StandDownBegan(incident_id=incident_id),
     ]

@@ -324,6 +324,9 @@ class IncidentReported(Event):
     item_id: str | None
     lot_id: str | None
     rounds: int
+    # Who held the item when it happened (a person id; None: storage, no item, or an
+    # event recorded before it was kept): they do not sign its review.
+    holder: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -335,6 +338,20 @@ class StandDownBegan(Event):
 class ReviewSignedOff(Event):
     incident_id: str
     findings: str
+    # Absent (the defaults) on reviews recorded before a review held more than findings.
+    cause: str = ""
+    corrective_actions: str = ""
+    involved: tuple[str, ...] = ()
+    signer_confirmed: bool = False  # signed with the signer's own PIN
+    # The armorer's countersignature is still needed before the stand-down lifts;
+    # decided when signed, so a replay keeps what the rules were then.
+    countersign_required: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewCountersigned(Event):
+    incident_id: str
+    signer_confirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -408,6 +425,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         IncidentReported,
         StandDownBegan,
         ReviewSignedOff,
+        ReviewCountersigned,
         StandDownLifted,
         DayClosed,
         RecordCorrected,

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from coldcheck.domain import events as ev
+from coldcheck.domain.attempts import VERBS
 from coldcheck.domain.errors import NotFound
 from coldcheck.domain.state import Lot, State, replay
 from coldcheck.domain.values import AmmoType, Chamber, Custodian
@@ -297,12 +298,111 @@ def incidents(records: Sequence[ev.Recorded]) -> Answer:
         elif isinstance(e, ev.StandDownBegan):
             steps.append(_step(rec, f"stand-down began for {e.incident_id}"))
         elif isinstance(e, ev.ReviewSignedOff):
-            reviewed.add(e.incident_id)
+            if not e.countersign_required:
+                reviewed.add(e.incident_id)
             steps.append(
                 _step(rec, f"{e.incident_id} review signed off by {rec.actor}: {e.findings}")
             )
+        elif isinstance(e, ev.ReviewCountersigned):
+            reviewed.add(e.incident_id)
+            steps.append(_step(rec, f"{e.incident_id} review countersigned by {rec.actor}"))
         elif isinstance(e, ev.StandDownLifted):
             steps.append(_step(rec, "stand-down lifted"))
     pending = [i for i in reported if i not in reviewed]
     summary = f"{len(reported)} incident(s); awaiting review: {', '.join(pending) or 'none'}"
     return Answer("Which incidents happened, and what review followed?", summary, tuple(steps))
+
+
+def attempts(
+    records: Sequence[ev.Recorded],
+    items: Iterable[str] = (),
+    people: Iterable[str] = (),
+    incident: str | None = None,
+    everything: bool = False,
+) -> Answer:
+    """Refused attempts in scope: on these items, by or to these people, naming the
+    incident (or every one): who tried what, and what refused it."""
+    on_items, by = set(items), set(people)
+    steps = []
+    for rec in records:
+        e = rec.event
+        if not isinstance(e, ev.AttemptRefused):
+            continue
+        concerned = {rec.actor, e.recipient_id} & by
+        named = incident is not None and e.incident_id == incident
+        if not (everything or e.item_id in on_items or concerned or named):
+            continue
+        targets = [t for t in (e.item_id, e.lot_id and f"lot {e.lot_id}") if t]
+        targets += [f"to {e.recipient_id}"] if e.recipient_id else []
+        targets += [f"for scene {e.scene_id}"] if e.scene_id else []
+        targets += [f"of {e.incident_id}"] if e.incident_id else []
+        # Rules that refused it for the same reason are named once, together.
+        by_detail: dict[str, list[str]] = {}
+        for code, detail in zip(e.codes, e.details, strict=True):
+            by_detail.setdefault(detail, []).append(code)
+        why = "; ".join(f"{', '.join(codes)}: {detail}" for detail, codes in by_detail.items())
+        verb = VERBS.get(e.command, e.command)
+        steps.append(
+            _step(
+                rec,
+                f"{rec.actor or 'someone'} tried to {verb} {' '.join(targets)}: refused by {why}",
+            )
+        )
+    summary = f"{len(steps)} attempt(s) refused" + (
+        f", by {', '.join(sorted({s.actor or 'someone' for s in steps}))}" if steps else ""
+    )
+    return Answer("Which safety-critical commands were tried and refused?", summary, tuple(steps))
+
+
+def aftermath(records: Sequence[ev.Recorded], incident_id: str) -> Answer:
+    """What followed an incident: its review and each signature, the stand-down lifted,
+    and the concerns raised after it until its review was complete."""
+    steps = []
+    reported = closed = None
+    for rec in records:
+        e = rec.event
+        if isinstance(e, ev.IncidentReported) and e.incident_id == incident_id:
+            reported = rec.seq
+        elif reported is None:
+            continue
+        elif isinstance(e, ev.ReviewSignedOff) and e.incident_id == incident_id:
+            pin = ", with their own PIN" if e.signer_confirmed else ""
+            # One part a line: a review is read part by part.
+            text = f"review signed off by {rec.actor}{pin}\nfindings: {e.findings!r}"
+            if e.cause:
+                text += f"\ncause: {e.cause!r}"
+            if e.corrective_actions:
+                text += f"\ncorrective actions: {e.corrective_actions!r}"
+            if e.involved:
+                text += f"\ninvolved: {', '.join(e.involved)}"
+            if e.countersign_required:
+                text += "\nneeds the armorer's countersignature"
+            else:
+                closed = rec.seq
+            steps.append(_step(rec, text))
+        elif isinstance(e, ev.ReviewCountersigned) and e.incident_id == incident_id:
+            pin = ", with their own PIN" if e.signer_confirmed else ""
+            steps.append(_step(rec, f"review countersigned by {rec.actor}{pin}"))
+            closed = rec.seq
+        elif isinstance(e, ev.StandDownLifted) and closed is not None and rec.seq == closed + 1:
+            steps.append(_step(rec, "stand-down lifted"))
+    if reported is None:
+        raise NotFound(f"unknown incident {incident_id!r}")
+    after = [r for r in records if r.seq > reported and (closed is None or r.seq <= closed)]
+    raised = {r.event.concern_id for r in after if isinstance(r.event, ev.ConcernRaised)}
+    follow = concerns([r for r in records if getattr(r.event, "concern_id", None) in raised])
+    summary = (
+        "review complete"
+        if closed
+        else "review signed off, countersignature awaited"
+        if steps
+        else "no review yet"
+    )
+    summary += f"; {len(raised)} concern(s) raised after it" + (
+        " until the review was complete" if closed else ""
+    )
+    return Answer(
+        "What followed: the review, its signatures, and the concerns raised after it?",
+        summary,
+        tuple(sorted((*steps, *follow.steps), key=lambda s: s.seq)),
+    )

@@ -238,6 +238,35 @@ class Concern:
 
 
 @dataclass(frozen=True, slots=True)
+class Signature:
+    """Someone's signature on a review: who, where in the log, and whether their own PIN
+    confirmed it."""
+
+    person_id: str | None
+    seq: int
+    at: int
+    pin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """An incident's safety review as signed off, and the armorer's countersignature."""
+
+    signed: Signature
+    findings: str
+    cause: str
+    corrective_actions: str
+    involved: tuple[str, ...]
+    countersign_required: bool
+    countersigned: Signature | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every signature it needs is in."""
+        return not self.countersign_required or self.countersigned is not None
+
+
+@dataclass(frozen=True, slots=True)
 class Incident:
     id: str
     kind: IncidentKind
@@ -245,7 +274,25 @@ class Incident:
     item_id: str | None
     at: int
     seq: int
-    reviewed: str | None = None  # findings, once signed off
+    reporter: str | None = None
+    holder: str | None = None  # who held the item when it happened
+    review: Review | None = None
+
+    @property
+    def reviewed(self) -> str | None:
+        """The findings, once the review is signed off (countersigned or not)."""
+        return self.review.findings if self.review else None
+
+    @property
+    def closed(self) -> bool:
+        """Its review carries every signature it needs: it no longer stands anyone down."""
+        return self.review is not None and self.review.complete
+
+    def involved(self) -> frozenset[str]:
+        """Who may not sign its review: who reported it, who held the item, and everyone
+        the review names as involved."""
+        named = self.review.involved if self.review else ()
+        return frozenset(p for p in (self.reporter, self.holder, *named) if p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,8 +367,8 @@ class State:
 
     @property
     def stand_down(self) -> tuple[str, ...]:
-        """Incidents whose review is not signed off; while any, firearms stand down."""
-        return tuple(i.id for i in self.incidents.values() if i.reviewed is None)
+        """Incidents whose review lacks a signature; while any, firearms stand down."""
+        return tuple(i.id for i in self.incidents.values() if not i.closed)
 
     def local_date(self, at_us: int) -> str:
         """The production's calendar date at a UTC microsecond instant."""
@@ -572,7 +619,14 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.concerns[c.id] = replace(c, resolution=e.resolution)
         case ev.IncidentReported():
             s.incidents[e.incident_id] = Incident(
-                e.incident_id, e.kind, e.description, e.item_id, rec.at, rec.seq
+                e.incident_id,
+                e.kind,
+                e.description,
+                e.item_id,
+                rec.at,
+                rec.seq,
+                reporter=rec.actor,
+                holder=e.holder,
             )
             if e.lot_id and e.rounds:
                 lot = s.lots[e.lot_id]
@@ -586,7 +640,21 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 )
         case ev.ReviewSignedOff():
             inc = s.incidents[e.incident_id]
-            s.incidents[inc.id] = replace(inc, reviewed=e.findings)
+            review = Review(
+                Signature(rec.actor, rec.seq, rec.at, e.signer_confirmed),
+                e.findings,
+                e.cause,
+                e.corrective_actions,
+                e.involved,
+                e.countersign_required,
+            )
+            s.incidents[inc.id] = replace(inc, review=review)
+        case ev.ReviewCountersigned():
+            inc = s.incidents[e.incident_id]
+            signed = Signature(rec.actor, rec.seq, rec.at, e.signer_confirmed)
+            s.incidents[inc.id] = replace(
+                inc, review=replace(inc.review, countersigned=signed) if inc.review else None
+            )
         case ev.DayClosed():
             s.closed_days[e.date] = rec.seq
         case ev.RecordCorrected():

@@ -61,7 +61,8 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.AcknowledgeConcern: {"concern_id": "concerns"},
     c.ResolveConcern: {"concern_id": "concerns"},
     c.ReportIncident: {"item_id": "items", "lot_id": "lots"},
-    c.SignOffReview: {"incident_id": "incidents"},
+    c.SignOffReview: {"incident_id": "incidents", "involved": "people"},
+    c.CountersignReview: {"incident_id": "incidents"},
 }
 
 # Ids that are not references checked above: a chamber's lot and a counted lot (the rules
@@ -257,6 +258,10 @@ def _values(state: State, cmd: c.Command) -> None:
             lot = state.lots.get(cmd.lot_id or "")
             if lot is None or not 0 < cmd.rounds <= lot.missing + lot.in_box:
                 raise InvalidCommand("rounds written off need a lot that has that many")
+        case c.SignOffReview():
+            for name in ("findings", "cause", "corrective_actions"):
+                if not getattr(cmd, name).strip():
+                    raise InvalidCommand(f"{name}: a review says {_REVIEW_TEXT[name]}")
         case c.CloseDay():
             if parse_date(cmd.date, "date").isoformat() > state.local_date(cmd.at):
                 raise InvalidCommand(f"{cmd.date} has not begun; a day is closed on or after it")
@@ -266,6 +271,13 @@ def _values(state: State, cmd: c.Command) -> None:
             raise InvalidCommand("correction: say what the entry got wrong and what is right")
         case c.CorrectRecord() if not 0 < cmd.refers_to <= state.seq:
             raise InvalidCommand(f"there is no event #{cmd.refers_to} to correct")
+
+
+_REVIEW_TEXT = {
+    "findings": "what was found",
+    "cause": "what caused the incident",
+    "corrective_actions": "what changes so that it does not happen again",
+}
 
 
 def _receipt(cmd: c.ReceiveLot) -> None:

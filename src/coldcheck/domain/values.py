@@ -121,8 +121,10 @@ ESCALATION_ROLES = MappingProxyType(
 # Accountable for a concern: every role a concern can reach, raised or escalated (with
 # everyone holding an authority). Any of them may resolve it.
 ACCOUNTABLE_ROLES = CONCERN_ROLES.union(*ESCALATION_ROLES.values())
-# Who signs off the safety review that ends a stand-down (DESIGN.md).
-REVIEW_ROLES = frozenset({Role.SAFETY_REP, Role.PRODUCER, Role.UPM})
+# Who signs off the safety review that ends a stand-down, besides any holder of
+# firearm-safety authority: the safety rep. Producers and the UPM do not: on Rust
+# management knew procedures were not followed and did nothing (DOMAIN.md §3).
+REVIEW_ROLES = frozenset({Role.SAFETY_REP})
 
 
 class Manoeuvre(StrEnum):
@@ -180,6 +182,13 @@ class IncidentKind(StrEnum):
     UNSECURED_ITEM = "unsecured_item"
     UNACCOUNTED_ROUNDS = "unaccounted_rounds"
     INJURY = "injury"
+
+
+# Incidents whose review the armorer countersigns before the stand-down lifts: a weapon
+# went off, or someone was hurt (DOMAIN.md §1.11: the cause found and logged).
+COUNTERSIGNED_KINDS = frozenset(
+    {IncidentKind.ACCIDENTAL_DISCHARGE, IncidentKind.NEGLIGENT_DISCHARGE, IncidentKind.INJURY}
+)
 
 
 class Severity(StrEnum):

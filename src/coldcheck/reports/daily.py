@@ -1,5 +1,5 @@
 """The daily safety report: custody at close, every lot reconciled, inspections, open
-concerns and their age, incidents, and tomorrow's training gaps."""
+concerns and their age, incidents, the attempts refused, and tomorrow's training gaps."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.rules import training as training_rules
-from coldcheck.domain.state import State, evolve
+from coldcheck.domain.state import State, attempt_targets, evolve
 from coldcheck.domain.values import Content
 from coldcheck.service import ColdCheck
 
@@ -28,6 +28,17 @@ class LotLine:
     balanced: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Tried:
+    """A refused attempt of the day: who tried which command, on what, refused by what."""
+
+    seq: int
+    actor: str | None
+    command: str
+    targets: tuple[tuple[str, str], ...]
+    codes: tuple[str, ...]
+
+
 @dataclass
 class DailyReport:
     production_id: str
@@ -37,6 +48,7 @@ class DailyReport:
     inspections: list[tuple[int, str, str, str]] = field(default_factory=list)
     open_concerns: list[tuple[str, int, str, tuple[str, ...]]] = field(default_factory=list)
     incidents: list[tuple[int, str, str, bool]] = field(default_factory=list)
+    attempts: list[Tried] = field(default_factory=list)
     training_gaps: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
@@ -75,10 +87,12 @@ def build(service: ColdCheck, production_id: str, date: str) -> DailyReport:
                     report.inspections.append((rec.seq, e.item_id, str(e.label), rec.actor or ""))
                 case ev.IncidentReported():
                     report.incidents.append((rec.seq, e.incident_id, str(e.kind), False))
+                case ev.AttemptRefused():
+                    targets = tuple((k, v) for k, v in attempt_targets(e) if v)
+                    report.attempts.append(Tried(rec.seq, rec.actor, e.command, targets, e.codes))
         evolve(state, rec)
     report.incidents = [
-        (seq, i, kind, state.incidents[i].reviewed is not None)
-        for seq, i, kind, _ in report.incidents
+        (seq, i, kind, state.incidents[i].closed) for seq, i, kind, _ in report.incidents
     ]
     report.custody = [(item.id, str(item.custodian)) for item in state.items.values()]
     for lot in state.lots.values():

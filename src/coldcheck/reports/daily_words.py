@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from coldcheck.domain import events as ev
+from coldcheck.domain.attempts import VERBS
 from coldcheck.domain.names import holder, item, people, person, plural, term
 from coldcheck.domain.state import State
 from coldcheck.domain.values import Custodian, IncidentKind
-from coldcheck.reports.daily import DailyReport
+from coldcheck.reports.daily import DailyReport, Tried
 from coldcheck.reports.lot_words import came_from, held
 from coldcheck.reports.text import visible
 from coldcheck.reports.words import QUOTE_MAX
@@ -33,6 +34,7 @@ class Table:
 def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) -> list[Table]:
     """The report's sections; `records` give the local time of each event it cites."""
     cited = {seq for seq, *_ in report.inspections} | {seq for seq, *_ in report.incidents}
+    cited |= {t.seq for t in report.attempts}
     at = {r.seq: state.local_time(r.at) for r in records if r.seq in cited}
     return [
         Table(
@@ -96,6 +98,15 @@ def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) ->
             "No incident that day.",
         ),
         Table(
+            "Attempts refused",
+            ("When", "Who", "Tried to", "Refused by"),
+            tuple(
+                (at.get(t.seq, ""), person(state, t.actor), _tried(state, t), ", ".join(t.codes))
+                for t in report.attempts
+            ),
+            "Nothing safety-critical was tried and refused that day.",
+        ),
+        Table(
             "Training to arrange before tomorrow's call",
             ("Scene", "Who", "What is missing"),
             tuple(
@@ -105,6 +116,22 @@ def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) ->
             "Everyone in tomorrow's scenes is trained for what they will handle.",
         ),
     ]
+
+
+def _tried(state: State, t: Tried) -> str:
+    """What was tried, in words: "hand over Colt … to Sam Cole for scene sc-14"."""
+    words = [VERBS.get(t.command, t.command)]
+    for name, ident in t.targets:
+        if name == "item_id":
+            words.append(item(state, ident))
+        elif name == "recipient_id":
+            words.append(f"to {person(state, ident)}")
+        else:
+            words.append(f"{_TARGET[name]} {ident}")
+    return visible(" ".join(words))
+
+
+_TARGET = {"lot_id": "lot", "scene_id": "for scene", "incident_id": "of"}
 
 
 def _short(text: str) -> str:

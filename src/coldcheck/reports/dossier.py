@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from coldcheck.domain import events as ev
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.state import Incident
 from coldcheck.service import ColdCheck
 
 
@@ -63,13 +64,17 @@ def build(
     ]
     scope = f"the whole record (to event #{state.seq})"
     window_text = " within a time window" if start is not None or end is not None else ""
+    found: Incident | None = None
     if incident is not None:
         found = state.incidents.get(incident)
         if found is None:
             raise NotFound(f"unknown incident {incident!r}")
         cutoff_seq, end = found.seq, found.at
         items = [found.item_id] if found.item_id else items
-        scope = f"incident {incident} ({found.kind}), as the record stood at event #{found.seq}"
+        scope = (
+            f"incident {incident} ({found.kind}), as the record stood at event #{found.seq}, "
+            "and what followed it (section 9)"
+        )
     elif item is not None:
         if item not in state.items:
             raise NotFound(f"unknown item {item!r}")
@@ -122,8 +127,37 @@ def build(
         ),
         Section(6, "Authority over firearm safety and hiring", (q.authorities(window, end),)),
         Section(7, "Incidents and the reviews that followed", (q.incidents(window),)),
+        Section(8, "Attempts refused", (_attempts(records, window, found, item, person),)),
     ]
+    if incident is not None:
+        # Past the record as it stood: what was done about it, and what it cost to do.
+        d.sections.append(Section(9, "What followed", (q.aftermath(records, incident),)))
     return d
+
+
+def _attempts(
+    records: list[ev.Recorded],
+    window: list[ev.Recorded],
+    incident: Incident | None,
+    item: str | None,
+    person: str | None,
+) -> q.Answer:
+    """The refused attempts of the scope: on the incident's item up to it, and any that
+    named the incident since; on the item; by or to the person; or every one."""
+    if incident is not None:
+        last = window[-1].seq if window else 0
+        named = [
+            r
+            for r in records
+            if r.seq > last and getattr(r.event, "incident_id", "") == incident.id
+        ]
+        on = (incident.item_id,) if incident.item_id else ()
+        return q.attempts([*window, *named], on, (), incident.id)
+    if item is not None:
+        return q.attempts(records, (item,))
+    if person is not None:
+        return q.attempts(records, (), (person,))
+    return q.attempts(window, everything=True)
 
 
 def _known(records: list[ev.Recorded], item_id: str) -> bool:

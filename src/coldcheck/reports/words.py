@@ -303,9 +303,10 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"Firearms stand down after {incident(s, e.incident_id, r.at)} until its safety "
         "review is signed off"
     ),
-    ev.ReviewSignedOff: lambda s, r, e: (
-        f"{_who(s, r)} signed off the safety review of {incident(s, e.incident_id, r.at)}: "
-        f"{_quote(e.findings)}"
+    ev.ReviewSignedOff: lambda s, r, e: _review(s, r, e),
+    ev.ReviewCountersigned: lambda s, r, e: (
+        f"{_who(s, r)} countersigned the safety review of "
+        f"{incident(s, e.incident_id, r.at)}{_by_pin(e.signer_confirmed)}"
     ),
     ev.StandDownLifted: lambda s, r, e: "The stand-down is over: firearms may be issued again",
     ev.DayClosed: lambda s, r, e: (
@@ -318,6 +319,27 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
     **lot_words.SENTENCES,
     ev.AttemptRefused: lambda s, r, e: _attempt(s, r, e),
 }
+
+
+def _by_pin(confirmed: bool) -> str:
+    return ", with their own PIN" if confirmed else ""
+
+
+def _review(s: State, r: ev.Recorded, e: ev.ReviewSignedOff) -> str:
+    """A review as signed: its findings, and the rest of it where it was recorded."""
+    text = (
+        f"{_who(s, r)} signed off the safety review of {incident(s, e.incident_id, r.at)}"
+        f"{_by_pin(e.signer_confirmed)}: {_quote(e.findings)}"
+    )
+    if e.cause:
+        text += f"; cause: {_quote(e.cause)}"
+    if e.corrective_actions:
+        text += f"; corrective actions: {_quote(e.corrective_actions)}"
+    if e.involved:
+        text += f"; involved: {people(s, e.involved)}"
+    if e.countersign_required:
+        text += "; the armorer's countersignature is needed before the stand-down lifts"
+    return text
 
 
 def _attempt(s: State, r: ev.Recorded, e: ev.AttemptRefused) -> str:

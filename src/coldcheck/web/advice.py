@@ -168,12 +168,22 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
             CONCERNS,
         ),
         "INC-1": Advice(
-            "Firearms stand down until the safety rep, a producer or the UPM signs off the "
-            "review of the incident.",
+            "Firearms stand down until the review of the incident is signed off by the "
+            "safety rep or the armorer, and after a discharge or an injury countersigned "
+            "by the armorer.",
             INCIDENTS,
         ),
         "INC-2": Advice(
-            "Ask the safety rep, a producer or the UPM to sign off the review.", INCIDENTS
+            "Ask the safety rep, or a holder of firearm-safety authority, who did not "
+            "report the incident, hold the weapon or take part in it, to sign off the "
+            "review.",
+            INCIDENTS,
+        ),
+        "INC-3": Advice("Type your own PIN to sign; nobody signs for someone else.", INCIDENTS),
+        "INC-4": Advice(
+            "Once the review is signed off, an armorer other than its first signer "
+            "countersigns it.",
+            INCIDENTS,
         ),
         "DAY-1": Advice(
             "Count every lot's box and give each count. Find missing rounds, or report "

@@ -1,4 +1,4 @@
-"""Concerns and incidents: raise, acknowledge, resolve; report, review."""
+"""Concerns and incidents: raise, acknowledge, resolve; report (the review: reviews.py)."""
 
 from __future__ import annotations
 
@@ -97,17 +97,6 @@ def add_routes(web: APIRouter, site: Site) -> None:
             ]
 
         return await act(request, pid, build, f"/p/{pid}")
-
-    @web.post("/p/{pid}/incidents/{incident_id}/review")
-    async def review(request: Request, pid: str, incident_id: str) -> Response:
-        return await act(
-            request,
-            pid,
-            lambda v, f: [
-                c.SignOffReview(incident_id=incident_id, findings=forms.text(f, "findings"))
-            ],
-            f"/p/{pid}/incidents",
-        )
 
 
 def _device_key(pid: str) -> Callable[[Viewer, Any], str | None]:

@@ -303,6 +303,21 @@ class RuleEngine(RuleBasedStateMachine):
                     actor=actor,
                     incident_id=incidents[pick % len(incidents)],
                     findings="briefed and reset",
+                    cause="a defective blank",
+                    corrective_actions="the lot spot-checked",
+                    signer_confirmed=True,
+                )
+            )
+
+    @rule(pick=st.integers(0, 5), actor=st.sampled_from(("rosa",) * 3 + ("nora",)))
+    def countersign_review(self, pick: int, actor: str) -> None:
+        incidents = sorted(self.h.state.stand_down)
+        if incidents:
+            self.attempt(
+                c.CountersignReview(
+                    actor=actor,
+                    incident_id=incidents[pick % len(incidents)],
+                    signer_confirmed=True,
                 )
             )
 

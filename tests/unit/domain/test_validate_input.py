@@ -95,7 +95,13 @@ def unchanged(h: Harness, cmd: c.Command, error: type[Exception], match: str) ->
         ),
         (c.AcknowledgeConcern(actor="dan", concern_id="concern-7"), "unknown concern 'concern-7'"),
         (
-            c.SignOffReview(actor="nora", incident_id="incident-3", findings="x"),
+            c.SignOffReview(
+                actor="nora",
+                incident_id="incident-3",
+                findings="x",
+                cause="y",
+                corrective_actions="z",
+            ),
             "unknown incident 'incident-3'",
         ),
         (
