@@ -159,6 +159,13 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
 # Fields whose text the domain reads as something narrower than text.
 KINDS: dict[tuple[type, str], Any] = {
     (c.RecordQualification, "expires_on"): Date,
+    (c.RecordQualification, "kind"): NonBlank,
+    (c.RecordQualification, "number"): NonBlank,
+    (c.RecordQualification, "evidence_sha256"): Sha256,
+    (c.RecordExperience, "started_on"): Date,
+    (c.RecordExperience, "ended_on"): Date,
+    (c.RecordExperience, "production"): NonBlank,
+    (c.NameContacts, "hotline"): NonBlank,
     (c.PlanScene, "date"): Date,
     (c.CloseDay, "date"): Date,
     (c.DisposeItem, "transferee"): NonBlank,
@@ -335,7 +342,12 @@ def beyond_schema(operation: str, problem: dict[str, Any]) -> dict[int | str, An
 # What a command creates, and the commands that act on it next: OpenAPI links from its
 # 200 (the new id is in the first event's data), which stateful tests follow.
 LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "add-person": ("person_id", ("change-roles", "assign-authority", "record-qualification")),
+    "add-person": ("person_id", (
+        "change-roles",
+        "assign-authority",
+        "record-qualification",
+        "record-experience",
+    )),
     "add-location": ("location_id", ("register-item", "move-item")),
     "register-item": ("item_id", ("move-item", "inspect-item", "dispose-item")),
     "register-supplier": ("supplier_id", ("receive-lot",)),
