@@ -342,12 +342,15 @@ def beyond_schema(operation: str, problem: dict[str, Any]) -> dict[int | str, An
 # What a command creates, and the commands that act on it next: OpenAPI links from its
 # 200 (the new id is in the first event's data), which stateful tests follow.
 LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "add-person": ("person_id", (
-        "change-roles",
-        "assign-authority",
-        "record-qualification",
-        "record-experience",
-    )),
+    "add-person": (
+        "person_id",
+        (
+            "change-roles",
+            "assign-authority",
+            "record-qualification",
+            "record-experience",
+        ),
+    ),
     "add-location": ("location_id", ("register-item", "move-item")),
     "register-item": ("item_id", ("move-item", "inspect-item", "dispose-item")),
     "register-supplier": ("supplier_id", ("receive-lot",)),

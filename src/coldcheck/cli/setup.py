@@ -96,9 +96,7 @@ def person_qualify(
     number: Annotated[str, typer.Option()],
     expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
     issuer: Annotated[str, typer.Option(help="Who issued it, e.g. California DOJ.")] = "",
-    evidence: Annotated[
-        str, typer.Option(help="SHA-256 (hex) of the document as scanned.")
-    ] = "",
+    evidence: Annotated[str, typer.Option(help="SHA-256 (hex) of the document as scanned.")] = "",
 ) -> None:
     """Record a permit, licence or certificate with its expiry."""
     with handled():

@@ -298,8 +298,8 @@ def _hand_over(s: State, cmd: c.HandOver) -> Decision:
         return inspected
     issued = decide(_after(s, cmd, inspected.events), cmd.issue())
     # A rule that speaks of the armorer (FIT-1, PPL-2) says it once for the handoff.
-    also = tuple(w for w in issued.warnings if w not in inspected.warnings)
-    return Decision(inspected.events + issued.events, inspected.warnings + also)
+    more = tuple(w for w in issued.warnings if w not in inspected.warnings)
+    return Decision(inspected.events + issued.events, inspected.warnings + more)
 
 
 def _after(s: State, cmd: c.Command, events: tuple[ev.Event, ...]) -> State:

@@ -327,7 +327,7 @@ class State:
     corrections: dict[int, tuple[int, ...]] = field(default_factory=dict)
     suppliers: dict[str, Supplier] = field(default_factory=dict)
     attempts: dict[int, Attempt] = field(default_factory=dict)  # by seq
-    contacts: Contacts | None = None  # once named (NameContacts)
+    contacts: Contacts | None = field(default=None, kw_only=True)  # once named
 
     @property
     def created(self) -> bool:
@@ -347,7 +347,7 @@ class State:
             self.profile,
             self.timezone,
             *(dict(getattr(self, name)) for name in _TABLES),
-            contacts=self.contacts,
+            contacts=self.contacts,  # a frozen value, shared like the tables' values
         )
 
     @property
@@ -443,9 +443,7 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.people[p.id] = replace(p, authorities=p.authorities - {e.authority})
         case ev.QualificationRecorded():
             p = s.people[e.person_id]
-            q = Qualification(
-                e.kind, e.number, e.expires_on, rec.seq, e.issuer, e.evidence_sha256
-            )
+            q = Qualification(e.kind, e.number, e.expires_on, rec.seq, e.issuer, e.evidence_sha256)
             s.people[p.id] = replace(p, qualifications=(*p.qualifications, q))
         case ev.ExperienceRecorded():
             p = s.people[e.person_id]

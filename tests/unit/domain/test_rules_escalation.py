@@ -46,9 +46,7 @@ def contacts(escalation: str = "studio", compliance: str = "nora") -> c.NameCont
 # ESC-1 -------------------------------------------------------------------------------
 
 
-def test_approving_a_firearm_scene_without_contacts_warns(
-    expect: Expect, steps: Steps
-) -> None:
+def test_approving_a_firearm_scene_without_contacts_warns(expect: Expect, steps: Steps) -> None:
     h = without_contacts()
     approve = steps.plan(h, "sc-1", ("jack",), ("colt-1",))
     decision = expect.warned(h, approve, "ESC-1")
@@ -66,7 +64,8 @@ def test_california_refuses_the_approval_until_contacts_are_named(
     assert [v.severity for v in refusal.violations] == [Severity.BLOCK]
     h.run(contacts())
     expect.accepted(h, approve, "ESC-1")
-    assert h.state.contacts is not None and h.state.contacts.hotline == "+1 505 555 0100"
+    assert h.state.contacts is not None
+    assert h.state.contacts.hotline == "+1 505 555 0100"
 
 
 # ESC-2 -------------------------------------------------------------------------------
@@ -83,11 +82,10 @@ def test_escalation_contact_on_the_set_is_refused(planned: Harness, expect: Expe
 
 
 def test_escalation_contact_outside_the_set_is_accepted(planned: Harness, expect: Expect) -> None:
-    planned.run(
-        c.AddPerson(actor="paula", person_id="ivy", name="Ivy Stone", roles=(Role.CREW,))
-    )
+    planned.run(c.AddPerson(actor="paula", person_id="ivy", name="Ivy Stone", roles=(Role.CREW,)))
     expect.accepted(planned, contacts(escalation="ivy"), "ESC-2")
-    assert planned.state.contacts is not None and planned.state.contacts.escalation == "ivy"
+    assert planned.state.contacts is not None
+    assert planned.state.contacts.escalation == "ivy"
 
 
 # Escalation reaches someone new ------------------------------------------------------
@@ -109,15 +107,15 @@ def test_a_level_whose_people_were_told_is_passed_over(planned: Harness) -> None
     assert escalated[0] == ev.ConcernEscalated(
         concern_id=concern_id, level=2, overdue=tuple(sorted(told))
     )
-    assert escalated[1:] == (ev.ConcernDelivered(concern_id=concern_id, person_id="studio", level=2),)
+    assert escalated[1:] == (
+        ev.ConcernDelivered(concern_id=concern_id, person_id="studio", level=2),
+    )
     planned.advance(120)  # nobody left who was not told: nothing more is recorded
     assert planned.run(c.EscalateConcerns(actor="gil")).events == ()
 
 
 def test_the_named_escalation_contact_is_reached(planned: Harness) -> None:
-    planned.run(
-        c.AddPerson(actor="paula", person_id="ivy", name="Ivy Stone", roles=(Role.CREW,))
-    )
+    planned.run(c.AddPerson(actor="paula", person_id="ivy", name="Ivy Stone", roles=(Role.CREW,)))
     planned.run(contacts(escalation="ivy"))
     concern_id = raise_concern(planned)
     planned.advance(60)

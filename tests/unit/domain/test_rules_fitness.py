@@ -145,9 +145,7 @@ def test_armorer_with_no_head_armorer_credit_is_warned(planned: Harness, expect:
     ]
 
 
-def test_armorer_with_a_head_armorer_credit_is_not_warned(
-    planned: Harness, expect: Expect
-) -> None:
+def test_armorer_with_a_head_armorer_credit_is_not_warned(planned: Harness, expect: Expect) -> None:
     grant = hire_ana(planned)
     planned.run(credit("ana", Credit.HEAD_ARMORER))
     expect.accepted(planned, grant, "FIT-2")
