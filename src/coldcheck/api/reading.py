@@ -104,6 +104,7 @@ def add_routes(
             stand_down=list(b.stand_down),
             items=items,
             concerns=concerns,
+            fitness=list(b.fitness),
         )
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/verify", tags=["record"])

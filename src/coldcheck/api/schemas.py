@@ -275,6 +275,10 @@ class Board(BaseModel):
     stand_down: list[str]
     items: list[ItemOut]
     concerns: list[ConcernOut]
+    fitness: list[str] = Field(
+        description="What the armorer or a handler no longer holds today, as the profile "
+        "requires it (rule FIT-1), in words."
+    )
 
 
 class VerifyOut(BaseModel):

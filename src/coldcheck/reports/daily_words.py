@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from coldcheck.domain import events as ev
 from coldcheck.domain.names import holder, item, people, person, plural, term
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Custodian, IncidentKind
+from coldcheck.domain.values import ContactKind, Custodian, IncidentKind
 from coldcheck.reports.daily import DailyReport
 from coldcheck.reports.lot_words import came_from, held
 from coldcheck.reports.text import visible
@@ -35,6 +35,18 @@ def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) ->
     cited = {seq for seq, *_ in report.inspections} | {seq for seq, *_ in report.incidents}
     at = {r.seq: state.local_time(r.at) for r in records if r.seq in cited}
     return [
+        Table(
+            "Safety contacts",
+            ("Who to call", "Name or number"),
+            _contacts(state, report),
+            "No safety contacts named: name them on the People page.",
+        ),
+        Table(
+            "Permits, licences and training the armorer and handlers lack",
+            ("What is missing",),
+            tuple((visible(problem),) for problem in report.fitness),
+            "The armorer and every handler hold what the profile requires.",
+        ),
         Table(
             "Custody at close",
             ("Item", "Held by"),
@@ -105,6 +117,18 @@ def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) ->
             "Everyone in tomorrow's scenes is trained for what they will handle.",
         ),
     ]
+
+
+def _contacts(state: State, report: DailyReport) -> tuple[tuple[str, ...], ...]:
+    """The call sheet's safety lines: who to go to, and the hotline."""
+    if report.contacts is None:
+        return ()
+    compliance, escalation, kind, hotline = report.contacts
+    return (
+        ("Compliance contact", person(state, compliance)),
+        ("Escalation contact", f"{person(state, escalation)} ({term(ContactKind(kind))})"),
+        ("Safety hotline", visible(hotline)),
+    )
 
 
 def _short(text: str) -> str:
