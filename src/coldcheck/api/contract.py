@@ -267,6 +267,18 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
         Beyond("the same lot twice", r"^lot ids: name two different lots to merge$"),
         Beyond("a lot with an empty box", r"^lot ids: lot .* has no rounds in its box$"),
     ),
+    "record-experience": (
+        Beyond(
+            "a credit that ends before it started",
+            r"^ended_on: a credit ends on or after the day it started$",
+        ),
+    ),
+    "name-contacts": (
+        Beyond(
+            "the same person as both contacts",
+            r"^escalation contact: name someone other than the compliance contact$",
+        ),
+    ),
     "plan-scene": (EXISTS,),
     "approve-scene-plan": (
         Beyond(
