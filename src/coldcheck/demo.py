@@ -20,7 +20,10 @@ from coldcheck.domain.values import (
     Authority,
     Barrel,
     Chamber,
+    ContactKind,
     Content,
+    Credential,
+    Credit,
     Entry,
     Handled,
     Handling,
@@ -74,16 +77,8 @@ def setup(run: Run) -> None:
     for pid, name, roles in PEOPLE:
         run(c.AddPerson(person_id=pid, name=name, roles=roles))
     run(c.AssignAuthority(person_id="paula", authority=Authority.HIRING))
+    hiring(run)
     run(c.AssignAuthority(actor="paula", person_id="rosa", authority=Authority.FIREARM_SAFETY))
-    run(
-        c.RecordQualification(
-            actor="rosa",
-            person_id="rosa",
-            kind="entertainment firearms permit",
-            number="EFP-20931",
-            expires_on="2027-06-30",
-        )
-    )
     run(
         c.AddLocation(
             actor="rosa", location_id="truck-safe", name="Prop truck gun safe", secure=True
@@ -211,6 +206,45 @@ def setup(run: Run) -> None:
             person_id="mia",
             topics=("cross_draw",),
             reason="said the rehearsal would cover it",
+        )
+    )
+
+
+def hiring(run: Run) -> None:
+    """What the armorer holds and has done, recorded before she is given firearm-safety
+    authority, and who anyone goes to about safety (DOMAIN.md §6: California §9153)."""
+    for kind, number, issuer in (
+        (Credential.ENTERTAINMENT_FIREARMS_PERMIT, "EFP-20931", "California DOJ"),
+        (Credential.FEDERAL_FIREARMS_LICENCE, "9-85-001-07-8C-41207", "ATF"),
+        (Credential.INDUSTRY_TRAINING, "CSATF-S-55102", "CSATF"),
+    ):
+        run(
+            c.RecordQualification(
+                actor="paula",
+                person_id="rosa",
+                kind=kind,
+                number=number,
+                issuer=issuer,
+                expires_on="2027-06-30",
+            )
+        )
+    run(
+        c.RecordExperience(
+            actor="paula",
+            person_id="rosa",
+            credit=Credit.HEAD_ARMORER,
+            production="Dust Road (feature)",
+            started_on="2025-03-03",
+            ended_on="2025-05-16",
+        )
+    )
+    run(
+        c.NameContacts(
+            actor="paula",
+            compliance_contact_id="nora",
+            escalation_contact_id="studio",
+            escalation_kind=ContactKind.STUDIO_SAFETY,
+            hotline="+1 505 555 0100",
         )
     )
 

@@ -60,6 +60,20 @@ BODIES: dict[str, dict[str, Any]] = {
         "number": "P-1",
         "expires_on": "2030-01-01",
     },
+    "RecordExperience": {
+        "person_id": "scratch",
+        "credit": "assistant_armorer",
+        "production": "Dust Road",
+        "started_on": "2025-01-06",
+        "ended_on": "2025-02-28",
+    },
+    # The demo's own contacts again: scratch is a crew member nobody told of anything.
+    "NameContacts": {
+        "compliance_contact_id": "nora",
+        "escalation_contact_id": "scratch",
+        "escalation_kind": "insurer",
+        "hotline": "+1 505 555 0100",
+    },
     # scratch has no account: the records are made, no account row changes
     "ResetPin": {"person_id": "scratch"},
     "RemoveAccess": {"person_id": "scratch"},

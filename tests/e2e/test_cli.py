@@ -228,3 +228,32 @@ def test_the_console_applies_the_role_table_as_the_api_does(seeded: Path) -> Non
     assert _event_count(seeded) == before
     code, out = cc("--as", "lane", "concern", "raise", "Cable run across the fire exit.")
     assert code == 0, out  # what crew may do, they still can
+
+
+def test_fitness_and_contacts_from_the_console(seeded: Path) -> None:
+    code, out = cc(
+        "--as", "paula", "person", "add", "kit", "--name", "Kit Lane", "--role", "armorer"
+    )
+    assert code == 0, out
+    code, out = cc("--as", "paula", "person", "authority", "kit", "firearm_safety")
+    assert code == 0, out
+    assert "Kit Lane has no industry training on record" in out  # FIT-1, a warning
+    assert "Kit Lane has no credit as head armorer on record" in out  # FIT-2
+    for args in (
+        ("person", "qualify", "kit", "--kind", "industry_training", "--number", "S-9"),
+        ("person", "experience", "kit", "head_armorer", "--production", "Red Mesa"),
+    ):
+        extra = ("--expires", "2030-01-01", "--issuer", "CSATF")
+        if "experience" in args:
+            extra = ("--started", "2019-04-01", "--ended", "2019-06-30")
+        code, out = cc("--as", "paula", *args, *extra)
+        assert code == 0, out
+    code, out = cc("status")
+    assert code == 0, out
+    assert "credentials lapsed" not in out
+    code, out = cc(
+        "--as", "paula", "production", "contacts", "--compliance", "nora",
+        "--escalation", "dan", "--kind", "union_representative", "--hotline", "+1 505 555 0123",
+    )  # fmt: skip
+    assert code != 0
+    assert "Dan Ortiz works on the set as 1st AD" in out

@@ -38,6 +38,9 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.AssignAuthority: Allowed(authorities=HIRING),
     c.RevokeAuthority: Allowed(authorities=HIRING),
     c.RecordQualification: Allowed(_roles(Role.PRODUCER, Role.UPM), HIRING | FS),
+    c.RecordExperience: Allowed(_roles(Role.PRODUCER, Role.UPM), HIRING | FS),
+    # The employer names its contacts (§9153(a)(5)).
+    c.NameContacts: Allowed(_roles(Role.PRODUCER, Role.UPM), HIRING),
     # Credentials: whoever hires takes people on and off; administrators use the console.
     c.ResetPin: Allowed(authorities=HIRING),
     c.RemoveAccess: Allowed(authorities=HIRING),

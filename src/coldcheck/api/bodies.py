@@ -39,6 +39,8 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.AssignAuthority,
         c.RevokeAuthority,
         c.RecordQualification,
+        c.RecordExperience,
+        c.NameContacts,
         c.ResetPin,
         c.RemoveAccess,
         c.AddLocation,

@@ -159,6 +159,13 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
 # Fields whose text the domain reads as something narrower than text.
 KINDS: dict[tuple[type, str], Any] = {
     (c.RecordQualification, "expires_on"): Date,
+    (c.RecordQualification, "kind"): NonBlank,
+    (c.RecordQualification, "number"): NonBlank,
+    (c.RecordQualification, "evidence_sha256"): Sha256,
+    (c.RecordExperience, "started_on"): Date,
+    (c.RecordExperience, "ended_on"): Date,
+    (c.RecordExperience, "production"): NonBlank,
+    (c.NameContacts, "hotline"): NonBlank,
     (c.PlanScene, "date"): Date,
     (c.CloseDay, "date"): Date,
     (c.DisposeItem, "transferee"): NonBlank,
@@ -272,6 +279,18 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
         Beyond("the same lot twice", r"^lot ids: name two different lots to merge$"),
         Beyond("a lot with an empty box", r"^lot ids: lot .* has no rounds in its box$"),
     ),
+    "record-experience": (
+        Beyond(
+            "a credit that ends before it started",
+            r"^ended_on: a credit ends on or after the day it started$",
+        ),
+    ),
+    "name-contacts": (
+        Beyond(
+            "the same person as both contacts",
+            r"^escalation contact: name someone other than the compliance contact$",
+        ),
+    ),
     "plan-scene": (EXISTS,),
     "approve-scene-plan": (
         Beyond(
@@ -347,7 +366,15 @@ def beyond_schema(operation: str, problem: dict[str, Any]) -> dict[int | str, An
 # What a command creates, and the commands that act on it next: OpenAPI links from its
 # 200 (the new id is in the first event's data), which stateful tests follow.
 LINKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "add-person": ("person_id", ("change-roles", "assign-authority", "record-qualification")),
+    "add-person": (
+        "person_id",
+        (
+            "change-roles",
+            "assign-authority",
+            "record-qualification",
+            "record-experience",
+        ),
+    ),
     "add-location": ("location_id", ("register-item", "move-item")),
     "register-item": ("item_id", ("move-item", "inspect-item", "dispose-item")),
     "register-supplier": ("supplier_id", ("receive-lot",)),

@@ -289,6 +289,10 @@ class Board(BaseModel):
     stand_down: list[str]
     items: list[ItemOut]
     concerns: list[ConcernOut]
+    fitness: list[str] = Field(
+        description="What the armorer or a handler no longer holds today, as the profile "
+        "requires it (rule FIT-1), in words."
+    )
 
     @classmethod
     def of(cls, b: BoardView) -> Board:
@@ -332,6 +336,7 @@ class Board(BaseModel):
             stand_down=list(b.stand_down),
             items=items,
             concerns=concerns,
+            fitness=list(b.fitness),
         )
 
 

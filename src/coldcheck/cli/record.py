@@ -260,6 +260,8 @@ def status(ctx: typer.Context) -> None:
                     f" incidents awaiting review: {', '.join(b.stand_down)}",
                 )
             )
+        for problem in b.fitness:
+            console.print(styled(("credentials lapsed", "yellow"), f": {problem}"))
         table = Table()
         for col in ("item", "kind", "where", "label", "flags"):
             table.add_column(col)

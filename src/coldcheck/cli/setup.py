@@ -8,7 +8,7 @@ import typer
 
 from coldcheck.cli.context import ctx_of, handled
 from coldcheck.domain import commands as c
-from coldcheck.domain.values import Authority, ItemKind, Role
+from coldcheck.domain.values import Authority, ContactKind, Credit, ItemKind, Role
 
 production = typer.Typer(help="Create a production.", no_args_is_help=True)
 person = typer.Typer(
@@ -86,14 +86,73 @@ def person_authority(
 def person_qualify(
     ctx: typer.Context,
     person_id: str,
-    kind: Annotated[str, typer.Option(help="e.g. entertainment firearms permit")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="entertainment_firearms_permit, federal_firearms_licence, "
+            "business_firearms_licence, industry_training, or another in words"
+        ),
+    ],
     number: Annotated[str, typer.Option()],
     expires: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    issuer: Annotated[str, typer.Option(help="Who issued it, e.g. California DOJ.")] = "",
+    evidence: Annotated[str, typer.Option(help="SHA-256 (hex) of the document as scanned.")] = "",
 ) -> None:
     """Record a permit, licence or certificate with its expiry."""
     with handled():
         ctx_of(ctx).run(
-            c.RecordQualification(person_id=person_id, kind=kind, number=number, expires_on=expires)
+            c.RecordQualification(
+                person_id=person_id,
+                kind=kind,
+                number=number,
+                expires_on=expires,
+                issuer=issuer,
+                evidence_sha256=evidence,
+            )
+        )
+
+
+@person.command("experience")
+def person_experience(
+    ctx: typer.Context,
+    person_id: str,
+    credit: Credit,
+    production_name: Annotated[str, typer.Option("--production", help="Its title.")],
+    started: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    ended: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+) -> None:
+    """Record a credit on another production: as head armorer or assistant."""
+    with handled():
+        ctx_of(ctx).run(
+            c.RecordExperience(
+                person_id=person_id,
+                credit=credit,
+                production=production_name,
+                started_on=started,
+                ended_on=ended,
+            )
+        )
+
+
+@production.command("contacts")
+def production_contacts(
+    ctx: typer.Context,
+    compliance: Annotated[str, typer.Option(help="The compliance contact's person id.")],
+    escalation: Annotated[
+        str, typer.Option(help="The escalation contact's person id, outside the set.")
+    ],
+    kind: Annotated[ContactKind, typer.Option(help="What the escalation contact is.")],
+    hotline: Annotated[str, typer.Option(help="The safety hotline's number.")],
+) -> None:
+    """Name the safety contacts: compliance, escalation (outside the set) and hotline."""
+    with handled():
+        ctx_of(ctx).run(
+            c.NameContacts(
+                compliance_contact_id=compliance,
+                escalation_contact_id=escalation,
+                escalation_kind=kind,
+                hotline=hotline,
+            )
         )
 
 

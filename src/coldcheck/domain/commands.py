@@ -14,6 +14,8 @@ from coldcheck.domain.values import (
     Authority,
     Barrel,
     Chamber,
+    ContactKind,
+    Credit,
     Entry,
     Handled,
     IncidentKind,
@@ -74,10 +76,39 @@ class RevokeAuthority(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordQualification(Command):
+    """A permit, licence or certificate a person holds: what it is (values.Credential
+    for what a profile can require), who issued it, its number and when it expires."""
+
     person_id: str
     kind: str
     number: str
     expires_on: str  # ISO date
+    issuer: str = ""  # e.g. "California DOJ", "ATF", "CSATF"
+    evidence_sha256: str = ""  # SHA-256 (hex) of the document as scanned
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordExperience(Command):
+    """A credit on another production's firearms team: as head armorer or assistant,
+    from when to when (ISO dates)."""
+
+    person_id: str
+    credit: Credit
+    production: str
+    started_on: str
+    ended_on: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NameContacts(Command):
+    """Who anyone on the production can go to about safety (§9153(a)(5)): the compliance
+    contact, and an escalation contact outside the set's chain (studio safety, a union
+    representative or the insurer); the hotline goes on the daily report."""
+
+    compliance_contact_id: str
+    escalation_contact_id: str
+    escalation_kind: ContactKind
+    hotline: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

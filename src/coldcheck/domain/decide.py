@@ -19,12 +19,12 @@ from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
 from coldcheck.domain.rules.concerns import concern_recipients
+from coldcheck.domain.rules.escalation import next_reach
 from coldcheck.domain.rules.scenes import approval_roles
 from coldcheck.domain.state import State, evolve
 from coldcheck.domain.validate import validate
 from coldcheck.domain.values import (
     COUNTERSIGNED_KINDS,
-    ESCALATION_ROLES,
     Chamber,
     Content,
     Custodian,
@@ -81,6 +81,27 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     kind=cmd.kind,
                     number=cmd.number,
                     expires_on=cmd.expires_on,
+                    issuer=cmd.issuer,
+                    evidence_sha256=cmd.evidence_sha256,
+                )
+            ]
+        case c.RecordExperience():
+            return [
+                ev.ExperienceRecorded(
+                    person_id=cmd.person_id,
+                    credit=cmd.credit,
+                    production=cmd.production,
+                    started_on=cmd.started_on,
+                    ended_on=cmd.ended_on,
+                )
+            ]
+        case c.NameContacts():
+            return [
+                ev.ContactsNamed(
+                    compliance_contact_id=cmd.compliance_contact_id,
+                    escalation_contact_id=cmd.escalation_contact_id,
+                    escalation_kind=cmd.escalation_kind,
+                    hotline=cmd.hotline,
                 )
             ]
         case c.ResetPin():
@@ -294,7 +315,9 @@ def _hand_over(s: State, cmd: c.HandOver) -> Decision:
         # A live round found is recorded with its stand-down; the weapon stays.
         return inspected
     issued = decide(_after(s, cmd, inspected.events), cmd.issue())
-    return Decision(inspected.events + issued.events, inspected.warnings + issued.warnings)
+    # A rule that speaks of the armorer (FIT-1, PPL-2) says it once for the handoff.
+    more = tuple(w for w in issued.warnings if w not in inspected.warnings)
+    return Decision(inspected.events + issued.events, inspected.warnings + more)
 
 
 def _after(s: State, cmd: c.Command, events: tuple[ev.Event, ...]) -> State:
@@ -406,14 +429,14 @@ def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:
     out: list[ev.Event] = []
     for concern in s.concerns.values():
         waiting = concern.unacknowledged()
-        level = concern.level + 1
-        if not concern.open or not waiting or level not in ESCALATION_ROLES:
+        if not concern.open or not waiting or cmd.at - concern.level_at < limit_us:
             continue
-        if cmd.at - concern.level_at < limit_us:
+        # A level whose people were all told already is passed over: an escalation
+        # that tells nobody new would only restart the wait.
+        reach = next_reach(s, concern)
+        if reach is None:
             continue
+        level, new = reach
         out.append(ev.ConcernEscalated(concern_id=concern.id, level=level, overdue=waiting))
-        delivered = {p for p, _, _ in concern.delivered_to}
-        for p in s.with_role(*ESCALATION_ROLES[level]):
-            if p not in delivered:
-                out.append(ev.ConcernDelivered(concern_id=concern.id, person_id=p, level=level))
+        out += [ev.ConcernDelivered(concern_id=concern.id, person_id=p, level=level) for p in new]
     return out

@@ -16,6 +16,8 @@ from coldcheck.domain.values import (
     Authority,
     Barrel,
     Chamber,
+    ContactKind,
+    Credit,
     Custodian,
     Entry,
     Handled,
@@ -76,6 +78,25 @@ class QualificationRecorded(Event):
     kind: str
     number: str
     expires_on: str
+    issuer: str = ""
+    evidence_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExperienceRecorded(Event):
+    person_id: str
+    credit: Credit
+    production: str
+    started_on: str
+    ended_on: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContactsNamed(Event):
+    compliance_contact_id: str
+    escalation_contact_id: str
+    escalation_kind: ContactKind
+    hotline: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -395,6 +416,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AuthorityAssigned,
         AuthorityRevoked,
         QualificationRecorded,
+        ExperienceRecorded,
+        ContactsNamed,
         PinReset,
         AccessRemoved,
         LocationAdded,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from coldcheck.domain.errors import InvalidCommand
-from coldcheck.domain.values import Severity
+from coldcheck.domain.values import Credential, Severity
 
 PointingRule = Literal["mitigated", "never"]
 
@@ -28,6 +28,16 @@ class Profile:
     pointing_at_person: PointingRule
     # Severity of the armorer-with-other-duties rule (a hard rule under California §9153).
     armorer_other_duties: Severity
+    # What the armorer (firearm-safety authority, or the armorer's role) and any other
+    # handler (assistant armorer, property master) must hold, in date.
+    armorer_requires: tuple[Credential, ...] = ()
+    handler_requires: tuple[Credential, ...] = ()
+    # Severity of a missing or expired requirement: when authority or a weapons role is
+    # given, and when the holder inspects or issues a weapon.
+    credentials: Severity = Severity.WARN
+    # Severity of approving a firearm scene before the production named its compliance
+    # contact and an escalation contact outside the set's chain (§9153(a)(5)).
+    contacts_before_firearms: Severity = Severity.WARN
 
     def with_overrides(self, overrides: dict[str, int]) -> Profile:
         """Apply a production's own numbers; they may only make the profile stricter."""
@@ -69,6 +79,8 @@ PROFILES: dict[str, Profile] = {
             concern_ack_minutes=60,
             pointing_at_person="mitigated",
             armorer_other_duties=Severity.WARN,
+            # Bulletin #1: a qualified person obtains, maintains and handles the firearms.
+            armorer_requires=(Credential.INDUSTRY_TRAINING,),
         ),
         Profile(
             name="california",
@@ -78,6 +90,19 @@ PROFILES: dict[str, Profile] = {
             concern_ack_minutes=30,
             pointing_at_person="mitigated",
             armorer_other_duties=Severity.BLOCK,
+            # §9153(b): a DOJ entertainment firearms permit, a federal licence, industry
+            # training; §9156: every handler takes the handler course.
+            armorer_requires=(
+                Credential.ENTERTAINMENT_FIREARMS_PERMIT,
+                Credential.FEDERAL_FIREARMS_LICENCE,
+                Credential.INDUSTRY_TRAINING,
+            ),
+            handler_requires=(
+                Credential.ENTERTAINMENT_FIREARMS_PERMIT,
+                Credential.INDUSTRY_TRAINING,
+            ),
+            credentials=Severity.BLOCK,
+            contacts_before_firearms=Severity.BLOCK,
         ),
         Profile(
             name="ontario",
@@ -87,6 +112,12 @@ PROFILES: dict[str, Profile] = {
             concern_ack_minutes=60,
             pointing_at_person="never",
             armorer_other_duties=Severity.WARN,
+            # Canada: the armourer's business holds a federal business firearms licence.
+            armorer_requires=(
+                Credential.BUSINESS_FIREARMS_LICENCE,
+                Credential.INDUSTRY_TRAINING,
+            ),
+            handler_requires=(Credential.BUSINESS_FIREARMS_LICENCE,),
         ),
     )
 }

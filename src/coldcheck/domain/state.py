@@ -23,7 +23,9 @@ from coldcheck.domain.values import (
     Authority,
     Barrel,
     Chamber,
+    ContactKind,
     Content,
+    Credit,
     Custodian,
     Handled,
     IncidentKind,
@@ -45,6 +47,33 @@ class Qualification:
     number: str
     expires_on: str
     seq: int
+    issuer: str = ""
+    evidence_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Experience:
+    credit: Credit
+    production: str
+    started_on: str
+    ended_on: str
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    """Who the production named for safety: its compliance contact, its escalation
+    contact outside the set's chain (and what they are), and the hotline."""
+
+    compliance: str
+    escalation: str
+    kind: ContactKind
+    hotline: str
+    seq: int
+
+    @property
+    def people(self) -> tuple[str, str]:
+        return (self.compliance, self.escalation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +83,7 @@ class Person:
     roles: frozenset[Role]
     authorities: frozenset[Authority] = frozenset()
     qualifications: tuple[Qualification, ...] = ()
+    experience: tuple[Experience, ...] = ()
 
     def has(self, authority: Authority) -> bool:
         return authority in self.authorities
@@ -344,6 +374,7 @@ class State:
     corrections: dict[int, tuple[int, ...]] = field(default_factory=dict)
     suppliers: dict[str, Supplier] = field(default_factory=dict)
     attempts: dict[int, Attempt] = field(default_factory=dict)  # by seq
+    contacts: Contacts | None = field(default=None, kw_only=True)  # once named
 
     @property
     def created(self) -> bool:
@@ -363,6 +394,7 @@ class State:
             self.profile,
             self.timezone,
             *(dict(getattr(self, name)) for name in _TABLES),
+            contacts=self.contacts,  # a frozen value, shared like the tables' values
         )
 
     @property
@@ -458,8 +490,20 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.people[p.id] = replace(p, authorities=p.authorities - {e.authority})
         case ev.QualificationRecorded():
             p = s.people[e.person_id]
-            q = Qualification(e.kind, e.number, e.expires_on, rec.seq)
+            q = Qualification(e.kind, e.number, e.expires_on, rec.seq, e.issuer, e.evidence_sha256)
             s.people[p.id] = replace(p, qualifications=(*p.qualifications, q))
+        case ev.ExperienceRecorded():
+            p = s.people[e.person_id]
+            x = Experience(e.credit, e.production, e.started_on, e.ended_on, rec.seq)
+            s.people[p.id] = replace(p, experience=(*p.experience, x))
+        case ev.ContactsNamed():
+            s.contacts = Contacts(
+                e.compliance_contact_id,
+                e.escalation_contact_id,
+                e.escalation_kind,
+                e.hotline,
+                rec.seq,
+            )
         case ev.LocationAdded():
             s.locations[e.location_id] = Location(e.location_id, e.name, e.secure)
         case ev.ItemRegistered():

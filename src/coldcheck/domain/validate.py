@@ -37,6 +37,8 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.AssignAuthority: {"person_id": "people"},
     c.RevokeAuthority: {"person_id": "people"},
     c.RecordQualification: {"person_id": "people"},
+    c.RecordExperience: {"person_id": "people"},
+    c.NameContacts: {"compliance_contact_id": "people", "escalation_contact_id": "people"},
     c.ResetPin: {"person_id": "people"},
     c.RemoveAccess: {"person_id": "people"},
     c.AddLocation: {"location_id": "new:locations"},
@@ -227,6 +229,26 @@ def _values(state: State, cmd: c.Command) -> None:
                     raise InvalidCommand(f"lot ids: lot {lot_id} has no rounds in its box")
         case c.RecordQualification():
             parse_date(cmd.expires_on, "expires_on")
+            for name in ("kind", "number"):
+                if not getattr(cmd, name).strip():
+                    raise InvalidCommand(f"{name}: say what the qualification's {name} is")
+            if cmd.evidence_sha256 and not _SHA256.fullmatch(cmd.evidence_sha256):
+                raise InvalidCommand(
+                    f"evidence_sha256: {cmd.evidence_sha256[:80]!r} is not {SHA256_RULE}"
+                )
+        case c.RecordExperience():
+            if not cmd.production.strip():
+                raise InvalidCommand("production: say which production the credit is on")
+            started = parse_date(cmd.started_on, "started_on")
+            if parse_date(cmd.ended_on, "ended_on") < started:
+                raise InvalidCommand("ended_on: a credit ends on or after the day it started")
+        case c.NameContacts():
+            if cmd.compliance_contact_id == cmd.escalation_contact_id:
+                raise InvalidCommand(
+                    "escalation contact: name someone other than the compliance contact"
+                )
+            if not cmd.hotline.strip():
+                raise InvalidCommand("hotline: give the number anyone can call about safety")
         case c.RemoveAccess() if cmd.actor == cmd.person_id:
             # Else the last holder of hiring authority could lock everyone out of hiring.
             raise InvalidCommand(

@@ -102,6 +102,43 @@ class Authority(StrEnum):
     HIRING = "hiring"
 
 
+class Credential(StrEnum):
+    """The credentials a policy profile can require of the armorer and of any handler
+    (DOMAIN.md §6: California §9153(b); the BBC; Canada). A qualification recorded under
+    another kind is kept, and checked for its expiry, but satisfies no requirement."""
+
+    ENTERTAINMENT_FIREARMS_PERMIT = "entertainment_firearms_permit"  # California DOJ
+    FEDERAL_FIREARMS_LICENCE = "federal_firearms_licence"  # US FFL
+    BUSINESS_FIREARMS_LICENCE = "business_firearms_licence"  # Canada's federal licence
+    INDUSTRY_TRAINING = "industry_training"  # e.g. CSATF's firearms safety courses
+
+
+def credential_of(kind: str) -> Credential | None:
+    """The required credential a recorded qualification's kind names, if any: typed as
+    "Entertainment firearms permit" or "entertainment_firearms_permit" alike."""
+    key = "_".join(kind.strip().lower().replace("-", " ").split())
+    try:
+        return Credential(key)
+    except ValueError:
+        return None
+
+
+class Credit(StrEnum):
+    """What a person was on another production's firearms team."""
+
+    HEAD_ARMORER = "head_armorer"
+    ASSISTANT_ARMORER = "assistant_armorer"
+
+
+class ContactKind(StrEnum):
+    """Who a production's escalation contact is: someone outside the set's own chain of
+    command (DOMAIN.md §6: on Rust complaints stayed with the people causing them)."""
+
+    STUDIO_SAFETY = "studio_safety"
+    UNION_REPRESENTATIVE = "union_representative"
+    INSURER = "insurer"
+
+
 class ApprovalRole(StrEnum):
     """The capacity in which someone approves a scene plan (`ScenePlanApproved.as_role`):
     as the holder of firearm-safety authority (the armorer), or as the 1st AD. A plan is

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from coldcheck.domain.rules.fitness import unfit
 from coldcheck.domain.state import Inspection, Item, Return, State
 from coldcheck.domain.values import Label, returned_label
 from coldcheck.reports.flags import BoardFlag, flags_of
@@ -63,6 +64,9 @@ class BoardView:
     stand_down: tuple[str, ...]
     items: tuple[BoardItem, ...]
     concerns: tuple[BoardConcern, ...]  # every concern, open or not
+    # What the armorer or a handler no longer holds today (FIT-1: a permit that lapsed
+    # during the shoot), in words.
+    fitness: tuple[str, ...] = ()
 
     @property
     def open_concerns(self) -> tuple[BoardConcern, ...]:
@@ -90,6 +94,7 @@ def build(state: State, now: int) -> BoardView:
             )
             for k in state.concerns.values()
         ),
+        fitness=tuple(unfit(state, state.local_date(now))) if state.created else (),
     )
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain.rules import training as training_rules
+from coldcheck.domain.rules.fitness import unfit
 from coldcheck.domain.state import State, attempt_targets, evolve
 from coldcheck.domain.values import Content
 from coldcheck.service import ColdCheck
@@ -50,6 +51,10 @@ class DailyReport:
     incidents: list[tuple[int, str, str, bool]] = field(default_factory=list)
     attempts: list[Tried] = field(default_factory=list)
     training_gaps: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # The call sheet's safety lines: (compliance contact, escalation contact, what the
+    # escalation contact is, hotline), as named by the end of the day; None if never.
+    contacts: tuple[str, str, str, str] | None = None
+    fitness: list[str] = field(default_factory=list)  # FIT-1 at the end of the day
 
     @property
     def flagged(self) -> bool:
@@ -118,6 +123,10 @@ def build(service: ColdCheck, production_id: str, date: str) -> DailyReport:
         if k.open
     ]
     report.training_gaps = _training_gaps(state, (day + dt.timedelta(days=1)).isoformat())
+    named = state.contacts
+    if named is not None:
+        report.contacts = (named.compliance, named.escalation, str(named.kind), named.hotline)
+    report.fitness = unfit(state, date) if state.created else []
     return report
 
 

@@ -10,7 +10,7 @@ from coldcheck.domain import events as ev
 from coldcheck.domain.attempts import VERBS
 from coldcheck.domain.names import holder, item, people, person, plural, term
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Custodian, IncidentKind
+from coldcheck.domain.values import ContactKind, Custodian, IncidentKind
 from coldcheck.reports.daily import DailyReport, Tried
 from coldcheck.reports.lot_words import came_from, held
 from coldcheck.reports.text import visible
@@ -37,6 +37,18 @@ def tables(state: State, report: DailyReport, records: Iterable[ev.Recorded]) ->
     cited |= {t.seq for t in report.attempts}
     at = {r.seq: state.local_time(r.at) for r in records if r.seq in cited}
     return [
+        Table(
+            "Safety contacts",
+            ("Who to call", "Name or number"),
+            _contacts(state, report),
+            "No safety contacts named: name them on the People page.",
+        ),
+        Table(
+            "Permits, licences and training the armorer and handlers lack",
+            ("What is missing",),
+            tuple((visible(problem),) for problem in report.fitness),
+            "The armorer and every handler hold what the profile requires.",
+        ),
         Table(
             "Custody at close",
             ("Item", "Held by"),
@@ -132,6 +144,18 @@ def _tried(state: State, t: Tried) -> str:
 
 
 _TARGET = {"lot_id": "lot", "scene_id": "for scene", "incident_id": "of"}
+
+
+def _contacts(state: State, report: DailyReport) -> tuple[tuple[str, ...], ...]:
+    """The call sheet's safety lines: who to go to, and the hotline."""
+    if report.contacts is None:
+        return ()
+    compliance, escalation, kind, hotline = report.contacts
+    return (
+        ("Compliance contact", person(state, compliance)),
+        ("Escalation contact", f"{person(state, escalation)} ({term(ContactKind(kind))})"),
+        ("Safety hotline", visible(hotline)),
+    )
 
 
 def _short(text: str) -> str:

@@ -235,8 +235,18 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_who(s, r)} took {term(e.authority)} from {person(s, e.person_id)}"
     ),
     ev.QualificationRecorded: lambda s, r, e: (
-        f"{_who(s, r)} recorded {person(s, e.person_id)}'s {e.kind} {e.number}, "
-        f"valid until {e.expires_on}"
+        f"{_who(s, r)} recorded {person(s, e.person_id)}'s {e.kind} {e.number}"
+        f"{f', issued by {e.issuer}' if e.issuer else ''}, valid until {e.expires_on}"
+        f"{' (the document scanned)' if e.evidence_sha256 else ''}"
+    ),
+    ev.ExperienceRecorded: lambda s, r, e: (
+        f"{_who(s, r)} recorded {person(s, e.person_id)}'s credit as {term(e.credit)} on "
+        f"{e.production}, {e.started_on} to {e.ended_on}"
+    ),
+    ev.ContactsNamed: lambda s, r, e: (
+        f"{_who(s, r)} named {person(s, e.compliance_contact_id)} the compliance contact and "
+        f"{person(s, e.escalation_contact_id)} ({term(e.escalation_kind)}) the escalation "
+        f"contact; safety hotline {e.hotline}"
     ),
     ev.PinReset: lambda s, r, e: (
         f"{_who(s, r)} reset {person(s, e.person_id)}'s PIN: they set a new one before "

@@ -33,6 +33,7 @@ INCIDENTS = Page("/incidents", "Open the incidents")
 UNACCOUNTED = Page("/incidents?kind=unaccounted_rounds", "Report unaccounted rounds")
 LIVE_ROUND = Page("/incidents?kind=live_round_found", "Report a live round found")
 ROUNDS = Page("/stock/rounds", "Verify the rounds one by one")
+PEOPLE = Page("/people", "Open the people")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,27 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
             "bring in another armorer."
         ),
         "PPL-3": Advice("Ask the person who holds hiring authority to do it."),
+        "FIT-1": Advice(
+            "Have the missing or expired permit, licence or training certificate recorded "
+            "with its number and expiry, or give the work to someone who holds them.",
+            PEOPLE,
+        ),
+        "FIT-2": Advice(
+            "Record the person's credits as head armorer, or pair them with an "
+            "experienced head armorer.",
+            PEOPLE,
+        ),
+        "ESC-1": Advice(
+            "Name the production's compliance contact, an escalation contact outside the "
+            "set (studio safety, a union representative or the insurer) and the safety "
+            "hotline, then approve the plan.",
+            PEOPLE,
+        ),
+        "ESC-2": Advice(
+            "Name someone outside the set's chain as the escalation contact: the studio's "
+            "safety department, a union representative or the insurer.",
+            PEOPLE,
+        ),
         "CLK-1": Advice(
             "If this tablet was offline, the entry waited on it and nothing needs doing; "
             "otherwise check its date and time. The entry was recorded at the server's "

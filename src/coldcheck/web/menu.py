@@ -31,7 +31,15 @@ class Entry:
 
 def people_manager(v: Viewer) -> bool:
     """Whoever may send one of the people page's forms."""
-    kinds = (c.AddPerson, c.ChangeRoles, c.AssignAuthority, c.RecordQualification, c.ResetPin)
+    kinds = (
+        c.AddPerson,
+        c.ChangeRoles,
+        c.AssignAuthority,
+        c.RecordQualification,
+        c.RecordExperience,
+        c.NameContacts,
+        c.ResetPin,
+    )
     return any(v.may(k) for k in kinds)
 
 

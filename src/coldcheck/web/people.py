@@ -18,11 +18,11 @@ from fastapi.responses import Response
 from coldcheck.access import gateway
 from coldcheck.api import problems
 from coldcheck.domain import commands as c
-from coldcheck.domain.errors import ColdCheckError, InvalidCommand
+from coldcheck.domain.errors import ColdCheckError, InvalidCommand, Refused
 from coldcheck.domain.names import listing, term
 from coldcheck.domain.state import Person, Qualification
 from coldcheck.domain.validate import parse_date
-from coldcheck.domain.values import Authority, Role
+from coldcheck.domain.values import Authority, ContactKind, Credential, Credit, Role
 from coldcheck.web import forms
 from coldcheck.web.site import Site, Viewer
 
@@ -52,6 +52,10 @@ def add_routes(web: APIRouter, site: Site) -> None:
             roles_of=roles_of,
             roles=list(Role),
             authorities=list(Authority),
+            credentials=list(Credential),
+            credits=list(Credit),
+            contact_kinds=list(ContactKind),
+            contacts=v.state.contacts,
             term=term,
             sent=sent.get("sent", ""),
             values=sent.get("values", {}),
@@ -69,7 +73,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
             def run(v: Viewer) -> Response:
                 values = {k: form.getlist(k) if k == "roles" else form.get(k) for k in form}
                 values = {k: x for k, x in values.items() if isinstance(x, str | list)}
-                chosen = values.get("person_id") if name != "add" else ""
+                chosen = values.get("person_id") if name not in ("add", "contacts") else ""
                 try:
                     done = gateway.submit(service, pid, v.person_id, build(v, form), proof=v.proof)
                 except ColdCheckError as exc:
@@ -82,7 +86,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                         status,
                         sent=name,
                         values=values,
-                        error=str(exc),
+                        error=_reason(exc),
                     )
                 back = f"/p/{pid}/people" + (f"?person={chosen}" if chosen else "")
                 return site.done(request, pid, v, [done], back)
@@ -95,8 +99,17 @@ def add_routes(web: APIRouter, site: Site) -> None:
     answer("roles", _roles)
     answer("authority", _authority)
     answer("qualification", _qualification)
+    answer("experience", _experience)
+    answer("contacts", _contacts)
     answer("reset-pin", lambda v, f: c.ResetPin(person_id=_someone(v, f)))
     answer("remove-access", lambda v, f: c.RemoveAccess(person_id=_someone(v, f)))
+
+
+def _reason(exc: ColdCheckError) -> str:
+    """Why nothing was recorded, in the rules' own words when rules refused it."""
+    if isinstance(exc, Refused):
+        return "; ".join(v.detail for v in exc.violations)
+    return str(exc)
 
 
 def expiry(q: Qualification, today: dt.date) -> str:
@@ -172,4 +185,51 @@ def _qualification(v: Viewer, form: Any) -> c.Command:
     number = _required(form, "number", "give its number")
     expires = _required(form, "expires_on", "give the date it expires")
     parse_date(expires, "expires on")
-    return c.RecordQualification(person_id=person, kind=kind, number=number, expires_on=expires)
+    return c.RecordQualification(
+        person_id=person,
+        kind=kind,
+        number=number,
+        expires_on=expires,
+        issuer=forms.text(form, "issuer").strip(),
+        evidence_sha256=forms.text(form, "evidence_sha256").strip().lower(),
+    )
+
+
+def _experience(v: Viewer, form: Any) -> c.Command:
+    person = _someone(v, form)
+    credits = forms.choices(form, "credit", Credit)
+    if len(credits) != 1:
+        raise InvalidCommand("credit: choose head armorer or assistant armorer")
+    started = _required(form, "started_on", "give the day the work started")
+    ended = _required(form, "ended_on", "give the day the work ended")
+    parse_date(started, "started on")
+    parse_date(ended, "ended on")
+    return c.RecordExperience(
+        person_id=person,
+        credit=credits[0],
+        production=_required(form, "production", "say which production it was"),
+        started_on=started,
+        ended_on=ended,
+    )
+
+
+def _contacts(v: Viewer, form: Any) -> c.Command:
+    def one_of_ours(name: str, says: str) -> str:
+        person_id = forms.text(form, name)
+        if person_id not in v.state.people:
+            raise InvalidCommand(f"{name.replace('_id', '').replace('_', ' ')}: {says}")
+        return person_id
+
+    kinds = forms.choices(form, "escalation_kind", ContactKind)
+    if len(kinds) != 1:
+        raise InvalidCommand("escalation kind: say what the escalation contact is")
+    return c.NameContacts(
+        compliance_contact_id=one_of_ours(
+            "compliance_contact_id", "choose the person anyone may go to about safety"
+        ),
+        escalation_contact_id=one_of_ours(
+            "escalation_contact_id", "choose someone outside the set's chain"
+        ),
+        escalation_kind=kinds[0],
+        hotline=_required(form, "hotline", "give the safety hotline's number"),
+    )

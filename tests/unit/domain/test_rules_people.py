@@ -74,12 +74,33 @@ def test_armorer_also_working_props_warns_under_bulletin1(
 def test_armorer_also_working_props_is_refused_under_california(
     expect: Expect, steps: Steps
 ) -> None:
+    # §9153(a)(3), sole duty: refused when the second duty is given, not only at the
+    # next inspection.
     h = steps.production("california")
-    h.run(props_duties())
-    refusal = expect.refused(h, inspect_colt1(), "PPL-2")
-    assert [v.severity for v in refusal.violations] == [Severity.BLOCK]
-    h.run(c.ChangeRoles(actor="paula", person_id="rosa", roles=(Role.ARMORER,)))
+    refusal = expect.refused(h, props_duties(), "PPL-2")
+    assert [(v.severity, v.detail) for v in refusal.violations] == [
+        (Severity.BLOCK, "Rosa Vega also works as props assistant")
+    ]
     expect.accepted(h, inspect_colt1(), "PPL-2")
+
+
+def test_armorer_hired_with_a_second_duty_is_warned_at_hiring(
+    planned: Harness, expect: Expect
+) -> None:
+    add = c.AddPerson(
+        actor="paula", person_id="ana", name="Ana Ruiz", roles=(Role.ARMORER, Role.PROPS_ASSISTANT)
+    )
+    decision = expect.warned(planned, add, "PPL-2")
+    assert [w.detail for w in decision.warnings] == ["Ana Ruiz also works as props assistant"]
+    planned.run(c.AddPerson(actor="paula", person_id="bo", name="Bo Kim", roles=(Role.CREW,)))
+    grant = c.AssignAuthority(actor="paula", person_id="bo", authority=Authority.FIREARM_SAFETY)
+    expect.warned(planned, grant, "PPL-2")
+    # Someone who is not the armorer may have several roles.
+    expect.accepted(
+        planned,
+        c.ChangeRoles(actor="paula", person_id="sam", roles=(Role.PERFORMER, Role.CREW)),
+        "PPL-2",
+    )
 
 
 def test_armorer_with_only_weapons_roles_is_not_flagged(planned: Harness, expect: Expect) -> None:

@@ -9,6 +9,8 @@ from coldcheck.domain.rules import (
     concerns,
     custody,
     day,
+    escalation,
+    fitness,
     incidents,
     inspection,
     people,
@@ -30,6 +32,8 @@ CATALOGUE: tuple[Rule, ...] = (
     *incidents.RULES,
     *day.RULES,
     *people.RULES,
+    *fitness.RULES,
+    *escalation.RULES,
     *clock.RULES,
 )
 

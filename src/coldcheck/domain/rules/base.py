@@ -39,9 +39,19 @@ class Rule:
 
     def severity_under(self, state: State) -> Severity:
         """The rule's severity under the production's profile."""
-        if self.name == "armorer_has_no_other_duties":
-            return state.profile.armorer_other_duties
-        return self.severity
+        setting = SEVERITY_SETTINGS.get(self.name)
+        if setting is None:
+            return self.severity
+        severity: Severity = getattr(state.profile, setting)
+        return severity
+
+
+# The rules whose severity the profile sets: rule name -> the Profile field.
+SEVERITY_SETTINGS = {
+    "armorer_has_no_other_duties": "armorer_other_duties",
+    "holds_required_credentials": "credentials",
+    "contacts_named_before_firearms": "contacts_before_firearms",
+}
 
 
 def rule(

@@ -11,11 +11,13 @@ from coldcheck.domain.values import ACCOUNTABLE_ROLES, CONCERN_ROLES
 
 def is_accountable(state: State, person_id: str | None) -> bool:
     """Whether a person is accountable for concerns (values.ACCOUNTABLE_ROLES): holds an
-    authority, or a role a concern reaches when raised or escalated."""
+    authority, a role a concern reaches when raised or escalated, or is one of the
+    production's named safety contacts."""
     person = state.people.get(person_id or "")
     if person is None:
         return False
-    return bool(person.authorities) or bool(person.roles & ACCOUNTABLE_ROLES)
+    named = state.contacts is not None and person.id in state.contacts.people
+    return named or bool(person.authorities) or bool(person.roles & ACCOUNTABLE_ROLES)
 
 
 @rule(

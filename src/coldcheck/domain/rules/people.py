@@ -7,8 +7,9 @@ import datetime as dt
 from coldcheck.domain import commands as c
 from coldcheck.domain import names
 from coldcheck.domain.rules.base import name_of, rule
-from coldcheck.domain.state import State
-from coldcheck.domain.values import WEAPONS_ROLES, Authority, Severity
+from coldcheck.domain.rules.fitness import after, is_the_armorer, required_of
+from coldcheck.domain.state import Person, State
+from coldcheck.domain.values import WEAPONS_ROLES, Authority, Severity, credential_of
 
 
 @rule(
@@ -24,8 +25,11 @@ def qualification_current(state: State, cmd: c.IssueItem | c.InspectItem) -> lis
     if person is None:
         return []
     today = state.local_date(cmd.at)
+    required = set(required_of(state, person))  # FIT-1 speaks of those
     latest: dict[str, str] = {}
     for q in person.qualifications:
+        if credential_of(q.kind) in required:
+            continue
         latest[q.kind] = max(latest.get(q.kind, ""), q.expires_on)
     return [
         f"{kind} expired on {day}"
@@ -41,17 +45,31 @@ def qualification_current(state: State, cmd: c.IssueItem | c.InspectItem) -> lis
     "was also props assistant",
     "Give the other duties to someone else while firearms are in use (`coldcheck person "
     "roles`), or staff another armorer.",
-    (c.IssueItem, c.InspectItem),
+    (c.IssueItem, c.InspectItem, c.AddPerson, c.ChangeRoles, c.AssignAuthority),
     Severity.WARN,
 )
-def armorer_has_no_other_duties(state: State, cmd: c.IssueItem | c.InspectItem) -> list[str]:
-    person = state.people.get(cmd.actor or "")
-    if person is None:
+def armorer_has_no_other_duties(
+    state: State,
+    cmd: c.IssueItem | c.InspectItem | c.AddPerson | c.ChangeRoles | c.AssignAuthority,
+) -> list[str]:
+    # Checked when the armorer is taken on or given the authority (§9153(a)(3): sole
+    # duty), and again at every inspection and issue.
+    person: Person | None
+    if isinstance(cmd, c.AddPerson):
+        person = Person(cmd.person_id, cmd.name, frozenset(cmd.roles))
+    elif isinstance(cmd, c.ChangeRoles | c.AssignAuthority):
+        person = after(state, cmd)
+    else:
+        person = state.people.get(cmd.actor or "")
+    if person is None or (
+        not isinstance(cmd, c.IssueItem | c.InspectItem) and not is_the_armorer(person)
+    ):
         return []
     other = sorted(person.roles - WEAPONS_ROLES)
     if not other:
         return []
-    return [f"{name_of(state, person.id)} also works as {names.listing(map(names.term, other))}"]
+    who = person.name if isinstance(cmd, c.AddPerson) else name_of(state, person.id)
+    return [f"{who} also works as {names.listing(map(names.term, other))}"]
 
 
 @rule(
