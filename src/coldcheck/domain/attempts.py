@@ -42,6 +42,10 @@ SAFETY_CRITICAL: dict[type[c.Command], tuple[str, str]] = {
     c.DisposeItem: ("dispose of", "a weapon leaving the production for good"),
     c.ApproveScenePlan: ("approve a scene", "an approved scene is one firearms may be used in"),
     c.SignOffReview: ("sign off a review", "a signed-off review lifts a stand-down"),
+    c.HandOverToEvidence: (
+        "hand over to evidence",
+        "a weapon or rounds leaving the production for an investigator's custody",
+    ),
 }
 VERBS = {kind.__name__: verb for kind, (verb, _) in SAFETY_CRITICAL.items()}
 
