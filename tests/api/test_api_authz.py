@@ -139,6 +139,26 @@ BODIES: dict[str, dict[str, Any]] = {
     "ResolveConcern": {"concern_id": "concern-1", "resolution": "cart watched"},
     "SignOffReview": {"incident_id": "incident-1", "findings": "reviewed"},
     "CorrectRecord": {"refers_to": 1, "correction": "a typo"},
+    # Evidence of an incident nobody reported: the door decides, then the record's 404.
+    "HandInEvidence": {
+        "incident_id": "z-incident",
+        "handed_in_by": "Lane Cho",
+        "what": "two rounds",
+        "found_where": "camera truck",
+    },
+    "HandOverToEvidence": {
+        "incident_id": "z-incident",
+        "item_id": "z-prop",
+        "investigator": "Det. Cruz",
+        "agency": "Sheriff",
+        "case_number": "2026-1",
+    },
+    "TransferEvidence": {
+        "evidence_id": "z-evidence",
+        "investigator": "J. Ortega",
+        "agency": "State crime lab",
+        "case_number": "LAB-1",
+    },
 }
 
 

@@ -67,6 +67,10 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.ReportIncident: Allowed(anyone=True),
     c.ResolveConcern: Allowed(ACCOUNTABLE, FS | HIRING),
     c.SignOffReview: Allowed(_roles(Role.SAFETY_REP, Role.PRODUCER, Role.UPM)),
+    # Evidence leaves through the armorer or a producer, who signs as its sender (EVD-2).
+    c.HandInEvidence: Allowed(_roles(Role.PRODUCER), FS),
+    c.HandOverToEvidence: Allowed(_roles(Role.PRODUCER), FS),
+    c.TransferEvidence: Allowed(_roles(Role.PRODUCER), FS),
     c.CorrectRecord: Allowed(_roles(Role.PRODUCER, Role.UPM, Role.SAFETY_REP), FS),
 }
 

@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from coldcheck.cli import actions, keys, lots, questions, record, reports, server, setup, witness
+from coldcheck.cli import (
+    actions,
+    evidence,
+    keys,
+    lots,
+    questions,
+    record,
+    reports,
+    server,
+    setup,
+    witness,
+)
 from coldcheck.cli.context import Ctx
 from coldcheck.config import ENV_ACTOR, ENV_DATABASE_URL, ENV_KEY_FILE, ENV_PRODUCTION, Settings
 
@@ -53,6 +64,7 @@ for group, name in (
     (actions.scene, "scene"),
     (actions.training, "training"),
     (actions.concern, "concern"),
+    (evidence.evidence, "evidence"),
     (server.account, "account"),
     (keys.key, "key"),
     (witness.witness, "witness"),
