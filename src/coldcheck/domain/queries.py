@@ -46,6 +46,7 @@ class Answer:
     question: str
     summary: str
     steps: tuple[Step, ...] = ()
+    flagged: bool = False  # the summary says something is wrong (evidence filed elsewhere)
 
     @property
     def seqs(self) -> tuple[int, ...]:

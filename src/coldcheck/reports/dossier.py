@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from coldcheck.domain import events as ev
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.reports import evidence_section
 from coldcheck.service import ColdCheck
 
 
@@ -69,7 +70,10 @@ def build(
             raise NotFound(f"unknown incident {incident!r}")
         cutoff_seq, end = found.seq, found.at
         items = [found.item_id] if found.item_id else items
-        scope = f"incident {incident} ({found.kind}), as the record stood at event #{found.seq}"
+        scope = (
+            f"incident {incident} ({found.kind}), as the record stood at event #{found.seq}; "
+            f"its evidence to event #{state.seq}"
+        )
     elif item is not None:
         if item not in state.items:
             raise NotFound(f"unknown item {item!r}")
@@ -123,6 +127,9 @@ def build(
         Section(6, "Authority over firearm safety and hiring", (q.authorities(window, end),)),
         Section(7, "Incidents and the reviews that followed", (q.incidents(window),)),
     ]
+    if person is None:
+        pieces = evidence_section.answers(records, state, incident, item)
+        d.sections.append(Section(8, evidence_section.TITLE, pieces))
     return d
 
 
