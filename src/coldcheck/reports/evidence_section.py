@@ -69,7 +69,8 @@ def _chain(records: Sequence[ev.Recorded], state: State, p: Evidence) -> list[q.
 def _text(state: State, p: Evidence, e: ev.Event) -> str:
     match e:
         case ev.ItemRegistered() if e.item_id == p.item_id:
-            return f"arrived on the production from {e.source or 'an unnamed source'}: serial {e.serial}, tag {e.tag}"
+            source = e.source or "an unnamed source"
+            return f"arrived on the production from {source}: serial {e.serial}, tag {e.tag}"
         case ev.ItemMoved() if e.item_id == p.item_id:
             return f"moved from {e.from_} to {e.to}"
         case ev.ItemIssued() if e.item_id == p.item_id:
