@@ -39,6 +39,16 @@ def app(backend: str) -> ColdCheck:
         )
     )
     run(
+        c.HandOverToEvidence(
+            actor="rosa",
+            incident_id="incident-1",
+            item_id="rifle-1",
+            investigator="Deputy Ana Cruz",
+            agency="Santa Fe County Sheriff's Office",
+            case_number="SFSO-2026-1042",
+        )
+    )
+    run(
         c.DisposeItem(
             actor="rosa",
             item_id="colt-1",
@@ -60,7 +70,7 @@ def test_the_incident_dossier_lists_each_piece_its_chain_and_its_case_numbers(
     app: ColdCheck,
 ) -> None:
     d = dossier.build(app, PID, incident="incident-1")
-    first, second = _section(d).answers
+    first, second, rifle = _section(d).answers
     assert first.question == (
         "evidence-1 (incident-1): “the blank that misfired” handed in by Rosa Vega (armorer)"
     )
@@ -82,6 +92,13 @@ def test_the_incident_dossier_lists_each_piece_its_chain_and_its_case_numbers(
         "FILED UNDER ANOTHER CASE NUMBER: NMSCL-77, not only incident-1's primary case "
         "SFSO-2026-1042. Filed under case SFSO-2026-1042, NMSCL-77;"
     )
+    chain = [s.text for s in rifle.steps]
+    assert chain[0] == (
+        "arrived on the production from Western Prop Rentals, Albuquerque NM: serial "
+        "WR-11045, tag CC-0003"
+    )
+    assert chain[-1].startswith("handed over as evidence-3 to Deputy Ana Cruz")
+    assert not rifle.flagged
     page = render.html(d)
     assert page.count('class="summary flag"') == 1
     assert "FILED UNDER ANOTHER CASE NUMBER: NMSCL-77" in page
@@ -113,5 +130,10 @@ def test_the_bound_book_shows_a_theft_with_its_reports(app: ColdCheck) -> None:
         "Stolen: ATF incident no. ATF-2026-000117, police report no. SFSO-2026-1077"
     )
     assert colt1["disposition_event"].startswith("#")
+    (rifle,) = [r for r in table if r["item_id"] == "rifle-1"]
+    assert rifle["disposed_to"] == (
+        "Santa Fe County Sheriff's Office (Deputy Ana Cruz), case SFSO-2026-1042: evidence "
+        "of incident-1"
+    )
     rows = list(csv.DictReader(io.StringIO(boundbook.to_csv(table))))
-    assert rows[0]["disposed_to"].startswith("Stolen: ATF incident no.")
+    assert [r["disposed_to"][:6] for r in rows if r["item_id"] == "colt-1"] == ["Stolen"]

@@ -27,14 +27,22 @@ def misfire(h: Harness, item_id: str = "colt-2") -> str:
     return f"incident-{len(h.state.incidents)}"
 
 
-def to_sheriff(incident_id: str, actor: str = "rosa", **piece: str) -> c.HandOverToEvidence:
+def to_sheriff(
+    incident_id: str,
+    actor: str = "rosa",
+    item_id: str | None = None,
+    lot_id: str | None = None,
+    handin_id: str | None = None,
+) -> c.HandOverToEvidence:
     return c.HandOverToEvidence(
         actor=actor,
         incident_id=incident_id,
+        item_id=item_id,
+        lot_id=lot_id,
+        handin_id=handin_id,
         investigator="Det. Ana Cruz",
         agency=SHERIFF,
         case_number="2026-1042",
-        **piece,  # type: ignore[arg-type]
     )
 
 

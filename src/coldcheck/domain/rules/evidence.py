@@ -7,7 +7,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Content, Role
+from coldcheck.domain.values import Chamber, Content, Role
 
 Touching = c.IssueItem | c.MoveItem | c.DisposeItem | c.InspectItem | c.SplitLot | c.MergeLots
 
@@ -41,7 +41,7 @@ def evidence_stays_as_found(state: State, cmd: Touching) -> list[str]:
     return problems
 
 
-def _loads(state: State, cmd: c.InspectItem) -> list:  # type: ignore[type-arg]
+def _loads(state: State, cmd: c.InspectItem) -> list[Chamber]:
     """The rounds the inspection puts into chambers that did not hold them."""
     before = state.items[cmd.item_id].load
     return [
