@@ -124,3 +124,15 @@ def test_a_theft_from_the_dispose_page(api: Api) -> None:
     assert r.status_code == 200, r.text
     assert [e["data"]["disposition"] for e in events] == ["theft"]
     assert "recorded Rubber Colt for stunts and background (CC-0004) stolen" in r.text
+
+
+def test_a_weapon_with_an_investigator_is_not_offered_to_put_away(api: Api) -> None:
+    stock = _client(api).get(f"{P}/stock").text
+    assert 'value="colt-1"' in stock
+    piece = {"incident_id": "incident-1", "piece": "item:colt-1", **SHERIFF}
+    r, events = _post(api, "/evidence/hand-over", piece)
+    assert r.status_code == 200, r.text
+    stock = _client(api).get(f"{P}/stock").text
+    assert 'value="colt-1"' not in stock
+    board = _client(api).get(f"{P}/board").text
+    assert "in evidence custody: Santa Fe County Sheriff&#39;s Office (Deputy Ana Cruz)" in board
