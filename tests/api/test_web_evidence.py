@@ -132,6 +132,7 @@ def test_a_weapon_with_an_investigator_is_not_offered_to_put_away(api: Api) -> N
     piece = {"incident_id": "incident-1", "piece": "item:colt-1", **SHERIFF}
     r, events = _post(api, "/evidence/hand-over", piece)
     assert r.status_code == 200, r.text
+    assert [e["type"] for e in events] == ["EvidenceHandedOver"]
     stock = _client(api).get(f"{P}/stock").text
     assert 'value="colt-1"' not in stock
     board = _client(api).get(f"{P}/board").text
