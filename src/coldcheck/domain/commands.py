@@ -373,7 +373,7 @@ class HandInEvidence(Command):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HandOverToEvidence(Command):
     """One piece (an item, a lot's box, or something handed in) given into an
-    investigator's custody as evidence of an incident; the sender is the actor."""
+    investigator's custody as evidence of an incident; whoever sends it signs as its sender."""
 
     incident_id: str
     item_id: str | None = None
