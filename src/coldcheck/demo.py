@@ -69,6 +69,7 @@ def seed(run: Run, today: str) -> None:
     plan_day(run, today)
     shoot(run, today)
     evening(run)
+    evidence(run)
 
 
 def setup(run: Run) -> None:
@@ -509,6 +510,37 @@ def evening(run: Run) -> None:
                 last=last,
                 method=method,
                 verified_by="rosa",
+            )
+        )
+
+
+def evidence(run: Run) -> None:
+    """The blank that misfired goes to the sheriff's deputy; two rounds the camera
+    assistant found in the truck later are handed in, linked, and go under the same case."""
+    found = (
+        ("Rosa Vega (armorer)", "the blank that misfired", "Colt #2, third chamber", "", 1),
+        ("Lane Cho (camera)", "two .45 Colt blanks", "camera truck, under a seat", "at wrap", 2),
+    )
+    for n, (by, what, where, when, rounds) in enumerate(found, 1):
+        run(
+            c.HandInEvidence(
+                actor="rosa",
+                incident_id="incident-1",
+                handed_in_by=by,
+                what=what,
+                found_where=where,
+                found_when=when,
+                rounds=rounds,
+            )
+        )
+        run(
+            c.HandOverToEvidence(
+                actor="rosa",
+                incident_id="incident-1",
+                handin_id=f"handin-{n}",
+                investigator="Deputy Ana Cruz",
+                agency="Santa Fe County Sheriff's Office",
+                case_number="SFSO-2026-1042",
             )
         )
 

@@ -160,6 +160,26 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "CountersignReview": {"incident_id": "incident-1", "signer_pin": PIN},
     "CorrectRecord": {"refers_to": 1, "correction": "a typo"},
+    # Evidence of an incident nobody reported: the door decides, then the record's 404.
+    "HandInEvidence": {
+        "incident_id": "z-incident",
+        "handed_in_by": "Lane Cho",
+        "what": "two rounds",
+        "found_where": "camera truck",
+    },
+    "HandOverToEvidence": {
+        "incident_id": "z-incident",
+        "item_id": "z-prop",
+        "investigator": "Det. Cruz",
+        "agency": "Sheriff",
+        "case_number": "2026-1",
+    },
+    "TransferEvidence": {
+        "evidence_id": "z-evidence",
+        "investigator": "J. Ortega",
+        "agency": "State crime lab",
+        "case_number": "LAB-1",
+    },
 }
 
 

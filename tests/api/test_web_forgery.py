@@ -16,7 +16,13 @@ from support.api_client import BASE, PASSWORD, PID, PREFIX, Api, problem
 from support.web_client import ORIGIN, token_in
 
 TEMPLATES = Path(routes.__file__).parent / "templates"
-IDS = {"pid": PID, "scene_id": "sc-12", "concern_id": "concern-3", "incident_id": "incident-1"}
+IDS = {
+    "pid": PID,
+    "scene_id": "sc-12",
+    "concern_id": "concern-3",
+    "incident_id": "incident-1",
+    "evidence_id": "evidence-1",
+}
 EVIL = "http://127.0.0.1:9999"
 
 

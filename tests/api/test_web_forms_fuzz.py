@@ -86,7 +86,36 @@ FIELDS: dict[str, list[str]] = {
         "source",
         "importer",
     ],
-    "/p/{pid}/stock/dispose": ["item_id", "transferee", "reason", "confirm"],
+    "/p/{pid}/stock/dispose": [
+        "item_id",
+        "transferee",
+        "reason",
+        "disposition",
+        "police_report",
+        "atf_report",
+        "confirm",
+    ],
+    "/p/{pid}/evidence/hand-in": [
+        "incident_id",
+        "handed_in_by",
+        "what",
+        "rounds",
+        "found_where",
+        "found_when",
+    ],
+    "/p/{pid}/evidence/hand-over": [
+        "incident_id",
+        "piece",
+        "investigator",
+        "agency",
+        "case_number",
+    ],
+    "/p/{pid}/evidence/{evidence_id}/transfer": [
+        "investigator",
+        "agency",
+        "case_number",
+        "reason",
+    ],
     "/p/{pid}/stock/lots": [
         "lot_id",
         "ammo_type",
@@ -199,11 +228,16 @@ GOOD: dict[str, list[str]] = {  # values a person might really choose, field by 
     "compliance_contact_id": PEOPLE,
     "escalation_contact_id": [*PEOPLE, "studio"],
     "escalation_kind": ["studio_safety", "insurer", "union"],
+    "disposition": ["transfer", "theft", "loss"],
+    "incident_id": ["incident-1", "incident-9"],
+    "piece": ["handin:handin-1", "handin:handin-3", "item:rifle-1", "lot:dum-45", "lot"],
+    "rounds": ["0", "2", "-1"],
 }
 IDS = {
     "scene_id": ["sc-12", "sc-14"],
     "concern_id": ["concern-1", "concern-3"],
     "incident_id": ["incident-1"],
+    "evidence_id": ["evidence-1", "evidence-2", "evidence-9"],
 }
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)  # UTF-8 can send it
 ODD = st.one_of(

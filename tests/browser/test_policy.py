@@ -23,6 +23,7 @@ PAGES = [
     "/concerns",
     "/concerns/new",
     "/incidents",
+    "/evidence",
     "/labels",
     "/items/colt-1",
     "/people",

@@ -31,8 +31,8 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
 ) -> None:
     d = dossier.build(app, PID, incident="incident-1")
     head = app.store.head(PID).seq
-    # The seven questions, the attempts refused, and what followed the incident.
-    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    # The seven questions, the attempts refused, what followed the incident, its evidence.
+    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert all(s.answers for s in d.sections)
     text = {
         s.number: " ".join(a.summary + " " + " ".join(x.text for x in a.steps) for a in s.answers)
@@ -46,6 +46,7 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
     assert "never acknowledged by: concern-1: gil, paula" in text[5]
     assert "firearm_safety: rosa; hiring: paula" in text[6]
     assert "incident-1 misfire reported by sam" in text[7]
+    assert "Filed under case SFSO-2026-1042" in text[8]
     by_seq = {r.seq: r for r in app.records(PID)}
     for seq in d.cited:
         assert 1 <= seq <= head

@@ -73,6 +73,10 @@ POLICY: dict[type[c.Command], Allowed] = {
     # discharge's (the rules add: nobody involved in the incident signs it).
     c.SignOffReview: Allowed(_roles(Role.SAFETY_REP), FS),
     c.CountersignReview: ARMORER_ONLY,
+    # Evidence leaves through the armorer or a producer, who signs as its sender (EVD-2).
+    c.HandInEvidence: Allowed(_roles(Role.PRODUCER), FS),
+    c.HandOverToEvidence: Allowed(_roles(Role.PRODUCER), FS),
+    c.TransferEvidence: Allowed(_roles(Role.PRODUCER), FS),
     c.CorrectRecord: Allowed(_roles(Role.PRODUCER, Role.UPM, Role.SAFETY_REP), FS),
 }
 

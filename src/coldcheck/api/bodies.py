@@ -69,6 +69,9 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.ReportIncident,
         c.SignOffReview,
         c.CountersignReview,
+        c.HandInEvidence,
+        c.HandOverToEvidence,
+        c.TransferEvidence,
         c.CloseDay,
         c.CorrectRecord,
     )
@@ -127,8 +130,10 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
         if f.name in skip:
             continue
         required = f.default is dataclasses.MISSING
-        # Defaults as the JSON the field takes (a tuple default is a list at the edge).
-        default = ... if required else to_data(f.default)
+        # Defaults as the JSON the field takes (a tuple default is a list at the edge);
+        # an enum's stays the member, which pydantic writes as its value.
+        plain = isinstance(f.default, Enum)
+        default = ... if required else f.default if plain else to_data(f.default)
         fields[f.name.rstrip("_")] = (_field_type(cls, f.name, hints[f.name]), default)
     if attested(cls):
         # The recipient attests being shown it clear with their own PIN.

@@ -154,6 +154,7 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
     (c.RecordTraining, "topics"): {"min_length": 1},
     (c.DeclineTraining, "topics"): {"min_length": 1},
     (c.ReportIncident, "rounds"): {"ge": 0},
+    (c.HandInEvidence, "rounds"): {"ge": 0},
     (c.CorrectRecord, "refers_to"): {"ge": 1},
 }
 # Fields whose text the domain reads as something narrower than text.
@@ -168,7 +169,6 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.NameContacts, "hotline"): NonBlank,
     (c.PlanScene, "date"): Date,
     (c.CloseDay, "date"): Date,
-    (c.DisposeItem, "transferee"): NonBlank,
     (c.RaiseConcern, "text"): NonBlank,
     (c.CorrectRecord, "correction"): NonBlank,
     (c.RegisterSupplier, "name"): NonBlank,
@@ -178,6 +178,12 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.ReceiveLot, "invoice_sha256"): Sha256,
     (c.ReceiveLot, "packing_list_sha256"): Sha256,
     (Handled, "by"): NonBlank,
+    **{(c.HandInEvidence, name): NonBlank for name in ("handed_in_by", "what", "found_where")},
+    **{
+        (kind, name): NonBlank
+        for kind in (c.HandOverToEvidence, c.TransferEvidence)
+        for name in ("investigator", "agency", "case_number")
+    },
 }
 
 
@@ -204,9 +210,29 @@ ROUNDS_NEED_A_LOT = {  # an incident's: rounds written off come from a lot
     "if": {"properties": {"rounds": {"minimum": 1}}, "required": ["rounds"]},
     "then": {"properties": {"lot_id": {"type": "string"}}, "required": ["lot_id"]},
 }
+TRANSFER_NAMES_A_TRANSFEREE = {  # a disposal's: a theft or loss has nobody to name
+    "if": {
+        "not": {
+            "properties": {"disposition": {"enum": ["theft", "loss"]}},
+            "required": ["disposition"],
+        }
+    },
+    "then": {
+        "properties": {"transferee": {"pattern": f"[^{WHITESPACE}]"}},
+        "required": ["transferee"],
+    },
+}
+ONE_PIECE = {  # a handover to evidence names exactly one piece
+    "oneOf": [
+        {"properties": {name: {"type": "string"}}, "required": [name]}
+        for name in ("item_id", "lot_id", "handin_id")
+    ]
+}
 MODEL_SCHEMA: dict[type, dict[str, Any]] = {
     Chamber: EMPTY_HAS_NO_LOT,
     c.ReportIncident: ROUNDS_NEED_A_LOT,
+    c.DisposeItem: TRANSFER_NAMES_A_TRANSFEREE,
+    c.HandOverToEvidence: ONE_PIECE,
 }
 
 

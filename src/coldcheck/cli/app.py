@@ -8,6 +8,7 @@ import typer
 
 from coldcheck.cli import (
     actions,
+    evidence,
     keys,
     lots,
     questions,
@@ -75,6 +76,7 @@ for group, name in (
     (actions.scene, "scene"),
     (actions.training, "training"),
     (actions.concern, "concern"),
+    (evidence.evidence, "evidence"),
     (server.account, "account"),
     (keys.key, "key"),
     (witness.witness, "witness"),

@@ -8,7 +8,7 @@ import typer
 
 from coldcheck.cli.context import ctx_of, handled
 from coldcheck.domain import commands as c
-from coldcheck.domain.values import Authority, ContactKind, Credit, ItemKind, Role
+from coldcheck.domain.values import Authority, ContactKind, Credit, Disposition, ItemKind, Role
 
 production = typer.Typer(help="Create a production.", no_args_is_help=True)
 person = typer.Typer(
@@ -208,9 +208,25 @@ def item_register(
 def item_dispose(
     ctx: typer.Context,
     item_id: str,
-    to: Annotated[str, typer.Option(help="Transferee: name and address, or licence number.")],
+    to: Annotated[str, typer.Option(help="Transferee: name and address, or licence number.")] = "",
     reason: Annotated[str, typer.Option()] = "",
+    disposition: Annotated[
+        Disposition, typer.Option(help="A transfer, or a theft or loss.")
+    ] = Disposition.TRANSFER,
+    police_report: Annotated[str, typer.Option(help="A theft or loss: the police report.")] = "",
+    atf_report: Annotated[
+        str, typer.Option(help="A firearm's theft or loss: ATF's incident number.")
+    ] = "",
 ) -> None:
     """Record that an item left the inventory (the bound book's disposition)."""
     with handled():
-        ctx_of(ctx).run(c.DisposeItem(item_id=item_id, transferee=to, reason=reason))
+        ctx_of(ctx).run(
+            c.DisposeItem(
+                item_id=item_id,
+                transferee=to,
+                reason=reason,
+                disposition=disposition,
+                police_report=police_report,
+                atf_report=atf_report,
+            )
+        )

@@ -46,6 +46,10 @@ SAFETY_CRITICAL: dict[type[c.Command], tuple[str, str]] = {
         "countersign a review",
         "the armorer's countersignature lifts the stand-down after a discharge or an injury",
     ),
+    c.HandOverToEvidence: (
+        "hand over to evidence",
+        "a weapon or rounds leaving the production for an investigator's custody",
+    ),
 }
 VERBS = {kind.__name__: verb for kind, (verb, _) in SAFETY_CRITICAL.items()}
 

@@ -16,6 +16,7 @@ from coldcheck.domain.values import (
     Chamber,
     ContactKind,
     Credit,
+    Disposition,
     Entry,
     Handled,
     IncidentKind,
@@ -129,11 +130,15 @@ class RemoveAccess(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DisposeItem(Command):
-    """The item leaves the production's inventory (returned to the rental house, sold)."""
+    """The item leaves the production's inventory: returned to the rental house, sold
+    (a transfer, to a transferee), or stolen or lost (with the reports' numbers)."""
 
     item_id: str
-    transferee: str  # name and address, or licence number
+    transferee: str = ""  # a transfer: name and address, or licence number
     reason: str = ""
+    disposition: Disposition = Disposition.TRANSFER
+    police_report: str = ""  # a theft or loss: the police report's number
+    atf_report: str = ""  # a firearm's theft or loss: ATF's incident number (27 CFR 478.39a)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -381,6 +386,45 @@ class ReportIncident(Command):
     item_id: str | None = None
     lot_id: str | None = None
     rounds: int = 0  # rounds written off from the lot (unaccounted rounds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandInEvidence(Command):
+    """Something handed in after an incident (rounds found in a truck), linked to it: who
+    handed it in (in their own name, crew or not), what, and where and when it was found."""
+
+    incident_id: str
+    handed_in_by: str
+    what: str
+    found_where: str
+    found_when: str = ""  # in the finder's words: "this morning, before call"
+    rounds: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandOverToEvidence(Command):
+    """One piece (an item, a lot's box, or something handed in) given into an
+    investigator's custody as evidence of an incident; whoever sends it signs as its sender."""
+
+    incident_id: str
+    item_id: str | None = None
+    lot_id: str | None = None
+    handin_id: str | None = None
+    investigator: str
+    agency: str  # "Santa Fe County Sheriff's Office", "ATF", a crime lab
+    case_number: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferEvidence(Command):
+    """A piece already in evidence custody passed on (agency to lab), or filed under
+    another case number: every holder and case number stays on the record."""
+
+    evidence_id: str
+    investigator: str
+    agency: str
+    case_number: str
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -135,6 +135,9 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     from_=item.custodian,
                     transferee=cmd.transferee,
                     reason=cmd.reason,
+                    disposition=cmd.disposition,
+                    police_report=cmd.police_report,
+                    atf_report=cmd.atf_report,
                 )
             ]
         case (
@@ -237,6 +240,8 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
             return incident_events(
                 s, cmd.kind, cmd.description, cmd.item_id, cmd.lot_id, cmd.rounds
             )
+        case c.HandInEvidence() | c.HandOverToEvidence() | c.TransferEvidence():
+            return [evidence_event(s, cmd)]
         case c.SignOffReview():
             countersign = s.incidents[cmd.incident_id].kind in COUNTERSIGNED_KINDS
             lifted = not countersign and set(s.stand_down) == {cmd.incident_id}
@@ -412,6 +417,43 @@ def incident_events(
         ),
         ev.StandDownBegan(incident_id=incident_id),
     ]
+
+
+def evidence_event(
+    s: State, cmd: c.HandInEvidence | c.HandOverToEvidence | c.TransferEvidence
+) -> ev.Event:
+    match cmd:
+        case c.HandInEvidence():
+            return ev.EvidenceHandedIn(
+                handin_id=s.next_id("handin", s.handins),
+                incident_id=cmd.incident_id,
+                handed_in_by=cmd.handed_in_by,
+                what=cmd.what,
+                found_where=cmd.found_where,
+                found_when=cmd.found_when,
+                rounds=cmd.rounds,
+            )
+        case c.HandOverToEvidence():
+            lot = s.lots.get(cmd.lot_id or "")
+            handin = s.handins.get(cmd.handin_id or "")
+            return ev.EvidenceHandedOver(
+                evidence_id=s.next_id("evidence", s.evidence),
+                incident_id=cmd.incident_id,
+                item_id=cmd.item_id,
+                lot_id=cmd.lot_id,
+                handin_id=cmd.handin_id,
+                rounds=lot.in_box if lot else handin.rounds if handin else 0,
+                investigator=cmd.investigator,
+                agency=cmd.agency,
+                case_number=cmd.case_number,
+            )
+    return ev.EvidenceTransferred(
+        evidence_id=cmd.evidence_id,
+        investigator=cmd.investigator,
+        agency=cmd.agency,
+        case_number=cmd.case_number,
+        reason=cmd.reason,
+    )
 
 
 def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:

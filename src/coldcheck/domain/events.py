@@ -19,6 +19,7 @@ from coldcheck.domain.values import (
     ContactKind,
     Credit,
     Custodian,
+    Disposition,
     Entry,
     Handled,
     IncidentKind,
@@ -138,10 +139,15 @@ class ItemRegistered(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ItemDisposed(Event):
+    # The fields after reason came with theft and loss: events recorded before them
+    # read back as transfers, their bytes unchanged.
     item_id: str
     from_: Custodian
     transferee: str
     reason: str
+    disposition: Disposition = Disposition.TRANSFER
+    police_report: str = ""
+    atf_report: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -351,6 +357,41 @@ class IncidentReported(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceHandedIn(Event):
+    handin_id: str
+    incident_id: str
+    handed_in_by: str
+    what: str
+    found_where: str
+    found_when: str
+    rounds: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceHandedOver(Event):
+    """A piece into evidence custody: from the production (the actor signs as sender)."""
+
+    evidence_id: str
+    incident_id: str
+    item_id: str | None
+    lot_id: str | None
+    handin_id: str | None
+    rounds: int  # a lot: the rounds in its box, which go with it
+    investigator: str
+    agency: str
+    case_number: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceTransferred(Event):
+    evidence_id: str
+    investigator: str
+    agency: str
+    case_number: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StandDownBegan(Event):
     incident_id: str
 
@@ -446,6 +487,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ConcernEscalated,
         ConcernResolved,
         IncidentReported,
+        EvidenceHandedIn,
+        EvidenceHandedOver,
+        EvidenceTransferred,
         StandDownBegan,
         ReviewSignedOff,
         ReviewCountersigned,

@@ -114,7 +114,20 @@ def holder(state: State, where: Custodian) -> str:
     if where.kind == "location":
         location = state.locations.get(where.id)
         return location.name if location else repr(where.id)
+    if where.kind == "evidence":
+        piece = state.evidence.get(where.id)
+        return piece.holder.agency if piece else repr(where.id)
     return where.id  # disposed of: to whom
+
+
+def custody(state: State, evidence_id: str) -> str:
+    """Who holds a piece of evidence: "Santa Fe County Sheriff's Office (Det. Cruz), case
+    2026-1042"."""
+    piece = state.evidence.get(evidence_id)
+    if piece is None:
+        return repr(evidence_id)
+    h = piece.holder
+    return f"{h.agency} ({h.investigator}), case {h.case_number}"
 
 
 def place(state: State, where: Custodian) -> str:
@@ -123,6 +136,8 @@ def place(state: State, where: Custodian) -> str:
         return f"with {holder(state, where)}"
     if where.kind == "location":
         return f"in {holder(state, where)}"
+    if where.kind == "evidence":
+        return f"in evidence custody: {custody(state, where.id)}"
     return f"disposed of (to {where.id})"
 
 

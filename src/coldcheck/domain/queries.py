@@ -47,6 +47,7 @@ class Answer:
     question: str
     summary: str
     steps: tuple[Step, ...] = ()
+    flagged: bool = False  # the summary says something is wrong (evidence filed elsewhere)
 
     @property
     def seqs(self) -> tuple[int, ...]:
@@ -88,7 +89,25 @@ def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None)
                 )
             case ev.ItemDisposed(item_id=i) if i == item_id:
                 holder = Custodian("disposed", e.transferee)
-                steps.append(_step(rec, f"disposed of to {e.transferee}: {e.reason}"))
+                steps.append(_step(rec, _disposed(e)))
+            case ev.EvidenceHandedOver(item_id=i) if i == item_id:
+                holder = Custodian("evidence", e.evidence_id)
+                steps.append(
+                    _step(
+                        rec,
+                        f"handed over as evidence of {e.incident_id} ({e.evidence_id}) to "
+                        f"{e.investigator} of {e.agency}, case {e.case_number}",
+                    )
+                )
+            case ev.EvidenceTransferred() if holder == Custodian("evidence", e.evidence_id):
+                why = f": {e.reason}" if e.reason else ""
+                steps.append(
+                    _step(
+                        rec,
+                        f"{e.evidence_id} passed to {e.investigator} of {e.agency}, case "
+                        f"{e.case_number}{why}",
+                    )
+                )
             case ev.ItemReturned(item_id=i) if i == item_id:
                 holder = Custodian("person", rec.actor or "")
                 steps.append(_step(rec, f"returned by person:{e.from_person} to {holder}"))
@@ -99,6 +118,13 @@ def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None)
         f"{item_id} was with {holder}",
         tuple(steps),
     )
+
+
+def _disposed(e: ev.ItemDisposed) -> str:
+    if e.disposition == "transfer":
+        return f"disposed of to {e.transferee}: {e.reason}"
+    reports = f"police report {e.police_report or 'none'}, ATF report {e.atf_report or 'none'}"
+    return f"{e.disposition} recorded ({reports}): {e.reason}"
 
 
 def declarations(records: Sequence[ev.Recorded], item_id: str) -> Answer:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from coldcheck.domain import events as ev
+from coldcheck.domain.evidence import CustodyStep, Evidence, HandIn
 from coldcheck.domain.policy import Profile, resolve_profile
 from coldcheck.domain.values import (
     AmmoType,
@@ -155,7 +156,8 @@ class RoundsChecked:
 @dataclass(frozen=True, slots=True)
 class Lot:
     """Rounds of one lot: received = in_box + loaded + fired + missing + written_off
-    + moved_out (into the lots it was split or merged into)."""
+    + moved_out (into the lots it was split or merged into) + in_evidence (its box,
+    handed over as evidence)."""
 
     id: str
     ammo_type: AmmoType
@@ -172,6 +174,7 @@ class Lot:
     missing: int = 0
     written_off: int = 0
     moved_out: int = 0
+    in_evidence: int = 0
     provenance: Provenance = Provenance()
     parents: tuple[str, ...] = ()  # the lots it was split or merged from
     quarantine: tuple[QuarantineReason, ...] = ()  # why it was held, if it was
@@ -307,6 +310,7 @@ class Incident:
     reporter: str | None = None
     holder: str | None = None  # who held the item when it happened
     review: Review | None = None
+    lot_id: str | None = None
 
     @property
     def reviewed(self) -> str | None:
@@ -374,6 +378,8 @@ class State:
     corrections: dict[int, tuple[int, ...]] = field(default_factory=dict)
     suppliers: dict[str, Supplier] = field(default_factory=dict)
     attempts: dict[int, Attempt] = field(default_factory=dict)  # by seq
+    handins: dict[str, HandIn] = field(default_factory=dict)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
     contacts: Contacts | None = field(default=None, kw_only=True)  # once named
 
     @property
@@ -414,6 +420,17 @@ class State:
         when = dt.datetime.fromtimestamp(at_us / 1_000_000, tz=dt.UTC)
         return when.astimezone(ZoneInfo(self.timezone))
 
+    def held_items(self) -> dict[str, str]:
+        """Items that stay as they are, by why: an incident whose review is open names
+        them (its id), or they are in evidence custody (the evidence id)."""
+        held = {i.item_id: i.id for i in self.incidents.values() if i.item_id and not i.closed}
+        return held | {p.item_id: p.id for p in self.evidence.values() if p.item_id}
+
+    def held_lots(self) -> dict[str, str]:
+        """Lots that stay as they are, by why (as held_items)."""
+        held = {i.lot_id: i.id for i in self.incidents.values() if i.lot_id and not i.closed}
+        return held | {p.lot_id: p.id for p in self.evidence.values() if p.lot_id}
+
     def unattended(self, item: Item) -> bool:
         """Left in a place that is not locked storage (and with no person)."""
         where = item.custodian
@@ -450,6 +467,8 @@ _TABLES = (
     "corrections",
     "suppliers",
     "attempts",
+    "handins",
+    "evidence",
 )
 
 
@@ -671,6 +690,7 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 rec.seq,
                 reporter=rec.actor,
                 holder=e.holder,
+                lot_id=e.lot_id,
             )
             if e.lot_id and e.rounds:
                 lot = s.lots[e.lot_id]
@@ -682,6 +702,27 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                     in_box=lot.in_box - (e.rounds - cleared),
                     written_off=lot.written_off + e.rounds,
                 )
+        case ev.EvidenceHandedIn():
+            s.handins[e.handin_id] = HandIn(
+                e.handin_id,
+                e.incident_id,
+                e.handed_in_by,
+                e.what,
+                e.found_where,
+                e.found_when,
+                e.rounds,
+                rec.actor or "",
+                rec.at,
+                rec.seq,
+            )
+        case ev.EvidenceHandedOver():
+            _apply_handed_over(s, rec, e)
+        case ev.EvidenceTransferred():
+            piece = s.evidence[e.evidence_id]
+            step = CustodyStep(
+                rec.seq, rec.at, rec.actor or "", e.investigator, e.agency, e.case_number, e.reason
+            )
+            s.evidence[piece.id] = replace(piece, steps=(*piece.steps, step))
         case ev.ReviewSignedOff():
             inc = s.incidents[e.incident_id]
             review = Review(
@@ -735,6 +776,24 @@ def _apply_return(s: State, rec: ev.Recorded, e: ev.ItemReturned) -> None:
         issued_for=None,
     )
     s.returns[e.item_id] = Return(e.item_id, rec.seq, rec.at, e.missing)
+
+
+def _apply_handed_over(s: State, rec: ev.Recorded, e: ev.EvidenceHandedOver) -> None:
+    step = CustodyStep(rec.seq, rec.at, rec.actor or "", e.investigator, e.agency, e.case_number)
+    s.evidence[e.evidence_id] = Evidence(
+        e.evidence_id, e.incident_id, e.item_id, e.lot_id, e.handin_id, e.rounds, (step,)
+    )
+    if e.item_id:
+        item = s.items[e.item_id]
+        s.items[item.id] = replace(
+            item,
+            custodian=Custodian("evidence", e.evidence_id),
+            custody_seq=rec.seq,
+            custody_at=rec.at,
+        )
+    if e.lot_id:
+        lot = s.lots[e.lot_id]
+        s.lots[lot.id] = replace(lot, in_box=lot.in_box - e.rounds, in_evidence=e.rounds)
 
 
 def _apply_rounds_verified(s: State, rec: ev.Recorded, e: ev.RoundsVerified) -> None:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Authority, Chamber, Content
+from coldcheck.domain.values import Authority, Chamber, Content, Disposition
 
 # What an id is, once, for every layer: 1-64 ASCII letters, digits, '.', '_' or '-',
 # starting with a letter or digit. ID_REGEX is the JSON Schema pattern (ECMA-262, where `$`
@@ -65,6 +65,14 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.ReportIncident: {"item_id": "items", "lot_id": "lots"},
     c.SignOffReview: {"incident_id": "incidents", "involved": "people"},
     c.CountersignReview: {"incident_id": "incidents"},
+    c.HandInEvidence: {"incident_id": "incidents"},
+    c.HandOverToEvidence: {
+        "incident_id": "incidents",
+        "item_id": "items",
+        "lot_id": "lots",
+        "handin_id": "handins",
+    },
+    c.TransferEvidence: {"evidence_id": "evidence"},
 }
 
 # Ids that are not references checked above: a chamber's lot and a counted lot (the rules
@@ -83,6 +91,8 @@ SINGULAR = {
     "concerns": "concern",
     "incidents": "incident",
     "suppliers": "supplier",
+    "handins": "hand-in",
+    "evidence": "piece of evidence",
 }
 
 
@@ -211,8 +221,14 @@ def _values(state: State, cmd: c.Command) -> None:
             raise InvalidCommand("chambers must be between 0 and 100")
         case c.RegisterItem() if any(i.tag == cmd.tag for i in state.items.values()):
             raise InvalidCommand(f"tag {cmd.tag!r} is already on another item")
-        case c.DisposeItem() if not cmd.transferee.strip():
-            raise InvalidCommand("say who receives the item (name and address or licence)")
+        case c.DisposeItem() if cmd.disposition is Disposition.TRANSFER and not (
+            cmd.transferee.strip()
+        ):
+            raise InvalidCommand(
+                "transferee: say who receives the item (name and address or licence)"
+            )
+        case c.HandInEvidence() | c.HandOverToEvidence() | c.TransferEvidence():
+            _evidence(state, cmd)
         case c.ReceiveLot():
             _receipt(cmd)
         case c.RegisterSupplier() if not cmd.name.strip():
@@ -300,6 +316,40 @@ _REVIEW_TEXT = {
     "cause": "what caused the incident",
     "corrective_actions": "what changes so that it does not happen again",
 }
+
+
+# What a person must say of evidence, by field, in the words the error gives.
+_EVIDENCE_TEXTS = {
+    "handed_in_by": "who handed it in",
+    "what": "what was handed in",
+    "found_where": "where it was found",
+    "investigator": "the investigator's name",
+    "agency": "the agency (sheriff, police, ATF, a lab)",
+    "case_number": "their case number",
+}
+
+
+def _evidence(
+    state: State, cmd: c.HandInEvidence | c.HandOverToEvidence | c.TransferEvidence
+) -> None:
+    for name, what in _EVIDENCE_TEXTS.items():
+        if not str(getattr(cmd, name, "x")).strip():
+            raise InvalidCommand(f"{name}: say {what}")
+    if isinstance(cmd, c.HandInEvidence) and cmd.rounds < 0:
+        raise InvalidCommand("rounds cannot be negative")
+    if isinstance(cmd, c.HandOverToEvidence):
+        named = [n for n in ("item_id", "lot_id", "handin_id") if getattr(cmd, n)]
+        if len(named) != 1:
+            raise InvalidCommand("name one piece to hand over: an item_id, a lot_id or a handin_id")
+        handin = state.handins.get(cmd.handin_id or "")
+        if handin is not None and handin.incident_id != cmd.incident_id:
+            raise InvalidCommand(
+                f"handin_id: {handin.id} was handed in for {handin.incident_id}, "
+                f"not {cmd.incident_id}"
+            )
+        item = state.items.get(cmd.item_id or "")
+        if item is not None and item.custodian.kind == "disposed":
+            raise InvalidCommand(f"item_id: {item.id} is no longer the production's")
 
 
 def _receipt(cmd: c.ReceiveLot) -> None:

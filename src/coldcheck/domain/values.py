@@ -228,6 +228,15 @@ COUNTERSIGNED_KINDS = frozenset(
 )
 
 
+class Disposition(StrEnum):
+    """How an item left the production's inventory: handed to a transferee, or stolen or
+    lost (27 CFR 478.39a: a licensee reports those to ATF and the police)."""
+
+    TRANSFER = "transfer"
+    THEFT = "theft"
+    LOSS = "loss"
+
+
 class Severity(StrEnum):
     BLOCK = "block"
     WARN = "warn"
@@ -290,7 +299,7 @@ def returned_label(chambers: tuple[Chamber, ...]) -> Label | None:
 class Custodian:
     """Where an item is: a storage location, or one named person."""
 
-    kind: str  # "location" | "person"
+    kind: str  # "location" | "person" | "disposed" | "evidence" (id: the evidence id)
     id: str
 
     def __str__(self) -> str:

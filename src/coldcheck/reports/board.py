@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from coldcheck.domain import names
 from coldcheck.domain.rules.fitness import unfit
 from coldcheck.domain.state import Inspection, Item, Return, State
 from coldcheck.domain.values import Label, returned_label
@@ -109,6 +110,8 @@ def _where(state: State, item: Item) -> str:
         return state.locations[at].name
     if kind == "disposed":
         return f"disposed of to {at}"
+    if kind == "evidence":
+        return f"in evidence custody: {names.custody(state, at)}"
     return _name(state, at)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from coldcheck.domain import events as ev
-from coldcheck.domain.values import ItemKind
+from coldcheck.domain.values import Disposition, ItemKind
 from coldcheck.reports.text import spreadsheet_cell
 
 FIELDS = [
@@ -63,10 +63,27 @@ def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
         elif isinstance(e, ev.ItemDisposed) and e.item_id in by_item:
             by_item[e.item_id] |= {
                 "disposition_date": day.isoformat(),
-                "disposed_to": e.transferee,
+                "disposed_to": _transferee(e),
+                "disposition_event": f"#{rec.seq}",
+            }
+        elif isinstance(e, ev.EvidenceHandedOver) and e.item_id in by_item:
+            # Into a law-enforcement agency's custody: a disposition to that agency.
+            by_item[e.item_id] |= {
+                "disposition_date": day.isoformat(),
+                "disposed_to": f"{e.agency} ({e.investigator}), case {e.case_number}: "
+                f"evidence of {e.incident_id}",
                 "disposition_event": f"#{rec.seq}",
             }
     return list(by_item.values())
+
+
+def _transferee(e: ev.ItemDisposed) -> str:
+    """The transferee field: whom, or for a theft or loss the reports ATF asks to cite
+    (27 CFR 478.39a: the ATF incident number and the police report number)."""
+    if e.disposition is Disposition.TRANSFER:
+        return e.transferee
+    said = "Stolen" if e.disposition is Disposition.THEFT else "Lost"
+    return f"{said}: ATF incident no. {e.atf_report or 'none'}, police report no. {e.police_report}"
 
 
 def to_csv(table: list[dict[str, str]]) -> str:

@@ -11,6 +11,7 @@ from coldcheck.domain import events as ev
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.state import Incident
+from coldcheck.reports import evidence_section
 from coldcheck.service import ColdCheck
 
 
@@ -73,7 +74,7 @@ def build(
         items = [found.item_id] if found.item_id else items
         scope = (
             f"incident {incident} ({found.kind}), as the record stood at event #{found.seq}, "
-            "and what followed it (section 9)"
+            f"what followed it (section 9) and its evidence to event #{state.seq} (section 10)"
         )
     elif item is not None:
         if item not in state.items:
@@ -132,6 +133,9 @@ def build(
     if incident is not None:
         # Past the record as it stood: what was done about it, and what it cost to do.
         d.sections.append(Section(9, "What followed", (q.aftermath(records, incident),)))
+    if person is None:
+        pieces = evidence_section.answers(records, state, incident, item)
+        d.sections.append(Section(10, evidence_section.TITLE, pieces))
     return d
 
 

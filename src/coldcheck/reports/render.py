@@ -113,8 +113,12 @@ def pdf(d: Dossier) -> bytes:
             doc.set_font("Helvetica", "B", 11)
             _para(doc, 6, a.question)
             cites = ", ".join(f"#{n}" for n in sorted(set(a.seqs)))
-            doc.set_font("Helvetica", "", 10)
+            # A flagged summary (evidence filed elsewhere) in bold red, as the HTML draws it.
+            doc.set_font("Helvetica", "B" if a.flagged else "", 10)
+            doc.set_text_color(*((176, 0, 32) if a.flagged else (0, 0, 0)))
             _para(doc, 5, a.summary + (f" [{cites}]" if cites else ""))
+            doc.set_text_color(0)
+            doc.set_font("Helvetica", "", 10)
             if a.steps:
                 with doc.table(col_widths=_COLUMNS, text_align="LEFT", line_height=_LINE) as table:
                     table.row(["Event", "When", "By", "What the record says"])

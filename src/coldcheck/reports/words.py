@@ -37,7 +37,7 @@ from coldcheck.domain.values import (
     Custodian,
     Label,
 )
-from coldcheck.reports import lot_words
+from coldcheck.reports import evidence_words, lot_words
 from coldcheck.reports.text import visible
 
 # A sentence: (state after the command, the record, its event) -> words, no full stop.
@@ -263,9 +263,6 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_who(s, r)} registered {item(s, e.item_id)}, serial {e.serial}, "
         f"kept in {holder(s, Custodian('location', e.location_id))}"
     ),
-    ev.ItemDisposed: lambda s, r, e: (
-        f"{_who(s, r)} disposed of {item(s, e.item_id)} to {e.transferee}: {_quote(e.reason)}"
-    ),
     ev.LotVerified: lambda s, r, e: f"{_who(s, r)} verified lot {e.lot_id}: {_quote(e.method)}",
     ev.ItemMoved: lambda s, r, e: (
         f"{_who(s, r)} moved {item(s, e.item_id)} from {holder(s, e.from_)} to "
@@ -327,6 +324,7 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_who(s, r)} corrected an earlier entry: {_quote(e.correction)}"
     ),
     **lot_words.SENTENCES,
+    **evidence_words.SENTENCES,
     ev.AttemptRefused: lambda s, r, e: _attempt(s, r, e),
 }
 

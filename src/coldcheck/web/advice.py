@@ -34,6 +34,8 @@ UNACCOUNTED = Page("/incidents?kind=unaccounted_rounds", "Report unaccounted rou
 LIVE_ROUND = Page("/incidents?kind=live_round_found", "Report a live round found")
 ROUNDS = Page("/stock/rounds", "Verify the rounds one by one")
 PEOPLE = Page("/people", "Open the people")
+EVIDENCE = Page("/evidence", "Open the evidence register")
+DISPOSE = Page("/stock/dispose", "Dispose of an item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,11 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         ),
         "CUS-5": Advice("Take it back from the person holding it first.", TAKE_BACK),
         "CUS-6": Advice("Put it in locked storage, or keep it with the armorer."),
+        "CUS-7": Advice(
+            "Report the theft or loss to the police and, for a firearm, to ATF (Form "
+            "3310.11, within 48 hours), then record it with both report numbers.",
+            DISPOSE,
+        ),
         "INS-1": Advice(
             "Ask the armorer to open the weapon, check the barrel and every chamber, and show you."
         ),
@@ -185,6 +192,21 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
             "Once the review is signed off, an armorer other than its first signer "
             "countersigns it.",
             INCIDENTS,
+        ),
+        "EVD-1": Advice(
+            "Leave it as it is: it is evidence of an incident. Hand it over to the "
+            "investigator, or wait until the review is signed off.",
+            EVIDENCE,
+        ),
+        "EVD-2": Advice(
+            "Give what was found to the armorer or a producer: they record it and sign for "
+            "the handover to the investigator.",
+            EVIDENCE,
+        ),
+        "EVD-3": Advice(
+            "It is already with an investigator: record a transfer of it instead. Take an "
+            "issued weapon back before handing it over.",
+            EVIDENCE,
         ),
         "DAY-1": Advice(
             "Count every lot's box and give each count. Find missing rounds, or report "

@@ -52,6 +52,7 @@ MENU: list[Entry] = [
     Entry("/training", "Training", more=True),
     Entry("/concerns", "Concerns"),
     Entry("/incidents", "Incidents"),
+    Entry("/evidence", "Evidence", lambda v: v.may(c.HandOverToEvidence), more=True),
     Entry("/labels", "QR labels", more=True),
     Entry("/people", "People", people_manager, more=True),
     Entry("/pin", "My PIN", more=True),

@@ -159,9 +159,15 @@ def armorer_only(v: Viewer) -> None:
 
 
 def movable(state: State) -> list[Item]:
-    """Items that can be put away or disposed of: not issued, not gone. Those with a
-    person (taken back, still with the armorer) first, then by where they are."""
-    items = [i for i in state.items.values() if i.custodian.kind != "disposed" and not i.issued_for]
+    """Items that can be put away or disposed of: not issued, not gone, not held as
+    evidence (EVD-1 would refuse them). Those with a person (taken back, still with the
+    armorer) first, then by where they are."""
+    held = state.held_items()
+    items = [
+        i
+        for i in state.items.values()
+        if i.custodian.kind in ("location", "person") and not i.issued_for and i.id not in held
+    ]
     return sorted(items, key=lambda i: (i.custodian.kind != "person", i.custodian.id, i.tag))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand
 from coldcheck.domain.state import Lot, State
-from coldcheck.domain.values import ItemKind
+from coldcheck.domain.values import Disposition, ItemKind
 from coldcheck.web import forms
 
 # How each dummy of a lot was verified: what the verify form offers to tick.
@@ -38,6 +38,9 @@ FIELDS = (
     "importer",
     "transferee",
     "reason",
+    "disposition",
+    "police_report",
+    "atf_report",
     "lot_id",
     "ammo_type",
     "count",
@@ -106,12 +109,20 @@ def register(form: Any) -> c.RegisterItem:
 
 
 def dispose(form: Any) -> c.DisposeItem:
+    """A transfer names who receives the item; a theft or loss, the reports (CUS-7 asks)."""
+    how = forms.choice(form, "disposition", Disposition, Disposition.TRANSFER)
+    transfer = how is Disposition.TRANSFER
     return c.DisposeItem(
         item_id=required(form, "item_id", "choose the item that leaves"),
         transferee=required(
             form, "transferee", "say who receives it (name and address, or licence number)"
-        ),
+        )
+        if transfer
+        else "",
         reason=forms.text(form, "reason").strip(),
+        disposition=how,
+        police_report="" if transfer else forms.text(form, "police_report").strip(),
+        atf_report="" if transfer else forms.text(form, "atf_report").strip(),
     )
 
 

@@ -108,7 +108,7 @@ def loaded(state: State) -> list[Item]:
         i
         for i in state.items.values()
         if i.issued_for is None
-        and i.custodian.kind != "disposed"
+        and i.custodian.kind in ("location", "person")  # not gone, not with an investigator
         and any(ch.content is not Content.EMPTY for ch in i.load)
     ]
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from coldcheck import demo
 from coldcheck.domain import commands as c
-from coldcheck.domain.values import AmmoType, Authority, Barrel, Custodian, ItemKind, Role
+from coldcheck.domain.values import (
+    AmmoType,
+    Authority,
+    Barrel,
+    Custodian,
+    Disposition,
+    ItemKind,
+    Role,
+)
 from support.harness import Harness
 
 if TYPE_CHECKING:
@@ -248,3 +257,44 @@ def test_locking_a_weapon_in_the_safe_does_not_warn(planned: Harness, expect: Ex
         planned, c.MoveItem(actor="rosa", item_id="colt-1", location_id="truck-safe"), "CUS-6"
     )
     assert decision.warnings == ()
+
+
+# CUS-7 -------------------------------------------------------------------------------
+
+
+def stolen(item_id: str, police: str = "", atf: str = "") -> c.DisposeItem:
+    return c.DisposeItem(
+        actor="rosa",
+        item_id=item_id,
+        disposition=Disposition.THEFT,
+        reason="taken from the prop truck overnight",
+        police_report=police,
+        atf_report=atf,
+    )
+
+
+def test_a_stolen_firearm_needs_the_police_and_the_atf_report(
+    planned: Harness, expect: Expect
+) -> None:
+    refusal = expect.refused(planned, stolen("colt-1"), "CUS-7")
+    assert [v.detail for v in refusal.violations] == [
+        "the theft of Colt Single Action Army revolver, 7.5 in barrel (CC-0001) has no "
+        "police report number",
+        "the theft of Colt Single Action Army revolver, 7.5 in barrel (CC-0001), a firearm, "
+        "has no ATF report number",
+    ]
+    expect.refused(planned, stolen("colt-1", police="SFPD 26-004411"), "CUS-7")
+    expect.accepted(planned, stolen("colt-1", "SFPD 26-004411", "ATF 2026-0117"), "CUS-7")
+    item = planned.state.items["colt-1"]
+    assert item.custodian.kind == "disposed"
+
+
+def test_a_lost_rubber_prop_needs_only_the_police_report(planned: Harness, expect: Expect) -> None:
+    lost = replace(stolen("rubber-1"), disposition=Disposition.LOSS)
+    expect.refused(planned, lost, "CUS-7")
+    expect.accepted(planned, replace(lost, police_report="SFPD 26-004412"), "CUS-7")
+
+
+def test_a_transfer_needs_no_report(planned: Harness, expect: Expect) -> None:
+    back = c.DisposeItem(actor="rosa", item_id="colt-2", transferee="Western Prop Rentals")
+    expect.accepted(planned, back, "CUS-7")

@@ -6,7 +6,10 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Severity
+from coldcheck.domain.values import Disposition, ItemKind, Severity
+
+# Kinds the law counts as firearms: a licensee reports their theft or loss to ATF.
+LICENSED_KINDS = frozenset({ItemKind.FIREARM, ItemKind.BLANK_ADAPTED})
 
 
 @rule(
@@ -116,6 +119,27 @@ def item_attended(state: State, cmd: c.MoveItem) -> list[str]:
     return [f"{loc.name} is not a secure location"]
 
 
+@rule(
+    "CUS-7",
+    "A theft or loss is reported to the police, and a firearm's to ATF",
+    "27 CFR 478.39a: a licensee reports the theft or loss of a firearm within 48 hours of "
+    "discovering it, to ATF and to the local police; the bound book's disposition cites both",
+    "Report it to the police and, for a firearm, to ATF (Form 3310.11, or 1-888-930-9275), "
+    "then record the disposition with both report numbers.",
+    (c.DisposeItem,),
+)
+def theft_and_loss_reported(state: State, cmd: c.DisposeItem) -> list[str]:
+    if cmd.disposition is Disposition.TRANSFER:
+        return []
+    what = names.item(state, cmd.item_id)
+    problems = []
+    if not cmd.police_report.strip():
+        problems.append(f"the {cmd.disposition} of {what} has no police report number")
+    if state.items[cmd.item_id].kind in LICENSED_KINDS and not cmd.atf_report.strip():
+        problems.append(f"the {cmd.disposition} of {what}, a firearm, has no ATF report number")
+    return problems
+
+
 RULES = (
     only_armorer_handles,
     issued_by_its_custodian,
@@ -123,4 +147,5 @@ RULES = (
     returned_from_its_holder,
     not_while_issued,
     item_attended,
+    theft_and_loss_reported,
 )
