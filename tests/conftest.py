@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from coldcheck import demo
+from coldcheck.config import ENV_STUDIO_KEY_FILE
 from support import order, postgres
 from support.clock import TODAY
 from support.harness import Harness
@@ -18,6 +19,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slowest modules first (support.order): after pytest's own ordering, and stable,
     so that a module's tests (and its module-scoped fixtures) stay together."""
     items.sort(key=order.rank)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _studio_key_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A studio route makes its cosigning key on first use, in the working directory by
+    default: tests that reach one without naming a key keep it in a temporary folder,
+    never in the checkout."""
+    mp = pytest.MonkeyPatch()
+    key = tmp_path_factory.mktemp("studio-key") / "coldcheck-studio.key"
+    mp.setenv(ENV_STUDIO_KEY_FILE, str(key))
+    yield
+    mp.undo()
 
 
 @pytest.fixture
