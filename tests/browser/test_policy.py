@@ -23,6 +23,7 @@ PAGES = [
     "/concerns",
     "/concerns/new",
     "/incidents",
+    "/incidents/incident-2/review",
     "/labels",
     "/items/colt-1",
     "/people",
