@@ -39,8 +39,10 @@ def test_only_the_armorer_or_an_administrator_names_witnesses(api: Api) -> None:
 
 def test_a_bad_name_url_or_vkey_is_refused_naming_it(api: Api) -> None:
     for args, word in (
-        (("Studio!",), "witness name"),
-        (("ok", "ftp://x"), "witness URL"),
+        (("Studio!",), '"name: String should match pattern'),  # the document says which
+        (("ok", "ftp://x"), '"url: String should match pattern'),
+        (("ok", "http://["), "witness URL"),  # a URL urllib cannot even split
+        (("ok", "http://:80"), "witness URL"),  # no host
         (("ok", "http://x", "nonsense"), "witness vkey"),
     ):
         r = _add(api, "rosa", *args)

@@ -24,6 +24,7 @@ PAGES = [
     "/concerns/new",
     "/incidents",
     "/evidence",
+    "/incidents/incident-2/review",
     "/labels",
     "/items/colt-1",
     "/people",

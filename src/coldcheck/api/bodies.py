@@ -27,8 +27,10 @@ from coldcheck.api.contract import (
 from coldcheck.domain import commands as c
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.validate import id_fields
+from coldcheck.pins import PIN
 
 SERVER_FIELDS = frozenset({"actor", "at", "claimed_at", "proof"})
+PIN_FORM = f"^{PIN.pattern}$"  # a PIN of any other form is no one's: the schema says so
 
 # Every command the API takes, by URL slug (IssueItem → issue-item).
 COMMANDS: dict[str, type[c.Command]] = {
@@ -139,13 +141,13 @@ def _model(cls: type, name: str, skip: frozenset[str]) -> type[BaseModel]:
         # The recipient attests being shown it clear with their own PIN.
         fields["recipient_pin"] = (
             StrictStr,
-            Field(min_length=4, max_length=8, description="The recipient's own PIN."),
+            Field(pattern=PIN_FORM, description="The recipient's own PIN."),
         )
     if signed(cls):
         # A signature is the signer's own PIN, typed again: not the session's to give.
         fields["signer_pin"] = (
             StrictStr,
-            Field(min_length=4, max_length=8, description="The signer's own PIN."),
+            Field(pattern=PIN_FORM, description="The signer's own PIN."),
         )
     # Rules between fields that JSON Schema can state (the domain checks them).
     extra = MODEL_SCHEMA.get(cls)

@@ -350,6 +350,14 @@ BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
             r"tighten its profile$",
         ),
     ),
+    "POST /productions/{production_id}/witnesses": (
+        Beyond("a vkey that is not a witness's cosigning key", r"^witness vkey: "),
+        Beyond("a URL with no host urllib can read", r"^witness URL '.*': http\(s\)://host"),
+        Beyond(
+            "a witness past the most a production names",
+            r"^a production names at most \d+ witnesses$",
+        ),
+    ),
     "GET /productions/{production_id}/proofs/inclusion": (TREE_SIZE, SEQ_IN_TREE),
     "GET /productions/{production_id}/proofs/consistency": (TREE_SIZE, OLD_SIZE_IN_TREE),
     "GET /productions/{production_id}/dossier": (

@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 
 from coldcheck.access.identity import Caller
 from coldcheck.access.witnesses import may_name
+from coldcheck.api.contract import beyond_schema
+from coldcheck.api.problems import ERROR_RESPONSES
 from coldcheck.api.schemas import PREFIX
 from coldcheck.service import ColdCheck
 from coldcheck.witnessing import naming
@@ -20,8 +22,14 @@ from coldcheck.witnessing.status import WitnessStatus, status
 
 
 class NewWitness(BaseModel):
-    name: str = Field(max_length=64, description="the production's word for it: studio")
-    url: str = Field(max_length=2000, description="where it answers add-checkpoint")
+    name: str = Field(
+        pattern=f"^{naming.NAME}$", description="the production's word for it: studio"
+    )
+    url: str = Field(
+        max_length=2000,
+        pattern=r"^https?://[^/?#\s]+[^?#\s]*$",
+        description="where it answers add-checkpoint: http(s)://host[:port][/path]",
+    )
     vkey: str = Field(max_length=400, description="its cosigning vkey (coldcheck witness key)")
 
 
@@ -63,7 +71,14 @@ def add_routes(
         service.signed_head(production_id)  # an administrator's unknown production: 404
         return [WitnessOut.of(s) for s in status(service, production_id)]
 
-    @app.post(base, tags=["record"], status_code=201)
+    @app.post(
+        base,
+        tags=["record"],
+        status_code=201,
+        responses=beyond_schema(
+            "POST /productions/{production_id}/witnesses", ERROR_RESPONSES[422]
+        ),
+    )
     def add_witness(production_id: str, body: NewWitness, who: Who) -> WitnessOut:
         """Name a witness: the server asks it to cosign each new head."""
         may_name(service, who.account, person(production_id, who), production_id)

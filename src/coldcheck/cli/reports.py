@@ -130,6 +130,9 @@ def verify_bundle(
                     "proven": list(report.proven),
                     "consistent_since": report.consistent_since,
                     "key_trusted": trusted is not None,
+                    # each trusted witness that cosigned a size holding every proven event
+                    "witnessed": dict(sorted(report.witnessed.items())),
+                    "quorum": quorum,
                 }
             )
             return

@@ -12,10 +12,15 @@ from typing import Annotated
 
 import typer
 
+from coldcheck.api.schemas import VerifyOut
 from coldcheck.cli.context import console, ctx_of, handled, styled
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.config import studio_key_file
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.ledger import CosignatureVerifier, SigningKey
+from coldcheck.reports.text import visible
+from coldcheck.service import ColdCheck
+from coldcheck.store.studio_links import Link
 from coldcheck.studio import push
 from coldcheck.studio import restore as restoring
 from coldcheck.studio.client import StudioClient, read_token
@@ -38,13 +43,21 @@ def credential(ctx: typer.Context, production: Production) -> None:
     only its hash is kept. Hand it to the set's operator, who puts it in a file."""
     with handled():
         s = Studio(ctx_of(ctx).app.studio_rows(), SigningKey.load_or_create(studio_key_file()))
-        typer.echo(s.make_credential(production))
+        token = s.make_credential(production)
+        if json_mode():
+            emit({"production_id": production, "credential": token})
+            return
+        typer.echo(token)  # whole, never wrapped: it is copied into a file
 
 
 def alarms(ctx: typer.Context, production: Annotated[str | None, typer.Argument()] = None) -> None:
     """On the studio: pushes the production's key signed that do not fit the copy."""
     with handled():
-        for a in ctx_of(ctx).app.studio_rows().alarms(production):
+        found = ctx_of(ctx).app.studio_rows().alarms(production)
+        if json_mode():
+            emit(found)
+            return
+        for a in found:
             console.print(
                 styled((f"#{a.id} {a.production_id}", "bold red"), f" {a.kind}: {a.detail}")
             )
@@ -72,7 +85,10 @@ def link(
                 raise InvalidCommand(f"--studio-vkey: {exc}") from None
         cx.app.state(production)  # a production of this set, whose log verifies
         cx.app.studio_links().link(production, url, str(token_file.resolve()), studio_vkey)
-        console.print(f"{production} is pushed to {url}")
+        if json_mode():
+            emit(_link_of(cx.app, cx.app.studio_links().get(production)))
+            return
+        typer.echo(visible(f"{production} is pushed to {url}"))
 
 
 def sync(ctx: typer.Context, production: Annotated[str | None, typer.Argument()] = None) -> None:
@@ -81,6 +97,9 @@ def sync(ctx: typer.Context, production: Annotated[str | None, typer.Argument()]
         cx = ctx_of(ctx)
         pid = production or cx.production_id()
         done = push.sync(cx.app, pid)
+        if json_mode():
+            emit(done)  # the studio's size, what was sent, and the cosigned note
+            return
         console.print(
             styled(
                 (f"{pid}", "green"),
@@ -93,6 +112,9 @@ def status(ctx: typer.Context) -> None:
     """On the set: each linked production, how far its studio holds it, the last error."""
     with handled():
         app = ctx_of(ctx).app
+        if json_mode():
+            emit([_link_of(app, ln) for ln in app.studio_links().links()])
+            return
         for ln in app.studio_links().links():
             behind = app.head_seq(ln.production_id) - ln.synced_size
             said = f"; last error: {ln.last_error}" if ln.last_error else ""
@@ -122,6 +144,9 @@ def restore(
         report = restoring.restore(production, url, token_file, key, target)
         if not report.ok:
             raise IntegrityError(report.problem, report.first_bad_seq)
+        if json_mode():
+            emit({**VerifyOut.of(production, report).model_dump(), "database": target, "url": url})
+            return
         console.print(
             styled(
                 (f"{production}", "green"),
@@ -129,6 +154,21 @@ def restore(
                 f"into {target} and verified; pushes to {url} carry on from here",
             )
         )
+
+
+def _link_of(app: ColdCheck, ln: Link) -> dict[str, object]:
+    """A link as `studio status --json` shows it: never the credential, only its file."""
+    return {
+        "production_id": ln.production_id,
+        "url": ln.url,
+        "token_file": ln.token_file,
+        "studio_vkey": ln.cosigner,
+        "synced_size": ln.synced_size,
+        "to_send": app.head_seq(ln.production_id) - ln.synced_size,
+        "cosigned_note": ln.cosigned_note,
+        "last_error": ln.last_error,
+        "last_attempt_at": ln.last_attempt_at,
+    }
 
 
 for fn, name in (

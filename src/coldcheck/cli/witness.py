@@ -10,6 +10,7 @@ import typer
 import uvicorn
 
 from coldcheck.cli.context import console, ctx_of, handled
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain.errors import InvalidCommand
 from coldcheck.ledger import CosignatureVerifier, SigningKey
 from coldcheck.store.witness import WitnessStore
@@ -54,7 +55,10 @@ def serve(
     """Serve POST /add-checkpoint, the cosigned checkpoints, /alarms and /key."""
     with handled():
         w = _open(database, key_file, name)
-        console.print(f"witness {w.name}: {w.verifier.vkey()}")
+        if json_mode():
+            emit({"name": w.name, "vkey": w.verifier.vkey(), "url": f"http://{host}:{port}"})
+        else:
+            typer.echo(f"witness {w.name}: {w.verifier.vkey()}")
         uvicorn.run(create_witness_app(w), host=host, port=port, log_level="warning")
 
 
@@ -69,13 +73,22 @@ def trust(
             origin = _open(database, key_file, None).trust(vkey)
         except ValueError as exc:
             raise InvalidCommand(f"not a log's vkey: {exc}") from None
-        console.print(f"trusted: {origin}")
+        if json_mode():
+            emit({"trusted": origin, "vkey": vkey})
+            return
+        typer.echo(f"trusted: {origin}")
 
 
 def key(key_file: KeyFile = DEFAULT_KEY, name: Name = None) -> None:
     """Print the witness's cosigning vkey, for the logs' clients to trust."""
     with handled():
-        console.print(_cosigner(key_file, name)[1].vkey())
+        cosigner = _cosigner(key_file, name)[1]
+        if json_mode():
+            emit({"name": cosigner.name, "vkey": cosigner.vkey()})
+            return
+        # Never through Rich, which wraps at the terminal's width: `V=$(… witness key)`
+        # must hold the whole vkey.
+        typer.echo(cosigner.vkey())
 
 
 def submit(
@@ -92,13 +105,21 @@ def submit(
             cosigner = CosignatureVerifier.from_vkey(witness_vkey) if witness_vkey else None
         except ValueError as exc:
             raise InvalidCommand(f"--witness-vkey: {exc}") from None
-        typer.echo(client.submit(cx.app, cx.production_id(), url, cosigner), nl=False)
+        note = client.submit(cx.app, cx.production_id(), url, cosigner)
+        if json_mode():
+            emit({"url": url, "note": note, "checked": cosigner is not None})
+            return
+        typer.echo(note, nl=False)
 
 
 def alarms(database: Database = DEFAULT_DATABASE) -> None:
     """Print every alarm: checkpoints a log signed that do not fit what was cosigned."""
     with handled():
-        for a in WitnessStore(database).alarms():
+        found = WitnessStore(database).alarms()
+        if json_mode():
+            emit(found)
+            return
+        for a in found:
             console.print(f"#{a.id} {a.origin} at {a.at}: {a.kind}: {a.detail}")
 
 

@@ -10,8 +10,11 @@ from typing import Annotated
 import typer
 
 from coldcheck.accounts import Forbidden
+from coldcheck.api.witnesses import WitnessOut
 from coldcheck.cli.context import console, ctx_of, handled
+from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain.values import Role
+from coldcheck.reports.text import visible
 from coldcheck.witnessing import asking, naming
 from coldcheck.witnessing.status import WitnessStatus, status
 
@@ -45,7 +48,10 @@ def add(
     with handled():
         by = _may_name(ctx, production_id)
         w = naming.add(ctx_of(ctx).app, production_id, name, url, vkey, by)
-        console.print(f"witness {w.name} of {production_id}: {w.url}")
+        if json_mode():
+            emit(next(WitnessOut.of(s) for s in _status(ctx, production_id) if s.name == w.name))
+            return
+        typer.echo(f"witness {w.name} of {production_id}: {w.url}")
 
 
 def remove(ctx: typer.Context, production_id: Pid, name: Name) -> None:
@@ -53,33 +59,51 @@ def remove(ctx: typer.Context, production_id: Pid, name: Name) -> None:
     with handled():
         _may_name(ctx, production_id)
         ctx_of(ctx).app.witness_rows().remove(production_id, name)
-        console.print(f"no longer asking {name}")
+        if json_mode():
+            emit({"production_id": production_id, "removed": name})
+            return
+        typer.echo(f"no longer asking {name}")
 
 
 def list_(ctx: typer.Context, production_id: Pid) -> None:
     """The production's witnesses: name, URL, vkey."""
     with handled():
-        for w in ctx_of(ctx).app.witness_rows().named(production_id):
-            console.print(f"{w.name}  {w.url}  {w.vkey}")
+        shown = _status(ctx, production_id)
+        if json_mode():
+            emit([WitnessOut.of(s) for s in shown])
+            return
+        for w in shown:
+            typer.echo(visible(f"{w.name}  {w.url}  {w.vkey}"))  # whole: a vkey is copied
 
 
 def ask(ctx: typer.Context, production_id: Pid) -> None:
     """Ask the witnesses now (the server does it by itself), then show their status."""
     with handled():
+        _status(ctx, production_id)
         asking.ask_production(ctx_of(ctx).app, production_id)
-        _show(status(ctx_of(ctx).app, production_id))
+        _show(_status(ctx, production_id))
 
 
 def show_status(ctx: typer.Context, production_id: Pid) -> None:
     """Each witness's largest cosigned size and its last answer; exit 5 after a refusal."""
     with handled():
-        shown = status(ctx_of(ctx).app, production_id)
+        shown = _status(ctx, production_id)
         _show(shown)
     if any(s.outcome == "refused" for s in shown):
         raise typer.Exit(5)
 
 
+def _status(ctx: typer.Context, production_id: str) -> list[WitnessStatus]:
+    """What each witness last did, or NotFound for a production this database lacks."""
+    app = ctx_of(ctx).app
+    app.signed_head(production_id)
+    return status(app, production_id)
+
+
 def _show(shown: list[WitnessStatus]) -> None:
+    if json_mode():
+        emit([WitnessOut.of(s) for s in shown])
+        return
     if not shown:
         console.print("no witnesses named: coldcheck witnesses add PID NAME URL VKEY")
     for s in shown:

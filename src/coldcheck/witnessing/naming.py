@@ -15,7 +15,8 @@ from coldcheck.store.witnessed import NamedWitness
 if TYPE_CHECKING:
     from coldcheck.service import ColdCheck
 
-_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+NAME = r"[a-z0-9][a-z0-9._-]{0,63}"  # also the API document's pattern
+_NAME = re.compile(NAME)
 MAX_WITNESSES = 16  # several parties (studio, insurer, union), never a crowd to wait on
 
 
@@ -25,8 +26,12 @@ def check(name: str, url: str, vkey: str) -> CosignatureVerifier:
         raise InvalidCommand(
             f"witness name {name!r}: 1-64 lowercase letters, digits, '.', '_' or '-'"
         )
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        good = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not a URL at all
+        good = False
+    if not good:
         raise InvalidCommand(f"witness URL {url!r}: http(s)://host[:port][/path], no query")
     try:
         return CosignatureVerifier.from_vkey(vkey)

@@ -88,6 +88,8 @@
     if (!drafted(form)) { return; }
     form.addEventListener("input", function () { saveDraft(form); });
     form.addEventListener("change", function () { saveDraft(form); });
+    // A form the server drew again with what was sent (after a refusal) already holds it.
+    if (form.dataset.sent) { return; }
     var draft = read(draftKey(form), null);
     if (!draft || Date.now() - draft.at > DRAFT_MS || !draft.fields.length) { return; }
     draft.fields.forEach(function (f) {
