@@ -46,6 +46,7 @@ PATH = {
     "scene_id": "sc-12",
     "concern_id": "concern-1",
     "incident_id": "incident-1",
+    "evidence_id": "evidence-1",
     "seq": "1",
     "day": TODAY,
     "fmt": "pdf",

@@ -62,7 +62,7 @@ def app(backend: str) -> ColdCheck:
 
 
 def _section(d: dossier.Dossier) -> dossier.Section:
-    (evidence,) = [s for s in d.sections if s.number == 8]
+    (evidence,) = [s for s in d.sections if s.number == 10]
     return evidence
 
 
@@ -119,7 +119,7 @@ def _pdf_text(data: bytes) -> str:
 def test_the_incident_dossier_pdf_shows_the_evidence(app: ColdCheck) -> None:
     data = render.pdf(dossier.build(app, PID, incident="incident-1"))
     text = _pdf_text(data)
-    assert "8. Evidence: each piece, its chain of custody" in text
+    assert "10. Evidence: each piece, its chain of custody" in text
     assert "FILED UNDER ANOTHER CASE NUMBER: NMSCL-77" in text
 
 

@@ -46,7 +46,8 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
     assert "never acknowledged by: concern-1: gil, paula" in text[5]
     assert "firearm_safety: rosa; hiring: paula" in text[6]
     assert "incident-1 misfire reported by sam" in text[7]
-    assert "Filed under case SFSO-2026-1042" in text[8]
+    assert "0 attempt(s) refused" in text[8]  # the attempt in the demo is in sc-14's take
+    assert "Filed under case SFSO-2026-1042" in text[10]
     by_seq = {r.seq: r for r in app.records(PID)}
     for seq in d.cited:
         assert 1 <= seq <= head

@@ -29,10 +29,19 @@ def _token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+_KINDS = {
+    401: ("unauthenticated", "Not logged in"),
+    403: ("forbidden", "Not allowed with this credential"),
+}
+
+
 def _refused(refusal: Refusal) -> JSONResponse:
+    # A missing or wrong credential is the API's own 401 and another production's its 403,
+    # so a client handles them as at every other route; the rest are the studio's own.
+    kind, title = _KINDS.get(refusal.status, ("studio", "The studio refused"))
     body: dict[str, Any] = {
-        "type": "/problems/studio",
-        "title": "The studio refused",
+        "type": f"/problems/{kind}",
+        "title": title,
         "status": refusal.status,
         "detail": refusal.detail,
     }

@@ -84,7 +84,16 @@ def test_an_incidents_weapon_stays_as_found_until_its_review(
     # Made safe, not loaded: unloading the weapon is not a change to the evidence's rounds.
     expect.accepted(planned, inspect("colt-2", (demo.EMPTY,) * 6), "EVD-1")
     expect.refused(planned, inspect("colt-2", (demo.BLANK,) * 6), "EVD-1")
-    planned.run(c.SignOffReview(actor="nora", incident_id=incident, findings="bad primer"))
+    planned.run(
+        c.SignOffReview(
+            actor="nora",
+            incident_id=incident,
+            findings="bad primer",
+            cause="a defective primer",
+            corrective_actions="the lot spot-checked",
+            signer_confirmed=True,
+        )
+    )
     expect.accepted(planned, move("colt-2"), "EVD-1")
 
 
@@ -111,7 +120,16 @@ def test_a_piece_in_evidence_custody_stays_there_after_the_review(
 ) -> None:
     incident = misfire(planned)
     planned.run(to_sheriff(incident, item_id="colt-2"))
-    planned.run(c.SignOffReview(actor="nora", incident_id=incident, findings="bad primer"))
+    planned.run(
+        c.SignOffReview(
+            actor="nora",
+            incident_id=incident,
+            findings="bad primer",
+            cause="a defective primer",
+            corrective_actions="the lot spot-checked",
+            signer_confirmed=True,
+        )
+    )
     refusal = expect.refused(planned, move("colt-2"), "EVD-1")
     assert (
         "Colt Single Action Army revolver, 7.5 in barrel (CC-0002) is in evidence custody "
