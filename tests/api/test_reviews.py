@@ -161,3 +161,18 @@ def test_the_review_page_refuses_a_producer_and_keeps_the_attempt(api: Api) -> N
     api.only_attempts(before, "SignOffReview")
     nora = web_client.post(_client(api, "nora"), page, {**REVIEW, "pin": PIN}, page=page)
     assert nora.status_code == 200, nora.text
+
+
+def test_a_refused_countersignature_names_its_rule_on_the_page(api: Api) -> None:
+    # A misfire's review needs no countersignature: the rule that says so is drawn with
+    # its advice (a page once failed with a 500 drawing a rule's advice link).
+    incident = _report(api, "misfire")
+    page = f"/p/{PID}/incidents/{incident}/review"
+    assert web_client.post(_client(api, "nora"), page, {**REVIEW, "pin": PIN}, page=page).is_success
+    before = api.head()
+    counter = f"/p/{PID}/incidents/{incident}/countersign"
+    refused = web_client.post(_client(api, "rosa"), counter, {"pin": PIN}, page=page)
+    assert refused.status_code == 409, refused.text
+    assert "INC-4" in refused.text
+    assert f"The attempt is on the record (#{before + 1})" in refused.text
+    api.only_attempts(before, "CountersignReview")
