@@ -19,6 +19,9 @@ def test_the_producer_records_a_hand_in_and_hands_it_over(
     expect(page.get_by_role("heading", name="Evidence", exact=True)).to_be_visible()
     expect(page.locator("section.card")).to_have_count(2)
     paula.shot("evidence-register")
+    # Nothing is filed under an incident for the person: they choose which.
+    expect(page.get_by_label("Of the incident")).to_have_value("")
+    page.get_by_label("Of the incident").select_option("incident-1")
     page.get_by_label("Handed in by").fill("Mia Long (costume)")
     page.get_by_label("What was handed in").fill("one .45 round, no crimp")
     page.get_by_label("Rounds, if any").fill("1")
@@ -29,6 +32,7 @@ def test_the_producer_records_a_hand_in_and_hands_it_over(
     page.get_by_label("The piece").select_option(
         label="“one .45 round, no crimp” handed in by Mia Long (costume)"
     )
+    page.get_by_label("As evidence of").select_option("incident-1")
     page.get_by_label("Their investigator").fill("Deputy Ana Cruz")
     page.locator("#ho-agency").fill("Santa Fe County Sheriff's Office")
     page.locator("#ho-case").fill("SFSO-2026-1099")
