@@ -56,7 +56,17 @@ def test_item_person_and_whole_dossiers_list_their_attempts(app: ColdCheck) -> N
     assert _section(dossier.build(app, PID, person="jack"), 8).startswith("0 attempt(s)")
     whole = dossier.build(app, PID)
     assert TRIED in _section(whole, 8)
-    assert [s.number for s in whole.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 10]  # no section 9: no incident
+    assert [s.number for s in whole.sections] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        10,
+    ]  # no section 9: no incident
 
 
 def test_a_later_refused_sign_off_is_in_its_incidents_dossier(app: ColdCheck) -> None:
