@@ -68,39 +68,32 @@ class Settings:
         )
 
 
-def escalate_every_s() -> float:
-    """Seconds between the server's sweeps for overdue concerns: from the environment, or
-    once a minute. It can be made slower, never switched off: a concern that nobody
-    acknowledges must always go up the chain."""
-    raw = os.environ.get(ENV_ESCALATE_EVERY, "").strip()
+def _seconds(env: str, default: float, low: float, high: float) -> float:
+    """An interval in seconds from the environment variable `env`, or `default`; a value
+    that is not a number from `low` to `high` is a ValueError naming the variable."""
+    raw = os.environ.get(env, "").strip()
     if not raw:
-        return DEFAULT_ESCALATE_EVERY_S
+        return default
     try:
         seconds = float(raw)
     except ValueError:
         seconds = 0.0
-    if not 1.0 <= seconds <= 86_400.0:
-        raise ValueError(
-            f"{ENV_ESCALATE_EVERY} must be a number of seconds from 1 to 86400, not {raw!r}"
-        )
+    if not low <= seconds <= high:
+        raise ValueError(f"{env} must be a number of seconds from {low:g} to {high:g}, not {raw!r}")
     return seconds
+
+
+def escalate_every_s() -> float:
+    """Seconds between the server's sweeps for overdue concerns: from the environment, or
+    once a minute. It can be made slower, never switched off: a concern that nobody
+    acknowledges must always go up the chain."""
+    return _seconds(ENV_ESCALATE_EVERY, DEFAULT_ESCALATE_EVERY_S, 1.0, 86_400.0)
 
 
 def studio_sync_every_s() -> float:
     """Seconds between a set server's pushes to its studio: from the environment, or every
     30 s. A push that finds nothing new costs one small request per linked production."""
-    raw = os.environ.get(ENV_STUDIO_SYNC_EVERY, "").strip()
-    if not raw:
-        return DEFAULT_STUDIO_SYNC_EVERY_S
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = 0.0
-    if not 1.0 <= seconds <= 86_400.0:
-        raise ValueError(
-            f"{ENV_STUDIO_SYNC_EVERY} must be a number of seconds from 1 to 86400, not {raw!r}"
-        )
-    return seconds
+    return _seconds(ENV_STUDIO_SYNC_EVERY, DEFAULT_STUDIO_SYNC_EVERY_S, 1.0, 86_400.0)
 
 
 def studio_key_file() -> Path:
@@ -113,15 +106,4 @@ def witness_every_s() -> float:
     witness per round at most, whatever was appended): from the environment, or ten.
     Never off: a production names witnesses to have them asked; one that names none is
     not asked at all."""
-    raw = os.environ.get(ENV_WITNESS_EVERY, "").strip()
-    if not raw:
-        return DEFAULT_WITNESS_EVERY_S
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = 0.0
-    if not 0.2 <= seconds <= 3600.0:
-        raise ValueError(
-            f"{ENV_WITNESS_EVERY} must be a number of seconds from 0.2 to 3600, not {raw!r}"
-        )
-    return seconds
+    return _seconds(ENV_WITNESS_EVERY, DEFAULT_WITNESS_EVERY_S, 0.2, 3600.0)
