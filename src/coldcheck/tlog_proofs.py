@@ -87,3 +87,9 @@ def _tree(
         if stored.seq == keep:
             bodies[stored.seq] = stored.body
     return tree, bodies, size
+
+
+def tree(service: ColdCheck, production_id: str, tree_size: int | None = None) -> MerkleTree:
+    """The tree of the proven log at ``tree_size`` (default: the signed head's size), for a
+    caller that needs many proofs of one log: each of `consistency`'s builds it anew."""
+    return _tree(service, production_id, tree_size, keep=None)[0]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from coldcheck import tlog_proofs
 from coldcheck.ledger import SignedCheckpoint, SigningKey, checkpoint_note, open_note
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
@@ -72,6 +73,23 @@ def test_batches_continue_from_the_held_size(
     assert (stale.status, stale.size, stale.alarm) == (409, size // 2, None)
     studio.receive(PID, token, protocol.encode(whole(planned, size // 2)))
     assert held(studio) == (size, size)
+    assert studio.rows.alarms() == []
+
+
+def test_a_sync_in_many_batches_is_stored_whole_with_one_tree_for_its_proofs(
+    planned: ColdCheck, studio: Studio, token: str
+) -> None:
+    head = planned.signed_head(PID)
+    tree = tlog_proofs.tree(planned, PID)
+    size, pushes = 0, 0
+    while size < head.size:  # batches of two or three events, each proven from the last
+        events = push.batch(planned, PID, size, head.size, 1500)
+        once = push.build(planned, PID, size, head, events, tree)
+        assert once.proof == push.build(planned, PID, size, head, events).proof
+        studio.receive(PID, token, protocol.encode(once))
+        size, pushes = once.head.size, pushes + 1
+    assert pushes > 10
+    assert held(studio) == (head.size, head.size)
     assert studio.rows.alarms() == []
 
 

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 from coldcheck import tlog_proofs
 from coldcheck.domain.errors import ColdCheckError, IntegrityError
-from coldcheck.ledger import CosignatureVerifier, SignedCheckpoint, checkpoint_note, open_note
+from coldcheck.ledger import (
+    CosignatureVerifier,
+    MerkleTree,
+    SignedCheckpoint,
+    checkpoint_note,
+    open_note,
+)
 from coldcheck.store.port import StoredEvent
 from coldcheck.studio import protocol
 from coldcheck.studio.client import StudioClient, read_token, refused
@@ -75,9 +81,12 @@ def _sync(
     cosigner = _cosigner(pinned, state.get("cosigner"))
     head = service.signed_head(pid)
     held, sent = _size(state), 0
+    tree: MerkleTree | None = None  # built once, when a batch first needs a proof
     for _ in range(1_000_000):  # each round sends a batch, or learns the studio's size
         events = batch(service, pid, held, head.size, batch_bytes) if held < head.size else []
-        push = build(service, pid, held, head, events)
+        if tree is None and 0 < held < head.size:
+            tree = tlog_proofs.tree(service, pid, head.size)
+        push = build(service, pid, held, head, events, tree)
         status, answer = client.post("/push", protocol.encode(push))
         if status == 200:
             note = _cosigned(push.note, str(answer.get("cosignature", "")), cosigner)
@@ -119,16 +128,22 @@ def build(
     held: int,
     head: SignedCheckpoint,
     events: list[StoredEvent],
+    tree: MerkleTree | None = None,
 ) -> protocol.Push:
     """The push of `events` (after `held`): to the head if they reach it, else to a head
-    signed for their last event."""
+    signed for their last event. `tree`, the proven log's tree at the head or beyond,
+    spares building one for the consistency proof (a sync of many batches builds it
+    once, not once a batch)."""
     end = events[-1] if events else None
     if end is not None and end.seq < head.size:
         head = SignedCheckpoint.sign(service.key, pid, end.seq, end.root, end.at)
     origin = service.log_key(pid).name
     proof: list[bytes] = []
     if 0 < held < head.size:
-        proof = tlog_proofs.consistency(service, pid, held, head.size).proof
+        if tree is None:
+            proof = tlog_proofs.consistency(service, pid, held, head.size).proof
+        else:
+            proof = tree.consistency_proof(held, head.size)
     return protocol.Push(
         pid,
         held,
