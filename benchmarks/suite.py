@@ -12,6 +12,7 @@ from benchmarks import (
     bench_projection,
     bench_proofs,
     bench_reads,
+    bench_sync,
     bench_verify,
 )
 from benchmarks.harness import Context, Result
@@ -24,6 +25,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "projection": bench_projection.run,
     "reads": bench_reads.run,
     "http": bench_http.run,
+    "sync": bench_sync.run,
 }
 
 __all__ = ["BENCHMARKS"]
