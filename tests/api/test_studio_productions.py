@@ -174,6 +174,9 @@ def test_only_an_administrator_sees_the_studios_productions(here: Here) -> None:
     r = here.client.get(LISTING, headers=api.auth("rosa"))  # the armorer, not an admin
     assert r.status_code == 403, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
+    # The production's studio contact is someone on that production, not the studio.
+    contact = api.add_person("stella", ("studio_contact",))
+    assert here.client.get(LISTING, headers=api.auth(contact)).status_code == 403
 
     anonymous = here.client.get("/studio", follow_redirects=False)
     assert (anonymous.status_code, anonymous.headers["location"]) == (
