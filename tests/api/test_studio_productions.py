@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from coldcheck.api.schemas import PREFIX
 from coldcheck.domain import commands as c
 from coldcheck.http.app import create_app
-from coldcheck.ledger import SignedCheckpoint, SigningKey, checkpoint_note
+from coldcheck.ledger import MerkleTree, SignedCheckpoint, SigningKey, checkpoint_note
 from coldcheck.studio import protocol, push
 from coldcheck.studio.ingest import Studio
 from support import web_client
@@ -97,38 +97,57 @@ def test_events_recorded_on_set_after_the_push_are_not_shown_until_pushed(here: 
     assert "Not pushed yet" in [x["text"] for x in listed(here)[PID]["concerns"]]
 
 
-def test_a_forked_checkpoint_offered_is_an_alarm_naming_the_first_inconsistent_size(
-    here: Here,
-) -> None:
-    pushed(here, PID)
+def offer(here: Here, size: int, root: bytes, proof: tuple[bytes, ...] = ()) -> str:
+    """The set's own key signs a checkpoint of `size` and `root` and pushes it with no
+    events, from the size the studio holds; the alarm the studio answers."""
     service = here.api.service
     held = service.signed_head(PID)
-    other = SignedCheckpoint.sign(service.key, PID, held.size, b"\x07" * 32, held.at)
+    offered = SignedCheckpoint.sign(service.key, PID, size, root, held.at)
     origin = service.log_key(PID).name
-    fork = protocol.Push(
+    body = protocol.Push(
         PID,
         held.size,
         service.public_key(),
         origin,
-        checkpoint_note(service.key, origin, other),
-        other,
-        (),
+        checkpoint_note(service.key, origin, offered),
+        offered,
+        proof,
         (),
         (),
     )
     token = here.studio.make_credential(PID)
     r = here.client.post(
         f"/api/v1/studio/productions/{PID}/push",
-        content=protocol.encode(fork),
+        content=protocol.encode(body),
         headers={"Authorization": f"Bearer {token}"},
     )
-    assert (r.status_code, r.json()["alarm"]) == (409, "fork"), r.text
+    assert r.status_code in (409, 422), r.text
+    alarm: str = r.json()["alarm"]
+    return alarm
+
+
+def test_a_checkpoint_that_does_not_fit_is_an_alarm_naming_the_first_inconsistent_size(
+    here: Here,
+) -> None:
+    pushed(here, PID)
+    service = here.api.service
+    size = service.signed_head(PID).size
+    tree = MerkleTree()
+    for stored, _ in service.proven_events(PID, upto=size - 10):
+        tree.append(stored.leaf_hash)
+
+    assert offer(here, size, b"\x07" * 32) == "fork"  # another root at the size held
+    assert offer(here, size - 10, tree.root()) == "smaller"  # a prefix: ten events gone
+    assert offer(here, size + 5, b"\x08" * 32, (b"\x09" * 32,)) == "inconsistent"
 
     mine = listed(here)[PID]
     assert mine["status"] == "verified"  # what it holds is untouched
-    (alarm,) = mine["alarms"]
-    assert alarm["kind"] == "fork"
-    assert (alarm["offered_size"], alarm["first_inconsistent"]) == (held.size, held.size)
+    found = {a["kind"]: (a["offered_size"], a["first_inconsistent"]) for a in mine["alarms"]}
+    assert found == {
+        "fork": (size, size),
+        "smaller": (size - 10, size - 9),
+        "inconsistent": (size + 5, size),
+    }
 
 
 def test_a_copy_changed_underneath_is_shown_failing_and_nothing_is_read_from_it(
