@@ -97,15 +97,15 @@ def test_events_recorded_on_set_after_the_push_are_not_shown_until_pushed(here: 
     assert "Not pushed yet" in [x["text"] for x in listed(here)[PID]["concerns"]]
 
 
-def offer(here: Here, size: int, root: bytes, proof: tuple[bytes, ...] = ()) -> str:
+def offer(here: Here, pid: str, size: int, root: bytes, proof: tuple[bytes, ...] = ()) -> str:
     """The set's own key signs a checkpoint of `size` and `root` and pushes it with no
     events, from the size the studio holds; the alarm the studio answers."""
     service = here.api.service
-    held = service.signed_head(PID)
-    offered = SignedCheckpoint.sign(service.key, PID, size, root, held.at)
-    origin = service.log_key(PID).name
+    held = service.signed_head(pid)
+    offered = SignedCheckpoint.sign(service.key, pid, size, root, held.at)
+    origin = service.log_key(pid).name
     body = protocol.Push(
-        PID,
+        pid,
         held.size,
         service.public_key(),
         origin,
@@ -115,9 +115,9 @@ def offer(here: Here, size: int, root: bytes, proof: tuple[bytes, ...] = ()) -> 
         (),
         (),
     )
-    token = here.studio.make_credential(PID)
+    token = here.studio.make_credential(pid)
     r = here.client.post(
-        f"/api/v1/studio/productions/{PID}/push",
+        f"/api/v1/studio/productions/{pid}/push",
         content=protocol.encode(body),
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -129,18 +129,21 @@ def offer(here: Here, size: int, root: bytes, proof: tuple[bytes, ...] = ()) -> 
 def test_a_checkpoint_that_does_not_fit_is_an_alarm_naming_the_first_inconsistent_size(
     here: Here,
 ) -> None:
-    pushed(here, PID)
-    service = here.api.service
-    size = service.signed_head(PID).size
+    pid, service = "offered", here.api.service
+    service.execute(pid, c.CreateProduction(name="Offered"))
+    for n in range(15):
+        service.execute(pid, c.RaiseConcern(text=f"Concern {n}", anonymous=True))
+    pushed(here, pid)
+    size = service.signed_head(pid).size
     tree = MerkleTree()
-    for stored, _ in service.proven_events(PID, upto=size - 10):
+    for stored, _ in service.proven_events(pid, upto=size - 10):
         tree.append(stored.leaf_hash)
 
-    assert offer(here, size, b"\x07" * 32) == "fork"  # another root at the size held
-    assert offer(here, size - 10, tree.root()) == "smaller"  # a prefix: ten events gone
-    assert offer(here, size + 5, b"\x08" * 32, (b"\x09" * 32,)) == "inconsistent"
+    assert offer(here, pid, size, b"\x07" * 32) == "fork"  # another root at the size held
+    assert offer(here, pid, size - 10, tree.root()) == "smaller"  # a prefix: ten events gone
+    assert offer(here, pid, size + 5, b"\x08" * 32, (b"\x09" * 32,)) == "inconsistent"
 
-    mine = listed(here)[PID]
+    mine = listed(here)[pid]
     assert mine["status"] == "verified"  # what it holds is untouched
     found = {a["kind"]: (a["offered_size"], a["first_inconsistent"]) for a in mine["alarms"]}
     assert found == {
@@ -153,6 +156,7 @@ def test_a_checkpoint_that_does_not_fit_is_an_alarm_naming_the_first_inconsisten
 def test_a_copy_changed_underneath_is_shown_failing_and_nothing_is_read_from_it(
     here: Here, database_url: str
 ) -> None:
+    pushed(here, PID)
     service = here.api.service
     service.execute("rewritten", c.CreateProduction(name="Dry Creek"))
     service.execute(

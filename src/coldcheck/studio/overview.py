@@ -5,14 +5,15 @@ Read only from the copy as verified now, never from the rows as they lie: every 
 event goes through `verify`'s own checks (`LogCheck`: the bytes, the columns, leaf hashes,
 roots, every kept checkpoint, the signed head, under the key pinned on the first push),
 no event may be stored past the head, and the cosigned note must be the pinned key's
-checkpoint of that head with the studio's own cosignature. Only then is the copy folded
-into the production's state. A copy that fails is listed as failing, with the first bad
+checkpoint of that head with the studio's own cosignature. The copy is folded into the
+production's state as it is checked, and the state is shown only once every check has
+passed. A copy that fails is listed as failing, with the first bad
 seq and why, and nothing read from it; a copy that has had no push yet is listed as
 waiting for one.
 
 Cost: each read folds every copy from its first event (the studio keeps no state between
-reads, so a row changed underneath is caught at the next read); the demo's few hundred
-events fold in milliseconds.
+reads, so a row changed underneath is caught at the next read): about 20 µs an event
+(a copy of 10,099 events, 0.2 s on SQLite), so linear in all the studio holds.
 
 An alarm's offered checkpoint (kept as evidence) is opened under the pinned key and set
 against the verified copy: the first inconsistent size is the size of the offered
@@ -124,15 +125,18 @@ def view(
         replica.origin,
         replica.head,
     )
+    unread = tuple(_alarm(a, None, None) for a in alarms)  # as kept: nothing to set against
     if key is None or origin is None or head is None:
-        return _empty(pid, "awaiting", None, None, tuple(_alarm(a, None, None) for a in alarms))
-    pinned = log_verifier(origin, key)
+        return _empty(pid, "awaiting", None, None, unread)
+    try:
+        pinned = log_verifier(origin, key)
+    except ValueError as exc:
+        return _empty(pid, "failed", f"the pinned key is not a log key: {exc}", 0, unread)
     try:
         state, tree = _verified(rows, replica, key, head)
         at, by = _cosigned(replica.note or "", head, pinned, cosigner)
     except IntegrityError as exc:
-        kept = tuple(_alarm(a, None, None) for a in alarms)
-        return _empty(pid, "failed", str(exc), exc.seq, kept)
+        return _empty(pid, "failed", str(exc), exc.seq, unread)
     return ProductionView(
         pid,
         "verified",
@@ -180,7 +184,15 @@ def _verified(
         if not page:
             break  # `finish` names the missing events
         for stored in page:
-            evolve(state, check.event(stored))
+            rec = check.event(stored)
+            try:
+                evolve(state, rec)
+            except (KeyError, TypeError, ValueError) as exc:
+                # Signed by the set, yet not a record its own fold takes (a set with a bug,
+                # or one of another version): this copy is shown failing, the others not.
+                raise IntegrityError(
+                    f"event #{stored.seq} verifies but does not fold: {exc!r}", stored.seq
+                ) from None
             tree.append(stored.leaf_hash)
         after = page[-1].seq
     check.finish(Head(head, ""))
