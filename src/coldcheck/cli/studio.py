@@ -26,6 +26,7 @@ from coldcheck.studio import overview, push
 from coldcheck.studio import restore as restoring
 from coldcheck.studio.client import StudioClient, read_token
 from coldcheck.studio.ingest import Studio
+from coldcheck.studio.productions import StudioProductionOut
 
 studio = typer.Typer(
     help="Replication to the studio: a record nobody on set can rewrite.",
@@ -73,7 +74,7 @@ def productions(ctx: typer.Context) -> None:
             ctx_of(ctx).app.studio_rows(), overview.cosigner_of(studio_key_file())
         )
         if json_mode():
-            emit(found)
+            emit([StudioProductionOut.of(p) for p in found])  # the API's own shape
         else:
             for p in found:
                 _print_production(p)
