@@ -145,6 +145,12 @@ def table_markdown() -> str:
         "read them and their status. The CLI names them as its operator, or with `--as`",
         "only as the armorer.",
         "",
+        "The studio's view across productions (`GET /api/v1/studio/productions`, the page",
+        "`/studio`) is for administrator accounts only: anyone else is refused with 403,",
+        "nobody logged in with 401. A role on a production, its studio contact's too,",
+        "gives no right to see the others. `coldcheck studio productions` is the",
+        "console's (it holds the database).",
+        "",
         "| action | " + " | ".join(name for name, _ in columns) + " |",
         "| --- |" + " --- |" * len(columns),
     ]

@@ -71,9 +71,8 @@ LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
-    """The API's routes over one service and one account store, on the app's own router
-    (http/app.py: registered there, not included, they stay the app's routes)."""
+def caller_of(accounts: Accounts) -> Callable[..., Caller]:
+    """The dependency that says who is asking: a bearer token, else the session cookie."""
 
     def caller(request: Request, authorization: Annotated[str | None, Header()] = None) -> Caller:
         token = request.cookies.get(COOKIE)
@@ -87,6 +86,14 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
         account, row = accounts.authenticate(token)
         return Caller(account, row.token_id, Proof.of_token(row.kind))
 
+    return caller
+
+
+def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
+    """The API's routes over one service and one account store, on the app's own router
+    (http/app.py: registered there, not included, they stay the app's routes)."""
+
+    caller = caller_of(accounts)
     Who = Annotated[Caller, Depends(caller)]
 
     def member(production_id: str, who: Caller) -> str:

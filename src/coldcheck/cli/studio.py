@@ -1,6 +1,7 @@
 """`coldcheck studio`: replication of a production's record to a studio server.
 
-On the studio: `credential` (a production's credential, printed once) and `alarms`. On
+On the studio: `credential` (a production's credential, printed once), `productions` (each
+copy, verified now: what it holds, what stands open on set) and `alarms`. On
 the set: `link` (where to push, and the file holding the credential), `sync` (one push
 now; `serve` pushes by itself), `status`, and `restore` (a lost set, from the studio).
 """
@@ -21,10 +22,11 @@ from coldcheck.ledger import CosignatureVerifier, SigningKey
 from coldcheck.reports.text import visible
 from coldcheck.service import ColdCheck
 from coldcheck.store.studio_links import Link
-from coldcheck.studio import push
+from coldcheck.studio import overview, push
 from coldcheck.studio import restore as restoring
 from coldcheck.studio.client import StudioClient, read_token
 from coldcheck.studio.ingest import Studio
+from coldcheck.studio.productions import StudioProductionOut
 
 studio = typer.Typer(
     help="Replication to the studio: a record nobody on set can rewrite.",
@@ -61,6 +63,49 @@ def alarms(ctx: typer.Context, production: Annotated[str | None, typer.Argument(
             console.print(
                 styled((f"#{a.id} {a.production_id}", "bold red"), f" {a.kind}: {a.detail}")
             )
+
+
+def productions(ctx: typer.Context) -> None:
+    """On the studio: every production it keeps a copy of, verified now: the last sync,
+    the size cosigned, stand-downs, open concerns and incidents, alarms. Exit 5 when a
+    copy does not verify or a push raised an alarm (every copy is still listed)."""
+    with handled():
+        found = overview.productions(
+            ctx_of(ctx).app.studio_rows(), overview.cosigner_of(studio_key_file())
+        )
+        if json_mode():
+            emit([StudioProductionOut.of(p) for p in found])  # the API's own shape
+        else:
+            for p in found:
+                _print_production(p)
+    if any(p.status == "failed" or p.alarms for p in found):
+        raise typer.Exit(5)
+
+
+def _print_production(p: overview.ProductionView) -> None:
+    if p.status == "awaiting":
+        console.print(styled((p.production_id, "bold"), ": a credential, no push yet"))
+    elif p.status == "failed":
+        console.print(
+            styled((p.production_id, "bold red"), f": the copy does not verify: {p.problem}")
+        )
+    else:
+        stood = f"STAND-DOWN ({', '.join(p.stand_down)})" if p.stand_down else "no stand-down"
+        console.print(
+            styled(
+                (p.production_id, "bold"),
+                f" {p.name}: {p.size} events, cosigned at {p.cosigned_size} by "
+                f"{', '.join(p.cosigned_by) or 'nobody'}; {stood}; "
+                f"{len(p.concerns)} open concerns, {len(p.incidents)} open incidents",
+            )
+        )
+        for c in p.concerns:
+            console.print(styled("  concern ", (c.id, "bold"), f": {c.text}"))
+        for i in p.incidents:
+            console.print(styled("  incident ", (i.id, "bold"), f" ({i.kind}): {i.description}"))
+    for a in p.alarms:
+        first = f", first inconsistent size {a.first_inconsistent}" if a.first_inconsistent else ""
+        console.print(styled("  alarm ", (a.kind, "bold red"), f"{first}: {a.detail}"))
 
 
 def link(
@@ -173,6 +218,7 @@ def _link_of(app: ColdCheck, ln: Link) -> dict[str, object]:
 
 for fn, name in (
     (credential, "credential"),
+    (productions, "productions"),
     (alarms, "alarms"),
     (link, "link"),
     (sync, "sync"),

@@ -17,6 +17,7 @@ from coldcheck.http import timers
 from coldcheck.http.body_limit import BodyLimit
 from coldcheck.http.headers import SecurityHeaders
 from coldcheck.service import ColdCheck
+from coldcheck.studio import productions as studio_productions
 from coldcheck.studio import routes as studio
 from coldcheck.web import routes as web
 
@@ -51,7 +52,9 @@ def create_app(
     app.add_middleware(SecurityHeaders)  # outermost: every answer carries them
 
     api.add_routes(app.router, service, accounts)
-    studio.add_routes(app.router, service, studio_key or studio_key_file())
+    studio_key = studio_key or studio_key_file()
+    studio.add_routes(app.router, service, studio_key)
+    studio_productions.add_routes(app.router, service, accounts, studio_key)
     app.include_router(web.pages(service, accounts))
     web.error_pages(app, service, accounts)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
