@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -15,6 +16,9 @@ from rich.text import Text
 
 from coldcheck import backups
 from coldcheck import demo as demo_story
+from coldcheck.access import attest
+from coldcheck.access.identity import Proof
+from coldcheck.accounts import Accounts
 from coldcheck.api.schemas import Board, EventOut, RuleOut, VerifyOut
 from coldcheck.backup_report import OK, REFUSED, RESET
 from coldcheck.bootstrap import open_accounts, open_app
@@ -22,11 +26,13 @@ from coldcheck.cli.context import console, ctx_of, err, handled, show_time, styl
 from coldcheck.cli.output import emit, json_mode
 from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
+from coldcheck.domain import commands as c
 from coldcheck.domain.codec import to_data
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.ledger import SigningKey, checkpoint_note
 from coldcheck.reports import board
+from coldcheck.service import ColdCheck
 
 RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
 
@@ -76,6 +82,30 @@ def init(
             )
 
 
+def at_the_console(app: ColdCheck, accounts: Accounts, pid: str) -> demo_story.Run:
+    """How `coldcheck demo` records the story: as the server's console (each event says
+    so: a claim, not a proof), and each acknowledgement or signature by its person's own
+    PIN, confirmed as every door confirms it (access/attest.py), never set by the story."""
+
+    def run(cmd: c.Command) -> object:
+        cmd = dataclasses.replace(cmd, proof=Proof.CONSOLE.value)
+        kind = type(cmd)
+        if attest.needs_pin(kind):
+            field = "recipient_acknowledged" if attest.attested(kind) else attest.SIGNER
+            if getattr(cmd, field):
+                demo_story.seed_accounts(accounts)  # the people exist by now
+                cmd = attest.by_pin(
+                    accounts,
+                    app.state(pid),
+                    dataclasses.replace(cmd, **{field: False}),  # type: ignore[arg-type]
+                    demo_story.DEMO_PIN,
+                    cmd.actor,
+                )
+        return app.execute(pid, cmd)
+
+    return run
+
+
 def demo(ctx: typer.Context) -> None:
     """Seed the demo western production with a day of custody, if not there already."""
     with handled():
@@ -85,9 +115,10 @@ def demo(ctx: typer.Context) -> None:
         pid = demo_story.PRODUCTION
         seeded = pid not in app.production_ids()
         day = today(ZoneInfo("America/Denver"))
+        accounts = open_accounts(app)
         if seeded:
-            demo_story.seed(lambda cmd: app.execute(pid, cmd), day)
-        demo_story.seed_accounts(open_accounts(app))
+            demo_story.seed(at_the_console(app, accounts, pid), day)
+        demo_story.seed_accounts(accounts)
         if json_mode():
             emit(
                 {

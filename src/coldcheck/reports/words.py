@@ -170,10 +170,16 @@ def _issued(s: State, r: ev.Recorded, e: ev.ItemIssued) -> str:
         f"{_who(s, r)} handed {item(s, e.item_id)} to {person(s, e.recipient_id)} "
         f"for {e.scene_id} at {_at(s, r)}"
     )
+    # Every door takes the acknowledgement only as the recipient's own PIN (access/attest.py).
+    pin = (
+        f"; {person(s, e.recipient_id)} confirmed it with their own PIN"
+        if e.recipient_acknowledged
+        else ""
+    )
     insp = s.inspections.get(e.inspection_id)
     if insp is None:
-        return said
-    return f"{said}, {_load(insp.chambers, insp.barrel)}{_shown(s, insp.shown_to)}"
+        return said + pin
+    return f"{said}, {_load(insp.chambers, insp.barrel)}{_shown(s, insp.shown_to)}{pin}"
 
 
 def _returned(s: State, r: ev.Recorded, e: ev.ItemReturned) -> str:
