@@ -16,6 +16,7 @@ from coldcheck.http.timers import escalate_all
 from coldcheck.ledger import SignedCheckpoint, SigningKey
 from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck
+from support import pdfs
 from support.service_db import PID, TODAY, FakeClock, open_app, runner, seed_demo
 
 KEY = SigningKey.generate()
@@ -64,7 +65,7 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
 
 
 def test_pdf_is_a_pdf_with_a_title_page_and_one_part_per_question(app: ColdCheck) -> None:
-    data = render.pdf(dossier.build(app, PID, incident="incident-1"))
+    data = pdfs.dossier_pdf(app, dossier.build(app, PID, incident="incident-1"))
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
     assert len(re.findall(rb"/Type /Page\b", data)) >= 8
