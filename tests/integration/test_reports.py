@@ -32,8 +32,9 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
 ) -> None:
     d = dossier.build(app, PID, incident="incident-1")
     head = app.store.head(PID).seq
-    # The seven questions, the attempts refused, what followed the incident, its evidence.
-    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    # The seven questions, the attempts refused, what followed the incident, its evidence,
+    # and who sent what was cited, by name and role, and how they proved it.
+    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert all(s.answers for s in d.sections)
     text = {
         s.number: " ".join(a.summary + " " + " ".join(x.text for x in a.steps) for a in s.answers)
@@ -49,6 +50,7 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
     assert "incident-1 misfire reported by sam" in text[7]
     assert "0 attempt(s) refused" in text[8]  # the attempt in the demo is in sc-14's take
     assert "Filed under case SFSO-2026-1042" in text[10]
+    assert "rosa (Rosa" in text[11]
     by_seq = {r.seq: r for r in app.records(PID)}
     for seq in d.cited:
         assert 1 <= seq <= head

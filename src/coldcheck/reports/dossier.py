@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from coldcheck.domain import events as ev
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import InvalidCommand, NotFound
-from coldcheck.domain.state import Incident
+from coldcheck.domain.state import Incident, State
 from coldcheck.reports import evidence_section
 from coldcheck.service import ColdCheck
 
@@ -151,7 +151,53 @@ def build(
     if person is None:
         pieces = evidence_section.answers(records, state, incident, item)
         d.sections.append(Section(10, evidence_section.TITLE, pieces))
+    d.sections.append(Section(11, AUTHENTICATED, (_authenticated(d.sections, state),)))
     return d
+
+
+AUTHENTICATED = "How each actor was authenticated"
+
+
+def _authenticated(sections: list[Section], state: State) -> q.Answer:
+    """Everyone who sent an event this dossier cites, by name and role, and how they
+    proved who they were each time: a line per person and way, citing the first event
+    sent so (the others are in the sections above)."""
+    seen: dict[tuple[str, str], list[q.Step]] = {}
+    for sec in sections:
+        for a in sec.answers:
+            for s in a.steps:
+                if s.actor is not None:
+                    seen.setdefault((s.actor, s.proof or ""), []).append(s)
+    steps = []
+    for (actor, proof), sent in sorted(seen.items()):
+        first = min(sent, key=lambda s: s.seq)
+        how = q.PROOF_WORDS.get(proof, "not recorded (sent before proofs were kept)")
+        cited = len({s.seq for s in sent})
+        steps.append(
+            q.Step(
+                first.seq,
+                first.at,
+                actor,
+                f"{_named(state, actor)}: {how}, on {cited} cited event(s), first #{first.seq}",
+                first.proof,
+            )
+        )
+    people = sorted({actor for actor, _ in seen})
+    summary = "; ".join(_named(state, p) for p in people) or "no event here names its sender"
+    return q.Answer(
+        "Who sent each event cited here, and how did they prove who they are?",
+        summary,
+        tuple(steps),
+    )
+
+
+def _named(state: State, person_id: str) -> str:
+    """ "rosa (Rosa Díaz, armorer)": the id, the name and roles as the record has them."""
+    p = state.people.get(person_id)
+    if p is None:
+        return person_id
+    roles = ", ".join(sorted(str(r).replace("_", " ") for r in p.roles)) or "no role"
+    return f"{person_id} ({p.name}, {roles})"
 
 
 def _attempts(

@@ -77,9 +77,10 @@ class Document(FPDF):
     each run of characters in the main font or, for what it lacks, the fallback."""
 
     def __init__(
-        self, running: str, proof: Proof | None = None, font_files: fonts.Fonts = fonts.DEBIAN
+        self, running: str, proof: Proof | None = None, font_files: fonts.Fonts | None = None
     ) -> None:
         super().__init__(format="A4")
+        font_files = font_files or fonts.DEBIAN
         fonts.use(self, font_files)  # Unavailable, before anything is drawn, if missing
         self.main, self.fallback = fonts.coverage(font_files)
         self.drawable = self.main | self.fallback
@@ -280,7 +281,7 @@ def _escape(ch: str) -> str:
     return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
 
 
-def pdf(d: Dossier, proof: Proof, font_files: fonts.Fonts = fonts.DEBIAN) -> bytes:
+def pdf(d: Dossier, proof: Proof, font_files: fonts.Fonts | None = None) -> bytes:
     """The dossier as a PDF: a title page, then one part per question; every page names
     the production, the scope and the generation time, and the proof it ties to."""
     made = d.when(d.generated_at)
