@@ -14,7 +14,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The fonts the PDFs embed (Debian's DejaVu Sans and Droid Sans Fallback), when missing.
 setup: $(STAMP)
+	scripts/ensure-fonts
 
 # Seed the demo production into ./coldcheck.db and serve it on http://127.0.0.1:8000/.
 run: setup

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zlib
 
 import pytest
 
@@ -16,6 +14,7 @@ from coldcheck.domain.values import Disposition
 from coldcheck.ledger import SigningKey
 from coldcheck.reports import boundbook, dossier, render
 from coldcheck.service import ColdCheck
+from support import pdfs
 from support.service_db import PID, runner, seed_demo
 
 KEY = SigningKey.generate()
@@ -104,21 +103,8 @@ def test_the_incident_dossier_lists_each_piece_its_chain_and_its_case_numbers(
     assert "FILED UNDER ANOTHER CASE NUMBER: NMSCL-77" in page
 
 
-def _pdf_text(data: bytes) -> str:
-    """The text drawn in a PDF's (deflated) content streams, as fpdf2 writes them."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
-    drawn = []
-    for raw in streams:
-        try:
-            drawn.append(zlib.decompress(raw).decode("latin-1"))
-        except zlib.error:
-            continue  # not a content stream (a font, an image)
-    return " ".join(re.findall(r"\((.*?)\) ?Tj", "\n".join(drawn)))
-
-
 def test_the_incident_dossier_pdf_shows_the_evidence(app: ColdCheck) -> None:
-    data = render.pdf(dossier.build(app, PID, incident="incident-1"))
-    text = _pdf_text(data)
+    text = pdfs.text(pdfs.dossier_pdf(app, dossier.build(app, PID, incident="incident-1")))
     assert "10. Evidence: each piece, its chain of custody" in text
     assert "FILED UNDER ANOTHER CASE NUMBER: NMSCL-77" in text
 

@@ -16,6 +16,7 @@ from coldcheck.http.timers import escalate_all
 from coldcheck.ledger import SignedCheckpoint, SigningKey
 from coldcheck.reports import boundbook, daily, dossier, render
 from coldcheck.service import ColdCheck
+from support import pdfs
 from support.service_db import PID, TODAY, FakeClock, open_app, runner, seed_demo
 
 KEY = SigningKey.generate()
@@ -31,8 +32,9 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
 ) -> None:
     d = dossier.build(app, PID, incident="incident-1")
     head = app.store.head(PID).seq
-    # The seven questions, the attempts refused, what followed the incident, its evidence.
-    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    # The seven questions, the attempts refused, what followed the incident, its evidence,
+    # and who sent what was cited, by name and role, and how they proved it.
+    assert [s.number for s in d.sections] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert all(s.answers for s in d.sections)
     text = {
         s.number: " ".join(a.summary + " " + " ".join(x.text for x in a.steps) for a in s.answers)
@@ -48,6 +50,7 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
     assert "incident-1 misfire reported by sam" in text[7]
     assert "0 attempt(s) refused" in text[8]  # the attempt in the demo is in sc-14's take
     assert "Filed under case SFSO-2026-1042" in text[10]
+    assert "rosa (Rosa" in text[11]
     by_seq = {r.seq: r for r in app.records(PID)}
     for seq in d.cited:
         assert 1 <= seq <= head
@@ -64,7 +67,7 @@ def test_incident_dossier_answers_all_seven_questions_with_real_citations(
 
 
 def test_pdf_is_a_pdf_with_a_title_page_and_one_part_per_question(app: ColdCheck) -> None:
-    data = render.pdf(dossier.build(app, PID, incident="incident-1"))
+    data = pdfs.dossier_pdf(app, dossier.build(app, PID, incident="incident-1"))
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
     assert len(re.findall(rb"/Type /Page\b", data)) >= 8

@@ -11,6 +11,7 @@ from coldcheck.domain.errors import Refused
 from coldcheck.ledger import SigningKey
 from coldcheck.reports import daily, daily_words, dossier, render
 from coldcheck.service import ColdCheck
+from support import pdfs
 from support.service_db import PID, TODAY, runner, seed_demo
 
 KEY = SigningKey.generate()
@@ -45,7 +46,7 @@ def test_the_incident_dossier_shows_the_attempt_and_what_followed(app: ColdCheck
     page = render.html(d)
     assert "8. Attempts refused" in page
     assert "9. What followed" in page
-    assert render.pdf(d).startswith(b"%PDF-")
+    assert pdfs.dossier_pdf(app, d).startswith(b"%PDF-")
 
 
 def test_item_person_and_whole_dossiers_list_their_attempts(app: ColdCheck) -> None:

@@ -24,6 +24,7 @@ from coldcheck.domain.errors import (
     NotFound,
     Refused,
     StorageError,
+    Unavailable,
 )
 from coldcheck.logins import LoginThrottled
 
@@ -49,6 +50,7 @@ STATUS: dict[type[ColdCheckError], tuple[int, str]] = {
     InvalidCommand: (422, "invalid"),
     IntegrityError: (503, "integrity"),
     StorageError: (503, "storage"),
+    Unavailable: (503, "unavailable"),
 }
 
 TITLES = {
@@ -60,6 +62,7 @@ TITLES = {
     "invalid": "Invalid request; nothing was recorded",
     "integrity": "The record does not verify; nothing was recorded",
     "storage": "The database could not complete the request; nothing was recorded",
+    "unavailable": "Something this server needs for the answer is not installed",
     "too-large": "Request too large",
     "cross-origin": "Refused: not sent from a ColdCheck page; nothing was recorded",
     "login-throttled": "Too many failed logins; no password was checked",

@@ -141,14 +141,14 @@ def add_routes(
         saved = files.disposition(
             files.dossier(production_id, scope, today, format), inline=format == "html"
         )
-        if format == "pdf":
-            return Response(render.pdf(d), media_type="application/pdf", headers=saved)
-        if format == "bundle":
-            return Response(
-                bundle.dumps(bundle.build(service, production_id, d.cited)),
-                media_type="application/json",
-                headers=saved,
-            )
+        if format in ("pdf", "bundle"):
+            # The PDF prints the SHA-256 of the very bundle this request would return
+            # in its place: the same cited events against the same signed head.
+            proof = bundle.dumps(bundle.build(service, production_id, d.cited))
+            if format == "bundle":
+                return Response(proof, media_type="application/json", headers=saved)
+            data = render.pdf(d, render.Proof.of(proof))
+            return Response(data, media_type="application/pdf", headers=saved)
         return Response(render.html(d), media_type="text/html", headers=saved)
 
     @app.get(f"{PREFIX}/productions/{{production_id}}/daily-report", tags=["reports"])

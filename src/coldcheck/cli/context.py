@@ -32,6 +32,7 @@ from coldcheck.domain.errors import (
     NotFound,
     Refused,
     StorageError,
+    Unavailable,
 )
 from coldcheck.domain.events import Recorded
 from coldcheck.service import ColdCheck, Outcome
@@ -61,6 +62,7 @@ EXIT_CODES: dict[type[ColdCheckError], int] = {
     IntegrityError: 5,
     StorageError: 6,
     Conflict: 7,
+    Unavailable: 8,
 }
 
 

@@ -50,11 +50,12 @@ def dossier(
             start=parse_time(start, tz),
             end=parse_time(end, tz),
         )
-        proof = bundle.build(cx.app, pid, d.cited, since=old)
+        proof = bundle.dumps(bundle.build(cx.app, pid, d.cited, since=old))
+        data = render.pdf(d, render.Proof.of(proof))  # names bundle.json's SHA-256
         out.mkdir(parents=True, exist_ok=True)
         (out / "dossier.html").write_text(render.html(d), encoding="utf-8")
-        (out / "dossier.pdf").write_bytes(render.pdf(d))
-        (out / "bundle.json").write_text(bundle.dumps(proof), encoding="utf-8")
+        (out / "dossier.pdf").write_bytes(data)
+        (out / "bundle.json").write_bytes(proof.encode())  # the bytes the PDF names
         if json_mode():
             emit(
                 {

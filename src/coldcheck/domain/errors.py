@@ -49,3 +49,8 @@ class IntegrityError(ColdCheckError):
 
 class StorageError(ColdCheckError):
     """The database could not complete the operation (full disk, read-only, gone)."""
+
+
+class Unavailable(ColdCheckError):
+    """Something this deployment needs to produce the answer is not installed (the
+    PDF's fonts): nothing was produced, and installing it is the fix."""

@@ -5,7 +5,7 @@ Pure functions over a production's recorded events; the CLI, API and reports ren
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from coldcheck.domain import events as ev
@@ -241,13 +241,18 @@ class _ConcernTrail:
     resolved: bool = False
 
 
-def concerns(records: Sequence[ev.Recorded], before: int | None = None) -> Answer:
-    """Q5: concerns raised (before a seq), to whom delivered, who acknowledged, what was done."""
+def concerns(
+    records: Sequence[ev.Recorded],
+    before: int | None = None,
+    about: Callable[[ev.Recorded], bool] | None = None,
+) -> Answer:
+    """Q5: concerns raised (before a seq; `about` chooses by their raising), to whom
+    delivered, who acknowledged, what was done."""
     trails: dict[str, _ConcernTrail] = {}
     for rec in records:
         e = rec.event
         if isinstance(e, ev.ConcernRaised):
-            if before is not None and rec.seq >= before:
+            if (before is not None and rec.seq >= before) or (about and not about(rec)):
                 continue
             who = "anonymous" if e.anonymous else rec.actor
             block = "BLOCKING " if e.blocking else ""

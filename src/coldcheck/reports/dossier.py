@@ -4,13 +4,14 @@ window, every statement citing the events it rests on."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from coldcheck.domain import events as ev
 from coldcheck.domain import queries as q
 from coldcheck.domain.errors import InvalidCommand, NotFound
-from coldcheck.domain.state import Incident
+from coldcheck.domain.state import Incident, State
 from coldcheck.reports import evidence_section
 from coldcheck.service import ColdCheck
 
@@ -30,6 +31,7 @@ class Dossier:
     timezone: str
     generated_at: int
     head_seq: int
+    subject: str = "the whole record"  # the scope in a few words, for a running header
     sections: list[Section] = field(default_factory=list)
 
     @property
@@ -93,6 +95,10 @@ def build(
             }
         )
         scope = f"person {person}"
+    subject = next(
+        (f"{k} {v}" for k, v in (("incident", incident), ("item", item), ("person", person)) if v),
+        "the whole record",
+    )
     scope += window_text
     window = [r for r in records if r.seq <= cutoff_seq and (end is None or r.at <= end)]
     if incident is not None or item is not None:
@@ -103,7 +109,16 @@ def build(
         }
         people = sorted(receivers) or people
     in_window = [r for r in window if start is None or r.at >= start]
-    d = Dossier(production_id, state.name, scope, state.timezone, service.clock(), state.seq)
+    d = Dossier(
+        production_id,
+        state.name,
+        scope,
+        state.timezone,
+        service.clock(),
+        state.seq,
+        subject + window_text,
+    )
+    about = _about_item(window, item) if item is not None else None
     d.sections = [
         Section(
             1,
@@ -124,7 +139,7 @@ def build(
         Section(
             5,
             "Concerns: to whom delivered, who acknowledged, what was done",
-            (q.concerns(window, cutoff_seq if incident else None),),
+            (q.concerns(window, cutoff_seq if incident else None, about),),
         ),
         Section(6, "Authority over firearm safety and hiring", (q.authorities(window, end),)),
         Section(7, "Incidents and the reviews that followed", (q.incidents(window),)),
@@ -136,7 +151,53 @@ def build(
     if person is None:
         pieces = evidence_section.answers(records, state, incident, item)
         d.sections.append(Section(10, evidence_section.TITLE, pieces))
+    d.sections.append(Section(11, AUTHENTICATED, (_authenticated(d.sections, state),)))
     return d
+
+
+AUTHENTICATED = "How each actor was authenticated"
+
+
+def _authenticated(sections: list[Section], state: State) -> q.Answer:
+    """Everyone who sent an event this dossier cites, by name and role, and how they
+    proved who they were each time: a line per person and way, citing the first event
+    sent so (the others are in the sections above)."""
+    seen: dict[tuple[str, str], list[q.Step]] = {}
+    for sec in sections:
+        for a in sec.answers:
+            for s in a.steps:
+                if s.actor is not None:
+                    seen.setdefault((s.actor, s.proof or ""), []).append(s)
+    steps = []
+    for (actor, proof), sent in sorted(seen.items()):
+        first = min(sent, key=lambda s: s.seq)
+        how = q.PROOF_WORDS.get(proof, "not recorded (sent before proofs were kept)")
+        cited = len({s.seq for s in sent})
+        steps.append(
+            q.Step(
+                first.seq,
+                first.at,
+                actor,
+                f"{_named(state, actor)}: {how}, on {cited} cited event(s), first #{first.seq}",
+                first.proof,
+            )
+        )
+    people = sorted({actor for actor, _ in seen})
+    summary = "; ".join(_named(state, p) for p in people) or "no event here names its sender"
+    return q.Answer(
+        "Who sent each event cited here, and how did they prove who they are?",
+        summary,
+        tuple(steps),
+    )
+
+
+def _named(state: State, person_id: str) -> str:
+    """ "rosa (Rosa Díaz, armorer)": the id, the name and roles as the record has them."""
+    p = state.people.get(person_id)
+    if p is None:
+        return person_id
+    roles = ", ".join(sorted(str(r).replace("_", " ") for r in p.roles)) or "no role"
+    return f"{person_id} ({p.name}, {roles})"
 
 
 def _attempts(
@@ -162,6 +223,31 @@ def _attempts(
     if person is not None:
         return q.attempts(records, (), (person,))
     return q.attempts(window, everything=True)
+
+
+def _about_item(records: list[ev.Recorded], item: str) -> Callable[[ev.Recorded], bool]:
+    """Whether a concern's raising is about the item: it names the item or a scene the
+    item was planned or issued for, or one of its holders raised it."""
+    scenes = {
+        r.event.scene_id
+        for r in records
+        if (isinstance(r.event, ev.ScenePlanned) and item in r.event.items)
+        or (isinstance(r.event, ev.ItemIssued) and r.event.item_id == item)
+    }
+
+    holders = {
+        r.event.recipient_id
+        for r in records
+        if isinstance(r.event, ev.ItemIssued) and r.event.item_id == item
+    }
+
+    def about(rec: ev.Recorded) -> bool:
+        e = rec.event
+        assert isinstance(e, ev.ConcernRaised)
+        by_holder = not e.anonymous and rec.actor in holders
+        return e.item_id == item or (e.scene_id in scenes) or by_holder
+
+    return about
 
 
 def _known(records: list[ev.Recorded], item_id: str) -> bool:
