@@ -41,7 +41,7 @@ from coldcheck.store.accounts import AccountStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
 from coldcheck.store.witnessed import WitnessRows
-from coldcheck.verification import Progress, VerifyReport
+from coldcheck.verification import KeyHistory, Progress, VerifyReport
 
 __all__ = ["Clock", "ColdCheck", "Outcome", "ReusedCommandId", "fingerprint", "utc_now_us"]
 
@@ -184,7 +184,7 @@ class ColdCheck:
                 tx.add_checkpoint(cp)
             return cp
 
-    def rotate_key(self, new_key: SigningKey) -> list[ev.Recorded]:
+    def rotate_key(self, new_key: SigningKey) -> list[tuple[str, ev.Recorded]]:
         """Rotate every production's log to `new_key`, and sign with it from now on.
 
         Each production gets a `SigningKeyRotated` event, signed by the key in force and
@@ -196,7 +196,7 @@ class ColdCheck:
         new_public = new_key.public_key_bytes()
         if new_public == self._public_key:
             raise InvalidCommand("the new key is the key in force")
-        rotated = []
+        rotated: list[tuple[str, ev.Recorded]] = []
         for production_id in self.store.production_ids():
             with self.lanes.lane(production_id).writer, self.store.writing(production_id) as tx:
                 self.committed.public_key = self._public_key
@@ -233,10 +233,15 @@ class ColdCheck:
             self.committed.publish(
                 production_id, pending.known(work, tx.head, known.marks, keys), force=True
             )
-            rotated.append(rec)
+            rotated.append((production_id, rec))
         self.key, self._public_key = new_key, new_public
         self.committed.public_key = new_public
         return rotated
+
+    def key_history(self, production_id: str) -> KeyHistory:
+        """The production's proven key history: (the size from which each key signs, its
+        public key), oldest first; the last is the key in force."""
+        return self.committed.verified(production_id).keys
 
     def audit(self) -> list[IntegrityError]:
         """Re-check the next segment of every production this process has proven (see

@@ -26,7 +26,8 @@ def test_a_rotation_is_recorded_and_appends_carry_on_under_the_new_key(backend: 
     app = seed_demo(backend, old)
     before = app.signed_head(PID)
     origin = app.log_key(PID).name
-    (rec,) = app.rotate_key(new)
+    ((pid, rec),) = app.rotate_key(new)
+    assert pid == PID
     assert isinstance(rec.event, ev.SigningKeyRotated)
     assert rec.seq == before.size + 1
     assert rec.event.root == before.root.hex()
