@@ -224,6 +224,25 @@ def check_public_key(in_force: bytes, production_id: str, public_key: bytes) -> 
         )
 
 
+def initial_key(events: Iterable[StoredEvent], current: bytes) -> bytes:
+    """The key a copy of a log starts from, when only the key in force now is known (a
+    studio's first push, a restore): the key its first rotation rotated from, or `current`
+    if it has none. Nothing is trusted by it: the history walk checks every rotation's two
+    signatures and that it ends where it must."""
+    for stored in events:
+        if stored.type == "SigningKeyRotated":
+            try:
+                e = envelope.decode(stored.body)[1].event
+            except IntegrityError:
+                break  # the walk names it
+            if isinstance(e, ev.SigningKeyRotated):
+                try:
+                    return bytes.fromhex(e.old_key)
+                except ValueError:
+                    break
+    return current
+
+
 def nothing_past_head(store: Store, production_id: str, head: Head) -> None:
     """IntegrityError if an event is stored after the signed head (nothing signs it),
     unless an append has committed it with its head since `head` was read."""

@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coldcheck import envelope
-from coldcheck.domain import events as ev
 from coldcheck.domain.errors import ColdCheckError, Conflict, IntegrityError
 from coldcheck.ledger import Frontier, SignedCheckpoint, SigningKey
 from coldcheck.store import Head, SqlStore, StoredEvent
 from coldcheck.store.studio_links import LinkStore
 from coldcheck.studio import protocol
 from coldcheck.studio.client import StudioClient, read_token, refused
-from coldcheck.verification import LogCheck, VerifyReport, check_public_key, verify_log
+from coldcheck.verification import (
+    LogCheck,
+    VerifyReport,
+    check_public_key,
+    initial_key,
+    verify_log,
+)
 
 WRITE_BATCH = 2000
 
@@ -58,26 +62,14 @@ def check(production_id: str, key: SigningKey, copy: Copy) -> tuple[Frontier, by
     """`verify`'s checks over the copy, its key history ending at the key file's public
     key; its frontier, and the key its history starts from (recorded with the production).
     """
-    log = LogCheck(production_id, first_key(production_id, copy.events, key), copy.checkpoints)
+    log = LogCheck(
+        production_id, initial_key(copy.events, key.public_key_bytes()), copy.checkpoints
+    )
     for event in copy.events:
         log.event(event)
     log.finish(Head(copy.head, ""))
     check_public_key(log.public_key, production_id, key.public_key_bytes())
     return log.frontier, log.history[0][1]
-
-
-def first_key(production_id: str, events: list[StoredEvent], key: SigningKey) -> bytes:
-    """The key a copy's history starts from: the one its first rotation rotated from, or
-    the key file's if it was never rotated (the history walk checks either way)."""
-    for event in events:
-        if event.type == "SigningKeyRotated":
-            rec = envelope.decode(event.body)[1].event
-            if isinstance(rec, ev.SigningKeyRotated):
-                try:
-                    return bytes.fromhex(rec.old_key)
-                except ValueError:
-                    break  # the walk names it
-    return key.public_key_bytes()
 
 
 def restore(
