@@ -257,8 +257,13 @@ class ColdCheck:
     def head_seq(self, production_id: str) -> int:
         return face.head_seq(self, production_id)
 
-    def verify(self, production_id: str, progress: Progress | None = None) -> VerifyReport:
-        return face.verify(self, production_id, progress)
+    def verify(
+        self,
+        production_id: str,
+        progress: Progress | None = None,
+        public_key: bytes | None = None,
+    ) -> VerifyReport:
+        return face.verify(self, production_id, progress, public_key)
 
     @property
     def background_wal(self) -> bool:

@@ -13,7 +13,6 @@ from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
-from coldcheck.verification import verify_log
 
 key = typer.Typer(
     help="The signing key: what others need to check the record.", no_args_is_help=True
@@ -81,7 +80,7 @@ def rotate(ctx: typer.Context) -> None:
         for pid in app.production_ids():
             report = app.verify(pid)
             if not report.ok and new is not None:  # rotated already, before an interruption
-                report = verify_log(app.store, pid, new.public_key_bytes())
+                report = app.verify(pid, public_key=new.public_key_bytes())
             if not report.ok:
                 raise IntegrityError(
                     f"{pid} does not verify, so its key is not rotated (nothing was): "
