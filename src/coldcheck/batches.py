@@ -25,6 +25,7 @@ from coldcheck.lanes import Request
 from coldcheck.ledger import Frontier, SigningKey, leaf_hash
 from coldcheck.projection import Known, Marks, marks_of
 from coldcheck.store import Head, StoredEvent, WriteTx
+from coldcheck.verification import KeyHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +102,11 @@ class Pending:
         self.by_command[command_id] = records
         return records
 
-    def known(self, state: State, head: Head, marks: Marks) -> Known:
-        """The committed state once these rows are committed under `head`."""
+    def known(self, state: State, head: Head, marks: Marks, keys: KeyHistory) -> Known:
+        """The committed state once these rows are committed under `head`, with the
+        log's key history `keys`."""
         marks.add(self.marks)
-        return Known(state, self.frontier, head, self.last_leaf, marks)
+        return Known(state, self.frontier, head, self.last_leaf, marks, keys)
 
 
 def decide_one(

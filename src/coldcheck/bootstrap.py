@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coldcheck import keyfiles
 from coldcheck.accounts import Accounts, pin_pepper
 from coldcheck.config import ENV_DEPLOYMENT, Settings
 from coldcheck.domain.errors import ColdCheckError
@@ -34,9 +35,11 @@ def open_app(settings: Settings, create: bool = False, background_wal: bool = Fa
                 "(or set COLDCHECK_KEY_FILE)"
             )
         key = SigningKey.load(settings.key_file)
-    return ColdCheck(store, key, deployment=settings.deployment)
+    first = keyfiles.first_key(settings.key_file)
+    return ColdCheck(store, key, deployment=settings.deployment, first_key=first)
 
 
 def open_accounts(app: ColdCheck) -> Accounts:
-    """The accounts beside the service's log, with the PIN pepper from its signing key."""
-    return Accounts(app.account_rows(), pin_pepper(app.key), app.clock)
+    """The accounts beside the service's log, with the PIN pepper from its first signing
+    key (so PINs survive a rotation)."""
+    return Accounts(app.account_rows(), pin_pepper(app.first_key), app.clock)

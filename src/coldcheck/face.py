@@ -41,11 +41,16 @@ def head_seq(service: ColdCheck, production_id: str) -> int:
 
 
 def verify(
-    service: ColdCheck, production_id: str, progress: Progress | None = None
+    service: ColdCheck,
+    production_id: str,
+    progress: Progress | None = None,
+    public_key: bytes | None = None,
 ) -> VerifyReport:
-    """Recompute the production's whole log and check every signature with this
-    deployment's key; the report names the first bad seq, if any."""
-    return verify_log(service.store, production_id, service.key.public_key_bytes(), progress)
+    """Recompute the production's whole log and check every signature, its key history
+    ending at this deployment's key (or at `public_key`: a rotation's staged key); the
+    report names the first bad seq, if any."""
+    key = public_key or service.key.public_key_bytes()
+    return verify_log(service.store, production_id, key, progress)
 
 
 def background_wal(service: ColdCheck) -> bool:

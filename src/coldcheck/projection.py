@@ -29,7 +29,7 @@ from coldcheck.domain.errors import IntegrityError
 from coldcheck.domain.state import State, evolve
 from coldcheck.ledger import Frontier, SignedCheckpoint, leaf_hash
 from coldcheck.store import Head, StoredEvent
-from coldcheck.verification import LogCheck, check_public_key
+from coldcheck.verification import KeyHistory, LogCheck, check_public_key
 
 MARK_EVERY = 1024  # events between two kept frontiers: the most a read re-hashes in vain
 
@@ -68,14 +68,19 @@ def marks_of(frontier: Frontier, found: list[Frontier]) -> None:
 @dataclass(frozen=True, slots=True)
 class Known:
     """A production's committed state, the frontier of the log it was folded from, the
-    signed head both were proven against, and the log's last leaf: published together,
-    never changed."""
+    signed head both were proven against, the log's last leaf, and its key history (the
+    last key is the one in force at the head): published together, never changed."""
 
     state: State
     frontier: Frontier
     head: Head
     last_leaf: bytes | None
     marks: Marks
+    keys: KeyHistory
+
+    def keys_at(self, size: int) -> KeyHistory:
+        """The key history up to `size` (the last key: the one in force there)."""
+        return tuple(entry for i, entry in enumerate(self.keys) if i == 0 or entry[0] <= size)
 
     @property
     def seq(self) -> int:
@@ -117,24 +122,22 @@ def fold(
             return _extend(production_id, head, public_key, known, source), False
         except IntegrityError:
             pass  # not a continuation of what this process knew (a restore, say): refold
-    try:
-        check_public_key(source.recorded_key(), production_id, public_key)
-    except IntegrityError as exc:
-        raise failed(production_id, exc) from exc
     state, marks = State(production_id), Marks()
-    check = LogCheck(production_id, public_key, source.checkpoints_after(-1))
     found: list[Frontier] = []
     last = None
     try:
+        # The key history starts at the key recorded with the production.
+        check = LogCheck(production_id, source.recorded_key(), source.checkpoints_after(-1))
         for stored in source.events_after(0):
             evolve(state, check.event(stored))
             last = stored.leaf_hash
             marks_of(check.frontier, found)
         check.finish(head)
+        check_public_key(check.public_key, production_id, public_key)
     except IntegrityError as exc:
         raise failed(production_id, exc) from exc
     marks.add(found)
-    return Known(state, check.frontier, head, last, marks), True
+    return Known(state, check.frontier, head, last, marks, check.history), True
 
 
 def _extend(
@@ -142,7 +145,7 @@ def _extend(
 ) -> Known:
     state = known.state.fork()
     check = LogCheck(
-        production_id, public_key, source.checkpoints_after(known.seq), known.frontier.copy()
+        production_id, known.keys, source.checkpoints_after(known.seq), known.frontier.copy()
     )
     found: list[Frontier] = []
     last = known.last_leaf
@@ -151,8 +154,9 @@ def _extend(
         last = stored.leaf_hash
         marks_of(check.frontier, found)
     check.finish(head)
+    check_public_key(check.public_key, production_id, public_key)
     known.marks.add(found)
-    return Known(state, check.frontier, head, last, known.marks)
+    return Known(state, check.frontier, head, last, known.marks, check.history)
 
 
 def failed(production_id: str, exc: IntegrityError) -> IntegrityError:
@@ -236,7 +240,7 @@ def audit(
     begin = frontier.size
     stop = min(known.seq, (begin // MARK_EVERY + 1) * MARK_EVERY)
     inside = [cp for cp in checkpoints if begin < cp.size <= stop]
-    check = LogCheck(production_id, public_key, inside, frontier)
+    check = LogCheck(production_id, known.keys_at(begin), inside, frontier)
     for stored in read(begin, stop):
         check.event(stored)
     expected = known.root if stop == known.seq else known.marks.root(stop)

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
-from coldcheck import batches, face
+from coldcheck import batches, envelope, face
 from coldcheck.batches import Outcome, Pending
 from coldcheck.committed import Committed
 from coldcheck.domain import commands as c
@@ -34,13 +34,14 @@ from coldcheck.heads import signed_head
 from coldcheck.idempotency import ProvenAfter, ReusedCommandId, earlier, fingerprint
 from coldcheck.lanes import Lanes, Request
 from coldcheck.ledger import Ed25519Verifier, Frontier, SignedCheckpoint, SigningKey
+from coldcheck.ledger.rotation import KeyRotation
 from coldcheck.projection import Known, Marks
 from coldcheck.store import Store, StoredEvent
 from coldcheck.store.accounts import AccountStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
 from coldcheck.store.witnessed import WitnessRows
-from coldcheck.verification import Progress, VerifyReport
+from coldcheck.verification import KeyHistory, Progress, VerifyReport
 
 __all__ = ["Clock", "ColdCheck", "Outcome", "ReusedCommandId", "fingerprint", "utc_now_us"]
 
@@ -73,11 +74,17 @@ class ColdCheck:
         clock: Clock = utc_now_us,
         checkpoint_every: int = 1000,
         deployment: str | None = None,
+        first_key: SigningKey | None = None,
     ) -> None:
         self.store = store
         self.key = key
-        # The name in every checkpoint's origin (ledger/tlog.py): configured, or the key's.
-        self.deployment = deployment or key.key_id()
+        # The deployment's first signing key (the key itself until it is first rotated):
+        # what the PIN pepper, the form secret and the default deployment name derive
+        # from, so that none of them changes when the key rotates.
+        self.first_key = first_key or key
+        # The name in every checkpoint's origin (ledger/tlog.py): configured, or the first
+        # key's.
+        self.deployment = deployment or self.first_key.key_id()
         self.clock = clock
         self.checkpoint_every = checkpoint_every
         self._public_key = key.public_key_bytes()
@@ -98,7 +105,7 @@ class ColdCheck:
                 command_id = uuid.uuid4().hex
                 records = pending.add(state, pending.prepare(decision, cmd, command_id), command_id)
                 batches.append(tx, pending, self.key, self.checkpoint_every)
-                known = pending.known(state, tx.head, Marks())
+                known = pending.known(state, tx.head, Marks(), ((0, self._public_key),))
             self.committed.publish(production_id, known, force=True)
         return Outcome(records, decision.warnings)
 
@@ -177,6 +184,65 @@ class ColdCheck:
                 tx.add_checkpoint(cp)
             return cp
 
+    def rotate_key(self, new_key: SigningKey) -> list[tuple[str, ev.Recorded]]:
+        """Rotate every production's log to `new_key`, and sign with it from now on.
+
+        Each production gets a `SigningKeyRotated` event, signed by the key in force and
+        by `new_key` (ledger/rotation.py), under a head signed by `new_key` and kept as a
+        checkpoint, in one transaction of its own: it lands whole or not at all. A
+        production already rotated to `new_key` (a rotation interrupted part way, run
+        again) is left as it is. Other processes signing with the old key refuse to
+        append until they are restarted with the new one."""
+        new_public = new_key.public_key_bytes()
+        if new_public == self._public_key:
+            raise InvalidCommand("the new key is the key in force")
+        rotated: list[tuple[str, ev.Recorded]] = []
+        for production_id in self.store.production_ids():
+            with self.lanes.lane(production_id).writer, self.store.writing(production_id) as tx:
+                self.committed.public_key = self._public_key
+                try:
+                    known = self.committed.caught_up(production_id, tx)
+                except IntegrityError:
+                    self.committed.public_key = new_public
+                    try:
+                        if self.committed.caught_up(production_id, tx).keys[-1][1] == new_public:
+                            continue  # rotated already
+                    finally:
+                        self.committed.public_key = self._public_key
+                    raise
+                seq = known.seq + 1
+                rotation = KeyRotation.sign(
+                    production_id, seq, known.frontier.root(), self.key, new_key
+                )
+                event = ev.SigningKeyRotated(
+                    old_key=rotation.old_key.hex(),
+                    new_key=rotation.new_key.hex(),
+                    root=rotation.root.hex(),
+                    old_signature=rotation.old_signature.hex(),
+                    new_signature=rotation.new_signature.hex(),
+                )
+                at = max(self.clock(), tx.head.checkpoint.at)
+                rec = ev.Recorded(seq, f"{uuid.uuid4().hex}.0", at, None, event)
+                work = known.state.fork()
+                pending = Pending(tx.head, known.frontier.copy(), known.last_leaf)
+                pending.add(work, [(rec, envelope.encode(production_id, rec))], rec.event_id)
+                batches.append(tx, pending, new_key, self.checkpoint_every)
+                if not any(cp.size == seq for cp in tx.checkpoints_after(seq - 1)):
+                    tx.add_checkpoint(tx.head.checkpoint)  # where the new key starts
+                keys = (*known.keys, (seq, new_public))
+            self.committed.publish(
+                production_id, pending.known(work, tx.head, known.marks, keys), force=True
+            )
+            rotated.append((production_id, rec))
+        self.key, self._public_key = new_key, new_public
+        self.committed.public_key = new_public
+        return rotated
+
+    def key_history(self, production_id: str) -> KeyHistory:
+        """The production's proven key history: (the size from which each key signs, its
+        public key), oldest first; the last is the key in force."""
+        return self.committed.verified(production_id).keys
+
     def audit(self) -> list[IntegrityError]:
         """Re-check the next segment of every production this process has proven (see
         projection.audit). A production changed underneath is forgotten, so that nothing
@@ -191,8 +257,13 @@ class ColdCheck:
     def head_seq(self, production_id: str) -> int:
         return face.head_seq(self, production_id)
 
-    def verify(self, production_id: str, progress: Progress | None = None) -> VerifyReport:
-        return face.verify(self, production_id, progress)
+    def verify(
+        self,
+        production_id: str,
+        progress: Progress | None = None,
+        public_key: bytes | None = None,
+    ) -> VerifyReport:
+        return face.verify(self, production_id, progress, public_key)
 
     @property
     def background_wal(self) -> bool:
@@ -269,7 +340,7 @@ class ColdCheck:
                     if attempt == 2 or not any(r.retry_possible for r in batch):
                         raise
             self.committed.publish(
-                production_id, pending.known(work, tx.head, known.marks), force=True
+                production_id, pending.known(work, tx.head, known.marks, known.keys), force=True
             )
         except BaseException as exc:
             for request in batch[:taken]:

@@ -13,6 +13,12 @@ Verify may run while the service appends: checkpoints are read before the head a
 only up to it, and every append commits its events, head and checkpoint together, so the
 three reads agree without one snapshot.
 
+Key history: a log is checked from the public key recorded when the production was created;
+each `SigningKeyRotated` event in it (ledger/rotation.py) must be signed by the key in
+force and by the new one, over the production, its own seq and the root before it; each
+signed checkpoint and head is checked with the key in force at its size (a rotation at seq
+s is in force from size s). The history must end at the deployment's key.
+
 Limit: an attacker who rewrites events *and* every stored hash after them can only be
 caught at the next signed root, i.e. the next checkpoint or the signed head; the check then
 names the first seq after the last root that still matched.
@@ -26,10 +32,29 @@ from dataclasses import dataclass
 from coldcheck import envelope
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
-from coldcheck.ledger import Frontier, SignedCheckpoint, leaf_hash
+from coldcheck.ledger import Frontier, SignedCheckpoint, key_id_for, leaf_hash
+from coldcheck.ledger.rotation import KeyRotation, RotationError
 from coldcheck.store import Head, Store, StoredEvent
 
 Progress = Callable[[int, int], None]  # (events checked, events in all)
+# A log's signing keys, oldest first: (the size from which it signs, its public key).
+KeyHistory = tuple[tuple[int, bytes], ...]
+
+
+def rotation_of(production_id: str, seq: int, e: ev.SigningKeyRotated) -> KeyRotation:
+    """The signed statement a rotation event carries (RotationError if it cannot be one)."""
+    try:
+        return KeyRotation(
+            production_id,
+            seq,
+            bytes.fromhex(e.root),
+            bytes.fromhex(e.old_key),
+            bytes.fromhex(e.new_key),
+            bytes.fromhex(e.old_signature),
+            bytes.fromhex(e.new_signature),
+        )
+    except (TypeError, ValueError) as exc:
+        raise RotationError(f"the rotation is malformed: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,21 +66,29 @@ class VerifyReport:
     ok: bool
     first_bad_seq: int | None = None
     problem: str = ""
+    keys: KeyHistory = ()  # the key history walked (when the log verifies)
 
 
 class LogCheck:
     """The checks of `verify`, one stored event at a time, from a frontier already trusted
-    (empty: from the start). Checkpoints at or below that frontier are not looked at."""
+    (empty: from the start). Checkpoints at or below that frontier are not looked at.
+
+    `public_key` is the key in force at that frontier (from the start: the key recorded
+    with the production), or the whole key history up to it; `history` is the history
+    once the events are checked, and `public_key` the key in force at their end."""
 
     def __init__(
         self,
         production_id: str,
-        public_key: bytes,
+        public_key: bytes | KeyHistory,
         checkpoints: Iterable[SignedCheckpoint],
         frontier: Frontier | None = None,
     ) -> None:
         self.production_id = production_id
-        self.public_key = public_key
+        self.history: KeyHistory = (
+            ((0, public_key),) if isinstance(public_key, bytes) else tuple(public_key)
+        )
+        self.public_key = self.history[-1][1]
         self.frontier = frontier if frontier is not None else Frontier.empty()
         self.last_good = self.frontier.size  # the last size at which a signed root matched
         self.checked_checkpoints = 0
@@ -63,7 +96,7 @@ class LogCheck:
         cps = sorted(checkpoints, key=lambda cp: cp.size)
         for cp in cps:
             if cp.size == 0 and start == 0:
-                if not cp.verify(public_key):
+                if not cp.verify(self.history[0][1]):
                     self._bad(0, "checkpoint at size 0 has a bad signature")
                 self.checked_checkpoints += 1
         self.pending = [cp for cp in cps if cp.size > start]
@@ -93,6 +126,8 @@ class LogCheck:
         lh = leaf_hash(stored.body)
         if lh != stored.leaf_hash:
             self._bad(stored.seq, f"event #{stored.seq} was altered (leaf hash differs)")
+        if isinstance(rec.event, ev.SigningKeyRotated):
+            self._rotate(stored.seq, rec.event)
         frontier.append(lh)
         root = frontier.root()
         if root != stored.root:
@@ -104,6 +139,10 @@ class LogCheck:
         pending = self.pending
         while pending and pending[0].size == frontier.size:
             cp = pending.pop(0)
+            if cp.root == root and cp.key_id != key_id_for(self.public_key):
+                self._bad(
+                    self.last_good + 1, self._unsigned(f"signed checkpoint at size {cp.size}")
+                )
             if cp.root != root or not cp.verify(self.public_key):
                 self._bad(
                     self.last_good + 1,
@@ -113,6 +152,27 @@ class LogCheck:
             self.last_good = frontier.size
             self.checked_checkpoints += 1
         return rec
+
+    def _unsigned(self, what: str) -> str:
+        """What to say of a signed root that matches the log, but not its key."""
+        if len(self.history) == 1:
+            whose = f"the public key recorded for {self.production_id}"
+        else:
+            whose = f"the key in force at that size after {len(self.history) - 1} rotation(s)"
+        return (
+            f"{what} matches the log but names another key than {whose} "
+            f"({key_id_for(self.public_key)}): the key was replaced, or the record was "
+            f"signed by another key"
+        )
+
+    def _rotate(self, seq: int, e: ev.SigningKeyRotated) -> None:
+        try:
+            rotation = rotation_of(self.production_id, seq, e)
+            rotation.check(self.production_id, seq, self.frontier.root(), self.public_key)
+        except RotationError as exc:
+            self._bad(seq, f"the key rotation at #{seq} does not hold: {exc}")
+        self.history = (*self.history, (seq, rotation.new_key))
+        self.public_key = rotation.new_key
 
     def finish(self, head: Head) -> None:
         """Check that the log ends where the signed head says, under its root."""
@@ -133,6 +193,8 @@ class LogCheck:
         if head.seq != size:
             self._bad(size + 1, f"the chain head says {head.seq} events, {size} are stored")
         signed = head.checkpoint
+        if signed.root == self.frontier.root() and signed.key_id != key_id_for(self.public_key):
+            self._bad(self.last_good + 1, self._unsigned("the signed chain head"))
         if signed.root != self.frontier.root() or not signed.verify(self.public_key):
             if self.last_good == head.seq:
                 # A signed checkpoint already vouches for every event: the head row was
@@ -149,15 +211,36 @@ class LogCheck:
             )
 
 
-def check_public_key(recorded: bytes, production_id: str, public_key: bytes) -> None:
-    """IntegrityError unless the production's recorded public key is `public_key`."""
-    if recorded != public_key:
+def check_public_key(in_force: bytes, production_id: str, public_key: bytes) -> None:
+    """IntegrityError unless the key in force at the end of the production's key history
+    is `public_key`."""
+    if in_force != public_key:
         raise IntegrityError(
-            f"the public key recorded for {production_id} is not this "
-            "deployment's key: the production row was altered, or the "
-            "record belongs to another deployment",
+            f"the key history of {production_id} ends at key {key_id_for(in_force)}, which "
+            f"is not this deployment's key ({key_id_for(public_key)}): the record is signed "
+            "with another key (another deployment's), its production row was altered, or "
+            "the key was rotated by another process (restart with the new key)",
             0,
         )
+
+
+def initial_key(events: Iterable[StoredEvent], current: bytes) -> bytes:
+    """The key a copy of a log starts from, when only the key in force now is known (a
+    studio's first push, a restore): the key its first rotation rotated from, or `current`
+    if it has none. Nothing is trusted by it: the history walk checks every rotation's two
+    signatures and that it ends where it must."""
+    for stored in events:
+        if stored.type == "SigningKeyRotated":
+            try:
+                e = envelope.decode(stored.body)[1].event
+            except IntegrityError:
+                break  # the walk names it
+            if isinstance(e, ev.SigningKeyRotated):
+                try:
+                    return bytes.fromhex(e.old_key)
+                except ValueError:
+                    break
+    return current
 
 
 def nothing_past_head(store: Store, production_id: str, head: Head) -> None:
@@ -182,14 +265,14 @@ def verify_log(
     head = store.head(production_id)
     check = LogCheck(production_id, public_key, [])
     try:
-        check = LogCheck(production_id, public_key, checkpoints)
+        check = LogCheck(production_id, store.public_key(production_id), checkpoints)
         for stored in store.read_events(production_id, upto=head.seq):
             check.event(stored)
             if progress and stored.seq % 1000 == 0:
                 progress(stored.seq, head.seq)
         check.finish(head)
         nothing_past_head(store, production_id, head)
-        check_public_key(store.public_key(production_id), production_id, public_key)
+        check_public_key(check.public_key, production_id, public_key)
     except IntegrityError as exc:
         return VerifyReport(
             production_id,
@@ -203,5 +286,10 @@ def verify_log(
     if progress:
         progress(head.seq, head.seq)
     return VerifyReport(
-        production_id, check.frontier.size, len(checkpoints), check.frontier.root(), True
+        production_id,
+        check.frontier.size,
+        len(checkpoints),
+        check.frontier.root(),
+        True,
+        keys=check.history,
     )

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from coldcheck import tlog_proofs
+from coldcheck.domain import commands as c
 from coldcheck.ledger import SignedCheckpoint, SigningKey, checkpoint_note, open_note
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
@@ -185,3 +186,36 @@ def test_only_the_productions_own_credential_pushes(
     studio.make_credential(PID)
     with pytest.raises(Refusal):
         studio.receive(PID, token, body)
+
+
+def test_a_rotation_is_followed_and_re_pins_the_key(
+    planned: ColdCheck, studio: Studio, token: str
+) -> None:
+    """A push carrying a rotation, signed by the old and the new key, is taken: the
+    production is pinned to the new key; a push from the old key is refused after it."""
+    old = planned.key
+    studio.receive(PID, token, protocol.encode(whole(planned)))
+    before = planned.signed_head(PID).size
+    new = SigningKey.generate()
+    planned.rotate_key(new)
+    planned.execute(PID, c.RaiseConcern(actor="lane", text="after the rotation"))
+    studio.receive(PID, token, protocol.encode(whole(planned, before)))
+    (replica,) = studio.rows.replicas()
+    assert replica.public_key == new.public_key_bytes()
+    assert held(studio)[0] == planned.signed_head(PID).size
+    # The old key (a thief holding it, say) can no longer push without a rotation.
+    size = planned.signed_head(PID).size
+    p = whole(planned, size)
+    head = SignedCheckpoint.sign(old, PID, size, p.head.root, p.head.at)
+    stale = dataclasses.replace(
+        p, public_key=old.public_key_bytes(), head=head, note=checkpoint_note(old, p.origin, head)
+    )
+    assert refused(studio, token, stale).status == 403
+
+
+def test_a_first_push_of_a_rotated_log_walks_its_history(
+    planned: ColdCheck, studio: Studio, token: str
+) -> None:
+    planned.rotate_key(SigningKey.generate())
+    studio.receive(PID, token, protocol.encode(whole(planned)))
+    assert held(studio)[0] == planned.signed_head(PID).size

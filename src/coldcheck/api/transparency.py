@@ -9,6 +9,7 @@ at runtime.
 """
 
 import base64
+import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -32,11 +33,22 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+class KeyInForceOut(BaseModel):
+    from_seq: int = Field(description="the size from which this key signs the log's heads")
+    fingerprint: str = Field(description="SHA256: and the SHA-256 of the public key, hex")
+    public_key: str = Field(description="the Ed25519 public key, 64 hex digits")
+
+
 class LogKeyOut(BaseModel):
     origin: str = Field(description="the checkpoint's origin line and its key's name")
     vkey: str = Field(description="c2sp.org/signed-note verifier key: name+hex id+base64 key")
     key_id: str = Field(description="the note key ID, 8 hex digits")
     public_key: str = Field(description="the Ed25519 public key, 64 hex digits")
+    history: list[KeyInForceOut] = Field(
+        description="the log's key history, oldest first: each key and from which size it "
+        "signs (a SigningKeyRotated event, signed by the old and the new key, starts each "
+        "after the first); the last is public_key"
+    )
 
 
 class InclusionOut(BaseModel):
@@ -89,6 +101,14 @@ def add_routes(
             vkey=key.vkey(),
             key_id=key.key_id.hex(),
             public_key=key.public_key.hex(),
+            history=[
+                KeyInForceOut(
+                    from_seq=size,
+                    fingerprint=f"SHA256:{hashlib.sha256(public).hexdigest()}",
+                    public_key=public.hex(),
+                )
+                for size, public in service.key_history(production_id)
+            ],
         )
 
     def refuses(path: str) -> dict[int | str, Any]:

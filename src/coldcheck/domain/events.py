@@ -448,6 +448,19 @@ class AttemptRefused(Event):
     incident_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigningKeyRotated(Event):
+    """The log's signing key changed here: heads from this event on are signed by
+    `new_key`. The statement both keys signed (ledger/rotation.py) covers the production,
+    this event's seq, the root before it and both keys (all hex)."""
+
+    old_key: str
+    new_key: str
+    root: str  # the Merkle root of the log before this event
+    old_signature: str
+    new_signature: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -497,6 +510,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DayClosed,
         RecordCorrected,
         AttemptRefused,
+        SigningKeyRotated,
     )
 }
 

@@ -750,6 +750,8 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             s.attempts[rec.seq] = Attempt(rec.seq, rec.at, rec.actor, e.command, e.codes, targets)
         case ev.StandDownBegan() | ev.StandDownLifted():
             pass  # derived from incidents; the events make the record readable
+        case ev.SigningKeyRotated():
+            pass  # the ledger's: verification walks the key history (verification.py)
         case ev.PinReset() | ev.AccessRemoved():
             pass  # credentials are rows beside the log; the events say who changed them
         case _:

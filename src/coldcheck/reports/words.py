@@ -332,6 +332,10 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
     **lot_words.SENTENCES,
     **evidence_words.SENTENCES,
     ev.AttemptRefused: lambda s, r, e: _attempt(s, r, e),
+    ev.SigningKeyRotated: lambda s, r, e: (
+        "The record's signing key was rotated: everything from here on is signed by the "
+        "new key, and the old and the new key both signed the change"
+    ),
 }
 
 

@@ -44,7 +44,7 @@ from coldcheck.ledger import (
 from coldcheck.store.port import Head
 from coldcheck.store.studio import Replica, ReplicaTx, StudioStore
 from coldcheck.studio import protocol
-from coldcheck.verification import LogCheck
+from coldcheck.verification import LogCheck, initial_key
 
 CREDENTIAL_PREFIX = "ccs_"
 
@@ -124,7 +124,11 @@ class Studio:
     def _check_and_store(self, tx: ReplicaTx, push: protocol.Push) -> str:
         held = tx.replica
         pid = push.production_id
-        key, origin = self._pin(held, push)
+        pinned, origin = self._pin(held, push)
+        # The key the push is signed with: the pinned one, or the one a rotation in the
+        # pushed events moves to (checked below, by the history walk, before anything is
+        # stored); the production is then pinned to it.
+        key = push.public_key
         try:
             tree, note = open_checkpoint(push.note, [log_verifier(origin, key)], origin)
         except NoteError as exc:
@@ -139,6 +143,8 @@ class Studio:
         if tree.size < held.seq:
             raise Refusal(409, f"{tree.size} events after {held.seq} kept", held.seq, "smaller")
         if tree.size == held.seq:
+            if key != pinned:
+                raise Refusal(403, f"signed with a key other than {pid}'s")
             if tree.root != held.root:
                 raise Refusal(409, f"another root at the kept size {held.seq}", held.seq, "fork")
             return _last_line(held.note)  # sent again: the same answer, nothing stored
@@ -159,13 +165,20 @@ class Studio:
         kept = [cp for cp in push.checkpoints if held.seq < cp.size <= tree.size]
         if any(cp.production != pid for cp in kept):
             raise Refusal(422, f"a checkpoint of another production than {pid}")
-        check = LogCheck(pid, key, kept, Frontier.from_json(held.frontier))
+        start = pinned if held.public_key is not None else initial_key(push.events, key)
+        check = LogCheck(pid, start, kept, Frontier.from_json(held.frontier))
         try:
             for event in push.events:
                 check.event(event)
             check.finish(Head(head, ""))
         except IntegrityError as exc:
+            if held.public_key is not None and key != pinned:
+                raise Refusal(
+                    403, f"signed with a key other than {pid}'s, and no rotation to it: {exc}"
+                ) from None
             raise Refusal(422, f"refused, nothing stored: {exc}") from None
+        if check.public_key != key:
+            raise Refusal(403, f"signed with a key other than {pid}'s: no rotation to it")
         line = cosign(note.text, self.name, self.key, max(1, int(self.clock())))
         moved = Replica(
             pid,
@@ -183,7 +196,7 @@ class Studio:
     def _pin(self, held: Replica, push: protocol.Push) -> tuple[bytes, str]:
         """The production's key and origin: pinned on the first push, the same after."""
         if held.public_key is not None and held.origin is not None:
-            if (push.public_key, push.origin) != (held.public_key, held.origin):
+            if push.origin != held.origin:
                 raise Refusal(403, f"signed with a key other than {held.production_id}'s")
             return held.public_key, held.origin
         if not push.origin.endswith("/" + push.production_id):

@@ -17,7 +17,13 @@ from coldcheck.store import Head, SqlStore, StoredEvent
 from coldcheck.store.studio_links import LinkStore
 from coldcheck.studio import protocol
 from coldcheck.studio.client import StudioClient, read_token, refused
-from coldcheck.verification import LogCheck, VerifyReport, verify_log
+from coldcheck.verification import (
+    LogCheck,
+    VerifyReport,
+    check_public_key,
+    initial_key,
+    verify_log,
+)
 
 WRITE_BATCH = 2000
 
@@ -52,13 +58,18 @@ def fetch(client: StudioClient, production_id: str) -> Copy:
     return Copy(head, [cp for cp in checkpoints if cp.size <= head.size], events)
 
 
-def check(production_id: str, key: SigningKey, copy: Copy) -> Frontier:
-    """`verify`'s checks over the copy with the key file's public key; its frontier."""
-    log = LogCheck(production_id, key.public_key_bytes(), copy.checkpoints)
+def check(production_id: str, key: SigningKey, copy: Copy) -> tuple[Frontier, bytes]:
+    """`verify`'s checks over the copy, its key history ending at the key file's public
+    key; its frontier, and the key its history starts from (recorded with the production).
+    """
+    log = LogCheck(
+        production_id, initial_key(copy.events, key.public_key_bytes()), copy.checkpoints
+    )
     for event in copy.events:
         log.event(event)
     log.finish(Head(copy.head, ""))
-    return log.frontier
+    check_public_key(log.public_key, production_id, key.public_key_bytes())
+    return log.frontier, log.history[0][1]
 
 
 def restore(
@@ -74,7 +85,7 @@ def restore(
     client = StudioClient(url, production_id, read_token(token_file))
     copy = fetch(client, production_id)
     try:
-        frontier = check(production_id, key, copy)
+        frontier, recorded = check(production_id, key, copy)
     except IntegrityError as exc:
         raise IntegrityError(
             f"the studio's copy of {production_id} does not verify with this key file, "
@@ -88,7 +99,7 @@ def restore(
             raise Conflict(f"{production_id} is already in {database_url}; restore into another")
         head = Head(copy.head, frontier.to_json())
         created = copy.events[0].at if copy.events else copy.head.at
-        with store.creating(production_id, created, key.public_key_bytes(), head) as tx:
+        with store.creating(production_id, created, recorded, head) as tx:
             for i in range(0, len(copy.events), WRITE_BATCH):
                 tx.append(copy.events[i : i + WRITE_BATCH], head)
             for cp in copy.checkpoints:

@@ -65,7 +65,7 @@ class Site:
     def __init__(self, service: ColdCheck, accounts: Accounts) -> None:
         self.service = service
         self.accounts = accounts
-        self.tokens = csrf.Tokens(service.key.derive_secret(csrf.SECRET_LABEL))
+        self.tokens = csrf.Tokens(service.first_key.derive_secret(csrf.SECRET_LABEL))
 
     def router(self) -> APIRouter:
         """A router whose every state-changing route checks origin and form token first."""
