@@ -16,6 +16,7 @@ ENV_DEPLOYMENT = "COLDCHECK_DEPLOYMENT"
 ENV_STUDIO_SYNC_EVERY = "COLDCHECK_STUDIO_SYNC_EVERY_S"
 ENV_STUDIO_KEY_FILE = "COLDCHECK_STUDIO_KEY_FILE"
 ENV_WITNESS_EVERY = "COLDCHECK_WITNESS_EVERY_S"
+ENV_STUDIO_POLL_EVERY = "COLDCHECK_STUDIO_POLL_WITNESSES_EVERY_S"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
@@ -23,6 +24,7 @@ DEFAULT_ESCALATE_EVERY_S = 60.0
 DEFAULT_STUDIO_SYNC_EVERY_S = 30.0
 DEFAULT_STUDIO_KEY_FILE = "coldcheck-studio.key"
 DEFAULT_WITNESS_EVERY_S = 10.0
+DEFAULT_STUDIO_POLL_EVERY_S = 60.0
 
 # Every setting, with its environment variable; docs/settings are tested against this.
 SETTINGS = {
@@ -43,6 +45,10 @@ SETTINGS = {
     "studio_sync_every_s": (
         ENV_STUDIO_SYNC_EVERY,
         "How often `serve` pushes linked productions to their studio (seconds, 1-86400).",
+    ),
+    "studio_poll_witnesses_every_s": (
+        ENV_STUDIO_POLL_EVERY,
+        "On a studio: how often `serve` polls the witnesses it watches (seconds, 1-86400).",
     ),
     "studio_key_file": (
         ENV_STUDIO_KEY_FILE,
@@ -107,3 +113,9 @@ def witness_every_s() -> float:
     Never off: a production names witnesses to have them asked; one that names none is
     not asked at all."""
     return _seconds(ENV_WITNESS_EVERY, DEFAULT_WITNESS_EVERY_S, 0.2, 3600.0)
+
+
+def studio_poll_witnesses_every_s() -> float:
+    """How often a studio's `serve` polls the witnesses it watches for their alarms and
+    cosigned checkpoints."""
+    return _seconds(ENV_STUDIO_POLL_EVERY, DEFAULT_STUDIO_POLL_EVERY_S, 1.0, 86_400.0)

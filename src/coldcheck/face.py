@@ -22,6 +22,7 @@ from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
+from coldcheck.store.studio_watch import WatchStore
 from coldcheck.store.witnessed import WitnessRows
 from coldcheck.verification import Progress, VerifyReport, verify_log
 
@@ -80,6 +81,11 @@ def account_rows(service: ColdCheck) -> AccountStore:
 def studio_rows(service: ColdCheck) -> StudioStore:
     """A studio's copies of productions' logs, beside this service's own."""
     return StudioStore(_sql(service, "a studio's copies"))
+
+
+def watch_rows(service: ColdCheck) -> WatchStore:
+    """The witnesses a studio watches, their alarms and verified checkpoints."""
+    return WatchStore(_sql(service, "a studio's watched witnesses"))
 
 
 def studio_links(service: ColdCheck) -> LinkStore:

@@ -40,6 +40,7 @@ from coldcheck.store import Store, StoredEvent
 from coldcheck.store.accounts import AccountStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
+from coldcheck.store.studio_watch import WatchStore
 from coldcheck.store.witnessed import WitnessRows
 from coldcheck.verification import KeyHistory, Progress, VerifyReport
 
@@ -277,6 +278,9 @@ class ColdCheck:
 
     def studio_rows(self) -> StudioStore:
         return face.studio_rows(self)
+
+    def watch_rows(self) -> WatchStore:
+        return face.watch_rows(self)
 
     def studio_links(self) -> LinkStore:
         return face.studio_links(self)

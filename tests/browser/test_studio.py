@@ -20,14 +20,23 @@ from coldcheck import demo
 from coldcheck.cli.app import app as coldcheck
 from coldcheck.config import ENV_STUDIO_KEY_FILE
 from coldcheck.ledger import SignedCheckpoint, SigningKey, checkpoint_note
+from coldcheck.ledger.witness_protocol import format_request
 from coldcheck.studio import protocol
 from support.browser import PHONE, SHOTS, TABLET
 from support.server import Server, serving
 from support.service_db import open_app
+from support.witness_servers import WitnessServer, dead_url, witness_servers
 
 PID = demo.PRODUCTION
 TYPED = "Cart by the <b>saloon</b> door & <script>alert(1)</script> unattended"
 runner = CliRunner()
+
+
+@pytest.fixture
+def union(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WitnessServer]:
+    """A witness the set names and the studio watches."""
+    with witness_servers(tmp_path_factory.mktemp("witness"), "union") as (w,):
+        yield w
 
 
 @pytest.fixture
@@ -77,8 +86,31 @@ def offer_a_fork(server: Server, folder: Path, token: str) -> int:
     return held.size
 
 
+def show_the_witness_a_fork(server: Server, folder: Path, union: WitnessServer) -> int:
+    """The set's witness cosigns the head; the studio watches it (and one that is gone);
+    another root at that size is shown to it; the studio polls. The size cosigned."""
+    service = open_app(server.database_url, SigningKey.load(folder / "signing.key"))
+    try:
+        union.trust(service.log_key(PID))
+        cli(server, folder, "witnesses", "add", PID, "union", union.url, union.vkey)
+        cli(server, folder, "witnesses", "ask", PID)
+        held = service.signed_head(PID)
+        other = SignedCheckpoint.sign(service.key, PID, held.size, b"\x06" * 32, held.at)
+        fork = checkpoint_note(service.key, service.log_key(PID).name, other)
+    finally:
+        service.store.close()
+    cli(server, folder, "studio", "watch", "union", union.url, union.vkey)
+    cli(server, folder, "studio", "watch", "gone", dead_url(), union.vkey)
+    r = httpx.post(f"{union.url}/add-checkpoint", content=format_request(held.size, [], fork))
+    assert r.status_code == 422, r.text
+    where = ["--database-url", server.database_url, "--key-file", str(folder / "signing.key")]
+    polled = runner.invoke(coldcheck, [*where, "studio", "poll-witnesses"])
+    assert polled.exit_code == 5, polled.output  # the one that is gone
+    return held.size
+
+
 def test_the_administrator_reads_the_studios_productions_on_a_phone_and_a_tablet(
-    browser: Browser, studio: tuple[Server, Path]
+    browser: Browser, studio: tuple[Server, Path], union: WitnessServer
 ) -> None:
     server, folder = studio
     raised = httpx.post(
@@ -112,6 +144,7 @@ def test_the_administrator_reads_the_studios_productions_on_a_phone_and_a_tablet
     cli(server, folder, "studio", "sync", PID)
     cli(server, folder, "studio", "credential", "next-show")
     size = offer_a_fork(server, folder, token)
+    witnessed = show_the_witness_a_fork(server, folder, union)
 
     for name, viewport in (("phone", PHONE), ("tablet", TABLET)):
         # The policy bypassed only so that axe-core can be added (test_policy checks it).
@@ -132,7 +165,13 @@ def test_the_administrator_reads_the_studios_productions_on_a_phone_and_a_tablet
             expect(card).to_contain_text("STAND-DOWN")
             expect(card).to_contain_text(TYPED)  # the words, not markup
             assert card.locator("script, b").count() == 0
-            expect(card.get_by_role("alert")).to_contain_text(f"first inconsistent size {size}")
+            studio_alarm = card.get_by_role("alert").filter(has_text="Studio alarm")
+            expect(studio_alarm).to_contain_text(f"first inconsistent size {size}")
+            witness_alarm = card.get_by_role("alert").filter(has_text="A witness refused")
+            expect(witness_alarm).to_contain_text(f"first inconsistent size {witnessed}")
+            witnesses = card.locator(".studio-witnesses")
+            expect(witnesses).to_contain_text(f"union: cosigned size {witnessed}")
+            expect(witnesses.locator('[data-witness="gone"]')).to_contain_text("unreachable")
             expect(page.locator('[data-production="next-show"]')).to_contain_text(
                 "has not pushed yet"
             )

@@ -111,7 +111,7 @@ def test_migrating_twice_is_harmless(backend: str) -> None:
     SqlStore(backend).migrate()  # another process starting up
     assert _schema(backend) == before
     with raw(backend) as conn:
-        assert conn.all("SELECT version_num FROM alembic_version") == [("0006",)]
+        assert conn.all("SELECT version_num FROM alembic_version") == [("0007",)]
     store.close()
 
 

@@ -19,6 +19,7 @@ from coldcheck.config import (
     ENV_DATABASE_URL,
     ENV_KEY_FILE,
     escalate_every_s,
+    studio_poll_witnesses_every_s,
     studio_sync_every_s,
     witness_every_s,
 )
@@ -45,6 +46,7 @@ def serve(
             escalate_every_s()  # and here if the escalation interval is not one
             witness_every_s()  # or the witnesses' interval
             studio_sync_every_s()  # or the studio's
+            studio_poll_witnesses_every_s()  # or the studio's polls of its witnesses
         except ValueError as exc:
             raise InvalidCommand(str(exc)) from None
         # Workers are separate processes: they read their settings from the environment.

@@ -1,13 +1,16 @@
 """`coldcheck studio`: replication of a production's record to a studio server.
 
 On the studio: `credential` (a production's credential, printed once), `productions` (each
-copy, verified now: what it holds, what stands open on set) and `alarms`. On
+copy, verified now: what it holds, what stands open on set, what the watched witnesses
+say) and `alarms`; `watch`, `unwatch`, `watched` (the witnesses it polls) and
+`poll-witnesses` (one poll now; `serve` polls by itself). On
 the set: `link` (where to push, and the file holding the credential), `sync` (one push
 now; `serve` pushes by itself), `status`, and `restore` (a lost set, from the studio).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -22,11 +25,12 @@ from coldcheck.ledger import CosignatureVerifier, SigningKey
 from coldcheck.reports.text import visible
 from coldcheck.service import ColdCheck
 from coldcheck.store.studio_links import Link
-from coldcheck.studio import overview, push
+from coldcheck.studio import overview, push, watching
 from coldcheck.studio import restore as restoring
 from coldcheck.studio.client import StudioClient, read_token
 from coldcheck.studio.ingest import Studio
 from coldcheck.studio.productions import StudioProductionOut
+from coldcheck.studio.witness_view import WitnessSeen
 
 studio = typer.Typer(
     help="Replication to the studio: a record nobody on set can rewrite.",
@@ -67,18 +71,20 @@ def alarms(ctx: typer.Context, production: Annotated[str | None, typer.Argument(
 
 def productions(ctx: typer.Context) -> None:
     """On the studio: every production it keeps a copy of, verified now: the last sync,
-    the size cosigned, stand-downs, open concerns and incidents, alarms. Exit 5 when a
-    copy does not verify or a push raised an alarm (every copy is still listed)."""
+    the size cosigned, stand-downs, open concerns and incidents, alarms, and what each
+    watched witness cosigned. Exit 5 when a copy does not verify, a push or a witness
+    raised an alarm, or a witness cosigned another root (every copy is still listed)."""
     with handled():
+        app = ctx_of(ctx).app
         found = overview.productions(
-            ctx_of(ctx).app.studio_rows(), overview.cosigner_of(studio_key_file())
+            app.studio_rows(), overview.cosigner_of(studio_key_file()), app.watch_rows()
         )
         if json_mode():
             emit([StudioProductionOut.of(p) for p in found])  # the API's own shape
         else:
             for p in found:
                 _print_production(p)
-    if any(p.status == "failed" or p.alarms for p in found):
+    if any(p.status == "failed" or p.alarmed for p in found):
         raise typer.Exit(5)
 
 
@@ -106,6 +112,103 @@ def _print_production(p: overview.ProductionView) -> None:
     for a in p.alarms:
         first = f", first inconsistent size {a.first_inconsistent}" if a.first_inconsistent else ""
         console.print(styled("  alarm ", (a.kind, "bold red"), f"{first}: {a.detail}"))
+    for w in p.witnesses:
+        console.print(styled("  witness ", (w.name, "bold"), f": {_witness_words(w, p.size)}"))
+    for wa in p.witness_alarms:
+        offered = f", offered size {wa.offered_size}" if wa.offered_size is not None else ""
+        first = (
+            f", first inconsistent size {wa.first_inconsistent}"
+            if wa.first_inconsistent is not None
+            else ""
+        )
+        console.print(
+            styled(
+                "  witness alarm ",
+                (f"{wa.witness} {wa.kind}", "bold red"),
+                f"{offered}{first}: {wa.detail}",
+            )
+        )
+
+
+def _witness_words(w: WitnessSeen, size: int) -> str:
+    reach = {None: "not polled yet; ", True: ""}.get(w.reachable, f"UNREACHABLE ({w.last_error}); ")
+    if w.cosigned_size is None:
+        return f"{reach}no cosigned checkpoint seen"
+    agrees = {
+        "agrees": "agrees with the copy",
+        "beyond": f"beyond the copy's {size} events",
+        "disagrees": f"ANOTHER ROOT than the copy at size {w.first_inconsistent}",
+    }.get(w.agrees or "", "")
+    return f"{reach}cosigned size {w.cosigned_size}, {agrees}".rstrip(", ")
+
+
+Name = Annotated[str, typer.Argument(help="The studio's word for the witness.")]
+
+
+def watch(
+    ctx: typer.Context,
+    name: Name,
+    url: Annotated[str, typer.Argument(help="The witness's URL, e.g. https://witness.example")],
+    vkey: Annotated[str, typer.Argument(help="Its cosigning vkey (`coldcheck witness key`).")],
+) -> None:
+    """On the studio: watch a witness: poll its alarms about the productions kept here,
+    and its cosigned checkpoint of each (an administrator of the studio's server)."""
+    with handled():
+        watching.verifier_of(vkey)  # refused now, not at the first poll
+        if not url.startswith(("http://", "https://")):
+            raise InvalidCommand(f"not an HTTP URL: {url}")
+        ctx_of(ctx).app.watch_rows().watch(name, url.rstrip("/"), vkey, time.time_ns() // 1000)
+        if json_mode():
+            emit({"name": name, "url": url.rstrip("/"), "vkey": vkey})
+            return
+        console.print(styled((name, "bold"), f": watched at {url}; polled by `serve`"))
+
+
+def unwatch(ctx: typer.Context, name: Name) -> None:
+    """On the studio: stop watching a witness (its alarms stay: they are evidence)."""
+    with handled():
+        ctx_of(ctx).app.watch_rows().unwatch(name)
+        if json_mode():
+            emit({"name": name, "watched": False})
+            return
+        console.print(styled((name, "bold"), ": no longer watched"))
+
+
+def watched(ctx: typer.Context) -> None:
+    """On the studio: the witnesses it watches, and how its last poll of each went."""
+    with handled():
+        found = ctx_of(ctx).app.watch_rows().watched()
+        if json_mode():
+            emit(found)
+            return
+        for w in found:
+            how = (
+                "not polled yet"
+                if w.polled_at is None
+                else f"UNREACHABLE: {w.last_error}"
+                if w.last_error
+                else "reached at its last poll"
+            )
+            console.print(styled((w.name, "bold"), f" {w.url}: {how}"))
+
+
+def poll_witnesses(ctx: typer.Context) -> None:
+    """On the studio: poll every watched witness now (`serve` polls every
+    COLDCHECK_STUDIO_POLL_WITNESSES_EVERY_S seconds). Exit 5 if one is unreachable."""
+    with handled():
+        done = watching.poll_all(ctx_of(ctx).app)
+        if json_mode():
+            emit(done)
+        else:
+            for d in done:
+                words = (
+                    f"{d.alarms} new alarms, {d.checkpoints} cosigned checkpoints verified"
+                    if d.reached
+                    else f"UNREACHABLE: {d.error}"
+                )
+                console.print(styled((d.witness, "bold"), f": {words}"))
+    if any(not d.reached for d in done):
+        raise typer.Exit(5)
 
 
 def link(
@@ -220,6 +323,10 @@ for fn, name in (
     (credential, "credential"),
     (productions, "productions"),
     (alarms, "alarms"),
+    (watch, "watch"),
+    (unwatch, "unwatch"),
+    (watched, "watched"),
+    (poll_witnesses, "poll-witnesses"),
     (link, "link"),
     (sync, "sync"),
     (status, "status"),

@@ -29,16 +29,24 @@ def create_app(
     studio_sync_every_s: float | None = None,
     studio_key: Path | None = None,
     witness_every_s: float | None = None,
+    poll_witnesses_every_s: float | None = None,
 ) -> FastAPI:
     """Both routers over one service and one account store, and the studio's routes
     (its cosigning key `studio_key`, default from the environment); with
     `escalate_every_s`, a timer escalates overdue concerns, with `studio_sync_every_s`
     another pushes linked productions to their studio, with `witness_every_s` one asks
-    the witnesses (timers.py)."""
+    the witnesses, with `poll_witnesses_every_s` one polls the witnesses a studio
+    watches (timers.py)."""
     app = FastAPI(
         title="ColdCheck",
         version="1",
-        lifespan=timers.lifespan(service, escalate_every_s, studio_sync_every_s, witness_every_s),
+        lifespan=timers.lifespan(
+            service,
+            escalate_every_s,
+            studio_sync_every_s,
+            witness_every_s,
+            poll_witnesses_every_s,
+        ),
         description="Prop firearm safety on set: custody, inspections, rules that "
         "refuse the unsafe step, and a tamper-evident record.",
         docs_url=None,

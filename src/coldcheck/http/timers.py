@@ -1,6 +1,7 @@
 """The server's timers: overdue concerns escalated, SQLite's write-ahead log checkpointed
 off the commit path, the audit re-checking each proven log a segment at a time, and the
-production's witnesses asked to cosign its new heads (witnessing/asking.py)."""
+production's witnesses asked to cosign its new heads (witnessing/asking.py), and on a
+studio the witnesses it watches polled for their alarms (studio/watching.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import ColdCheckError
 from coldcheck.service import ColdCheck
-from coldcheck.studio import push
+from coldcheck.studio import push, watching
 from coldcheck.witnessing import asking
 
 WAL_CHECKPOINT_EVERY_S = 0.5
@@ -55,6 +56,7 @@ def lifespan(
     escalate_every_s: float | None,
     studio_sync_every_s: float | None = None,
     witness_every_s: float | None = None,
+    poll_witnesses_every_s: float | None = None,
 ) -> Callable[[Any], contextlib.AbstractAsyncContextManager[None]]:
     """The timers, started with the server and cancelled when it stops. Every worker may
     escalate: appends serialise, and a concern escalates once per overdue period. Every
@@ -75,6 +77,12 @@ def lifespan(
         tasks.append(asyncio.create_task(every(AUDIT_EVERY_S, lambda: audit_all(service))))
         if witness_every_s:  # one round of requests per tick, however many appends
             tasks.append(asyncio.create_task(every(witness_every_s, lambda: witness_all(service))))
+        if poll_witnesses_every_s:  # on a studio: the witnesses it watches
+            tasks.append(
+                asyncio.create_task(
+                    every(poll_witnesses_every_s, lambda: watching.poll_all(service))
+                )
+            )
         if service.background_wal:  # SQLite's log checkpoints, off the commit path
             tasks.append(asyncio.create_task(every(WAL_CHECKPOINT_EVERY_S, service.checkpoint_wal)))
         yield

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -248,4 +249,51 @@ witness_answers = Table(
     Column("detail", Text, nullable=True),
     Column("first_inconsistent", BigInteger, nullable=True),
     Column("evidence", Text, nullable=True),  # the witness's own cosigned checkpoint
+)
+
+# On a studio: the witnesses it watches (store/studio_watch.py), named by its
+# administrator, and where its last poll of each got to: the last alarm id taken in, when
+# it was last reached, and the last error (None once it answers again).
+studio_witnesses = Table(
+    "studio_witnesses",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("vkey", Text, nullable=False),
+    Column("added_at", BigInteger, nullable=False),
+    Column("alarms_after", BigInteger, nullable=False),
+    Column("polled_at", BigInteger, nullable=True),
+    Column("reached_at", BigInteger, nullable=True),
+    Column("last_error", Text, nullable=True),
+)
+
+# A watched witness's alarm about a production the studio keeps (its origin is the
+# replica's pinned origin), one row per alarm id the witness gave, never overwritten;
+# `witness_alarm_id` is None for what the studio found itself (a witness answering a
+# checkpoint the log never signed, or not cosigned by it).
+studio_witness_alarms = Table(
+    "studio_witness_alarms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("witness", String(64), nullable=False),
+    Column("witness_alarm_id", BigInteger, nullable=True),
+    Column("production_id", String(64), nullable=False),
+    Column("at", BigInteger, nullable=False),  # microseconds: when the studio took it in
+    Column("kind", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("note", Text, nullable=False),  # the checkpoint offered: evidence
+    UniqueConstraint("witness", "witness_alarm_id"),
+)
+
+# Each watched witness's latest cosigned checkpoint of each production, kept only once it
+# verified under the witness's vkey and the production's pinned key.
+studio_witness_checkpoints = Table(
+    "studio_witness_checkpoints",
+    metadata,
+    Column("witness", String(64), primary_key=True),
+    Column("production_id", String(64), primary_key=True),
+    Column("tree_size", BigInteger, nullable=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("polled_at", BigInteger, nullable=False),
 )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.domain.state import State, evolve
@@ -43,7 +44,10 @@ from coldcheck.ledger import (
 )
 from coldcheck.store.port import Head
 from coldcheck.store.studio import Replica, StudioAlarm, StudioStore
+from coldcheck.store.studio_watch import Watched, WatchStore, WitnessAlarm, WitnessCheckpoint
+from coldcheck.studio import witness_view
 from coldcheck.studio.ingest import default_name
+from coldcheck.studio.witness_view import WitnessAlarmView, WitnessSeen
 from coldcheck.verification import LogCheck
 
 PAGE = 2000  # copied events read at a time
@@ -95,6 +99,35 @@ class ProductionView:
     concerns: tuple[OpenConcern, ...]
     incidents: tuple[OpenIncident, ...]
     alarms: tuple[Alarm, ...]
+    witnesses: tuple[WitnessSeen, ...] = ()  # each watched witness (witness_view.py)
+    witness_alarms: tuple[WitnessAlarmView, ...] = ()
+
+    @property
+    def alarmed(self) -> bool:
+        """An alarm of the studio's or a witness's, or a witness cosigned another root."""
+        disagrees = any(w.agrees == "disagrees" for w in self.witnesses)
+        return bool(self.alarms or self.witness_alarms or disagrees)
+
+
+@dataclass(frozen=True, slots=True)
+class Watching:
+    """What the watched witnesses said, as kept (the read sets it against each copy)."""
+
+    watched: list[Watched]
+    alarms: dict[str, list[WitnessAlarm]]  # by production
+    checkpoints: dict[str, dict[str, WitnessCheckpoint]]  # by production, then witness
+
+    @classmethod
+    def of(cls, rows: WatchStore | None) -> Watching:
+        if rows is None:
+            return cls([], {}, {})
+        alarms: dict[str, list[WitnessAlarm]] = {}
+        for a in rows.alarms():
+            alarms.setdefault(a.production_id, []).append(a)
+        checkpoints: dict[str, dict[str, WitnessCheckpoint]] = {}
+        for cp in rows.checkpoints():
+            checkpoints.setdefault(cp.production_id, {})[cp.witness] = cp
+        return cls(rows.watched(), alarms, checkpoints)
 
 
 def cosigner_of(key_file: Path) -> CosignatureVerifier | None:
@@ -105,12 +138,16 @@ def cosigner_of(key_file: Path) -> CosignatureVerifier | None:
     return CosignatureVerifier(default_name(key), key.public_key_bytes())
 
 
-def productions(rows: StudioStore, cosigner: CosignatureVerifier | None) -> list[ProductionView]:
-    """Every production the studio keeps a copy of, in id order."""
+def productions(
+    rows: StudioStore, cosigner: CosignatureVerifier | None, watch: WatchStore | None = None
+) -> list[ProductionView]:
+    """Every production the studio keeps a copy of, in id order, with what the witnesses
+    it watches (`watch`) say of each."""
     alarms: dict[str, list[StudioAlarm]] = {}
     for a in rows.alarms():
         alarms.setdefault(a.production_id, []).append(a)
-    return [view(rows, r, cosigner, alarms.get(r.production_id, [])) for r in rows.replicas()]
+    said = Watching.of(watch)
+    return [view(rows, r, cosigner, alarms.get(r.production_id, []), said) for r in rows.replicas()]
 
 
 def view(
@@ -118,6 +155,7 @@ def view(
     replica: Replica,
     cosigner: CosignatureVerifier | None,
     alarms: list[StudioAlarm],
+    said: Watching | None = None,
 ) -> ProductionView:
     pid, key, origin, head = (
         replica.production_id,
@@ -125,18 +163,32 @@ def view(
         replica.origin,
         replica.head,
     )
+    said = said or Watching.of(None)
+
+    def witnesses(
+        tree: MerkleTree | None, pinned: Ed25519Verifier | None
+    ) -> dict[str, tuple[Any, ...]]:
+        cps = said.checkpoints.get(pid, {})
+        return {
+            "witnesses": witness_view.seen(said.watched, cps, tree),
+            "witness_alarms": tuple(
+                witness_view.alarm(a, tree, pinned) for a in said.alarms.get(pid, [])
+            ),
+        }
+
     unread = tuple(_alarm(a, None, None) for a in alarms)  # as kept: nothing to set against
     if key is None or origin is None or head is None:
-        return _empty(pid, "awaiting", None, None, unread)
+        return _empty(pid, "awaiting", None, None, unread, witnesses(None, None))
     try:
         pinned = log_verifier(origin, key)
     except ValueError as exc:
-        return _empty(pid, "failed", f"the pinned key is not a log key: {exc}", 0, unread)
+        problem = f"the pinned key is not a log key: {exc}"
+        return _empty(pid, "failed", problem, 0, unread, witnesses(None, None))
     try:
         state, tree = _verified(rows, replica, key, head)
         at, by = _cosigned(replica.note or "", head, pinned, cosigner)
     except IntegrityError as exc:
-        return _empty(pid, "failed", str(exc), exc.seq, unread)
+        return _empty(pid, "failed", str(exc), exc.seq, unread, witnesses(None, pinned))
     return ProductionView(
         pid,
         "verified",
@@ -160,14 +212,20 @@ def view(
             if not i.closed
         ),
         tuple(_alarm(a, tree, pinned) for a in alarms),
+        **witnesses(tree, pinned),
     )
 
 
 def _empty(
-    pid: str, status: str, problem: str | None, seq: int | None, alarms: tuple[Alarm, ...]
+    pid: str,
+    status: str,
+    problem: str | None,
+    seq: int | None,
+    alarms: tuple[Alarm, ...],
+    witnesses: dict[str, tuple[Any, ...]],
 ) -> ProductionView:
     return ProductionView(
-        pid, status, problem, seq, None, 0, None, None, None, (), (), (), (), alarms
+        pid, status, problem, seq, None, 0, None, None, None, (), (), (), (), alarms, **witnesses
     )
 
 

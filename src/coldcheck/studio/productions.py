@@ -62,6 +62,43 @@ class AlarmOut(BaseModel):
     )
 
 
+class WitnessOut(BaseModel):
+    name: str
+    url: str
+    reachable: bool | None = Field(description="as its last poll found it (null: never polled)")
+    last_error: str | None = Field(description="why its last poll did not reach it")
+    polled_at: int | None = Field(description="microseconds since the epoch")
+    cosigned_size: int | None = Field(
+        description="its latest cosigned size of this production, verified under its key "
+        "and the production's"
+    )
+    agrees: str | None = Field(
+        description="agrees (the copy has that root at that size), beyond (it cosigned more "
+        "than the copy holds) or disagrees (another root: a fork)"
+    )
+    first_inconsistent: int | None
+
+
+class WitnessAlarmOut(BaseModel):
+    id: int
+    witness: str
+    at: int = Field(description="microseconds since the epoch: when the studio took it in")
+    kind: str = Field(
+        description="the witness's (smaller, fork, inconsistent) or the studio's own "
+        "(unsigned: it answers a checkpoint the log never signed; uncosigned: one its key "
+        "did not cosign)"
+    )
+    detail: str
+    offered_size: int | None = Field(
+        description="the size of the checkpoint the log offered it (null: it does not open "
+        "under the production's pinned key)"
+    )
+    first_inconsistent: int | None = Field(
+        description="the first size at which it contradicts the copy, where that can be "
+        "worked out against it"
+    )
+
+
 class StudioProductionOut(BaseModel):
     production_id: str
     status: str = Field(
@@ -82,6 +119,8 @@ class StudioProductionOut(BaseModel):
     concerns: list[ConcernOut] = Field(description="open concerns")
     incidents: list[IncidentOut] = Field(description="open incidents")
     alarms: list[AlarmOut]
+    witnesses: list[WitnessOut] = Field(description="each witness the studio watches")
+    witness_alarms: list[WitnessAlarmOut]
 
     @classmethod
     def of(cls, v: ProductionView) -> "StudioProductionOut":
@@ -98,7 +137,9 @@ def _utc(at_us: int | None) -> str:
 
 def listing(service: ColdCheck, key_file: Path) -> list[ProductionView]:
     """What both doors show: every copy, verified now."""
-    return overview.productions(service.studio_rows(), overview.cosigner_of(key_file))
+    return overview.productions(
+        service.studio_rows(), overview.cosigner_of(key_file), service.watch_rows()
+    )
 
 
 def add_routes(router: APIRouter, service: ColdCheck, accounts: Accounts, key_file: Path) -> None:
