@@ -184,7 +184,7 @@ def setup(run: Run) -> None:
             person_id="jack",
             minutes=90,
             trainer_id="rosa",
-            topics=("firearm", "draw", "cross_draw", "point_at_camera"),
+            topics=("firearm", "draw", "cross_draw", "point_at_camera", "handler_course"),
         )
     )
     run(
@@ -193,14 +193,29 @@ def setup(run: Run) -> None:
             person_id="sam",
             minutes=120,
             trainer_id="rosa",
-            topics=("firearm", "blank_adapted", "draw", "fire_blank"),
+            topics=("firearm", "blank_adapted", "draw", "fire_blank", "handler_course"),
         )
     )
     run(
         c.RecordTraining(
-            actor="rosa", person_id="mia", minutes=30, trainer_id="rosa", topics=("firearm",)
+            actor="rosa",
+            person_id="mia",
+            minutes=30,
+            trainer_id="rosa",
+            topics=("firearm", "handler_course"),
         )
     )
+    # Crew who work near the firing line take the near-firearms course (§9156).
+    for person_id in ("lane", "joel", "nora"):
+        run(
+            c.RecordTraining(
+                actor="rosa",
+                person_id=person_id,
+                minutes=60,
+                trainer_id="rosa",
+                topics=("near_firearms_course",),
+            )
+        )
     run(
         c.DeclineTraining(
             actor="mia",
@@ -264,6 +279,7 @@ def plan_day(run: Run, today: str) -> None:
             manoeuvres=(Manoeuvre.CROSS_DRAW, Manoeuvre.POINT_AT_CAMERA),
             mitigations=(Mitigation.REMOTE_CAMERA,),
             rehearsal=True,
+            near_firing_line=("lane", "joel"),
         )
     )
     run(
@@ -282,6 +298,7 @@ def plan_day(run: Run, today: str) -> None:
                 Mitigation.EYE_PROTECTION,
                 Mitigation.HEARING_PROTECTION,
             ),
+            near_firing_line=("lane", "joel", "nora"),
         )
     )
     for scene in ("sc-12", "sc-14"):

@@ -89,7 +89,12 @@ def test_the_board_flags_rounds_missing_on_return_and_blanks_in_hand(api: Api) -
     _ok(
         api,
         "inspect-item",
-        {"item_id": "colt-1", "barrel": "clear", "shown_to": ["jack"], "chambers": [dummy] * 6},
+        {
+            "item_id": "colt-1",
+            "barrel": "clear",
+            "shown_to": ["jack", "dan"],
+            "chambers": [dummy] * 6,
+        },
     )
     _ok(
         api,
@@ -100,7 +105,12 @@ def test_the_board_flags_rounds_missing_on_return_and_blanks_in_hand(api: Api) -
     _ok(
         api,
         "inspect-item",
-        {"item_id": "colt-2", "barrel": "clear", "shown_to": ["sam"], "chambers": [blank] * 6},
+        {
+            "item_id": "colt-2",
+            "barrel": "clear",
+            "shown_to": ["sam", "dan"],
+            "chambers": [blank] * 6,
+        },
     )
     _ok(
         api,

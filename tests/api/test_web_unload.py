@@ -28,6 +28,7 @@ def rosa(api: Api) -> Any:
     """The armorer, with colt-1 handed over with six dummies and taken back as issued."""
     client = _client(api, "rosa")
     sent = {"item_id": "colt-1", "barrel": "clear", "recipient_id": "jack", "scene_id": "sc-12"}
+    sent["shown_to"] = "dan"
     r = web_client.post(client, f"/p/{PID}/issue", {**sent, **DUMMIES, "pin": PIN})
     assert r.status_code == 200, r.text
     r = web_client.post(client, f"/p/{PID}/return", {"item_id": "colt-1", **DUMMIES})

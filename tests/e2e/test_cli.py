@@ -166,15 +166,15 @@ def test_verify_names_the_tampered_event(tmp_path: Path, monkeypatch: pytest.Mon
     assert cc("demo")[0] == 0
     db = sqlite3.connect(tmp_path / "coldcheck.db")
     db.execute("DROP TRIGGER events_no_update")
-    body = db.execute("SELECT body FROM events WHERE seq = 41").fetchone()[0]
+    body = db.execute("SELECT body FROM events WHERE seq = 44").fetchone()[0]
     flipped = bytes(body).replace(b"lane", b"lanf", 1)
     assert flipped != body
-    db.execute("UPDATE events SET body = ? WHERE seq = 41", (flipped,))
+    db.execute("UPDATE events SET body = ? WHERE seq = 44", (flipped,))
     db.commit()
     db.close()
     code, out = cc("verify")
     assert code == 5
-    assert "first bad event #41" in out
+    assert "first bad event #44" in out
 
 
 def test_log_filters_and_rules_list(seeded: Path) -> None:

@@ -54,7 +54,7 @@ def test_restore_asks_who_is_administrator_then_says_what_it_did(backup: Path) -
     assert code == 0, out
     text = " ".join(out.split())  # however wide the console is, lines may wrap
     for expected in (
-        "restored and verified: cold-creek, 99 events, 1 signed checkpoint(s)",
+        "restored and verified: cold-creek, 102 events, 1 signed checkpoint(s)",
         "schema: trigger grant_admin on events: in the backup but not made by the "
         "migrations; not restored",
         "not restored: tokens (1 row(s)): every session and device token is void after a "
@@ -89,9 +89,9 @@ def test_restore_options_are_documented_and_exclusive(backup: Path) -> None:
 def test_a_tampered_log_is_refused_with_exit_5_and_nothing_kept(backup: Path) -> None:
     with sqlite3.connect(backup) as conn:
         conn.execute("DROP TRIGGER events_no_update")
-        conn.execute("UPDATE events SET actor = 'rosa' WHERE seq = 41")
+        conn.execute("UPDATE events SET actor = 'rosa' WHERE seq = 44")
     conn.close()
     code, out = cc("--database-url", "sqlite:///restored.db", "restore", str(backup), "--no-admin")
     assert code == 5, out
-    assert "first bad event #41" in out
+    assert "first bad event #44" in out
     assert not Path("restored.db").exists()

@@ -48,7 +48,12 @@ def test_fifty_clients_issue_the_same_revolver_exactly_once(server: Server) -> N
         server.command("inspect-item"),
         headers=rosa,
         timeout=30,
-        json={"item_id": "colt-1", "barrel": "clear", "chambers": EMPTY6, "shown_to": ["jack"]},
+        json={
+            "item_id": "colt-1",
+            "barrel": "clear",
+            "chambers": EMPTY6,
+            "shown_to": ["jack", "dan"],
+        },
     )
     assert r.status_code == 200, r.text
     body = {

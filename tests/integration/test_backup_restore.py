@@ -80,10 +80,10 @@ def test_restore_refuses_a_tampered_backup_and_keeps_nothing(
     seed_demo(source, KEY).store.close()
     with raw(source) as conn:
         drop_append_only_triggers(conn)
-        conn.execute("UPDATE events SET actor = ? WHERE seq = ?", ("rosa", 41))
+        conn.execute("UPDATE events SET actor = ? WHERE seq = ?", ("rosa", 44))
     backups.backup(source, tmp_path / "bad.backup")
     target = databases.create()
-    with pytest.raises(IntegrityError, match="first bad event #41"):
+    with pytest.raises(IntegrityError, match="first bad event #44"):
         backups.restore(tmp_path / "bad.backup", target, KEY)
     assert raw_backup.is_empty(target), "nothing of the refused backup is kept"
 

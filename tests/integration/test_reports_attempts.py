@@ -92,7 +92,7 @@ def test_a_later_refused_sign_off_is_in_its_incidents_dossier(app: ColdCheck) ->
 def test_the_daily_report_lists_the_days_attempts(app: ColdCheck) -> None:
     report = daily.build(app, PID, TODAY)
     assert [(t.actor, t.command, t.codes) for t in report.attempts] == [
-        ("dan", "HandOver", ("INS-1", "CUS-1", "CUS-2"))
+        ("dan", "HandOver", ("INS-1", "CUS-1", "CUS-2", "INS-6"))
     ]
     tables = daily_words.tables(app.state(PID), report, app.records(PID))
     (tried,) = [t for t in tables if t.title == "Attempts refused"]
@@ -100,7 +100,7 @@ def test_the_daily_report_lists_the_days_attempts(app: ColdCheck) -> None:
     assert who == "Dan Ortiz"
     assert what.startswith("hand over Colt Single Action Army revolver")
     assert what.endswith("to Sam Cole for scene sc-14")
-    assert codes == "INS-1, CUS-1, CUS-2"
+    assert codes == "INS-1, CUS-1, CUS-2, INS-6"
     (incidents,) = [t for t in tables if t.title == "Incidents"]
     assert [row[1:] for row in incidents.rows] == [
         ("misfire", "signed off"),

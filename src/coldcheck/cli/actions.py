@@ -67,8 +67,13 @@ def scene_plan(
     mitigation: Annotated[list[Mitigation] | None, typer.Option()] = None,
     close_quarter: Annotated[bool, typer.Option(help="Close-quarter blanks.")] = False,
     rehearsal: Annotated[bool, typer.Option()] = False,
+    near: Annotated[
+        list[str] | None,
+        typer.Option(help="Repeat for each crew member working near the firing line."),
+    ] = None,
 ) -> None:
-    """Plan a scene (or rehearsal): items, performers, ammunition, manoeuvres, mitigations."""
+    """Plan a scene (or rehearsal): items, performers, the crew near the firing line,
+    ammunition, manoeuvres, mitigations."""
     with handled():
         cx = ctx_of(ctx)
         cx.run(
@@ -84,6 +89,7 @@ def scene_plan(
                 mitigations=tuple(mitigation or ()),
                 close_quarter_blanks=close_quarter,
                 rehearsal=rehearsal,
+                near_firing_line=tuple(near or ()),
             )
         )
 
@@ -119,7 +125,11 @@ def inspect(
     chamber: ChamberOpt = None,
     barrel: Annotated[Barrel, typer.Option()] = Barrel.CLEAR,
     shown_to: Annotated[
-        list[str] | None, typer.Option(help="Each person shown the open weapon.")
+        list[str] | None,
+        typer.Option(
+            help="Each person shown the open weapon: the recipient, and the 1st AD or the "
+            "safety rep who witnesses."
+        ),
     ] = None,
 ) -> None:
     """Record an inspection: the barrel and every chamber; the label follows from them."""
@@ -159,7 +169,10 @@ def hand_over(
     scene_id: Annotated[str, typer.Option("--scene")],
     chamber: ChamberOpt = None,
     shown_to: Annotated[
-        list[str] | None, typer.Option(help="Each other person shown it open (the 1st AD).")
+        list[str] | None,
+        typer.Option(
+            help="Each other person shown it open: the 1st AD or the safety rep who witnesses."
+        ),
     ] = None,
 ) -> None:
     """Inspect a weapon in front of its recipient and issue it, as one step: both are

@@ -319,6 +319,9 @@ class PlanScene(Command):
     mitigations: tuple[Mitigation, ...] = ()
     close_quarter_blanks: bool = False
     rehearsal: bool = False
+    # Crew working near the firing line besides the performers (camera, sound, the
+    # director): each needs the profile's near-firearms training (§9156).
+    near_firing_line: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -187,6 +187,7 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     mitigations=cmd.mitigations,
                     close_quarter_blanks=cmd.close_quarter_blanks,
                     rehearsal=cmd.rehearsal,
+                    near_firing_line=cmd.near_firing_line,
                 )
             ]
         case c.ApproveScenePlan():

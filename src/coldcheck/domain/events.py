@@ -274,6 +274,7 @@ class ScenePlanned(Event):
     mitigations: tuple[Mitigation, ...]
     close_quarter_blanks: bool
     rehearsal: bool
+    near_firing_line: tuple[str, ...] = ()  # recorded before it existed: nobody named
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,8 +3,9 @@ told before anyone opens a weapon; and the loads a scene plan calls for.
 
 The pre-check is a dry run of the same decision a hand-over takes (`decide`), with an
 inspection that cannot be the problem (barrel clear, every chamber empty, shown to the
-recipient, acknowledged): what still refuses it is what no inspection will fix, such as
-missing training, no safety meeting or a stand-down. Nothing is recorded.
+recipient and to everyone who can witness it, acknowledged): what still refuses it is what
+no inspection will fix, such as missing training, no safety meeting, a stand-down, or no
+1st AD or safety rep to witness it where the profile asks for one. Nothing is recorded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.decide import decide
 from coldcheck.domain.errors import ColdCheckError, Refused
 from coldcheck.domain.rules import Violation
+from coldcheck.domain.rules.inspection import WITNESS_ROLES
 from coldcheck.domain.state import Item, Lot, Scene, State
 from coldcheck.domain.values import AmmoType, Barrel, Chamber, Content, SceneAmmo, Severity
 
@@ -63,6 +65,7 @@ def check_pair(
         recipient_id=recipient_id,
         scene_id=scene_id,
         recipient_acknowledged=True,
+        shown_to=tuple(p for r in WITNESS_ROLES for p in state.with_role(r) if p != actor),
     )
     try:
         decision = decide(state, probe)

@@ -15,6 +15,7 @@ from coldcheck.domain.state import Lot, State
 from coldcheck.domain.values import (
     ApprovalRole,
     Authority,
+    Course,
     Custodian,
     ItemKind,
     Label,
@@ -45,6 +46,10 @@ _TERMS: Mapping[type[StrEnum], Mapping[str, str]] = {
         Manoeuvre.POINT_AT_PERSON: "pointing toward a person",
         Manoeuvre.FIRE_BLANK: "firing blanks",
     },
+    Course: {
+        Course.HANDLER: "firearm handler course",
+        Course.NEAR_FIREARMS: "working-near-firearms course",
+    },
     Label: {Label.DUMMIES: "loaded with checked dummies"},
     QuarantineReason: {
         QuarantineReason.UNKNOWN_ORIGIN: "origin unknown (no registered supplier)",
@@ -66,8 +71,9 @@ def term(value: StrEnum) -> str:
 
 
 def topic(code: str) -> str:
-    """A training topic (an item kind or a manoeuvre, stored as its code) in words."""
-    for kind in (ItemKind, Manoeuvre):
+    """A training topic (an item kind, a manoeuvre or a course, stored as its code) in
+    words."""
+    for kind in (ItemKind, Manoeuvre, Course):
         try:
             return term(kind(code))
         except ValueError:

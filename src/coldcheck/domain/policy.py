@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from coldcheck.domain.errors import InvalidCommand
-from coldcheck.domain.values import Credential, Severity
+from coldcheck.domain.values import Course, Credential, Severity
 
 PointingRule = Literal["mitigated", "never"]
 
@@ -38,6 +38,14 @@ class Profile:
     # Severity of approving a firearm scene before the production named its compliance
     # contact and an escalation contact outside the set's chain (§9153(a)(5)).
     contacts_before_firearms: Severity = Severity.WARN
+    # Training tiers: the courses each performer on a firearm scene's plan (who handles
+    # the firearms) and each crew member the plan names near the firing line must have
+    # taken before the plan is approved (California §9156).
+    handler_courses: tuple[Course, ...] = ()
+    near_firearms_courses: tuple[Course, ...] = ()
+    # Whether a firearm is handed over only when the 1st AD or the safety rep, as well as
+    # the recipient, was shown it clear (DOMAIN.md §1.14: the 1st AD witnesses).
+    witness_at_handoff: bool = False
 
     def with_overrides(self, overrides: dict[str, int]) -> Profile:
         """Apply a production's own numbers; they may only make the profile stricter."""
@@ -81,6 +89,11 @@ PROFILES: dict[str, Profile] = {
             armorer_other_duties=Severity.WARN,
             # Bulletin #1: a qualified person obtains, maintains and handles the firearms.
             armorer_requires=(Credential.INDUSTRY_TRAINING,),
+            # No course tiers: the bulletin trains the one who receives a firearm in it
+            # and its manoeuvres (TRN-1), and briefs everyone near at the safety meeting.
+            # The handler works with the production's safety representative, and the 1st
+            # AD asks to be shown the weapon safe and witnesses (DOMAIN.md §1.4, §1.14).
+            witness_at_handoff=True,
         ),
         Profile(
             name="california",
@@ -103,6 +116,13 @@ PROFILES: dict[str, Profile] = {
             ),
             credentials=Severity.BLOCK,
             contacts_before_firearms=Severity.BLOCK,
+            # §9156: everyone who handles firearms takes the handler course, everyone who
+            # works near them the near-firearm course (CSATF S and S2).
+            handler_courses=(Course.HANDLER,),
+            near_firearms_courses=(Course.NEAR_FIREARMS,),
+            # The law makes the bulletins' practice binding: the 1st AD or the safety
+            # rep witnesses the weapon shown clear (DOMAIN.md §1, §1.14).
+            witness_at_handoff=True,
         ),
         Profile(
             name="ontario",
@@ -118,6 +138,8 @@ PROFILES: dict[str, Profile] = {
                 Credential.INDUSTRY_TRAINING,
             ),
             handler_requires=(Credential.BUSINESS_FIREARMS_LICENCE,),
+            # Guideline 39 asks training before anyone handles a firearm (TRN-1), not
+            # courses by tier, and names no witness to the showing clear.
         ),
     )
 }

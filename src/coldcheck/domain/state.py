@@ -229,6 +229,7 @@ class Scene:
     close_quarter_blanks: bool
     rehearsal: bool
     approvals: tuple[tuple[str, str], ...] = ()  # (person, as_role)
+    near_firing_line: tuple[str, ...] = ()  # crew near the firing line, not performers
 
     @property
     def approved(self) -> bool:
@@ -636,6 +637,7 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 e.mitigations,
                 e.close_quarter_blanks,
                 e.rehearsal,
+                near_firing_line=e.near_firing_line,
             )
         case ev.ScenePlanApproved():
             sc = s.scenes[e.scene_id]

@@ -54,7 +54,12 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.InspectItem: {"item_id": "items", "shown_to": "people"},
     c.IssueItem: {"item_id": "items", "recipient_id": "people", "scene_id": "scenes"},
     c.ReturnItem: {"item_id": "items"},
-    c.PlanScene: {"scene_id": "new:scenes", "items": "items", "performers": "people"},
+    c.PlanScene: {
+        "scene_id": "new:scenes",
+        "items": "items",
+        "performers": "people",
+        "near_firing_line": "people",
+    },
     c.ApproveScenePlan: {"scene_id": "scenes"},
     c.HoldSafetyMeeting: {"scene_id": "scenes", "attendees": "people"},
     c.RecordTraining: {"person_id": "people", "trainer_id": "people"},

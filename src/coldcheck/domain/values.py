@@ -113,6 +113,14 @@ class Credential(StrEnum):
     INDUSTRY_TRAINING = "industry_training"  # e.g. CSATF's firearms safety courses
 
 
+class Course(StrEnum):
+    """The firearm-safety courses a profile can require by tier, recorded as training
+    topics (DOMAIN.md §6: California §9156, CSATF courses S and S2)."""
+
+    HANDLER = "handler_course"  # everyone who handles firearms
+    NEAR_FIREARMS = "near_firearms_course"  # everyone who works near them
+
+
 def credential_of(kind: str) -> Credential | None:
     """The required credential a recorded qualification's kind names, if any: typed as
     "Entertainment firearms permit" or "entertainment_firearms_permit" alike."""

@@ -130,6 +130,11 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
             "them type their own PIN.",
             HANDOFF,
         ),
+        "INS-6": Advice(
+            "Show the weapon open to the 1st AD or the safety rep as well, and tick them "
+            "under “Shown open to”.",
+            HANDOFF,
+        ),
         "TRN-1": Advice(
             "Train the recipient in what is missing before the weapon is handed over.",
             TRAINING,
@@ -140,6 +145,12 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
             TRAINING,
         ),
         "TRN-3": Advice("Training is recorded by the armorer, as the trainer.", TRAINING),
+        "TRN-4": Advice(
+            "Record the course each person named is missing (the handler course for "
+            "performers, the near-firearms course for crew near the firing line), or take "
+            "them off the scene plan.",
+            TRAINING,
+        ),
         "SCN-1": Advice("Have the armorer and the 1st AD approve the scene plan.", SCENES),
         "SCN-2": Advice(
             "Add the weapon and the performer to the scene plan; the changed plan is "

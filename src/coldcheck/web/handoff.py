@@ -21,8 +21,9 @@ from coldcheck.api import problems
 from coldcheck.domain import commands as c
 from coldcheck.domain import handoff
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand, NotFound, Refused
+from coldcheck.domain.rules.inspection import WITNESS_ROLES
 from coldcheck.domain.state import Item, Scene, State
-from coldcheck.domain.values import AmmoType, Barrel, Chamber, Content, Entry, Role
+from coldcheck.domain.values import AmmoType, Barrel, Chamber, Content, Entry
 from coldcheck.web import advice, forms, search
 from coldcheck.web.site import Site, Viewer
 
@@ -301,9 +302,10 @@ def _options(state: State, item: Item | None, contents: tuple[Content, ...]) -> 
 
 
 def _witnesses(state: State, scene: Scene, recipient: str, armorer: str) -> list[Any]:
-    """Who may be recorded as shown besides the recipient: the 1st AD, then the plan's
-    other performers; never the armorer who shows it."""
-    ids = [*state.with_role(Role.FIRST_AD), *scene.performers]
+    """Who may be recorded as shown besides the recipient: the 1st AD and the safety rep
+    (who witness it, INS-6), then the plan's other performers; never the armorer who
+    shows it. None is ticked for the armorer."""
+    ids = [*state.with_role(*WITNESS_ROLES), *scene.performers]
     seen = {recipient, armorer}
     out = []
     for pid in ids:

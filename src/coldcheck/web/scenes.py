@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from coldcheck.domain import commands as c
 from coldcheck.domain.values import (
+    Course,
     ItemKind,
     Manoeuvre,
     Mitigation,
@@ -49,6 +50,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
                     date=forms.text(f, "date"),
                     items=forms.texts(f, "items"),
                     performers=forms.texts(f, "performers"),
+                    near_firing_line=forms.texts(f, "near_firing_line"),
                     ammo=forms.choice(f, "ammo", SceneAmmo, SceneAmmo.NONE),
                     manoeuvres=forms.choices(f, "manoeuvres", Manoeuvre),
                     min_distance_feet=forms.number(f, "min_distance_feet"),
@@ -79,7 +81,7 @@ def add_routes(web: APIRouter, site: Site) -> None:
 
     @web.get("/p/{pid}/training")
     async def training(request: Request, pid: str) -> Response:
-        topics = [str(k) for k in ItemKind] + [str(m) for m in Manoeuvre]
+        topics = [str(t) for t in (*ItemKind, *Manoeuvre, *Course)]
         return await guarded(
             request, pid, lambda v: render(request, "training.html", **base(v, pid), topics=topics)
         )

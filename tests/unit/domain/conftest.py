@@ -152,6 +152,7 @@ class Steps:
         min_distance_feet: int = 0,
         close_quarter_blanks: bool = False,
         date: str = TODAY,
+        near_firing_line: tuple[str, ...] = (),
     ) -> c.ApproveScenePlan:
         """Plan a scene; return the armorer's approval command (the AD's is given after)."""
         h.run(
@@ -167,6 +168,7 @@ class Steps:
                 mitigations=mitigations,
                 min_distance_feet=min_distance_feet,
                 close_quarter_blanks=close_quarter_blanks,
+                near_firing_line=near_firing_line,
             )
         )
         return c.ApproveScenePlan(actor="rosa", scene_id=scene_id)

@@ -230,6 +230,19 @@ def test_the_pre_check_names_each_blocker(planned: Harness, steps: Steps) -> Non
     assert "CUS-1" in [v.code for v in alone.blockers]
 
 
+def test_the_pre_check_counts_a_missing_witness_only_when_nobody_can_witness(
+    planned: Harness,
+) -> None:
+    # The 1st AD and the safety rep can be shown it at the handoff: no blocker yet.
+    (pair,) = check_scene(planned.state, "rosa", planned.now, "sc-12").pairs
+    assert pair.ready
+    for person in ("dan", "nora"):
+        planned.run(c.ChangeRoles(actor="paula", person_id=person, roles=(Role.CREW,)))
+    (pair,) = check_scene(planned.state, "rosa", planned.now, "sc-12").pairs
+    assert [v.code for v in pair.blockers] == ["INS-6"]
+    assert "no 1st AD or safety rep to witness it" in pair.blockers[0].detail
+
+
 def test_presets_are_the_plans_loads_each_a_choice(planned: Harness) -> None:
     s = planned.state
     dummy = presets(s, s.scenes["sc-12"], s.items["colt-1"])

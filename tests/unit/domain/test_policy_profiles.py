@@ -11,7 +11,7 @@ from coldcheck.domain.errors import InvalidCommand
 from coldcheck.domain.policy import PROFILES, resolve_profile
 from coldcheck.domain.rules import BY_CODE
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Severity
+from coldcheck.domain.values import Course, Severity
 from support.harness import Harness
 
 
@@ -23,6 +23,16 @@ def test_the_three_profiles_differ_where_the_law_does() -> None:
     assert ontario.pointing_at_person == "never"
     assert bulletin.armorer_other_duties is Severity.WARN
     assert california.armorer_other_duties is Severity.BLOCK
+    # California §9156's tiers; the bulletin and Ontario train per weapon and manoeuvre.
+    assert (california.handler_courses, california.near_firearms_courses) == (
+        (Course.HANDLER,),
+        (Course.NEAR_FIREARMS,),
+    )
+    assert bulletin.handler_courses == bulletin.near_firearms_courses == ()
+    assert ontario.handler_courses == ontario.near_firearms_courses == ()
+    # The 1st AD or the safety rep witnesses the showing clear under both US profiles.
+    assert (bulletin.witness_at_handoff, california.witness_at_handoff) == (True, True)
+    assert not ontario.witness_at_handoff
 
 
 @pytest.mark.parametrize(

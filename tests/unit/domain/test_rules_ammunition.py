@@ -235,7 +235,7 @@ def test_a_live_round_coming_back_opens_an_incident_and_the_dummy_is_missing(
 
 
 def test_a_round_fired_from_a_chamber_issued_empty_was_live(planned: Harness, steps: Steps) -> None:
-    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3, shown_to=("sam",))
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3, shown_to=("sam", "dan"))
     planned.run(steps.issue("colt-2", "sam", "sc-14"))
     decision = planned.run(
         c.ReturnItem(
@@ -253,7 +253,7 @@ def test_a_round_fired_from_a_chamber_issued_empty_was_live(planned: Harness, st
 def test_an_extra_round_coming_back_in_an_empty_chamber_is_kept_out_of_the_lots(
     planned: Harness, steps: Steps
 ) -> None:
-    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3, shown_to=("sam",))
+    steps.inspect(planned, "colt-2", (demo.BLANK,) * 3 + (demo.EMPTY,) * 3, shown_to=("sam", "dan"))
     planned.run(steps.issue("colt-2", "sam", "sc-14"))
     decision = planned.run(
         c.ReturnItem(actor="rosa", item_id="colt-2", chambers=(demo.BLANK,) * 4 + (demo.EMPTY,) * 2)

@@ -151,7 +151,7 @@ def test_second_armorer_cannot_issue_what_the_first_holds(
     )
     planned.run(steps.ready_colt1(planned))
     planned.run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     assert planned.state.items["colt-1"].custodian == Custodian("person", "rosa")
     expect.refused(planned, steps.issue("colt-1", "jack", "sc-12", actor="ari"), "CUS-2")
     expect.accepted(planned, steps.issue("colt-1", "jack", "sc-12", actor="rosa"), "CUS-2")
@@ -177,7 +177,7 @@ def test_weapon_moved_after_inspection_must_be_inspected_again(
     assert "custody changed at 09:09, after the last inspection at 09:00" in [
         v.detail for v in refusal.violations
     ]
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     expect.accepted(planned, handoff, "CUS-3")
 
 
@@ -188,7 +188,7 @@ def test_returned_weapon_must_be_inspected_before_the_next_issue(
     planned.run(handoff)
     planned.run(c.ReturnItem(actor="rosa", item_id="colt-1", chambers=(demo.DUMMY,) * 6))
     expect.refused(planned, handoff, "CUS-3")
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     expect.accepted(planned, handoff, "CUS-3")
 
 

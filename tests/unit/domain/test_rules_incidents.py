@@ -61,7 +61,7 @@ def test_inspection_finding_a_live_round_records_an_incident_and_stands_down(
 ) -> None:
     handoff = steps.ready_colt2(planned)
     live = (demo.DUMMY,) * 2 + (Chamber(Content.LIVE),) + (demo.DUMMY,) * 3
-    decision = steps.inspect(planned, "colt-1", live, shown_to=("jack",))
+    decision = steps.inspect(planned, "colt-1", live, shown_to=("jack", "dan"))
     inspected, reported, stand_down = decision.events
     assert isinstance(inspected, ev.ItemInspected)
     assert inspected.label is Label.UNSAFE

@@ -28,7 +28,7 @@ def inspect_colt1() -> c.InspectItem:
         item_id="colt-1",
         barrel=Barrel.CLEAR,
         chambers=(demo.DUMMY,) * 6,
-        shown_to=("jack",),
+        shown_to=("jack", "dan"),
     )
 
 

@@ -29,7 +29,7 @@ def test_weapon_is_not_issued_for_an_unapproved_scene(
 ) -> None:
     steps.plan(planned, "sc-20", ("jack",), ("colt-1",))
     planned.run(meeting("sc-20", "rosa", "jack"))
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     handoff = steps.issue("colt-1", "jack", "sc-20")
     refusal = expect.refused(planned, handoff, "SCN-1")
     assert "scene sc-20 still needs approval by the armorer and the 1st AD" in [
@@ -47,7 +47,7 @@ def test_weapon_is_not_issued_for_an_unapproved_scene(
 def test_weapon_not_in_the_scene_plan_is_refused(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
-    steps.inspect(planned, "colt-2", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-2", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     refusal = expect.refused(planned, steps.issue("colt-2", "jack", "sc-12"), "SCN-2")
     assert (
         "Colt Single Action Army revolver, 7.5 in barrel (CC-0002) is not in scene sc-12's plan"
@@ -58,7 +58,7 @@ def test_weapon_not_in_the_scene_plan_is_refused(
 def test_performer_not_in_the_scene_plan_is_refused(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("sam", "jack"))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("sam", "jack", "dan"))
     refusal = expect.refused(planned, steps.issue("colt-1", "sam", "sc-12"), "SCN-2")
     assert "Sam Cole is not in scene sc-12's plan" in [v.detail for v in refusal.violations]
     expect.accepted(planned, steps.issue("colt-1", "jack", "sc-12"), "SCN-2")
@@ -70,7 +70,7 @@ def test_scene_planned_for_another_day_is_refused_today(
     planned.run(steps.plan(planned, "sc-30", ("jack",), ("colt-1",), date="2021-10-22"))
     planned.run(approve("sc-30", "dan"))
     planned.run(meeting("sc-30", "rosa", "jack"))
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     refusal = expect.refused(planned, steps.issue("colt-1", "jack", "sc-30"), "SCN-2")
     assert "scene sc-30 is scheduled for 2021-10-22, not today" in [
         v.detail for v in refusal.violations
@@ -84,7 +84,7 @@ def test_no_safety_meeting_today_refuses_the_issue(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     steps.stage(planned, "sc-20", ("jack",), ("colt-1",), meeting=False)
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     handoff = steps.issue("colt-1", "jack", "sc-20")
     refusal = expect.refused(planned, handoff, "SCN-3")
     assert "no safety meeting for scene sc-20 today (2021-10-21)" in [
@@ -99,7 +99,7 @@ def test_performer_absent_from_the_safety_meeting_cannot_receive_a_weapon(
 ) -> None:
     steps.stage(planned, "sc-20", ("jack",), ("colt-1",), meeting=False)
     planned.run(meeting("sc-20", "rosa", "dan"))
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     handoff = steps.issue("colt-1", "jack", "sc-20")
     refusal = expect.refused(planned, handoff, "SCN-3")
     assert "Jack Reyes did not attend today's safety meeting" in [
@@ -116,7 +116,7 @@ def test_yesterdays_safety_meeting_does_not_count_today(
     planned.run(approve("sc-30", "dan"))
     planned.run(meeting("sc-30", "rosa", "jack"))  # held on the 21st
     planned.advance(24 * 60)
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     handoff = steps.issue("colt-1", "jack", "sc-30")
     expect.refused(planned, handoff, "SCN-3")
     planned.run(meeting("sc-30", "rosa", "jack"))

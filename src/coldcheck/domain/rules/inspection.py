@@ -6,7 +6,10 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Label, SceneAmmo
+from coldcheck.domain.values import DISCHARGING_KINDS, Label, Role, SceneAmmo
+
+# Who can witness a firearm shown clear at its handoff (DOMAIN.md §1.4, §1.14).
+WITNESS_ROLES = (Role.FIRST_AD, Role.SAFETY_REP)
 
 
 @rule(
@@ -108,6 +111,46 @@ def recipient_shown_clear(state: State, cmd: c.IssueItem) -> list[str]:
     return problems
 
 
+@rule(
+    "INS-6",
+    "The 1st AD or the safety rep witnessed the weapon shown clear",
+    "DOMAIN.md §1.14: the 1st AD asks the armorer to show it safe and witnesses; §1.4: "
+    "the handler works with the production's safety representative; the profile says "
+    "whether a witness is required",
+    "Show the weapon open to the 1st AD or the safety rep as well as the recipient, and "
+    "record them as shown.",
+    (c.IssueItem,),
+)
+def handoff_witnessed(state: State, cmd: c.IssueItem) -> list[str]:
+    item = state.items[cmd.item_id]
+    insp = state.inspections.get(item.last_inspection or "")
+    if not state.profile.witness_at_handoff or item.kind not in DISCHARGING_KINDS:
+        return []
+    if insp is None or any(p != cmd.recipient_id for p in insp.shown_to if is_witness(state, p)):
+        return []  # never inspected: INS-3 says so
+    *rest, last = [
+        f"{name_of(state, p)} ({names.term(r)})"
+        for r in WITNESS_ROLES
+        for p in sorted(state.with_role(r))
+        if p not in (cmd.recipient_id, cmd.actor)
+    ] or [""]
+    shown = f"{names.item(state, item.id)} was not shown to a witness at "
+    shown += _last(state, insp.at, cmd.at)
+    if not last:
+        return [f"{shown}, and the production has no 1st AD or safety rep to witness it"]
+    return [
+        f"{shown}: show it to {', '.join(rest)} or {last}"
+        if rest
+        else f"{shown}: show it to {last}"
+    ]
+
+
+def is_witness(state: State, person_id: str) -> bool:
+    """Whether the person can witness a handoff: the 1st AD or the safety rep."""
+    person = state.people.get(person_id)
+    return person is not None and any(r in person.roles for r in WITNESS_ROLES)
+
+
 def _last(state: State, inspected_at: int, now: int) -> str:
     return f"the last inspection ({names.moment(state, inspected_at, now)})"
 
@@ -118,4 +161,5 @@ RULES = (
     inspection_is_fresh,
     load_fits_scene,
     recipient_shown_clear,
+    handoff_witnessed,
 )

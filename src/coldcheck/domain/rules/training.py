@@ -6,6 +6,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import names
 from coldcheck.domain.rules.base import is_armorer, name_of, rule
 from coldcheck.domain.state import State
+from coldcheck.domain.values import DISCHARGING_KINDS, Course
 
 
 def _topics(state: State, cmd: c.IssueItem) -> list[str]:
@@ -61,4 +62,39 @@ def trained_by_armorer(state: State, cmd: c.RecordTraining) -> list[str]:
     return [f"trainer {name_of(state, cmd.trainer_id)} does not hold firearm-safety authority"]
 
 
-RULES = (recipient_trained, declined_training_blocks, trained_by_armorer)
+@rule(
+    "TRN-4",
+    "Everyone on a firearm scene's plan has their tier's training",
+    "Cal. Labor Code §9156 (DOMAIN.md §6): everyone who handles firearms takes the handler "
+    "course, everyone who works near them the near-firearm course; the profile names the "
+    "courses",
+    "Record each missing course for the person (`coldcheck training record --topic "
+    "handler_course` or `near_firearms_course`) before approving, or take them off the plan.",
+    (c.ApproveScenePlan,),
+)
+def plan_trained_by_tier(state: State, cmd: c.ApproveScenePlan) -> list[str]:
+    scene = state.scenes[cmd.scene_id]
+    if not any(state.items[i].kind in DISCHARGING_KINDS for i in scene.items):
+        return []
+    profile = state.profile
+    tiers = [(p, "handling firearms", profile.handler_courses) for p in scene.performers]
+    tiers += [
+        (p, "near the firing line", profile.near_firearms_courses)
+        for p in scene.near_firing_line
+        if p not in scene.performers
+    ]
+    problems = []
+    for person, tier, courses in tiers:
+        missing = _untaken(state, person, courses)
+        if missing:
+            problems.append(f"{name_of(state, person)} ({tier}) has not taken the {missing}")
+    return problems
+
+
+def _untaken(state: State, person_id: str, courses: tuple[Course, ...]) -> str:
+    """The courses the person has not taken (or declined after taking), in words."""
+    record = state.training[person_id]
+    return names.listing(names.topic(k) for k in courses if record.status(k) != "trained")
+
+
+RULES = (recipient_trained, declined_training_blocks, trained_by_armorer, plan_trained_by_tier)
