@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from coldcheck.domain import attempts
+from coldcheck.domain.policy import PROFILES
 from coldcheck.domain.rules import CATALOGUE
+from coldcheck.domain.rules.base import SEVERITY_SETTINGS
 
 
 def rule_table() -> list[tuple[str, str, str, str, str]]:
@@ -29,7 +31,8 @@ def rule_markdown() -> str:
         "catalogue differ. A **block** rule refuses the command: nothing it asked for is",
         "done, and for a safety-critical command only its attempt is recorded ([Refused",
         "attempts](#refused-attempts-on-the-record)); a **warn** rule lets it through and the",
-        "warning is recorded with the event. Under the California profile PPL-2 blocks.",
+        "warning is recorded with the event.",
+        *_by_profile(),
         "",
     ]
     for code, severity, text, guideline, commands in rule_table():
@@ -44,6 +47,21 @@ def rule_markdown() -> str:
             "",
         ]
     return "\n".join(lines + attempts_markdown())
+
+
+def _by_profile() -> list[str]:
+    """Which rules each profile makes stricter than the severity listed below."""
+    lines = []
+    for profile in PROFILES.values():
+        codes = [
+            f"{r.code} {getattr(profile, SEVERITY_SETTINGS[r.name])}s"
+            for r in CATALOGUE
+            if r.name in SEVERITY_SETTINGS
+            and getattr(profile, SEVERITY_SETTINGS[r.name]) != r.severity
+        ]
+        if codes:
+            lines.append(f"Under the {profile.name} profile {', '.join(codes)}.")
+    return lines
 
 
 def attempts_markdown() -> list[str]:
