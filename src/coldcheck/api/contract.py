@@ -156,6 +156,8 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
     (c.ReportIncident, "rounds"): {"ge": 0},
     (c.HandInEvidence, "rounds"): {"ge": 0},
     (c.CorrectRecord, "refers_to"): {"ge": 1},
+    (c.PickUpRental, "item_ids"): {"min_length": 1},
+    (c.PickUpRental, "serials"): {"min_length": 1},
 }
 # Fields whose text the domain reads as something narrower than text.
 KINDS: dict[tuple[type, str], Any] = {
@@ -177,6 +179,9 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.SignOffReview, "corrective_actions"): NonBlank,
     (c.ReceiveLot, "invoice_sha256"): Sha256,
     (c.ReceiveLot, "packing_list_sha256"): Sha256,
+    (c.PickUpRental, "agreement_sha256"): Sha256,
+    (c.PickUpRental, "agreement"): NonBlank,
+    (c.ReturnRental, "receiver"): NonBlank,
     (Handled, "by"): NonBlank,
     **{(c.HandInEvidence, name): NonBlank for name in ("handed_in_by", "what", "found_where")},
     **{

@@ -448,6 +448,28 @@ class AttemptRefused(Event):
     incident_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RentalPickedUp(Event):
+    rental_id: str
+    supplier_id: str
+    agreement: str
+    serials: tuple[str, ...]
+    item_ids: tuple[str, ...]
+    picked_up_by: str
+    agreement_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RentalReturned(Event):
+    rental_id: str
+    item_id: str
+    supplier_id: str
+    from_: Custodian
+    receiver: str
+    reference: str
+    signer_confirmed: bool
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -497,6 +519,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DayClosed,
         RecordCorrected,
         AttemptRefused,
+        RentalPickedUp,
+        RentalReturned,
     )
 }
 
