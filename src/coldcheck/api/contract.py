@@ -156,8 +156,6 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
     (c.ReportIncident, "rounds"): {"ge": 0},
     (c.HandInEvidence, "rounds"): {"ge": 0},
     (c.CorrectRecord, "refers_to"): {"ge": 1},
-    (c.PickUpRental, "item_ids"): {"min_length": 1},
-    (c.PickUpRental, "serials"): {"min_length": 1},
 }
 # Fields whose text the domain reads as something narrower than text.
 KINDS: dict[tuple[type, str], Any] = {
