@@ -24,6 +24,7 @@ from coldcheck.domain.values import (
     Content,
     Credential,
     Credit,
+    Disposition,
     Entry,
     Handled,
     Handling,
@@ -70,6 +71,7 @@ def seed(run: Run, today: str) -> None:
     shoot(run, today)
     evening(run)
     evidence(run)
+    wrap(run)
 
 
 def setup(run: Run) -> None:
@@ -137,6 +139,7 @@ def setup(run: Run) -> None:
             location_id="truck-safe",
         )
     )
+    rental(run)
     run(
         c.RegisterSupplier(
             actor="rosa",
@@ -222,6 +225,60 @@ def setup(run: Run) -> None:
             person_id="mia",
             topics=("cross_draw",),
             reason="said the rehearsal would cover it",
+        )
+    )
+
+
+RENTAL_HOUSE = "western"
+RENTAL = "wpr-0412"
+
+
+def rental(run: Run) -> None:
+    """The revolver for the saloon and the rifle come from the rental house on one
+    invoice, picked up by the armorer: the production is liable for them from now."""
+    run(
+        c.RegisterSupplier(
+            actor="rosa",
+            supplier_id=RENTAL_HOUSE,
+            kind=SupplierKind.RENTAL_HOUSE,
+            name="Western Prop Rentals",
+            contact="1120 Second St SW, Albuquerque NM 87102; FFL 9-85-001-07-2K-04419",
+        )
+    )
+    run(
+        c.PickUpRental(
+            actor="rosa",
+            rental_id=RENTAL,
+            supplier_id=RENTAL_HOUSE,
+            agreement="WPR-2026-0412",
+            serials=("SA-31902", "WR-11045"),
+            item_ids=("colt-2", "rifle-1"),
+            picked_up_by="rosa",
+            agreement_sha256="5b0e4fbd1d3bd8a51e62a1c3f45f3b2bd9b1bfb0c61bd6e1f0d2b2a8a4a3c9d1",
+        )
+    )
+
+
+def wrap(run: Run) -> None:
+    """At wrap: the rifle, not needed again, goes back to the rental house with a signed
+    return; the rubber Colt is missing from the truck and reported lost to the police."""
+    run(
+        c.ReturnRental(
+            actor="rosa",
+            item_id="rifle-1",
+            supplier_id=RENTAL_HOUSE,
+            receiver="Luis Baca (Western Prop Rentals counter)",
+            reference="WPR-RET-0412-1",
+            signer_confirmed=True,
+        )
+    )
+    run(
+        c.DisposeItem(
+            actor="rosa",
+            item_id="rubber-1",
+            disposition=Disposition.LOSS,
+            reason="not in the prop truck at wrap; last seen on the background table",
+            police_report="APD 26-118204",
         )
     )
 

@@ -160,6 +160,20 @@ BODIES: dict[str, dict[str, Any]] = {
     },
     "CountersignReview": {"incident_id": "incident-1", "signer_pin": PIN},
     "CorrectRecord": {"refers_to": 1, "correction": "a typo"},
+    "PickUpRental": {
+        "rental_id": "z-rental",
+        "supplier_id": "western",
+        "agreement": "WPR-1",
+        "serials": ["Z-1"],
+        "item_ids": ["z-prop"],
+        "picked_up_by": "rosa",
+    },
+    "ReturnRental": {
+        "item_id": "z-prop",
+        "supplier_id": "western",
+        "receiver": "Luis Baca",
+        "signer_pin": PIN,
+    },
     # Evidence of an incident nobody reported: the door decides, then the record's 404.
     "HandInEvidence": {
         "incident_id": "z-incident",

@@ -97,7 +97,7 @@ def test_a_bad_handover_names_the_field_and_records_nothing(api: Api) -> None:
 
 
 def test_a_theft_through_the_api_needs_both_reports(api: Api) -> None:
-    theft = {"item_id": "rifle-1", "disposition": "theft", "reason": "gone overnight"}
+    theft = {"item_id": "colt-2", "disposition": "theft", "reason": "gone overnight"}
     r = api.command("dispose-item", theft, "rosa")
     assert r.status_code == 409, r.text
     assert {v["code"] for v in r.json()["violations"]} == {"CUS-7"}

@@ -52,7 +52,7 @@ def test_hand_in_hand_over_and_transfer(seeded: Path) -> None:
 
 
 def test_a_stolen_revolver_needs_its_reports(seeded: Path) -> None:
-    stolen = ("item", "dispose", "rifle-1", "--disposition", "theft")
+    stolen = ("item", "dispose", "colt-1", "--disposition", "theft")
     code, out = cc("--as", "rosa", *stolen)
     assert code == 3, out
     assert "CUS-7" in out

@@ -17,7 +17,8 @@ from coldcheck.domain import commands as c
 from coldcheck.domain.values import Barrel, Chamber, Content
 from coldcheck.ledger import SigningKey
 from coldcheck.reports.text import visible
-from support.service_db import runner, seed_demo
+from support.clock import TODAY
+from support.service_db import open_app, runner
 
 CART = "cart \x1b[2J [bold]by the well"  # a name as typed, control sequence and all
 EMPTY = Chamber(Content.EMPTY)
@@ -39,8 +40,15 @@ def _issue(item_id: str, to: str, scene: str) -> c.IssueItem:
 def cli_args(backend: str, tmp_path: Path) -> list[str]:
     key = SigningKey.generate()
     key.save(tmp_path / "signing.key")
-    service = seed_demo(backend, key)
+    service = open_app(backend, key)
     run = runner(service)
+    # The demo's day up to wrap: the rifle not yet back at the rental house, the rubber
+    # Colt not yet lost.
+    demo.setup(run)
+    demo.plan_day(run, TODAY)
+    demo.shoot(run, TODAY)
+    demo.evening(run)
+    demo.evidence(run)
     # colt-1: six dummies out to jack, taken back with every chamber empty.
     run(_inspect("colt-1", (demo.DUMMY,) * 6, "jack", "dan"))
     run(_issue("colt-1", "jack", "sc-12"))

@@ -192,22 +192,22 @@ def test_bound_book_has_the_regulation_fields_and_dispositions(app: ColdCheck) -
     runner(app)(
         c.DisposeItem(
             actor="rosa",
-            item_id="colt-2",
-            transferee="Western Prop Rentals, FFL 9-85-001-01-XX-01234",
-            reason="returned after wrap",
+            item_id="colt-1",
+            transferee="Santa Fe Gun Shop, FFL 9-85-001-01-XX-01234",
+            reason="sold after wrap",
         )
     )
     text = boundbook.to_csv(boundbook.rows(app.records(PID), "America/Denver"))
     table = list(csv.DictReader(io.StringIO(text)))
     assert list(table[0]) == boundbook.FIELDS
     assert {r["item_id"] for r in table} == {"colt-1", "colt-2", "rifle-1"}
-    colt2 = next(r for r in table if r["item_id"] == "colt-2")
-    assert colt2["serial_number"] == "SA-31902"
-    assert colt2["manufacturer"] == "Colt"
-    assert colt2["caliber_or_gauge"] == ".45 LC"
-    assert colt2["acquired_from"].startswith("Western Prop Rentals")
-    assert colt2["disposed_to"].endswith("01234")
-    assert colt2["disposition_date"] == TODAY
+    colt1 = next(r for r in table if r["item_id"] == "colt-1")
+    assert colt1["serial_number"] == "SA-31877"
+    assert colt1["manufacturer"] == "Colt"
+    assert colt1["caliber_or_gauge"] == ".45 LC"
+    assert colt1["acquired_from"].startswith("Western Prop Rentals")
+    assert colt1["disposed_to"].endswith("01234")
+    assert colt1["disposition_date"] == TODAY
 
 
 def test_unacknowledged_concern_escalates_on_the_timer_and_shows_in_the_dossier(

@@ -76,6 +76,8 @@ def test_bound_book_cells_that_a_spreadsheet_would_run_are_quoted(planned: ColdC
                 "type",
                 "acquisition_event",
                 "disposition_event",
+                "acquisition_reference",  # none: not a rental
+                "disposition_reference",
             )
         }
         assert len(typed) == 7  # source, manufacturer, importer, model, serial, …

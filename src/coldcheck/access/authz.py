@@ -54,6 +54,8 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.MergeLots: ARMORER_ONLY,
     c.MoveItem: ARMORER_ONLY,
     c.DisposeItem: ARMORER_ONLY,
+    c.PickUpRental: ARMORER_ONLY,
+    c.ReturnRental: ARMORER_ONLY,
     c.InspectItem: ARMORER_ONLY,
     c.IssueItem: ARMORER_ONLY,
     c.HandOver: ARMORER_ONLY,

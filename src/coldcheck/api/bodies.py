@@ -76,6 +76,8 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.TransferEvidence,
         c.CloseDay,
         c.CorrectRecord,
+        c.PickUpRental,
+        c.ReturnRental,
     )
 }
 

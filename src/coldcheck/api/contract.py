@@ -177,6 +177,9 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.SignOffReview, "corrective_actions"): NonBlank,
     (c.ReceiveLot, "invoice_sha256"): Sha256,
     (c.ReceiveLot, "packing_list_sha256"): Sha256,
+    (c.PickUpRental, "agreement_sha256"): Sha256,
+    (c.PickUpRental, "agreement"): NonBlank,
+    (c.ReturnRental, "receiver"): NonBlank,
     (Handled, "by"): NonBlank,
     **{(c.HandInEvidence, name): NonBlank for name in ("handed_in_by", "what", "found_where")},
     **{

@@ -465,3 +465,32 @@ class CorrectRecord(Command):
 
     refers_to: int
     correction: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickUpRental(Command):
+    """Weapons picked up from a rental house under its rental agreement: the invoice's
+    number, its scan's SHA-256 and the serials it lists. The production is liable for
+    each from the pick-up until it goes back (ReturnRental)."""
+
+    rental_id: str
+    supplier_id: str  # the rental house, a registered supplier
+    agreement: str  # the rental agreement's or invoice's number
+    serials: tuple[str, ...]  # the serial numbers the invoice lists
+    item_ids: tuple[str, ...]  # the registered items picked up under it
+    picked_up_by: str  # the person who collected them
+    agreement_sha256: str = ""  # SHA-256 (hex) of the invoice as scanned
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnRental(Command):
+    """A rented item handed back to its rental house: who at the house received it and
+    the return's reference, signed with the armorer's own PIN. It leaves the inventory,
+    and the production's liability for it ends."""
+
+    item_id: str
+    supplier_id: str  # the rental house it goes back to
+    receiver: str  # who at the rental house took it back
+    reference: str = ""  # the house's return receipt or check-in number
+    # The armorer's own PIN, confirmed at the door (access/attest.py).
+    signer_confirmed: bool = False

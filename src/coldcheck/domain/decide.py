@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
-from coldcheck.domain import lots
+from coldcheck.domain import lots, rentals
 from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
@@ -268,6 +268,8 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
             ]
         case c.CloseDay():
             return [ev.DayClosed(date=cmd.date, counts=cmd.counts)]
+        case c.PickUpRental() | c.ReturnRental():
+            return rentals.events(s, cmd)
         case c.CorrectRecord():
             return [ev.RecordCorrected(refers_to=cmd.refers_to, correction=cmd.correction)]
     raise InvalidCommand(f"unknown command {type(cmd).__name__}")

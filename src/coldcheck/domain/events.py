@@ -462,6 +462,28 @@ class SigningKeyRotated(Event):
     new_signature: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RentalPickedUp(Event):
+    rental_id: str
+    supplier_id: str
+    agreement: str
+    serials: tuple[str, ...]
+    item_ids: tuple[str, ...]
+    picked_up_by: str
+    agreement_sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RentalReturned(Event):
+    rental_id: str
+    item_id: str
+    supplier_id: str
+    from_: Custodian
+    receiver: str
+    reference: str
+    signer_confirmed: bool
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -512,6 +534,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         RecordCorrected,
         AttemptRefused,
         SigningKeyRotated,
+        RentalPickedUp,
+        RentalReturned,
     )
 }
 

@@ -123,6 +123,9 @@ def holder(state: State, where: Custodian) -> str:
     if where.kind == "evidence":
         piece = state.evidence.get(where.id)
         return piece.holder.agency if piece else repr(where.id)
+    if where.kind == "returned":
+        house = state.suppliers.get(where.id)
+        return house.name if house else repr(where.id)
     return where.id  # disposed of: to whom
 
 
@@ -144,6 +147,8 @@ def place(state: State, where: Custodian) -> str:
         return f"in {holder(state, where)}"
     if where.kind == "evidence":
         return f"in evidence custody: {custody(state, where.id)}"
+    if where.kind == "returned":
+        return f"returned to {holder(state, where)}"
     return f"disposed of (to {where.id})"
 
 

@@ -357,6 +357,43 @@ class Training:
         return "trained" if t else "untrained"
 
 
+@dataclass(frozen=True, slots=True)
+class RentalReturn:
+    """One rented item handed back: when, to whom at the house, under what reference."""
+
+    item_id: str
+    seq: int
+    at: int
+    receiver: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rental:
+    """Weapons picked up from a rental house under one agreement. The production is
+    liable for each from `picked_up_at` until its return."""
+
+    id: str
+    supplier_id: str
+    agreement: str
+    agreement_sha256: str
+    serials: tuple[str, ...]
+    item_ids: tuple[str, ...]
+    picked_up_by: str
+    picked_up_at: int
+    seq: int
+    returns: tuple[RentalReturn, ...] = ()
+
+    def out(self) -> tuple[str, ...]:
+        """The items not yet back at the rental house."""
+        back = {r.item_id for r in self.returns}
+        return tuple(i for i in self.item_ids if i not in back)
+
+    def liable_until(self) -> int | None:
+        """When the liability ended (the last return), or None while any item is out."""
+        return None if self.out() else max(r.at for r in self.returns)
+
+
 @dataclass(slots=True)
 class State:
     production_id: str
@@ -381,6 +418,7 @@ class State:
     attempts: dict[int, Attempt] = field(default_factory=dict)  # by seq
     handins: dict[str, HandIn] = field(default_factory=dict)
     evidence: dict[str, Evidence] = field(default_factory=dict)
+    rentals: dict[str, Rental] = field(default_factory=dict)
     contacts: Contacts | None = field(default=None, kw_only=True)  # once named
 
     @property
@@ -441,6 +479,13 @@ class State:
         """With a person, or in a place that is not locked storage (not disposed of)."""
         return item.custodian.kind == "person" or self.unattended(item)
 
+    def rental_of(self, item_id: str) -> Rental | None:
+        """The rental the item is out on (picked up, not yet returned), if any."""
+        for rental in self.rentals.values():
+            if item_id in rental.out():
+                return rental
+        return None
+
     def holders(self, authority: Authority) -> tuple[str, ...]:
         return tuple(p.id for p in self.people.values() if authority in p.authorities)
 
@@ -470,6 +515,7 @@ _TABLES = (
     "attempts",
     "handins",
     "evidence",
+    "rentals",
 )
 
 
@@ -756,10 +802,36 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             pass  # the ledger's: verification walks the key history (verification.py)
         case ev.PinReset() | ev.AccessRemoved():
             pass  # credentials are rows beside the log; the events say who changed them
+        case ev.RentalPickedUp() | ev.RentalReturned():
+            _apply_rental(s, rec, e)
         case _:
             raise TypeError(f"no evolve for {type(e).__name__}")
     s.seq = rec.seq
     return s
+
+
+def _apply_rental(s: State, rec: ev.Recorded, e: ev.RentalPickedUp | ev.RentalReturned) -> None:
+    if isinstance(e, ev.RentalPickedUp):
+        s.rentals[e.rental_id] = Rental(
+            e.rental_id,
+            e.supplier_id,
+            e.agreement,
+            e.agreement_sha256,
+            e.serials,
+            e.item_ids,
+            e.picked_up_by,
+            rec.at,
+            rec.seq,
+        )
+        return
+    rental = s.rentals[e.rental_id]
+    back = RentalReturn(e.item_id, rec.seq, rec.at, e.receiver, e.reference)
+    s.rentals[rental.id] = replace(rental, returns=(*rental.returns, back))
+    item = s.items[e.item_id]
+    # Gone from the inventory: with the rental house again (names.place says which).
+    s.items[item.id] = replace(
+        item, custodian=Custodian("returned", e.supplier_id), custody_seq=rec.seq, custody_at=rec.at
+    )
 
 
 def _apply_return(s: State, rec: ev.Recorded, e: ev.ItemReturned) -> None:

@@ -78,6 +78,13 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
         "handin_id": "handins",
     },
     c.TransferEvidence: {"evidence_id": "evidence"},
+    c.PickUpRental: {
+        "rental_id": "new:rentals",
+        "supplier_id": "suppliers",
+        "item_ids": "items",
+        "picked_up_by": "people",
+    },
+    c.ReturnRental: {"item_id": "items", "supplier_id": "suppliers"},
 }
 
 # Ids that are not references checked above: a chamber's lot and a counted lot (the rules
@@ -98,6 +105,7 @@ SINGULAR = {
     "suppliers": "supplier",
     "handins": "hand-in",
     "evidence": "piece of evidence",
+    "rentals": "rental",
 }
 
 
@@ -236,6 +244,8 @@ def _values(state: State, cmd: c.Command) -> None:
             _evidence(state, cmd)
         case c.ReceiveLot():
             _receipt(cmd)
+        case c.PickUpRental() | c.ReturnRental():
+            _rental(cmd)
         case c.RegisterSupplier() if not cmd.name.strip():
             raise InvalidCommand("name: say who the supplier is")
         case c.VerifyRounds():
@@ -367,6 +377,25 @@ def _receipt(cmd: c.ReceiveLot) -> None:
     for h in cmd.handled:
         if not h.by.strip():
             raise InvalidCommand(f"handled: say who {h.what} the rounds")
+
+
+def _rental(cmd: c.PickUpRental | c.ReturnRental) -> None:
+    if isinstance(cmd, c.ReturnRental):
+        if not cmd.receiver.strip():
+            raise InvalidCommand("receiver: say who at the rental house took the item back")
+        return
+    if not cmd.agreement.strip():
+        raise InvalidCommand("agreement: give the rental agreement's or invoice's number")
+    if cmd.agreement_sha256 and not _SHA256.fullmatch(cmd.agreement_sha256):
+        raise InvalidCommand(
+            f"agreement_sha256: {cmd.agreement_sha256[:80]!r} is not {SHA256_RULE}"
+        )
+    if not any(s.strip() for s in cmd.serials):
+        raise InvalidCommand("serials: give the serial numbers the rental invoice lists")
+    if not cmd.item_ids:
+        raise InvalidCommand("item_ids: name the registered items picked up")
+    if len(set(cmd.item_ids)) != len(cmd.item_ids):
+        raise InvalidCommand("item_ids: name each item picked up once")
 
 
 def _rounds(state: State, cmd: c.VerifyRounds) -> None:

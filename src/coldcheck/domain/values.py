@@ -307,7 +307,9 @@ def returned_label(chambers: tuple[Chamber, ...]) -> Label | None:
 class Custodian:
     """Where an item is: a storage location, or one named person."""
 
-    kind: str  # "location" | "person" | "disposed" | "evidence" (id: the evidence id)
+    # "location" | "person" | "disposed" | "evidence" (id: the evidence id) | "returned"
+    # (id: the rental house, a supplier id)
+    kind: str
     id: str
 
     def __str__(self) -> str:

@@ -32,6 +32,10 @@ FIELDS = [
     "disposed_to",  # name and address, or licence number, of the transferee
     "acquisition_event",
     "disposition_event",
+    # The papers behind the entries: a rental's agreement (invoice) number, a return's
+    # reference (not 478.125(e) fields; what a reader checks the entries against).
+    "acquisition_reference",
+    "disposition_reference",
 ]
 
 FIREARM_KINDS = {
@@ -44,9 +48,12 @@ def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
     """One row per firearm: its acquisition, and its disposition once there is one."""
     tz = ZoneInfo(timezone)
     by_item: dict[str, dict[str, str]] = {}
+    houses: dict[str, str] = {}  # supplier id -> name, and address or licence if given
     for rec in records:
         e = rec.event
         day = dt.datetime.fromtimestamp(rec.at / 1e6, tz=dt.UTC).astimezone(tz).date()
+        if isinstance(e, ev.SupplierRegistered):
+            houses[e.supplier_id] = f"{e.name}, {e.contact}" if e.contact.strip() else e.name
         if isinstance(e, ev.ItemRegistered) and e.kind in FIREARM_KINDS:
             by_item[e.item_id] = dict.fromkeys(FIELDS, "") | {
                 "item_id": e.item_id,
@@ -59,6 +66,23 @@ def rows(records: Iterable[ev.Recorded], timezone: str) -> list[dict[str, str]]:
                 "type": FIREARM_KINDS[e.kind],
                 "caliber_or_gauge": e.caliber,
                 "acquisition_event": f"#{rec.seq}",
+            }
+        elif isinstance(e, ev.RentalPickedUp):
+            # A rented firearm is acquired at its pick-up, from the rental house.
+            for item_id in (i for i in e.item_ids if i in by_item):
+                by_item[item_id] |= {
+                    "acquisition_date": day.isoformat(),
+                    "acquired_from": houses.get(e.supplier_id, e.supplier_id),
+                    "acquisition_event": f"#{rec.seq}",
+                    "acquisition_reference": f"rental agreement {e.agreement}",
+                }
+        elif isinstance(e, ev.RentalReturned) and e.item_id in by_item:
+            by_item[e.item_id] |= {
+                "disposition_date": day.isoformat(),
+                "disposed_to": f"Returned to {houses.get(e.supplier_id, e.supplier_id)} "
+                f"(received by {e.receiver})",
+                "disposition_event": f"#{rec.seq}",
+                "disposition_reference": e.reference,
             }
         elif isinstance(e, ev.ItemDisposed) and e.item_id in by_item:
             by_item[e.item_id] |= {

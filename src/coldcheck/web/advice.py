@@ -36,6 +36,7 @@ ROUNDS = Page("/stock/rounds", "Verify the rounds one by one")
 PEOPLE = Page("/people", "Open the people")
 EVIDENCE = Page("/evidence", "Open the evidence register")
 DISPOSE = Page("/stock/dispose", "Dispose of an item")
+SUPPLIERS = Page("/stock/suppliers", "Open the suppliers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,35 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         "CUS-7": Advice(
             "Report the theft or loss to the police and, for a firearm, to ATF (Form "
             "3310.11, within 48 hours), then record it with both report numbers.",
+            DISPOSE,
+        ),
+        "RNT-1": Advice(
+            "Register the rental house as a supplier of kind rental house, then record the "
+            "pick-up or the return under it.",
+            SUPPLIERS,
+        ),
+        "RNT-2": Advice(
+            "Check the serial stamped on the weapon against the rental invoice. Have the "
+            "rental house correct the invoice, or leave the weapon with them."
+        ),
+        "RNT-3": Advice(
+            "Return it to the rental house on its rental agreement; an item the production "
+            "owns leaves by a disposition instead.",
+            DISPOSE,
+        ),
+        "RNT-4": Advice(
+            "Take it back from whoever holds it first; wait until the evidence is released "
+            "and the stand-down lifted.",
+            TAKE_BACK,
+        ),
+        "RNT-5": Advice("Type your own PIN to sign the return."),
+        "RNT-6": Advice(
+            "It was returned to its rental house: nothing more is recorded against it. If "
+            "it is rented again, register it anew and record the new pick-up."
+        ),
+        "RNT-7": Advice(
+            "Return it to its rental house; a theft or loss is recorded with the police "
+            "and ATF report numbers.",
             DISPOSE,
         ),
         "INS-1": Advice(

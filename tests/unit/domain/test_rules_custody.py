@@ -296,5 +296,5 @@ def test_a_lost_rubber_prop_needs_only_the_police_report(planned: Harness, expec
 
 
 def test_a_transfer_needs_no_report(planned: Harness, expect: Expect) -> None:
-    back = c.DisposeItem(actor="rosa", item_id="colt-2", transferee="Western Prop Rentals")
+    back = c.DisposeItem(actor="rosa", item_id="colt-1", transferee="Western Prop Rentals")
     expect.accepted(planned, back, "CUS-7")

@@ -16,6 +16,7 @@ from coldcheck.domain.rules import (
     inspection,
     people,
     provenance,
+    rentals,
     scenes,
     training,
 )
@@ -37,6 +38,7 @@ CATALOGUE: tuple[Rule, ...] = (
     *fitness.RULES,
     *escalation.RULES,
     *clock.RULES,
+    *rentals.RULES,
 )
 
 BY_CODE = {r.code: r for r in CATALOGUE}

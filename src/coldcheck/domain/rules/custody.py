@@ -32,6 +32,8 @@ LICENSED_KINDS = frozenset({ItemKind.FIREARM, ItemKind.BLANK_ADAPTED})
         c.MergeLots,
         c.CloseDay,
         c.DisposeItem,
+        c.PickUpRental,
+        c.ReturnRental,
     ),
 )
 def only_armorer_handles(state: State, cmd: c.Command) -> list[str]:
