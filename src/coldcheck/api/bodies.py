@@ -76,6 +76,10 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.TransferEvidence,
         c.CloseDay,
         c.CorrectRecord,
+        c.AddUnit,
+        c.DispatchTransfer,
+        c.ReceiveTransfer,
+        c.RefuseTransfer,
     )
 }
 

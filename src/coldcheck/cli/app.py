@@ -17,6 +17,7 @@ from coldcheck.cli import (
     server,
     setup,
     studio,
+    transfers,
     witness,
     witnesses,
 )
@@ -82,6 +83,8 @@ for group, name in (
     (witness.witness, "witness"),
     (studio.studio, "studio"),
     (witnesses.witnesses, "witnesses"),
+    (transfers.unit, "unit"),
+    (transfers.transfer, "transfer"),
 ):
     app.add_typer(group, name=name)
 

@@ -117,6 +117,9 @@ def holder(state: State, where: Custodian) -> str:
     if where.kind == "evidence":
         piece = state.evidence.get(where.id)
         return piece.holder.agency if piece else repr(where.id)
+    if where.kind == "transit":
+        t = state.transfers.get(where.id)
+        return t.carrier if t else repr(where.id)
     return where.id  # disposed of: to whom
 
 
@@ -138,6 +141,9 @@ def place(state: State, where: Custodian) -> str:
         return f"in {holder(state, where)}"
     if where.kind == "evidence":
         return f"in evidence custody: {custody(state, where.id)}"
+    if where.kind == "transit":
+        t = state.transfers.get(where.id)
+        return f"in transit with {t.carrier} ({t.id})" if t else f"in transit ({where.id})"
     return f"disposed of (to {where.id})"
 
 

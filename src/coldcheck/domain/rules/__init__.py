@@ -18,6 +18,7 @@ from coldcheck.domain.rules import (
     provenance,
     scenes,
     training,
+    transfers,
 )
 from coldcheck.domain.rules.base import Rule, Violation
 from coldcheck.domain.state import State
@@ -37,6 +38,7 @@ CATALOGUE: tuple[Rule, ...] = (
     *fitness.RULES,
     *escalation.RULES,
     *clock.RULES,
+    *transfers.RULES,
 )
 
 BY_CODE = {r.code: r for r in CATALOGUE}
