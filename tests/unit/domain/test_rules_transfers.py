@@ -307,3 +307,17 @@ def test_a_location_belongs_to_one_unit(units: Harness) -> None:
                 armorer_id="rosa",
             )
         )
+
+
+def test_who_held_it_names_the_carrier_and_both_armorers(units: Harness) -> None:
+    from coldcheck.domain.queries import custody
+
+    units.run(dispatch())
+    units.run(receive())
+    answer = custody(units.records, "colt-1")
+    assert answer.summary == "colt-1 was with location:ranch-safe"
+    dispatched, received = (s.text for s in answer.steps[-2:])
+    assert f"by person:rosa to location:ranch-safe (second), transfer-1, carried by {DRIVER}" in (
+        dispatched
+    )
+    assert received == "checked in by person:omar into location:ranch-safe"
