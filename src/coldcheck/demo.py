@@ -36,6 +36,7 @@ from coldcheck.domain.values import (
     RoundCheck,
     SceneAmmo,
     SupplierKind,
+    UnitKind,
 )
 
 Run = Callable[[c.Command], Any]
@@ -58,6 +59,9 @@ PEOPLE = [
     ("studio", "Hal Brooks", (Role.STUDIO_CONTACT,)),
 ]
 
+# The second unit's people: added by its own step (second_unit), after the main unit's.
+SECOND_UNIT = [("omar", "Omar Haddad", (Role.ARMORER,))]
+
 DUMMY = Chamber(Content.DUMMY, "dum-45", checked=True)
 BLANK = Chamber(Content.BLANK, "blk-45")
 EMPTY = Chamber(Content.EMPTY)
@@ -72,6 +76,7 @@ def seed(run: Run, today: str) -> None:
     evening(run)
     evidence(run)
     wrap(run)
+    second_unit(run)
 
 
 def setup(run: Run) -> None:
@@ -619,11 +624,90 @@ def evidence(run: Run) -> None:
         )
 
 
+def second_unit(run: Run) -> None:
+    """The second unit shoots the ride-in at Ghost Ranch with its own armorer and safe.
+    Rosa sends it a revolver with the production's driver; Omar checks the serial on
+    arrival and signs for it. Both sign with their own PIN."""
+    units(run)
+    run(
+        c.DispatchTransfer(
+            actor="rosa",
+            from_unit="main",
+            from_location="truck-safe",
+            to_unit="second",
+            to_location="ranch-safe",
+            carrier="Ray Tso (driver, Mesa Film Transport)",
+            waybill="MFT-55120",
+            items=("colt-1",),
+            signer_confirmed=True,
+        )
+    )
+    run(
+        c.ReceiveTransfer(
+            actor="omar", transfer_id="transfer-1", serials=("SA-31877",), signer_confirmed=True
+        )
+    )
+
+
+def units(run: Run) -> None:
+    """The second unit's armorer, hired as Rosa was, its safe, and the two units."""
+    for pid, name, roles in SECOND_UNIT:
+        run(c.AddPerson(actor="paula", person_id=pid, name=name, roles=roles))
+    for kind, number, issuer in (
+        (Credential.ENTERTAINMENT_FIREARMS_PERMIT, "EFP-31407", "California DOJ"),
+        (Credential.FEDERAL_FIREARMS_LICENCE, "9-85-001-07-8C-52219", "ATF"),
+        (Credential.INDUSTRY_TRAINING, "CSATF-S-61730", "CSATF"),
+    ):
+        run(
+            c.RecordQualification(
+                actor="paula",
+                person_id="omar",
+                kind=kind,
+                number=number,
+                issuer=issuer,
+                expires_on="2027-09-30",
+            )
+        )
+    run(
+        c.RecordExperience(
+            actor="paula",
+            person_id="omar",
+            credit=Credit.HEAD_ARMORER,
+            production="Long Mesa (series, season 2)",
+            started_on="2024-08-05",
+            ended_on="2024-12-13",
+        )
+    )
+    run(c.AssignAuthority(actor="paula", person_id="omar", authority=Authority.FIREARM_SAFETY))
+    run(
+        c.AddLocation(
+            actor="omar",
+            location_id="ranch-safe",
+            name="Second unit gun safe, Ghost Ranch",
+            secure=True,
+        )
+    )
+    for unit_id, name, unit_kind, locations, armorer in (
+        ("main", "Main unit", UnitKind.FIRST, ("truck-safe", "gun-cart"), "rosa"),
+        ("second", "Second unit (Ghost Ranch)", UnitKind.SECOND, ("ranch-safe",), "omar"),
+    ):
+        run(
+            c.AddUnit(
+                actor="paula",
+                unit_id=unit_id,
+                name=name,
+                kind=unit_kind,
+                location_ids=locations,
+                armorer_id=armorer,
+            )
+        )
+
+
 def seed_accounts(accounts: Accounts) -> None:
     """An administrator and one account per demo person, all with the demo password."""
     if accounts.rows.get("admin") is None:
         accounts.create("admin", DEMO_PASSWORD, is_admin=True)
-    for person_id, _, _ in PEOPLE:
+    for person_id, _, _ in (*PEOPLE, *SECOND_UNIT):
         if accounts.rows.get(person_id) is None:
             accounts.create(person_id, DEMO_PASSWORD)
             accounts.set_pin(person_id, DEMO_PIN)

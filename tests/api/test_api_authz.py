@@ -194,6 +194,24 @@ BODIES: dict[str, dict[str, Any]] = {
         "agency": "State crime lab",
         "case_number": "LAB-1",
     },
+    "AddUnit": {
+        "unit_id": "z-unit",
+        "name": "Splinter unit",
+        "kind": "splinter",
+        "location_ids": ["z-place"],
+        "armorer_id": "rosa",
+    },
+    "DispatchTransfer": {
+        "from_unit": "z-unit",
+        "from_location": "z-place",
+        "to_unit": "z-other",
+        "to_location": "z-there",
+        "carrier": "a driver",
+        "items": ["z-prop"],
+        "signer_pin": "2468",
+    },
+    "ReceiveTransfer": {"transfer_id": "z-transfer", "signer_pin": "2468"},
+    "RefuseTransfer": {"transfer_id": "z-transfer", "reason": "late", "signer_pin": "2468"},
 }
 
 

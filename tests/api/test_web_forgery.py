@@ -22,6 +22,7 @@ IDS = {
     "concern_id": "concern-3",
     "incident_id": "incident-1",
     "evidence_id": "evidence-1",
+    "transfer_id": "transfer-1",
 }
 EVIL = "http://127.0.0.1:9999"
 

@@ -159,7 +159,7 @@ def _record_hostile_texts(cc: Shell) -> None:
         *("--actions", joined),
         typed=f"{demo.DEMO_PIN}\n",
     )
-    for person in ("dan", "gil", "paula", "rosa"):
+    for person in ("dan", "gil", "paula", "rosa", "omar"):
         cc.ok("--as", person, "concern", "ack", "concern-5")
     cc.ok("--as", "gil", "concern", "resolve", "concern-5", "--resolution", joined)
     cc.ok(*rosa, "item", "dispose", "odd-1", "--to", joined, "--reason", joined)

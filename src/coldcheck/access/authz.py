@@ -80,6 +80,12 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.HandOverToEvidence: Allowed(_roles(Role.PRODUCER), FS),
     c.TransferEvidence: Allowed(_roles(Role.PRODUCER), FS),
     c.CorrectRecord: Allowed(_roles(Role.PRODUCER, Role.UPM, Role.SAFETY_REP), FS),
+    # Units are production data (who shoots where); transfers are between armorers, and
+    # the rules add: the sending unit's armorer sends, the receiving unit's receives.
+    c.AddUnit: Allowed(_roles(Role.PRODUCER, Role.UPM), FS),
+    c.DispatchTransfer: ARMORER_ONLY,
+    c.ReceiveTransfer: ARMORER_ONLY,
+    c.RefuseTransfer: ARMORER_ONLY,
 }
 
 # For administrator accounts only (an account's flag, not a role on a production): the

@@ -78,6 +78,10 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.CorrectRecord,
         c.PickUpRental,
         c.ReturnRental,
+        c.AddUnit,
+        c.DispatchTransfer,
+        c.ReceiveTransfer,
+        c.RefuseTransfer,
     )
 }
 

@@ -18,6 +18,7 @@ from coldcheck.cli import (
     server,
     setup,
     studio,
+    transfers,
     witness,
     witnesses,
 )
@@ -84,6 +85,8 @@ for group, name in (
     (witness.witness, "witness"),
     (studio.studio, "studio"),
     (witnesses.witnesses, "witnesses"),
+    (transfers.unit, "unit"),
+    (transfers.transfer, "transfer"),
 ):
     app.add_typer(group, name=name)
 

@@ -50,6 +50,14 @@ SAFETY_CRITICAL: dict[type[c.Command], tuple[str, str]] = {
         "hand over to evidence",
         "a weapon or rounds leaving the production for an investigator's custody",
     ),
+    c.DispatchTransfer: (
+        "dispatch a transfer",
+        "weapons or rounds put into a carrier's hands, to another unit or location",
+    ),
+    c.ReceiveTransfer: (
+        "check in a transfer",
+        "weapons or rounds taken from a carrier into a unit's custody",
+    ),
 }
 VERBS = {kind.__name__: verb for kind, (verb, _) in SAFETY_CRITICAL.items()}
 

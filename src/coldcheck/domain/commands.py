@@ -27,6 +27,7 @@ from coldcheck.domain.values import (
     RoundCheck,
     SceneAmmo,
     SupplierKind,
+    UnitKind,
 )
 
 
@@ -493,4 +494,56 @@ class ReturnRental(Command):
     receiver: str  # who at the rental house took it back
     reference: str = ""  # the house's return receipt or check-in number
     # The armorer's own PIN, confirmed at the door (access/attest.py).
+    signer_confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddUnit(Command):
+    """A unit of the production (the first unit, a second unit, a splinter unit on
+    another location): the locations it keeps weapons in, and the armorer answering for
+    them."""
+
+    unit_id: str
+    name: str
+    kind: UnitKind
+    location_ids: tuple[str, ...]
+    armorer_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DispatchTransfer(Command):
+    """Weapons and rounds sent from one unit's location to another unit's (or to another
+    of its own locations: a shipment), in a carrier's hands until the receiving armorer
+    checks them in. The sending armorer signs with their own PIN."""
+
+    from_unit: str
+    from_location: str
+    to_unit: str
+    to_location: str
+    carrier: str  # a person, or a company and its driver
+    items: tuple[str, ...] = ()
+    lots: tuple[tuple[str, int], ...] = ()  # (lot id, rounds sent from its box)
+    waybill: str = ""
+    # The sender's own PIN, confirmed at the door (access/attest.py).
+    signer_confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceiveTransfer(Command):
+    """A transfer checked in on arrival by the receiving unit's armorer, signed with their
+    own PIN: the serials read off what arrived, and the rounds counted in each lot sent."""
+
+    transfer_id: str
+    serials: tuple[str, ...] = ()
+    counts: tuple[tuple[str, int], ...] = ()  # (lot id, rounds counted on arrival)
+    signer_confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefuseTransfer(Command):
+    """A transfer turned away on arrival by the receiving unit's armorer (their own PIN):
+    everything in it goes back to the sender's custody, where it was sent from."""
+
+    transfer_id: str
+    reason: str
     signer_confirmed: bool = False

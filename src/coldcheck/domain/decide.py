@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
-from coldcheck.domain import lots, rentals
+from coldcheck.domain import lots, rentals, transfers
 from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
@@ -272,6 +272,8 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
             return rentals.events(s, cmd)
         case c.CorrectRecord():
             return [ev.RecordCorrected(refers_to=cmd.refers_to, correction=cmd.correction)]
+        case c.AddUnit() | c.DispatchTransfer() | c.ReceiveTransfer() | c.RefuseTransfer():
+            return _transfer(s, cmd)
     raise InvalidCommand(f"unknown command {type(cmd).__name__}")
 
 
@@ -484,4 +486,75 @@ def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:
         level, new = reach
         out.append(ev.ConcernEscalated(concern_id=concern.id, level=level, overdue=waiting))
         out += [ev.ConcernDelivered(concern_id=concern.id, person_id=p, level=level) for p in new]
+    return out
+
+
+def _transfer(
+    s: State, cmd: c.AddUnit | c.DispatchTransfer | c.ReceiveTransfer | c.RefuseTransfer
+) -> list[ev.Event]:
+    match cmd:
+        case c.AddUnit():
+            return [
+                ev.UnitAdded(
+                    unit_id=cmd.unit_id,
+                    name=cmd.name,
+                    kind=cmd.kind,
+                    location_ids=cmd.location_ids,
+                    armorer_id=cmd.armorer_id,
+                )
+            ]
+        case c.DispatchTransfer():
+            return [transfers.dispatched(s, cmd)]
+        case c.RefuseTransfer():
+            return [
+                ev.TransferRefused(
+                    transfer_id=cmd.transfer_id,
+                    reason=cmd.reason,
+                    signer_confirmed=cmd.signer_confirmed,
+                )
+            ]
+    arrival = transfers.received(s, cmd)
+    out: list[ev.Event] = [arrival]
+    # What did not arrive is an incident, as rounds that do not come back on a return
+    # are: a weapon missing on the road stands the firearms down until its review.
+    after = _after(s, cmd, (arrival,))
+    t = s.transfers[cmd.transfer_id]
+    for item_id in arrival.missing:
+        out += incident_events(
+            after,
+            IncidentKind.UNSECURED_ITEM,
+            f"{item_id} (serial {s.items[item_id].serial}) did not arrive with "
+            f"{t.id}, carried by {t.carrier}",
+            item_id,
+            None,
+            0,
+        )
+        after = _after(s, cmd, tuple(out))
+    for lot_id, n in arrival.short:
+        out += incident_events(
+            after,
+            IncidentKind.UNACCOUNTED_ROUNDS,
+            f"{n} rounds of lot {lot_id} did not arrive with {t.id}, carried by {t.carrier}",
+            None,
+            lot_id,
+            0,
+        )
+        after = _after(s, cmd, tuple(out))
+    if arrival.unexpected:
+        concern_id = after.next_id("concern", after.concerns)
+        out += [
+            ev.ConcernRaised(
+                concern_id=concern_id,
+                text=f"{t.id} arrived with serial(s) it did not carry: "
+                + ", ".join(arrival.unexpected),
+                scene_id=None,
+                item_id=None,
+                blocking=False,
+                anonymous=False,
+            ),
+            *(
+                ev.ConcernDelivered(concern_id=concern_id, person_id=p, level=0)
+                for p in concern_recipients(after)
+            ),
+        ]
     return out

@@ -32,6 +32,7 @@ from coldcheck.domain.values import (
     RoundCheck,
     SceneAmmo,
     SupplierKind,
+    UnitKind,
 )
 
 
@@ -484,6 +485,53 @@ class RentalReturned(Event):
     signer_confirmed: bool
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnitAdded(Event):
+    unit_id: str
+    name: str
+    kind: UnitKind
+    location_ids: tuple[str, ...]
+    armorer_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferDispatched(Event):
+    """Items and rounds into a carrier's hands (custody: "transit"), sender signing."""
+
+    transfer_id: str
+    from_unit: str
+    from_location: str
+    to_unit: str
+    to_location: str
+    receiver_id: str  # the receiving unit's armorer when it was sent
+    carrier: str
+    waybill: str
+    items: tuple[str, ...]
+    lots: tuple[tuple[str, int], ...]
+    signer_confirmed: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferReceived(Event):
+    """Checked in on arrival: what arrived goes to the receiving location; what did not
+    stays with the carrier, on the incident it opened."""
+
+    transfer_id: str
+    arrived: tuple[str, ...]  # item ids whose serial was read
+    missing: tuple[str, ...]  # item ids sent and not found
+    unexpected: tuple[str, ...]  # serials read that the transfer did not carry
+    counts: tuple[tuple[str, int], ...]  # (lot, rounds counted)
+    short: tuple[tuple[str, int], ...]  # (lot, rounds sent that did not arrive)
+    signer_confirmed: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TransferRefused(Event):
+    transfer_id: str
+    reason: str
+    signer_confirmed: bool
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -536,6 +584,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SigningKeyRotated,
         RentalPickedUp,
         RentalReturned,
+        UnitAdded,
+        TransferDispatched,
+        TransferReceived,
+        TransferRefused,
     )
 }
 

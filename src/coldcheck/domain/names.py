@@ -126,6 +126,9 @@ def holder(state: State, where: Custodian) -> str:
     if where.kind == "returned":
         house = state.suppliers.get(where.id)
         return house.name if house else repr(where.id)
+    if where.kind == "transit":
+        t = state.transfers.get(where.id)
+        return t.carrier if t else repr(where.id)
     return where.id  # disposed of: to whom
 
 
@@ -149,6 +152,9 @@ def place(state: State, where: Custodian) -> str:
         return f"in evidence custody: {custody(state, where.id)}"
     if where.kind == "returned":
         return f"returned to {holder(state, where)}"
+    if where.kind == "transit":
+        t = state.transfers.get(where.id)
+        return f"in transit with {t.carrier} ({t.id})" if t else f"in transit ({where.id})"
     return f"disposed of (to {where.id})"
 
 

@@ -67,11 +67,37 @@ def custody(records: Sequence[ev.Recorded], item_id: str, at: int | None = None)
     """Q1: who held the item at a moment, and every hand and place it passed through."""
     steps = []
     holder: Custodian | None = None
+    sent: dict[str, ev.TransferDispatched] = {}  # the transfers that carried it
     for rec in records:
         e = rec.event
         if at is not None and rec.at > at:
             break
         match e:
+            case ev.TransferDispatched() if item_id in e.items:
+                sent[e.transfer_id] = e
+                holder = Custodian("transit", e.transfer_id)
+                steps.append(
+                    _step(
+                        rec,
+                        f"dispatched from location:{e.from_location} ({e.from_unit}) by "
+                        f"person:{rec.actor} to location:{e.to_location} ({e.to_unit}), "
+                        f"{e.transfer_id}, carried by {e.carrier}"
+                        + (f", waybill {e.waybill}" if e.waybill else ""),
+                    )
+                )
+            case ev.TransferReceived() if e.transfer_id in sent:
+                if item_id in e.arrived:
+                    holder = Custodian("location", sent[e.transfer_id].to_location)
+                    steps.append(_step(rec, f"checked in by person:{rec.actor} into {holder}"))
+                else:
+                    steps.append(
+                        _step(rec, f"did not arrive with {e.transfer_id} (person:{rec.actor})")
+                    )
+            case ev.TransferRefused() if e.transfer_id in sent:
+                holder = Custodian("location", sent[e.transfer_id].from_location)
+                steps.append(
+                    _step(rec, f"turned away by person:{rec.actor}, back to {holder}: {e.reason}")
+                )
             case ev.ItemRegistered(item_id=i) if i == item_id:
                 holder = Custodian("location", e.location_id)
                 steps.append(_step(rec, f"registered into {holder}"))

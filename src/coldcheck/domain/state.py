@@ -16,8 +16,10 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from coldcheck.domain import events as ev
+from coldcheck.domain import transfers
 from coldcheck.domain.evidence import CustodyStep, Evidence, HandIn
 from coldcheck.domain.policy import Profile, resolve_profile
+from coldcheck.domain.transfers import Transfer, Unit
 from coldcheck.domain.values import (
     AmmoType,
     ApprovalRole,
@@ -157,7 +159,7 @@ class RoundsChecked:
 class Lot:
     """Rounds of one lot: received = in_box + loaded + fired + missing + written_off
     + moved_out (into the lots it was split or merged into) + in_evidence (its box,
-    handed over as evidence)."""
+    handed over as evidence) + in_transit (sent, not yet checked in)."""
 
     id: str
     ammo_type: AmmoType
@@ -180,6 +182,7 @@ class Lot:
     quarantine: tuple[QuarantineReason, ...] = ()  # why it was held, if it was
     lifted: bool = False  # every round verified one by one since
     checked: tuple[RoundsChecked, ...] = ()
+    in_transit: int = 0  # rounds from its box in a carrier's hands (domain/transfers.py)
 
     @property
     def quarantined(self) -> bool:
@@ -419,6 +422,8 @@ class State:
     handins: dict[str, HandIn] = field(default_factory=dict)
     evidence: dict[str, Evidence] = field(default_factory=dict)
     rentals: dict[str, Rental] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    transfers: dict[str, Transfer] = field(default_factory=dict)
     contacts: Contacts | None = field(default=None, kw_only=True)  # once named
 
     @property
@@ -516,6 +521,8 @@ _TABLES = (
     "handins",
     "evidence",
     "rentals",
+    "units",
+    "transfers",
 )
 
 
@@ -800,6 +807,10 @@ def evolve(state: State, rec: ev.Recorded) -> State:
             pass  # derived from incidents; the events make the record readable
         case ev.SigningKeyRotated():
             pass  # the ledger's: verification walks the key history (verification.py)
+        case (
+            ev.UnitAdded() | ev.TransferDispatched() | ev.TransferReceived() | ev.TransferRefused()
+        ):
+            transfers.evolve(s, rec)
         case ev.PinReset() | ev.AccessRemoved():
             pass  # credentials are rows beside the log; the events say who changed them
         case ev.RentalPickedUp() | ev.RentalReturned():

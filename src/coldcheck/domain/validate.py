@@ -12,6 +12,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coldcheck.domain import commands as c
+from coldcheck.domain import transfers
 from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.state import State
 from coldcheck.domain.values import Authority, Chamber, Content, Disposition
@@ -85,6 +86,16 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
         "picked_up_by": "people",
     },
     c.ReturnRental: {"item_id": "items", "supplier_id": "suppliers"},
+    c.AddUnit: {"unit_id": "new:units", "location_ids": "locations", "armorer_id": "people"},
+    c.DispatchTransfer: {
+        "from_unit": "units",
+        "from_location": "locations",
+        "to_unit": "units",
+        "to_location": "locations",
+        "items": "items",
+    },
+    c.ReceiveTransfer: {"transfer_id": "transfers"},
+    c.RefuseTransfer: {"transfer_id": "transfers"},
 }
 
 # Ids that are not references checked above: a chamber's lot and a counted lot (the rules
@@ -92,6 +103,8 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
 OTHER_IDS: dict[type, frozenset[str]] = {
     Chamber: frozenset({"lot"}),
     c.CloseDay: frozenset({"counts"}),
+    c.DispatchTransfer: frozenset({"lots"}),
+    c.ReceiveTransfer: frozenset({"counts"}),
 }
 
 SINGULAR = {
@@ -106,6 +119,8 @@ SINGULAR = {
     "handins": "hand-in",
     "evidence": "piece of evidence",
     "rentals": "rental",
+    "units": "unit",
+    "transfers": "transfer",
 }
 
 
@@ -242,6 +257,10 @@ def _values(state: State, cmd: c.Command) -> None:
             )
         case c.HandInEvidence() | c.HandOverToEvidence() | c.TransferEvidence():
             _evidence(state, cmd)
+        case c.AddUnit() | c.DispatchTransfer() | c.ReceiveTransfer():
+            transfers.validate(state, cmd)
+        case c.RefuseTransfer() if not cmd.reason.strip():
+            raise InvalidCommand("reason: say why the transfer is turned away")
         case c.ReceiveLot():
             _receipt(cmd)
         case c.PickUpRental() | c.ReturnRental():

@@ -308,9 +308,24 @@ class Custodian:
     """Where an item is: a storage location, or one named person."""
 
     # "location" | "person" | "disposed" | "evidence" (id: the evidence id) | "returned"
-    # (id: the rental house, a supplier id)
+    # (id: the rental house, a supplier id) | "transit" (id: the transfer id; the carrier holds it)
     kind: str
     id: str
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.id}"
+
+
+class UnitKind(StrEnum):
+    """A unit of the production: the main unit, a second unit (stunts, inserts), or a
+    splinter unit shooting at another location at the same time."""
+
+    FIRST = "first"
+    SECOND = "second"
+    SPLINTER = "splinter"
+
+
+class TransferStatus(StrEnum):
+    IN_TRANSIT = "in_transit"
+    RECEIVED = "received"
+    REFUSED = "refused"  # turned away on arrival: back with the sender

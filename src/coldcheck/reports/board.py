@@ -112,6 +112,8 @@ def _where(state: State, item: Item) -> str:
         return f"disposed of to {at}"
     if kind == "evidence":
         return f"in evidence custody: {names.custody(state, at)}"
+    if kind == "transit":
+        return names.place(state, item.custodian)
     return _name(state, at)
 
 

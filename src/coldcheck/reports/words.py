@@ -37,7 +37,7 @@ from coldcheck.domain.values import (
     Custodian,
     Label,
 )
-from coldcheck.reports import evidence_words, lot_words, rental_words
+from coldcheck.reports import evidence_words, lot_words, rental_words, transfer_words
 from coldcheck.reports.text import visible
 
 # A sentence: (state after the command, the record, its event) -> words, no full stop.
@@ -332,6 +332,7 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
     **lot_words.SENTENCES,
     **evidence_words.SENTENCES,
     **rental_words.SENTENCES,
+    **transfer_words.SENTENCES,
     ev.AttemptRefused: lambda s, r, e: _attempt(s, r, e),
     ev.SigningKeyRotated: lambda s, r, e: (
         "The record's signing key was rotated: everything from here on is signed by the "

@@ -37,6 +37,7 @@ PEOPLE = Page("/people", "Open the people")
 EVIDENCE = Page("/evidence", "Open the evidence register")
 DISPOSE = Page("/stock/dispose", "Dispose of an item")
 SUPPLIERS = Page("/stock/suppliers", "Open the suppliers")
+TRANSFERS = Page("/transfers", "Open the transfers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,44 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         "ESC-2": Advice(
             "Name someone outside the set's chain as the escalation contact: the studio's "
             "safety department, a union representative or the insurer.",
+            PEOPLE,
+        ),
+        "TRF-1": Advice(
+            "Ask the armorer of the unit the weapons are with to send them, typing their "
+            "own PIN to sign as sender.",
+            TRANSFERS,
+        ),
+        "TRF-2": Advice(
+            "Ask the armorer of the unit it was sent to to check it in, typing their own PIN.",
+            TRANSFERS,
+        ),
+        "TRF-3": Advice(
+            "Nothing is sent while firearms stand down or while it is evidence: have the "
+            "review signed off first, or hand the evidence to the investigator.",
+            INCIDENTS,
+        ),
+        "TRF-4": Advice(
+            "It is already on its way: wait until the transfer carrying it is checked in "
+            "or turned away.",
+            TRANSFERS,
+        ),
+        "TRF-5": Advice(
+            "Take issued weapons back and put them where the transfer leaves from; send no "
+            "more rounds than the box holds.",
+            TAKE_BACK,
+        ),
+        "TRF-6": Advice(
+            "It is in a carrier's hands: the receiving armorer checks the transfer in "
+            "first, then it can be handled.",
+            TRANSFERS,
+        ),
+        "TRF-7": Advice(
+            "This transfer is already checked in or turned away; send a new one if the "
+            "items travel again.",
+            TRANSFERS,
+        ),
+        "TRF-8": Advice(
+            "Name as the unit's armorer someone who holds firearm-safety authority.",
             PEOPLE,
         ),
         "CLK-1": Advice(

@@ -53,6 +53,7 @@ MENU: list[Entry] = [
     Entry("/concerns", "Concerns"),
     Entry("/incidents", "Incidents"),
     Entry("/evidence", "Evidence", lambda v: v.may(c.HandOverToEvidence), more=True),
+    Entry("/transfers", "Transfers", lambda v: v.may(c.DispatchTransfer), more=True),
     Entry("/labels", "QR labels", more=True),
     Entry("/people", "People", people_manager, more=True),
     Entry("/pin", "My PIN", more=True),

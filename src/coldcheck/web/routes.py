@@ -28,6 +28,7 @@ from coldcheck.web import (
     session,
     shell,
     stock,
+    transfers,
     unload,
 )
 from coldcheck.web.site import Site
@@ -57,6 +58,7 @@ def pages(service: ColdCheck, accounts: Accounts) -> APIRouter:
         search,
         admin,
         unload,
+        transfers,
     ):
         area.add_routes(web, site)
     return web

@@ -19,6 +19,7 @@ from coldcheck.domain.rules import (
     rentals,
     scenes,
     training,
+    transfers,
 )
 from coldcheck.domain.rules.base import Rule, Violation
 from coldcheck.domain.state import State
@@ -39,6 +40,7 @@ CATALOGUE: tuple[Rule, ...] = (
     *escalation.RULES,
     *clock.RULES,
     *rentals.RULES,
+    *transfers.RULES,
 )
 
 BY_CODE = {r.code: r for r in CATALOGUE}
