@@ -9,6 +9,7 @@ code.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +30,15 @@ from coldcheck.domain.values import (
     Handling,
     IncidentKind,
     ItemKind,
+    ItemTier,
     Manoeuvre,
     Mitigation,
+    PublicView,
     Role,
     RoundCheck,
     SceneAmmo,
     SupplierKind,
+    Tier,
 )
 
 Run = Callable[[c.Command], Any]
@@ -70,6 +74,7 @@ def seed(run: Run, today: str) -> None:
     shoot(run, today)
     evening(run)
     evidence(run)
+    rehearsal(run, today)
 
 
 def setup(run: Run) -> None:
@@ -184,7 +189,7 @@ def setup(run: Run) -> None:
             person_id="jack",
             minutes=90,
             trainer_id="rosa",
-            topics=("firearm", "draw", "cross_draw", "point_at_camera"),
+            topics=("firearm", "rubber", "draw", "cross_draw", "point_at_camera"),
         )
     )
     run(
@@ -263,7 +268,7 @@ def plan_day(run: Run, today: str) -> None:
             ammo=SceneAmmo.DUMMY,
             manoeuvres=(Manoeuvre.CROSS_DRAW, Manoeuvre.POINT_AT_CAMERA),
             mitigations=(Mitigation.REMOTE_CAMERA,),
-            rehearsal=True,
+            tiers=(ItemTier("colt-1", Tier.HERO),),
         )
     )
     run(
@@ -282,6 +287,7 @@ def plan_day(run: Run, today: str) -> None:
                 Mitigation.EYE_PROTECTION,
                 Mitigation.HEARING_PROTECTION,
             ),
+            tiers=(ItemTier("colt-2", Tier.HERO), ItemTier("rifle-1", Tier.HERO)),
         )
     )
     for scene in ("sc-12", "sc-14"):
@@ -543,6 +549,37 @@ def evidence(run: Run) -> None:
                 case_number="SFSO-2026-1042",
             )
         )
+
+
+def rehearsal(run: Run, today: str) -> None:
+    """Tomorrow's walk-down on the street, rehearsed with the rubber Colt where the public
+    can see it: the permit and the police notice are on the plan before it is approved."""
+    tomorrow = (dt.date.fromisoformat(today) + dt.timedelta(days=1)).isoformat()
+    run(
+        c.PlanScene(
+            actor="dan",
+            scene_id="sc-15",
+            title="Main street walk-down (rehearsal)",
+            date=tomorrow,
+            items=("rubber-1",),
+            performers=("jack",),
+            ammo=SceneAmmo.NONE,
+            manoeuvres=(Manoeuvre.DRAW,),
+            rehearsal=True,
+            tiers=(ItemTier("rubber-1", Tier.REPLICA),),
+            public_view=PublicView(
+                permit_number="SFFO-2026-0877",
+                permit_authority="Santa Fe Film Office",
+                police_notified="Santa Fe Police Department, watch commander",
+                notified_at=f"{today}T16:30",
+                police_reference="SFPD-FN-3318",
+                officer_required=True,
+                officer_name="Officer Ray Baca",
+            ),
+        )
+    )
+    run(c.ApproveScenePlan(actor="rosa", scene_id="sc-15"))
+    run(c.ApproveScenePlan(actor="dan", scene_id="sc-15"))
 
 
 def seed_accounts(accounts: Accounts) -> None:

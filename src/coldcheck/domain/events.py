@@ -24,9 +24,11 @@ from coldcheck.domain.values import (
     Handled,
     IncidentKind,
     ItemKind,
+    ItemTier,
     Label,
     Manoeuvre,
     Mitigation,
+    PublicView,
     QuarantineReason,
     Role,
     RoundCheck,
@@ -274,6 +276,8 @@ class ScenePlanned(Event):
     mitigations: tuple[Mitigation, ...]
     close_quarter_blanks: bool
     rehearsal: bool
+    tiers: tuple[ItemTier, ...] = ()  # defaults: plans recorded before tiers decode
+    public_view: PublicView | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -281,6 +285,7 @@ class ScenePlanApproved(Event):
     scene_id: str
     approver_id: str
     as_role: str  # a values.ApprovalRole
+    firing_rehearsal_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

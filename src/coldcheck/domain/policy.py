@@ -38,6 +38,10 @@ class Profile:
     # Severity of approving a firearm scene before the production named its compliance
     # contact and an escalation contact outside the set's chain (§9153(a)(5)).
     contacts_before_firearms: Severity = Severity.WARN
+    # Severity of approving a scene in public view without its permit number and issuing
+    # authority, the police notification (who, when, reference) and, where the permit
+    # or the police require one, the officer present (DOMAIN.md §6, public view).
+    public_view_papers: Severity = Severity.WARN
 
     def with_overrides(self, overrides: dict[str, int]) -> Profile:
         """Apply a production's own numbers; they may only make the profile stricter."""
@@ -79,6 +83,9 @@ PROFILES: dict[str, Profile] = {
             concern_ack_minutes=60,
             pointing_at_person="mitigated",
             armorer_other_duties=Severity.WARN,
+            # Bulletin #1 is the trade's safety bulletin, not a permit office: where the
+            # public can see, local law decides what is needed, so a missing permit or
+            # police notice is a warning the production answers for.
             # Bulletin #1: a qualified person obtains, maintains and handles the firearms.
             armorer_requires=(Credential.INDUSTRY_TRAINING,),
         ),
@@ -103,6 +110,9 @@ PROFILES: dict[str, Profile] = {
             ),
             credentials=Severity.BLOCK,
             contacts_before_firearms=Severity.BLOCK,
+            # FilmLA: the weapons are declared on the film permit, the police are
+            # notified at least 30 minutes before, and often an officer is present.
+            public_view_papers=Severity.BLOCK,
         ),
         Profile(
             name="ontario",
@@ -118,6 +128,10 @@ PROFILES: dict[str, Profile] = {
                 Credential.INDUSTRY_TRAINING,
             ),
             handler_requires=(Credential.BUSINESS_FIREARMS_LICENCE,),
+            # Guideline No. 39 is about the set's own safety; Canada's provinces and cities
+            # set the permit and police terms (British Columbia may require an officer and
+            # quarter-load blanks), so a missing paper warns here, unless the production
+            # works where it is law (the california profile refuses).
         ),
     )
 }

@@ -16,6 +16,8 @@ from coldcheck.domain.rules import (
     inspection,
     people,
     provenance,
+    public,
+    rehearsals,
     scenes,
     training,
 )
@@ -29,6 +31,8 @@ CATALOGUE: tuple[Rule, ...] = (
     *inspection.RULES,
     *training.RULES,
     *scenes.RULES,
+    *rehearsals.RULES,
+    *public.RULES,
     *concerns.RULES,
     *incidents.RULES,
     *evidence.RULES,
