@@ -9,6 +9,7 @@ code.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -30,12 +31,15 @@ from coldcheck.domain.values import (
     Handling,
     IncidentKind,
     ItemKind,
+    ItemTier,
     Manoeuvre,
     Mitigation,
+    PublicView,
     Role,
     RoundCheck,
     SceneAmmo,
     SupplierKind,
+    Tier,
     UnitKind,
 )
 
@@ -75,8 +79,9 @@ def seed(run: Run, today: str) -> None:
     shoot(run, today)
     evening(run)
     evidence(run)
-    wrap(run)
     second_unit(run)
+    rehearsal(run, today)
+    wrap(run)
 
 
 def setup(run: Run) -> None:
@@ -192,7 +197,7 @@ def setup(run: Run) -> None:
             person_id="jack",
             minutes=90,
             trainer_id="rosa",
-            topics=("firearm", "draw", "cross_draw", "point_at_camera", "handler_course"),
+            topics=("firearm", "rubber", "draw", "cross_draw", "point_at_camera", "handler_course"),
         )
     )
     run(
@@ -340,8 +345,8 @@ def plan_day(run: Run, today: str) -> None:
             ammo=SceneAmmo.DUMMY,
             manoeuvres=(Manoeuvre.CROSS_DRAW, Manoeuvre.POINT_AT_CAMERA),
             mitigations=(Mitigation.REMOTE_CAMERA,),
-            rehearsal=True,
             near_firing_line=("lane", "joel"),
+            tiers=(ItemTier("colt-1", Tier.HERO),),
         )
     )
     run(
@@ -361,6 +366,7 @@ def plan_day(run: Run, today: str) -> None:
                 Mitigation.HEARING_PROTECTION,
             ),
             near_firing_line=("lane", "joel", "nora"),
+            tiers=(ItemTier("colt-2", Tier.HERO), ItemTier("rifle-1", Tier.HERO)),
         )
     )
     for scene in ("sc-12", "sc-14"):
@@ -701,6 +707,37 @@ def units(run: Run) -> None:
                 armorer_id=armorer,
             )
         )
+
+
+def rehearsal(run: Run, today: str) -> None:
+    """Tomorrow's walk-down on the street, rehearsed with the rubber Colt where the public
+    can see it: the permit and the police notice are on the plan before it is approved."""
+    tomorrow = (dt.date.fromisoformat(today) + dt.timedelta(days=1)).isoformat()
+    run(
+        c.PlanScene(
+            actor="dan",
+            scene_id="sc-15",
+            title="Main street walk-down (rehearsal)",
+            date=tomorrow,
+            items=("rubber-1",),
+            performers=("jack",),
+            ammo=SceneAmmo.NONE,
+            manoeuvres=(Manoeuvre.DRAW,),
+            rehearsal=True,
+            tiers=(ItemTier("rubber-1", Tier.REPLICA),),
+            public_view=PublicView(
+                permit_number="SFFO-2026-0877",
+                permit_authority="Santa Fe Film Office",
+                police_notified="Santa Fe Police Department, watch commander",
+                notified_at=f"{today}T16:30",
+                police_reference="SFPD-FN-3318",
+                officer_required=True,
+                officer_name="Officer Ray Baca",
+            ),
+        )
+    )
+    run(c.ApproveScenePlan(actor="rosa", scene_id="sc-15"))
+    run(c.ApproveScenePlan(actor="dan", scene_id="sc-15"))
 
 
 def seed_accounts(accounts: Accounts) -> None:

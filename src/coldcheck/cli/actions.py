@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from coldcheck.api.handoff import pre_check_out
+from coldcheck.cli import scene_options as opts
 from coldcheck.cli.context import console, ctx_of, handled, styled, today
 from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain import commands as c
@@ -71,11 +72,31 @@ def scene_plan(
         list[str] | None,
         typer.Option(help="Repeat for each crew member working near the firing line."),
     ] = None,
+    tier: opts.TierOpt = None,
+    public_view: opts.PublicViewOpt = False,
+    permit: opts.PermitOpt = "",
+    permit_authority: opts.AuthorityOpt = "",
+    police_notified: opts.NotifiedOpt = "",
+    notified_at: opts.NotifiedAtOpt = "",
+    police_reference: opts.ReferenceOpt = "",
+    officer_required: opts.OfficerRequiredOpt = False,
+    officer: opts.OfficerOpt = "",
 ) -> None:
-    """Plan a scene (or rehearsal): items, performers, the crew near the firing line,
-    ammunition, manoeuvres, mitigations."""
+    """Plan a scene (or rehearsal): items and their tiers, performers, the crew near the
+    firing line, ammunition,
+    manoeuvres, mitigations, and the permit and police notice of a scene in public view."""
     with handled():
         cx = ctx_of(ctx)
+        view = opts.public_view(
+            public_view,
+            permit,
+            permit_authority,
+            police_notified,
+            notified_at,
+            police_reference,
+            officer_required,
+            officer,
+        )
         cx.run(
             c.PlanScene(
                 scene_id=scene_id,
@@ -90,15 +111,25 @@ def scene_plan(
                 close_quarter_blanks=close_quarter,
                 rehearsal=rehearsal,
                 near_firing_line=tuple(near or ()),
+                tiers=opts.tiers(tier),
+                public_view=view,
             )
         )
 
 
 @scene.command("approve")
-def scene_approve(ctx: typer.Context, scene_id: str) -> None:
+def scene_approve(
+    ctx: typer.Context,
+    scene_id: str,
+    firing_rehearsal_reason: Annotated[
+        str, typer.Option(help="Why this rehearsal needs a firing weapon (each approver says).")
+    ] = "",
+) -> None:
     """Approve a scene plan (the armorer and the 1st AD each approve)."""
     with handled():
-        ctx_of(ctx).run(c.ApproveScenePlan(scene_id=scene_id))
+        ctx_of(ctx).run(
+            c.ApproveScenePlan(scene_id=scene_id, firing_rehearsal_reason=firing_rehearsal_reason)
+        )
 
 
 def meeting(

@@ -21,8 +21,10 @@ from coldcheck.domain.values import (
     Handled,
     IncidentKind,
     ItemKind,
+    ItemTier,
     Manoeuvre,
     Mitigation,
+    PublicView,
     Role,
     RoundCheck,
     SceneAmmo,
@@ -323,11 +325,16 @@ class PlanScene(Command):
     # Crew working near the firing line besides the performers (camera, sound, the
     # director): each needs the profile's near-firearms training (§9156).
     near_firing_line: tuple[str, ...] = ()
+    # Each item's tier; an item without one is the hero (a plan from before tiers).
+    tiers: tuple[ItemTier, ...] = ()
+    public_view: PublicView | None = None  # filmed where the public can see it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ApproveScenePlan(Command):
     scene_id: str
+    # Why a firing weapon is needed in this rehearsal: each approver gives one (RHR-2).
+    firing_rehearsal_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -188,6 +188,8 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     close_quarter_blanks=cmd.close_quarter_blanks,
                     rehearsal=cmd.rehearsal,
                     near_firing_line=cmd.near_firing_line,
+                    tiers=cmd.tiers,
+                    public_view=cmd.public_view,
                 )
             ]
         case c.ApproveScenePlan():
@@ -466,9 +468,19 @@ def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:
     person = s.people[cmd.actor or ""]
     done = {r for p, r in scene.approvals}
     todo = [o for o in approval_roles(person) if o not in done]
+    if not todo and cmd.firing_rehearsal_reason.strip():
+        # A rehearsal approved before reasons were asked for (RHR-3): the approver gives
+        # the reason now, as an approval again in the same capacity.
+        given = {r for r, _ in scene.firing_reasons}
+        todo = [o for o in approval_roles(person) if o not in given]
     if not todo:
         raise InvalidCommand(f"scene {scene.id} already has the approval {cmd.actor} can give")
-    return ev.ScenePlanApproved(scene_id=scene.id, approver_id=person.id, as_role=todo[0].value)
+    return ev.ScenePlanApproved(
+        scene_id=scene.id,
+        approver_id=person.id,
+        as_role=todo[0].value,
+        firing_rehearsal_reason=cmd.firing_rehearsal_reason.strip(),
+    )
 
 
 def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:

@@ -24,9 +24,11 @@ from coldcheck.domain.values import (
     Handled,
     IncidentKind,
     ItemKind,
+    ItemTier,
     Label,
     Manoeuvre,
     Mitigation,
+    PublicView,
     QuarantineReason,
     Role,
     RoundCheck,
@@ -276,6 +278,8 @@ class ScenePlanned(Event):
     close_quarter_blanks: bool
     rehearsal: bool
     near_firing_line: tuple[str, ...] = ()  # recorded before it existed: nobody named
+    tiers: tuple[ItemTier, ...] = ()  # defaults: plans recorded before tiers decode
+    public_view: PublicView | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,6 +287,7 @@ class ScenePlanApproved(Event):
     scene_id: str
     approver_id: str
     as_role: str  # a values.ApprovalRole
+    firing_rehearsal_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,6 +24,7 @@ from coldcheck.domain.values import (
     Role,
     SceneAmmo,
     SupplierKind,
+    Tier,
 )
 
 # Words for the values whose code does not read as a word with its underscores made
@@ -57,6 +58,11 @@ _TERMS: Mapping[type[StrEnum], Mapping[str, str]] = {
         QuarantineReason.REPACKAGED: "repackaged",
     },
     SupplierKind: {SupplierKind.PRODUCTION: "another production"},
+    Tier: {
+        Tier.STAND_IN: "the stand-in for the line-up",
+        Tier.REPLICA: "the replica for rehearsal",
+        Tier.HERO: "the hero for filming",
+    },
     SceneAmmo: {
         SceneAmmo.NONE: "no ammunition",
         SceneAmmo.DUMMY: "dummy rounds",

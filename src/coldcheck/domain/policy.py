@@ -38,6 +38,10 @@ class Profile:
     # Severity of approving a firearm scene before the production named its compliance
     # contact and an escalation contact outside the set's chain (§9153(a)(5)).
     contacts_before_firearms: Severity = Severity.WARN
+    # Severity of approving a scene in public view without its permit number and issuing
+    # authority, the police notification (who, when, reference) and, where the permit
+    # or the police require one, the officer present (DOMAIN.md §6, public view).
+    public_view_papers: Severity = Severity.WARN
     # Training tiers: the courses each performer on a firearm scene's plan (who handles
     # the firearms) and each crew member the plan names near the firing line must have
     # taken before the plan is approved (California §9156).
@@ -87,6 +91,9 @@ PROFILES: dict[str, Profile] = {
             concern_ack_minutes=60,
             pointing_at_person="mitigated",
             armorer_other_duties=Severity.WARN,
+            # Bulletin #1 is the trade's safety bulletin, not a permit office: where the
+            # public can see, local law decides what is needed, so a missing permit or
+            # police notice is a warning the production answers for.
             # Bulletin #1: a qualified person obtains, maintains and handles the firearms.
             armorer_requires=(Credential.INDUSTRY_TRAINING,),
             # No course tiers: the bulletin trains the one who receives a firearm in it
@@ -116,6 +123,9 @@ PROFILES: dict[str, Profile] = {
             ),
             credentials=Severity.BLOCK,
             contacts_before_firearms=Severity.BLOCK,
+            # FilmLA: the weapons are declared on the film permit, the police are
+            # notified at least 30 minutes before, and often an officer is present.
+            public_view_papers=Severity.BLOCK,
             # §9156: everyone who handles firearms takes the handler course, everyone who
             # works near them the near-firearm course (CSATF S and S2).
             handler_courses=(Course.HANDLER,),
@@ -138,6 +148,10 @@ PROFILES: dict[str, Profile] = {
                 Credential.INDUSTRY_TRAINING,
             ),
             handler_requires=(Credential.BUSINESS_FIREARMS_LICENCE,),
+            # Guideline No. 39 is about the set's own safety; Canada's provinces and cities
+            # set the permit and police terms (British Columbia may require an officer and
+            # quarter-load blanks), so a missing paper warns here, unless the production
+            # works where it is law (the california profile refuses).
             # Guideline 39 asks training before anyone handles a firearm (TRN-1), not
             # courses by tier, and names no witness to the showing clear.
         ),

@@ -33,14 +33,17 @@ from coldcheck.domain.values import (
     Handled,
     IncidentKind,
     ItemKind,
+    ItemTier,
     Label,
     Manoeuvre,
     Mitigation,
+    PublicView,
     QuarantineReason,
     Role,
     RoundCheck,
     SceneAmmo,
     SupplierKind,
+    Tier,
 )
 
 
@@ -233,11 +236,19 @@ class Scene:
     rehearsal: bool
     approvals: tuple[tuple[str, str], ...] = ()  # (person, as_role)
     near_firing_line: tuple[str, ...] = ()  # crew near the firing line, not performers
+    tiers: tuple[ItemTier, ...] = ()
+    public_view: PublicView | None = None
+    # (as_role, reason): why a firing weapon is needed in this rehearsal, per approval.
+    firing_reasons: tuple[tuple[str, str], ...] = ()
 
     @property
     def approved(self) -> bool:
         roles = {r for _, r in self.approvals}
         return set(ApprovalRole) <= roles
+
+    def tier(self, item_id: str) -> Tier:
+        """The item's tier in this plan: a plan recorded before tiers has only heroes."""
+        return next((t.tier for t in self.tiers if t.item_id == item_id), Tier.HERO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -691,10 +702,17 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 e.close_quarter_blanks,
                 e.rehearsal,
                 near_firing_line=e.near_firing_line,
+                tiers=e.tiers,
+                public_view=e.public_view,
             )
         case ev.ScenePlanApproved():
             sc = s.scenes[e.scene_id]
-            s.scenes[sc.id] = replace(sc, approvals=(*sc.approvals, (e.approver_id, e.as_role)))
+            reasons = ((e.as_role, e.firing_rehearsal_reason),) if e.firing_rehearsal_reason else ()
+            s.scenes[sc.id] = replace(
+                sc,
+                approvals=(*sc.approvals, (e.approver_id, e.as_role)),
+                firing_reasons=(*sc.firing_reasons, *reasons),
+            )
         case ev.SafetyMeetingHeld():
             s.meetings[e.meeting_id] = Meeting(
                 e.meeting_id, e.scene_id, e.date, frozenset(e.attendees), rec.seq

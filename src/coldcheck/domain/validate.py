@@ -15,7 +15,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import transfers
 from coldcheck.domain.errors import InvalidCommand, NotFound
 from coldcheck.domain.state import State
-from coldcheck.domain.values import Authority, Chamber, Content, Disposition
+from coldcheck.domain.values import Authority, Chamber, Content, Disposition, ItemTier
 
 # What an id is, once, for every layer: 1-64 ASCII letters, digits, '.', '_' or '-',
 # starting with a letter or digit. ID_REGEX is the JSON Schema pattern (ECMA-262, where `$`
@@ -102,6 +102,7 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
 # report unknown ones). The API schema gives every one of these fields the id pattern.
 OTHER_IDS: dict[type, frozenset[str]] = {
     Chamber: frozenset({"lot"}),
+    ItemTier: frozenset({"item_id"}),
     c.CloseDay: frozenset({"counts"}),
     c.DispatchTransfer: frozenset({"lots"}),
     c.ReceiveTransfer: frozenset({"counts"}),
@@ -309,6 +310,7 @@ def _values(state: State, cmd: c.Command) -> None:
             parse_date(cmd.date, "date")
             if cmd.min_distance_feet < 0:
                 raise InvalidCommand("min_distance_feet cannot be negative")
+            _plan_extras(cmd)
         case c.RecordTraining() if cmd.minutes <= 0 or not cmd.topics:
             raise InvalidCommand("training needs topics and a positive number of minutes")
         case c.DeclineTraining() if not cmd.topics:
@@ -442,3 +444,28 @@ def _split(state: State, cmd: c.SplitLot) -> None:
             f"rounds: the two new lots share the {lot.in_box} rounds in lot {lot.id}'s box, "
             "at least one each"
         )
+
+
+def _plan_extras(cmd: c.PlanScene) -> None:
+    """A plan's tiers name its own items, once each; its public-view notice is well formed."""
+    tiered = [t.item_id for t in cmd.tiers]
+    for item_id in tiered:
+        if item_id not in cmd.items:
+            raise InvalidCommand(f"tiers: {item_id} is not one of the plan's items")
+    if len(set(tiered)) < len(tiered):
+        raise InvalidCommand("tiers: give each item one tier")
+    view = cmd.public_view
+    if view is None:
+        return
+    for f in dataclasses.fields(view):
+        value = getattr(view, f.name)
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise InvalidCommand(f"public_view {f.name} is longer than {MAX_TEXT} characters")
+    if view.notified_at.strip():
+        try:
+            dt.datetime.fromisoformat(view.notified_at)
+        except ValueError:
+            raise InvalidCommand(
+                "public_view notified_at must be a date and time like 2021-10-21T07:30, "
+                f"got {view.notified_at!r}"
+            ) from None

@@ -329,3 +329,55 @@ class TransferStatus(StrEnum):
     IN_TRANSIT = "in_transit"
     RECEIVED = "received"
     REFUSED = "refused"  # turned away on arrival: back with the sender
+
+
+class Tier(StrEnum):
+    """What an item in a scene plan is there for (DOMAIN.md §6: practice is a stand-in
+    for line-up, a rubber gun for rehearsal, the hero gun for filming only)."""
+
+    STAND_IN = "stand_in"  # a stand-in for the line-up: never a firing weapon
+    REPLICA = "replica"  # a non-firing replica or rubber gun for rehearsal
+    HERO = "hero"  # the hero weapon, for filming
+
+
+# The tiers a firing weapon may never be listed under.
+NON_FIRING_TIERS = frozenset({Tier.STAND_IN, Tier.REPLICA})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTier:
+    """One item of a scene plan and the tier it is planned under."""
+
+    item_id: str
+    tier: Tier
+
+
+@dataclass(frozen=True, slots=True)
+class PublicView:
+    """A scene filmed where the public can see it: its permit and the police notice
+    (DOMAIN.md §6: FilmLA declares the weapons on the permit and notifies the police at
+    least 30 minutes before, often with an officer present; British Columbia may require
+    an officer; UK police guidance for filming with weapons in public). Blank until known:
+    a plan may be saved without them, and its approval asks for them."""
+
+    permit_number: str = ""
+    permit_authority: str = ""  # who issued the permit (FilmLA, a city, a council)
+    police_notified: str = ""  # who at the police was told (a desk, a unit, an officer)
+    notified_at: str = ""  # when, as YYYY-MM-DDTHH:MM
+    police_reference: str = ""  # the police's reference for the notice
+    officer_required: bool = False  # the permit or the police require an officer present
+    officer_name: str = ""
+
+    def missing(self) -> list[str]:
+        """What the plan does not yet say, in words."""
+        wanted = (
+            (self.permit_number, "the permit number"),
+            (self.permit_authority, "the permit's issuing authority"),
+            (self.police_notified, "who at the police was notified"),
+            (self.notified_at, "when the police were notified"),
+            (self.police_reference, "the police notification's reference"),
+        )
+        gaps = [what for value, what in wanted if not value.strip()]
+        if self.officer_required and not self.officer_name.strip():
+            gaps.append("the name of the officer who must be present")
+        return gaps

@@ -36,6 +36,7 @@ from coldcheck.domain.values import (
     Content,
     Custodian,
     Label,
+    PublicView,
 )
 from coldcheck.reports import evidence_words, lot_words, rental_words, transfer_words
 from coldcheck.reports.text import visible
@@ -278,13 +279,19 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
     ev.ItemIssued: _issued,
     ev.ItemReturned: _returned,
     ev.ScenePlanned: lambda s, r, e: (
-        f"{_who(s, r)} planned scene {e.scene_id} {_quote(e.title)} for {e.date}: "
-        f"{people(s, e.performers)} with {listing(item(s, i) for i in e.items) or 'no items'}, "
-        f"{term(e.ammo)}"
+        f"{_who(s, r)} planned {'the rehearsal' if e.rehearsal else 'scene'} {e.scene_id} "
+        f"{_quote(e.title)} for {e.date}: {people(s, e.performers)} with "
+        f"{listing(_tiered(s, e, i) for i in e.items) or 'no items'}, {term(e.ammo)}"
+        f"{_public_view(e.public_view)}"
     ),
     ev.ScenePlanApproved: lambda s, r, e: (
         f"{person(s, e.approver_id)} approved the plan for scene {e.scene_id} "
         f"as {_approval(e.as_role)}"
+        + (
+            f", a firing weapon in rehearsal because {_quote(e.firing_rehearsal_reason)}"
+            if e.firing_rehearsal_reason
+            else ""
+        )
     ),
     ev.SafetyMeetingHeld: lambda s, r, e: (
         f"{_who(s, r)} held the safety meeting for scene {e.scene_id} with {people(s, e.attendees)}"
@@ -375,3 +382,24 @@ def _attempt(s: State, r: ev.Recorded, e: ev.AttemptRefused) -> str:
         f"{_who(s, r)} tried to {verb}{' ' + on if on else ''} at {_at(s, r)} and was "
         f"refused by {listing(e.codes)}: nothing of it was done"
     )
+
+
+def _tiered(s: State, e: ev.ScenePlanned, item_id: str) -> str:
+    tier = next((t.tier for t in e.tiers if t.item_id == item_id), None)
+    return f"{item(s, item_id)} as {term(tier)}" if tier else item(s, item_id)
+
+
+def _public_view(view: PublicView | None) -> str:
+    """A plan's permit and police notice, in words: "; in public view, permit …"."""
+    if view is None:
+        return ""
+    said = [
+        f"permit {visible(view.permit_number) or '(no number)'}"
+        + (f" from {visible(view.permit_authority)}" if view.permit_authority else ""),
+        f"police notified: {visible(view.police_notified) or '(nobody named)'}"
+        + (f" at {visible(view.notified_at)}" if view.notified_at else "")
+        + (f", reference {visible(view.police_reference)}" if view.police_reference else ""),
+    ]
+    if view.officer_required:
+        said.append(f"officer present: {visible(view.officer_name) or '(not named)'}")
+    return "; in public view, " + ", ".join(said)

@@ -206,6 +206,27 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         "SCN-6": Advice(
             "Ask the armorer or the 1st AD to approve the plan or hold the meeting.", SCENES
         ),
+        "RHR-1": Advice(
+            "List a firing weapon as the hero; for the line-up or the rehearsal choose the "
+            "rubber gun or a non-firing replica.",
+            SCENES,
+        ),
+        "RHR-2": Advice(
+            "Plan the rubber gun or a replica for the rehearsal, or write why this "
+            "rehearsal needs the firing weapon when you approve it.",
+            SCENES,
+        ),
+        "RHR-3": Advice(
+            "Issue the rubber gun or the replica instead, or have the armorer and the 1st "
+            "AD each approve the rehearsal with the reason it needs the firing weapon.",
+            SCENES,
+        ),
+        "PUB-1": Advice(
+            "Add the permit number and who issued it, who at the police was told, when, "
+            "and their reference, and the officer's name if one must be there, to the "
+            "plan; then approve it.",
+            SCENES,
+        ),
         "CON-1": Advice(
             "A safety concern stops this until it is resolved: everyone it reached "
             "acknowledges it, then one of them records what was done.",

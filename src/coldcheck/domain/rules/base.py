@@ -51,6 +51,7 @@ SEVERITY_SETTINGS = {
     "armorer_has_no_other_duties": "armorer_other_duties",
     "holds_required_credentials": "credentials",
     "contacts_named_before_firearms": "contacts_before_firearms",
+    "public_view_has_permit_and_police_notice": "public_view_papers",
 }
 
 
