@@ -42,6 +42,15 @@ def named(state: State, sha256: str) -> Attachment:
     raise NotFound(f"no attachment {sha256[:80]!r} on this production's record")
 
 
+def on_record(state: State) -> list[Attachment]:
+    """Every original the production's log names, once each, in the order it names them."""
+    seen: dict[str, Attachment] = {}
+    for concern in state.concerns.values():
+        for a in concern.origin.attachments if concern.origin else ():
+            seen.setdefault(a.sha256, a)
+    return list(seen.values())
+
+
 def download_headers(a: Attachment) -> dict[str, str]:
     """Saved under its own name, never shown in place, never sniffed into a page."""
     ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", a.filename) or "attachment"

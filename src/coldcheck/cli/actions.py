@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from coldcheck.api.attachments import on_record
 from coldcheck.api.handoff import pre_check_out
 from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.cli.output import emit, json_mode
@@ -280,6 +281,25 @@ def concern_record_outside(
                 blocking=blocking,
             )
         )
+
+
+@concern.command("check-attachments")
+def concern_check_attachments(ctx: typer.Context) -> None:
+    """Check every original the record names against the attachment store: exit 5 if
+    any is missing or no longer has its SHA-256 (backups do not yet carry the store)."""
+    with handled():
+        run = ctx_of(ctx)
+        store = run.app.attachments
+        if store is None:
+            raise InvalidCommand("this database has no attachment store")
+        checks = [store.check(a.sha256) for a in on_record(run.app.state(run.production_id()))]
+        if json_mode():
+            emit([{"sha256": k.sha256, "problem": k.problem} for k in checks])
+        else:
+            for k in checks:
+                console.print(f"{k.sha256}  {k.problem or 'intact'}")
+        if any(k.problem for k in checks):
+            raise typer.Exit(5)
 
 
 def _keep(store: AttachmentStore | None, path: Path) -> Attachment:

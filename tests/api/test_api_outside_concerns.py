@@ -1,0 +1,106 @@
+"""A concern raised outside ColdCheck through the API: the original uploaded first, the
+command naming its hash, delivered as any concern, read back checked, as a download."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coldcheck.store.attachments import AttachmentStore
+from support.api_client import BASE, PREFIX, Api, problem
+
+EMAIL = b"From: 1st AC\nSubject: misfires\n\nTwo discharges on Saturday. <script>x</script>"
+UPLOAD = f"{BASE}/attachments"
+
+
+@pytest.fixture(scope="module")
+def kept(api: Api, tmp_path_factory: pytest.TempPathFactory) -> AttachmentStore:
+    store = AttachmentStore(tmp_path_factory.mktemp("attachments"))
+    api.service.attachments = store
+    return store
+
+
+def upload(api: Api, data: bytes, user: str = "dan") -> Any:
+    return api.client.post(UPLOAD, content=data, headers=api.auth(user))
+
+
+def body(api: Api, sha: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "channel": "email",
+        "said_at": api.service.state("cold-creek").created_at,
+        "text": "Two accidental discharges on Saturday; nobody investigated.",
+        "author": "the camera crew",
+        "attachments": [{"sha256": sha, "filename": "misfires.eml", "media_type": "text/html"}],
+        **fields,
+    }
+
+
+def test_upload_then_record_then_download_checked(api: Api, kept: AttachmentStore) -> None:
+    r = upload(api, EMAIL)
+    assert r.status_code == 201, r.text
+    sha = r.json()["sha256"]
+    assert sha == hashlib.sha256(EMAIL).hexdigest()
+    r = api.command("record-outside-concern", body(api, sha), "dan")
+    assert r.status_code == 200, r.text
+    types = [e["type"] for e in r.json()["events"]]
+    assert types[:2] == ["ConcernRaised", "ConcernReceivedOutside"]
+    assert set(types[2:]) == {"ConcernDelivered"}
+    assert not any(EMAIL.decode() in str(e) for e in api.events())  # only the hash is logged
+    r = api.get(f"{UPLOAD}/{sha}", "lane")
+    assert r.status_code == 200
+    assert r.content == EMAIL
+    assert r.headers["content-disposition"].startswith('attachment; filename="misfires.eml"')
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["content-type"] == "application/octet-stream"  # never rendered as HTML
+
+
+def test_a_tampered_original_is_reported_not_served(api: Api, kept: AttachmentStore) -> None:
+    data = EMAIL + b"\nsecond copy"
+    sha = upload(api, data).json()["sha256"]
+    assert api.command("record-outside-concern", body(api, sha), "dan").status_code == 200
+    path: Path = kept.path(sha)
+    path.chmod(0o644)
+    path.write_bytes(b"nothing happened")
+    problem(api.get(f"{UPLOAD}/{sha}", "dan"), 503, "integrity")
+    path.unlink()
+    problem(api.get(f"{UPLOAD}/{sha}", "dan"), 404, "not-found")
+
+
+def test_a_hash_the_store_does_not_hold_is_refused(api: Api, kept: AttachmentStore) -> None:
+    before = api.head()
+    r = api.command("record-outside-concern", body(api, "e" * 64), "dan")
+    assert "upload the file first" in problem(r, 422, "invalid")["detail"]
+    assert api.head() == before
+
+
+def test_a_time_still_to_come_is_refused(api: Api, kept: AttachmentStore) -> None:
+    future = api.service.clock() + 3_600_000_000
+    r = api.command(
+        "record-outside-concern", body(api, "e" * 64, attachments=[], said_at=future), "dan"
+    )
+    assert problem(r, 409, "refused")["violations"][0]["code"] == "OUT-1"
+
+
+def test_only_what_the_record_names_is_served(api: Api, kept: AttachmentStore) -> None:
+    sha = upload(api, b"uploaded, never named").json()["sha256"]
+    problem(api.get(f"{UPLOAD}/{sha}", "dan"), 404, "not-found")
+    problem(api.get(f"{UPLOAD}/not-a-hash", "dan"), 404, "not-found")
+
+
+def test_upload_limits_and_bad_input(api: Api, kept: AttachmentStore) -> None:
+    problem(upload(api, b""), 422, "invalid")
+    small = AttachmentStore(kept.root, max_bytes=4)
+    api.service.attachments = small
+    try:
+        problem(upload(api, b"12345"), 413, "too-large")
+    finally:
+        api.service.attachments = kept
+
+
+def test_outsiders_and_strangers_are_refused(api: Api, kept: AttachmentStore) -> None:
+    problem(api.client.post(UPLOAD, content=EMAIL), 401)
+    other = f"{PREFIX}/productions/elsewhere/attachments"
+    problem(api.client.post(other, content=EMAIL, headers=api.auth("dan")), 404)
