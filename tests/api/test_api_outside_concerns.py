@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from coldcheck.store.attachments import AttachmentStore
-from support.api_client import BASE, PREFIX, Api, problem
+from support import web_client as web
+from support.api_client import BASE, PID, PREFIX, Api, problem
 
 EMAIL = b"From: 1st AC\nSubject: misfires\n\nTwo discharges on Saturday. <script>x</script>"
 UPLOAD = f"{BASE}/attachments"
@@ -104,3 +105,23 @@ def test_outsiders_and_strangers_are_refused(api: Api, kept: AttachmentStore) ->
     problem(api.client.post(UPLOAD, content=EMAIL), 401)
     other = f"{PREFIX}/productions/elsewhere/attachments"
     problem(api.client.post(other, content=EMAIL, headers=api.auth("dan")), 404)
+
+
+def test_the_tablet_shows_where_it_came_from_and_links_the_checked_file(
+    api: Api, kept: AttachmentStore
+) -> None:
+    data = EMAIL + b"\nfor the tablet"
+    sha = upload(api, data).json()["sha256"]
+    assert api.command("record-outside-concern", body(api, sha), "dan").status_code == 200
+    tablet = api.new_client()
+    assert web.login(tablet, "lane").status_code in (302, 303)
+    page = tablet.get(f"/p/{PID}/concerns")
+    assert page.status_code == 200
+    assert "Raised outside ColdCheck: email" in page.text
+    assert "from the camera crew; recorded by" in page.text
+    link = f"{UPLOAD}/{sha}"
+    assert f'href="{link}" download' in page.text
+    assert sha in page.text
+    got = tablet.get(link)
+    assert got.status_code == 200
+    assert got.content == data
