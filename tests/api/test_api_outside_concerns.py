@@ -125,3 +125,46 @@ def test_the_tablet_shows_where_it_came_from_and_links_the_checked_file(
     got = tablet.get(link)
     assert got.status_code == 200
     assert got.content == data
+
+
+def test_the_tablet_form_records_it_with_the_original(api: Api, kept: AttachmentStore) -> None:
+    tablet = api.new_client()
+    web.login(tablet, "dan")
+    form = tablet.get(f"/p/{PID}/concerns/outside/new")
+    assert form.status_code == 200
+    assert 'enctype="multipart/form-data"' in form.text
+    assert "checked" not in form.text
+    assert "selected" not in form.text  # nothing answered for the person
+    letter = b"I resign: two discharges and no safety meeting. (1st AC)"
+    fields = {
+        "channel": "resignation",
+        "said_at": "2021-10-21T09:00",
+        "author": "the 1st camera assistant",
+        "text": "Resigns over two discharges and no safety meetings.",
+    }
+    before = api.head()
+    no_token = tablet.post(
+        f"/p/{PID}/concerns/outside",
+        headers={"Origin": web.ORIGIN},
+        data=fields,
+        files={"original": ("letter.txt", letter, "text/plain")},
+    )
+    assert no_token.status_code == 403
+    assert api.head() == before
+    sent = tablet.post(
+        f"/p/{PID}/concerns/outside",
+        headers={"Origin": web.ORIGIN},
+        data={"csrf_token": web.token_in(form.text), **fields},
+        files={"original": ("letter.txt", letter, "text/plain")},
+        follow_redirects=False,
+    )
+    assert sent.status_code in (200, 303), sent.text
+    added = api.events(after=before)
+    origin = next(e for e in added if e["type"] == "ConcernReceivedOutside")
+    sha = hashlib.sha256(letter).hexdigest()
+    assert origin["data"]["attachments"][0]["sha256"] == sha
+    assert origin["data"]["channel"] == "resignation"
+    raised = next(e for e in added if e["type"] == "ConcernRaised")
+    assert raised["data"]["blocking"] is True
+    assert raised["actor"] == "dan"
+    assert kept.get(sha) == letter
