@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from coldcheck.access.identity import Caller
 from coldcheck.api.problems import ERROR_RESPONSES
 from coldcheck.api.schemas import PREFIX
-from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.errors import InvalidCommand, NotFound, StorageError
 from coldcheck.domain.outside import Attachment
 from coldcheck.domain.state import State
 from coldcheck.service import ColdCheck
@@ -70,7 +70,7 @@ def media_type(a: Attachment) -> str:
 
 def store_of(service: ColdCheck) -> AttachmentStore:
     if service.attachments is None:
-        raise InvalidCommand("this server keeps no attachment store")
+        raise StorageError("this server keeps no attachment store")
     return service.attachments
 
 
@@ -88,12 +88,16 @@ def add_routes(
         ROUTE,
         tags=["attachments"],
         status_code=201,
-        responses={s: ERROR_RESPONSES[s] for s in (401, 404, 413, 422)},
+        responses={s: ERROR_RESPONSES[s] for s in (401, 404, 413, 422, 503)},
         openapi_extra={
             "requestBody": {
                 "required": True,
                 "description": f"the file's bytes (at most {MAX_BYTES} bytes)",
-                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                "content": {
+                    "application/octet-stream": {
+                        "schema": {"type": "string", "format": "binary", "minLength": 1}
+                    }
+                },
             }
         },
     )

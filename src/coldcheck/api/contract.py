@@ -279,6 +279,17 @@ OLD_SIZE_IN_TREE = Beyond(
 )
 
 BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
+    "record-outside-concern": (
+        Beyond(
+            "an attachment the attachment store does not hold (upload it first)",
+            r"^(attachment [0-9a-f]{64} \(.*\) is not in the attachment store: upload the "
+            r"file first|attachments: this server keeps no attachment store)$",
+        ),
+        Beyond(
+            "an attachment's file name with folders in it",
+            r"^attachment \d+: a file name, without folders$",
+        ),
+    ),
     "add-person": (EXISTS,),
     "add-location": (EXISTS,),
     "register-item": (
