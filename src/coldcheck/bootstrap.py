@@ -9,6 +9,7 @@ from coldcheck.domain.errors import ColdCheckError
 from coldcheck.ledger import SigningKey, check_deployment
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
+from coldcheck.store.attachments import AttachmentStore, default_root
 
 
 def open_app(settings: Settings, create: bool = False, background_wal: bool = False) -> ColdCheck:
@@ -36,7 +37,10 @@ def open_app(settings: Settings, create: bool = False, background_wal: bool = Fa
             )
         key = SigningKey.load(settings.key_file)
     first = keyfiles.first_key(settings.key_file)
-    return ColdCheck(store, key, deployment=settings.deployment, first_key=first)
+    app = ColdCheck(store, key, deployment=settings.deployment, first_key=first)
+    root = default_root(settings.database_url, settings.attachments_dir)
+    app.attachments = AttachmentStore(root)
+    return app
 
 
 def open_accounts(app: ColdCheck) -> Accounts:

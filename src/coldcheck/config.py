@@ -17,6 +17,7 @@ ENV_STUDIO_SYNC_EVERY = "COLDCHECK_STUDIO_SYNC_EVERY_S"
 ENV_STUDIO_KEY_FILE = "COLDCHECK_STUDIO_KEY_FILE"
 ENV_WITNESS_EVERY = "COLDCHECK_WITNESS_EVERY_S"
 ENV_STUDIO_POLL_EVERY = "COLDCHECK_STUDIO_POLL_WITNESSES_EVERY_S"
+ENV_ATTACHMENTS_DIR = "COLDCHECK_ATTACHMENTS_DIR"
 
 DEFAULT_DATABASE_URL = "sqlite:///coldcheck.db"
 DEFAULT_KEY_FILE = "coldcheck-signing.key"
@@ -50,6 +51,10 @@ SETTINGS = {
         ENV_STUDIO_POLL_EVERY,
         "On a studio: how often `serve` polls the witnesses it watches (seconds, 1-86400).",
     ),
+    "attachments_dir": (
+        ENV_ATTACHMENTS_DIR,
+        "Folder of attached originals (default: `<database file>.attachments` beside SQLite).",
+    ),
     "studio_key_file": (
         ENV_STUDIO_KEY_FILE,
         "On a studio: its own cosigning key file (made on first use).",
@@ -63,6 +68,8 @@ class Settings:
     key_file: Path = Path(DEFAULT_KEY_FILE)
     # None: the signing key's id names the deployment (ledger/tlog.py says why).
     deployment: str | None = None
+    # None: beside the SQLite file, or ./coldcheck-attachments (store/attachments.py).
+    attachments_dir: str | None = None
 
     @classmethod
     def load(cls, database_url: str | None = None, key_file: str | None = None) -> Settings:
@@ -71,6 +78,7 @@ class Settings:
             database_url=database_url or os.environ.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL,
             key_file=Path(key_file or os.environ.get(ENV_KEY_FILE) or DEFAULT_KEY_FILE),
             deployment=os.environ.get(ENV_DEPLOYMENT, "").strip() or None,
+            attachments_dir=os.environ.get(ENV_ATTACHMENTS_DIR, "").strip() or None,
         )
 
 

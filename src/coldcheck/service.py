@@ -38,6 +38,7 @@ from coldcheck.ledger.rotation import KeyRotation
 from coldcheck.projection import Known, Marks
 from coldcheck.store import Store, StoredEvent
 from coldcheck.store.accounts import AccountStore
+from coldcheck.store.attachments import AttachmentStore
 from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_links import LinkStore
 from coldcheck.store.studio_watch import WatchStore
@@ -91,6 +92,8 @@ class ColdCheck:
         self._public_key = key.public_key_bytes()
         self.lanes: Lanes[c.Command, Outcome] = Lanes()
         self.committed = Committed(store, self._public_key, self.lanes)
+        # Originals the log names by hash (store/attachments.py); None: none kept here.
+        self.attachments: AttachmentStore | None = None
 
     def create_production(self, production_id: str, cmd: c.CreateProduction) -> Outcome:
         """Create a production: its row, its chain head and its first event, together."""
@@ -133,12 +136,26 @@ class ColdCheck:
             return self.create_production(production_id, cmd)
         if command_id is not None and not is_id(command_id):
             raise InvalidCommand("a command id is 1-64 letters, digits, '.', '_' or '-'")
+        if isinstance(cmd, c.RecordOutsideConcern):
+            self._attached(cmd)
         request: Request[c.Command, Outcome] = Request(
             cmd, command_id or uuid.uuid4().hex, retry_possible=command_id is not None, door=door
         )
         return self.lanes.run(
             production_id, request, lambda batch: self._commit(production_id, batch)
         )
+
+    def _attached(self, cmd: c.RecordOutsideConcern) -> None:
+        """Refuse a command naming an original the attachment store does not hold: the
+        log would point at nothing (upload first: `POST …/attachments`)."""
+        for a in cmd.attachments:
+            if self.attachments is None:
+                raise InvalidCommand("attachments: this server keeps no attachment store")
+            if not self.attachments.has(a.sha256):
+                raise InvalidCommand(
+                    f"attachment {a.sha256} ({a.filename}) is not in the attachment store: "
+                    "upload the file first"
+                )
 
     def state(self, production_id: str) -> State:
         """The production's current state, caught up with the store and proven against

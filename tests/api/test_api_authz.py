@@ -147,6 +147,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "HoldSafetyMeeting": {"scene_id": "sc-12", "attendees": ["dan"]},
     "DeclineTraining": {"topics": ["twirl"], "reason": "not in this scene"},
     "RaiseConcern": {"text": "the cart is unattended"},
+    "RecordOutsideConcern": {
+        "channel": "text message",
+        "said_at": 1_634_400_000_000_000,  # before the API tests' production: OUT-1's 409
+        "text": "3 accidental discharges",
+    },
     "AcknowledgeConcern": {"concern_id": "concern-1"},
     "EscalateConcerns": {},
     "ReportIncident": {"kind": "unsecured_item", "description": "left on the cart"},

@@ -8,9 +8,11 @@ client on set would.
 
 from __future__ import annotations
 
+import tempfile
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -28,6 +30,7 @@ from coldcheck.ledger import SigningKey
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
 from coldcheck.store.accounts import AccountStore
+from coldcheck.store.attachments import AttachmentStore
 from support.clock import SECOND_US, START_US
 from support.clock import TODAY as TODAY
 from support.passwords import FAST_HASHER as FAST_HASHER
@@ -195,6 +198,8 @@ def build(database_url: str, clock: Clock | None = None) -> Api:
     clock = clock or Clock()
     key = SigningKey.generate()
     service = ColdCheck(store, key, clock=clock)
+    # Each app its own attachment store, as `open_app` gives one beside the database.
+    service.attachments = AttachmentStore(Path(tempfile.mkdtemp(prefix="coldcheck-att-")))
     accounts = Accounts(AccountStore(store), pin_pepper(key), clock, FAST_HASHER)
     app = create_app(service, accounts)
     return Api(app, service, accounts, clock, TestClient(app))

@@ -67,6 +67,8 @@ POLICY: dict[type[c.Command], Allowed] = {
     c.HoldSafetyMeeting: Allowed(_roles(Role.FIRST_AD), FS),
     c.DeclineTraining: Allowed(authorities=FS, self_field="person_id"),
     c.RaiseConcern: Allowed(anyone=True),
+    # Whoever received a concern outside ColdCheck records it, in their own name.
+    c.RecordOutsideConcern: Allowed(anyone=True),
     c.AcknowledgeConcern: Allowed(anyone=True),  # the rule CON-2 checks delivery
     c.EscalateConcerns: Allowed(anyone=True),
     c.ReportIncident: Allowed(anyone=True),

@@ -20,7 +20,7 @@ from coldcheck.access import admin, gateway
 from coldcheck.access.attest import SIGNER, attested, by_pin, needs_pin, pin_field
 from coldcheck.access.identity import Caller, Proof
 from coldcheck.accounts import Accounts, Forbidden, Unauthenticated
-from coldcheck.api import handoff, problems, reading, transparency, witnesses
+from coldcheck.api import attachments, handoff, problems, reading, transparency, witnesses
 from coldcheck.api.contract import (
     DeviceTime,
     IdempotencyKey,
@@ -238,6 +238,7 @@ def add_routes(app: APIRouter, service: ColdCheck, accounts: Accounts) -> None:
     handoff.add_routes(app, service, caller, member)
     transparency.add_routes(app, service, caller, member)
     witnesses.add_routes(app, service, caller, member)
+    attachments.add_routes(app, service, caller, member)
 
     @app.get(f"{PREFIX}/rules", tags=["record"])
     def rules() -> list[RuleOut]:

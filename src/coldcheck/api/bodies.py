@@ -65,6 +65,7 @@ COMMANDS: dict[str, type[c.Command]] = {
         c.RecordTraining,
         c.DeclineTraining,
         c.RaiseConcern,
+        c.RecordOutsideConcern,
         c.AcknowledgeConcern,
         c.ResolveConcern,
         c.EscalateConcerns,

@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from coldcheck.domain import commands as c
+from coldcheck.domain.outside import Attachment
 from coldcheck.domain.validate import ID_REGEX, MAX_INT, MAX_TEXT, SHA256_REGEX
 from coldcheck.domain.values import Chamber, Content, Handled
 
@@ -156,6 +157,8 @@ LIMITS: dict[tuple[type, str], dict[str, Any]] = {
     (c.ReportIncident, "rounds"): {"ge": 0},
     (c.HandInEvidence, "rounds"): {"ge": 0},
     (c.CorrectRecord, "refers_to"): {"ge": 1},
+    (c.RecordOutsideConcern, "said_at"): {"ge": 0},
+    (c.RecordOutsideConcern, "attachments"): {"max_length": 20},
 }
 # Fields whose text the domain reads as something narrower than text.
 KINDS: dict[tuple[type, str], Any] = {
@@ -170,6 +173,10 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.PlanScene, "date"): Date,
     (c.CloseDay, "date"): Date,
     (c.RaiseConcern, "text"): NonBlank,
+    (c.RecordOutsideConcern, "text"): NonBlank,
+    (Attachment, "sha256"): Sha256,
+    (Attachment, "filename"): NonBlank,
+    (Attachment, "media_type"): NonBlank,
     (c.CorrectRecord, "correction"): NonBlank,
     (c.RegisterSupplier, "name"): NonBlank,
     (c.SignOffReview, "findings"): NonBlank,
@@ -275,6 +282,17 @@ OLD_SIZE_IN_TREE = Beyond(
 )
 
 BEYOND_SCHEMA: dict[str, tuple[Beyond, ...]] = {
+    "record-outside-concern": (
+        Beyond(
+            "an attachment the attachment store does not hold (upload it first)",
+            r"^(attachment [0-9a-f]{64} \(.*\) is not in the attachment store: upload the "
+            r"file first|attachments: this server keeps no attachment store)$",
+        ),
+        Beyond(
+            "an attachment's file name with folders in it",
+            r"^attachment \d+: a file name, without folders$",
+        ),
+    ),
     "add-person": (EXISTS,),
     "add-location": (EXISTS,),
     "register-item": (

@@ -27,6 +27,7 @@ from coldcheck.domain.errors import (
     Unavailable,
 )
 from coldcheck.logins import LoginThrottled
+from coldcheck.store.attachments import TooLarge
 
 MEDIA = "application/problem+json"
 
@@ -45,6 +46,7 @@ STATUS: dict[type[ColdCheckError], tuple[int, str]] = {
     NoPin: (409, "no-pin"),
     LoginThrottled: (429, "login-throttled"),
     NotFound: (404, "not-found"),
+    TooLarge: (413, "too-large"),
     Refused: (409, "refused"),
     Conflict: (409, "conflict"),
     InvalidCommand: (422, "invalid"),

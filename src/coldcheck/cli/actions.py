@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from coldcheck.api.attachments import on_record
 from coldcheck.api.handoff import pre_check_out
 from coldcheck.cli import scene_options as opts
-from coldcheck.cli.context import console, ctx_of, handled, styled, today
+from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain import commands as c
 from coldcheck.domain import handoff
 from coldcheck.domain.errors import InvalidCommand, NotFound
+from coldcheck.domain.outside import Attachment, Channel
 from coldcheck.domain.values import (
     Barrel,
     Chamber,
@@ -24,6 +28,7 @@ from coldcheck.domain.values import (
     Mitigation,
     SceneAmmo,
 )
+from coldcheck.store.attachments import AttachmentStore
 
 scene = typer.Typer(help="Scene plans and approvals.", no_args_is_help=True)
 training = typer.Typer(help="Training given or declined.", no_args_is_help=True)
@@ -279,6 +284,78 @@ def concern_raise(
                 anonymous=anonymous,
             )
         )
+
+
+@concern.command("record-outside")
+def concern_record_outside(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Its words, or a summary of them.")],
+    channel: Annotated[Channel, typer.Option(help="How it was raised.")],
+    said_at: Annotated[
+        str, typer.Option(help="When it was said or sent: '2021-10-16 18:05' (local).")
+    ],
+    author: Annotated[str, typer.Option(help="Who raised it, in words.")] = "",
+    author_id: Annotated[
+        str | None, typer.Option("--author-person", help="Or the person's id.")
+    ] = None,
+    attach: Annotated[
+        list[Path] | None, typer.Option(help="An original to keep (repeatable).")
+    ] = None,
+    scene_id: Annotated[str | None, typer.Option("--scene")] = None,
+    item_id: Annotated[str | None, typer.Option("--item")] = None,
+    blocking: Annotated[bool, typer.Option(help="Stop work until resolved.")] = False,
+) -> None:
+    """Record a concern raised outside ColdCheck (an email, a text, a letter, a
+    resignation, a walk-off, a remark at a meeting), as the person who received it; it is
+    delivered and escalated as any other. A walk-off or a resignation always blocks."""
+    with handled():
+        run = ctx_of(ctx)
+        at = parse_time(said_at, run.tz())
+        kept = tuple(_keep(run.app.attachments, path) for path in attach or ())
+        run.run(
+            c.RecordOutsideConcern(
+                channel=channel,
+                said_at=at or 0,
+                text=text,
+                author=author,
+                author_id=author_id,
+                attachments=kept,
+                scene_id=scene_id,
+                item_id=item_id,
+                blocking=blocking,
+            )
+        )
+
+
+@concern.command("check-attachments")
+def concern_check_attachments(ctx: typer.Context) -> None:
+    """Check every original the record names against the attachment store: exit 5 if
+    any is missing or no longer has its SHA-256 (backups do not yet carry the store)."""
+    with handled():
+        run = ctx_of(ctx)
+        store = run.app.attachments
+        if store is None:
+            raise InvalidCommand("this database has no attachment store")
+        checks = [store.check(a.sha256) for a in on_record(run.app.state(run.production_id()))]
+        if json_mode():
+            emit([{"sha256": k.sha256, "problem": k.problem} for k in checks])
+        else:
+            for k in checks:
+                console.print(f"{k.sha256}  {k.problem or 'intact'}")
+        if any(k.problem for k in checks):
+            raise typer.Exit(5)
+
+
+def _keep(store: AttachmentStore | None, path: Path) -> Attachment:
+    """Put a file in the attachment store; what the command names it by."""
+    if store is None:
+        raise InvalidCommand("this database has no attachment store")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidCommand(f"--attach {path}: {exc.strerror or exc}") from None
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Attachment(sha256=store.put(data), filename=path.name, media_type=kind)
 
 
 @concern.command("ack")

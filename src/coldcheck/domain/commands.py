@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coldcheck.domain.outside import Attachment, Channel
 from coldcheck.domain.values import (
     AmmoType,
     Authority,
@@ -366,6 +367,23 @@ class RaiseConcern(Command):
     item_id: str | None = None
     blocking: bool = False
     anonymous: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordOutsideConcern(Command):
+    """A concern raised outside ColdCheck (an email, a text, a letter, a resignation, a
+    walk-off, a remark at a meeting), recorded by whoever received it: when and how it was
+    said, by whom, its text or a summary, and the originals by SHA-256 (uploaded first)."""
+
+    channel: Channel
+    said_at: int  # UTC µs when it was said or sent: not after now
+    text: str  # its words, or a summary of them
+    author: str = ""  # who raised it, in words: "the camera crew", a name
+    author_id: str | None = None  # or the person on the production who raised it
+    attachments: tuple[Attachment, ...] = ()
+    scene_id: str | None = None
+    item_id: str | None = None
+    blocking: bool = False  # a walk-off or a resignation always blocks
 
 
 def is_anonymous(cmd: Command) -> bool:

@@ -16,6 +16,7 @@ from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.domain import lots, rentals, transfers
 from coldcheck.domain.errors import InvalidCommand, NotFound, Refused
+from coldcheck.domain.outside import SERIOUS_CHANNELS
 from coldcheck.domain.policy import resolve_profile
 from coldcheck.domain.rules import Violation, evaluate
 from coldcheck.domain.rules.concerns import concern_recipients
@@ -219,7 +220,8 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
             ]
         case c.RaiseConcern():
             concern_id = s.next_id("concern", s.concerns)
-            return [
+            return _raised(
+                s,
                 ev.ConcernRaised(
                     concern_id=concern_id,
                     text=cmd.text,
@@ -228,11 +230,9 @@ def _events(s: State, cmd: c.Command) -> list[ev.Event]:
                     blocking=cmd.blocking,
                     anonymous=cmd.anonymous,
                 ),
-                *(
-                    ev.ConcernDelivered(concern_id=concern_id, person_id=p, level=0)
-                    for p in concern_recipients(s)
-                ),
-            ]
+            )
+        case c.RecordOutsideConcern():
+            return _outside_concern(s, cmd)
         case c.AcknowledgeConcern():
             return [ev.ConcernAcknowledged(concern_id=cmd.concern_id, person_id=cmd.actor or "")]
         case c.ResolveConcern():
@@ -481,6 +481,37 @@ def _approval(s: State, cmd: c.ApproveScenePlan) -> ev.ScenePlanApproved:
         as_role=todo[0].value,
         firing_rehearsal_reason=cmd.firing_rehearsal_reason.strip(),
     )
+
+
+def _raised(s: State, raised: ev.ConcernRaised, *origin: ev.Event) -> list[ev.Event]:
+    """A new concern, then where it came from (if outside), then its deliveries: the
+    same for every concern however it was raised."""
+    recipients = concern_recipients(s)
+    delivered = [
+        ev.ConcernDelivered(concern_id=raised.concern_id, person_id=p, level=0) for p in recipients
+    ]
+    return [raised, *origin, *delivered]
+
+
+def _outside_concern(s: State, cmd: c.RecordOutsideConcern) -> list[ev.Event]:
+    concern_id = s.next_id("concern", s.concerns)
+    raised = ev.ConcernRaised(
+        concern_id=concern_id,
+        text=cmd.text,
+        scene_id=cmd.scene_id,
+        item_id=cmd.item_id,
+        blocking=cmd.blocking or cmd.channel in SERIOUS_CHANNELS,
+        anonymous=False,  # the receiver signs it; the author is named in the origin
+    )
+    origin = ev.ConcernReceivedOutside(
+        concern_id=concern_id,
+        channel=cmd.channel,
+        said_at=cmd.said_at,
+        author=cmd.author,
+        author_id=cmd.author_id,
+        attachments=cmd.attachments,
+    )
+    return _raised(s, raised, origin)
 
 
 def _escalate(s: State, cmd: c.EscalateConcerns) -> list[ev.Event]:

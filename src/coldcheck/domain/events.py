@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coldcheck.domain.outside import Attachment, Channel
 from coldcheck.domain.values import (
     AmmoType,
     Authority,
@@ -325,6 +326,19 @@ class ConcernRaised(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernReceivedOutside(Event):
+    """Follows the ConcernRaised of a concern raised outside ColdCheck: how and when it was
+    said, by whom, and the originals by hash (the files are in the attachment store)."""
+
+    concern_id: str
+    channel: Channel
+    said_at: int
+    author: str
+    author_id: str | None
+    attachments: tuple[Attachment, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ConcernDelivered(Event):
     concern_id: str
     person_id: str
@@ -571,6 +585,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TrainingRecorded,
         TrainingDeclined,
         ConcernRaised,
+        ConcernReceivedOutside,
         ConcernDelivered,
         ConcernAcknowledged,
         ConcernEscalated,

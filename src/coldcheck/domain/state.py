@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from coldcheck.domain import events as ev
 from coldcheck.domain import transfers
 from coldcheck.domain.evidence import CustodyStep, Evidence, HandIn
+from coldcheck.domain.outside import Origin
 from coldcheck.domain.policy import Profile, resolve_profile
 from coldcheck.domain.transfers import Transfer, Unit
 from coldcheck.domain.values import (
@@ -275,6 +276,8 @@ class Concern:
     level_at: int = 0
     resolution: str | None = None
     raised_by: str | None = None  # who raised it; nobody for an anonymous concern
+    # Raised outside ColdCheck: how, when and by whom, as its receiver (raised_by) recorded.
+    origin: Origin | None = None
 
     @property
     def open(self) -> bool:
@@ -436,6 +439,7 @@ class State:
     units: dict[str, Unit] = field(default_factory=dict)
     transfers: dict[str, Transfer] = field(default_factory=dict)
     contacts: Contacts | None = field(default=None, kw_only=True)  # once named
+    created_at: int = field(default=0, kw_only=True)  # when the production was created
 
     @property
     def created(self) -> bool:
@@ -456,6 +460,7 @@ class State:
             self.timezone,
             *(dict(getattr(self, name)) for name in _TABLES),
             contacts=self.contacts,  # a frozen value, shared like the tables' values
+            created_at=self.created_at,
         )
 
     @property
@@ -559,7 +564,7 @@ def evolve(state: State, rec: ev.Recorded) -> State:
     s = state
     match e:
         case ev.ProductionCreated():
-            s.name, s.timezone = e.name, e.timezone
+            s.name, s.timezone, s.created_at = e.name, e.timezone, rec.at
             s.profile = resolve_profile(e.profile, dict(e.overrides))
         case ev.PersonAdded():
             s.people[e.person_id] = Person(e.person_id, e.name, frozenset(e.roles))
@@ -739,6 +744,10 @@ def evolve(state: State, rec: ev.Recorded) -> State:
                 level_at=rec.at,
                 raised_by=rec.actor,
             )
+        case ev.ConcernReceivedOutside():
+            c = s.concerns[e.concern_id]
+            origin = Origin(e.channel, e.said_at, e.author, e.author_id, c.raised_by, e.attachments)
+            s.concerns[c.id] = replace(c, origin=origin)
         case ev.ConcernDelivered():
             c = s.concerns[e.concern_id]
             s.concerns[c.id] = replace(

@@ -66,6 +66,7 @@ REFERENCES: dict[type[c.Command], dict[str, str]] = {
     c.RecordTraining: {"person_id": "people", "trainer_id": "people"},
     c.DeclineTraining: {"person_id": "people"},
     c.RaiseConcern: {"scene_id": "scenes", "item_id": "items"},
+    c.RecordOutsideConcern: {"scene_id": "scenes", "item_id": "items", "author_id": "people"},
     c.AcknowledgeConcern: {"concern_id": "concerns"},
     c.ResolveConcern: {"concern_id": "concerns"},
     c.ReportIncident: {"item_id": "items", "lot_id": "lots"},
@@ -324,6 +325,8 @@ def _values(state: State, cmd: c.Command) -> None:
                     raise InvalidCommand(f"chamber {i}: an empty chamber has no lot")
         case c.RaiseConcern() if not cmd.text.strip():
             raise InvalidCommand("describe the concern")
+        case c.RecordOutsideConcern():
+            _outside(cmd)
         case c.AcknowledgeConcern():
             concern = state.concerns[cmd.concern_id]
             if cmd.actor in {p for p, _ in concern.acknowledged}:
@@ -386,6 +389,23 @@ def _evidence(
         item = state.items.get(cmd.item_id or "")
         if item is not None and item.custodian.kind == "disposed":
             raise InvalidCommand(f"item_id: {item.id} is no longer the production's")
+
+
+MAX_ATTACHMENTS = 20
+
+
+def _outside(cmd: c.RecordOutsideConcern) -> None:
+    if not cmd.text.strip():
+        raise InvalidCommand("text: give the concern's words, or a summary of them")
+    if len(cmd.attachments) > MAX_ATTACHMENTS:
+        raise InvalidCommand(f"attachments: at most {MAX_ATTACHMENTS} originals")
+    for i, a in enumerate(cmd.attachments, 1):
+        if not _SHA256.fullmatch(a.sha256):
+            raise InvalidCommand(f"attachment {i}: {a.sha256[:80]!r} is not {SHA256_RULE}")
+        if not a.filename.strip() or "/" in a.filename or "\\" in a.filename:
+            raise InvalidCommand(f"attachment {i}: a file name, without folders")
+        if not a.media_type.strip():
+            raise InvalidCommand(f"attachment {i}: say the file's media type")
 
 
 def _receipt(cmd: c.ReceiveLot) -> None:

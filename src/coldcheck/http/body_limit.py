@@ -6,17 +6,27 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from coldcheck.api import problems
+from coldcheck.store.attachments import MAX_BYTES as MAX_ATTACHMENT
 
 MAX_BODY = 64 * 1024
 # A push to a studio carries a batch of events (studio/push.py sends up to 2 MiB of JSON).
 STUDIO_PUSH = ("/api/v1/studio/productions/", "/push")
 MAX_PUSH = 8 * 1024 * 1024
+# An original uploaded to the attachment store (the API's raw body, or the tablet's form
+# with the file in it: room for the form's other fields).
+ATTACHMENT_UPLOADS = ("/api/v1/productions/", "/attachments")
+OUTSIDE_CONCERN_FORM = "/concerns/outside"
+MAX_UPLOAD = MAX_ATTACHMENT + 64 * 1024
 
 
 def limit_for(path: str) -> int:
     """The largest body a route takes: a command's, or a studio push's."""
     if path.startswith(STUDIO_PUSH[0]) and path.endswith(STUDIO_PUSH[1]):
         return MAX_PUSH
+    if path.startswith(ATTACHMENT_UPLOADS[0]) and path.endswith(ATTACHMENT_UPLOADS[1]):
+        return MAX_ATTACHMENT
+    if path.endswith(OUTSIDE_CONCERN_FORM):
+        return MAX_UPLOAD
     return MAX_BODY
 
 

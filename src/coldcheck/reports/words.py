@@ -218,6 +218,15 @@ def _raised(s: State, r: ev.Recorded, e: ev.ConcernRaised) -> str:
     return f"{who} raised {kind}{on} at {_at(s, r)}: {_quote(e.text)}{stops}"
 
 
+def _outside(s: State, r: ev.Recorded, e: ev.ConcernReceivedOutside) -> str:
+    author = person(s, e.author_id) if e.author_id else (_quote(e.author) if e.author else "")
+    by = f" from {author}" if author else ""
+    said = f"{s.local_date(e.said_at)} {s.local_time(e.said_at)}"
+    kept = [_quote(a.filename) + f" (SHA-256 {a.sha256[:12]}…)" for a in e.attachments]
+    attached = f"; attached: {listing(kept)}" if kept else ""
+    return f"It was raised outside ColdCheck{by} by {e.channel} on {said}{attached}"
+
+
 def _approval(code: str) -> str:
     try:
         return term(ApprovalRole(code))
@@ -305,6 +314,7 @@ SENTENCES: dict[type[ev.Event], Sentence] = {
         f"{_quote(e.reason)}"
     ),
     ev.ConcernRaised: _raised,
+    ev.ConcernReceivedOutside: _outside,
     ev.ConcernDelivered: lambda s, r, e: (
         f"The concern {_concern(s, e.concern_id)} was delivered to {person(s, e.person_id)}"
     ),

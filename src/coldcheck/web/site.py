@@ -141,6 +141,10 @@ class Site:
             t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(tz)
             return t.strftime("%H:%M")
 
+        def on_day(at_us: int) -> str:
+            t = dt.datetime.fromtimestamp(at_us / 1e6, tz=dt.UTC).astimezone(tz)
+            return t.strftime("%Y-%m-%d %H:%M")
+
         def ago(at_us: int | None) -> str:
             if not at_us:
                 return ""
@@ -152,6 +156,7 @@ class Site:
             "v": v,
             "s": v.state,
             "when": when,
+            "on_day": on_day,
             "ago": ago,
             "person_name": lambda person_id: names.person(v.state, person_id),
             "stand_down": [names.incident(v.state, i, now) for i in v.state.stand_down],
