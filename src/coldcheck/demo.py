@@ -16,6 +16,7 @@ from typing import Any
 from coldcheck.accounts import Accounts
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import Refused
+from coldcheck.domain.outside import Attachment, Channel
 from coldcheck.domain.values import (
     AmmoType,
     Authority,
@@ -72,8 +73,15 @@ EMPTY = Chamber(Content.EMPTY)
 SPENT = Chamber(Content.SPENT, "blk-45")
 
 
-def seed(run: Run, today: str) -> None:
-    """Record the demo production's set-up and one shooting day dated `today`."""
+def seed(
+    run: Run,
+    today: str,
+    keep: Callable[[bytes], str] | None = None,
+    now_us: Callable[[], int] | None = None,
+) -> None:
+    """Record the demo production's set-up and one shooting day dated `today`; with an
+    attachment store (`keep` stores a file and names it by its SHA-256) and the clock,
+    also the camera crew's email, recorded with the original attached."""
     setup(run)
     plan_day(run, today)
     shoot(run, today)
@@ -82,6 +90,8 @@ def seed(run: Run, today: str) -> None:
     second_unit(run)
     rehearsal(run, today)
     wrap(run)
+    if keep is not None and now_us is not None:
+        outside(run, keep, now_us())
 
 
 def setup(run: Run) -> None:
@@ -749,3 +759,38 @@ def seed_accounts(accounts: Accounts) -> None:
             accounts.create(person_id, DEMO_PASSWORD)
             accounts.set_pin(person_id, DEMO_PIN)
             accounts.rows.link(person_id, PRODUCTION, person_id)
+
+
+CREW_EMAIL = b"""From: Camera crew <camera@coldcreek.example>
+To: Dan Ortiz <dan@coldcreek.example>
+Subject: Two misfires today, and the guns on the cart at lunch
+
+Dan,
+
+A revolver went off twice today when nobody called for it, and the guns sat on the
+cart at lunch with nobody watching them. We want a safety meeting before anyone
+touches a firearm tomorrow, and the armorer on guns only.
+
+The camera crew
+"""
+
+
+def outside(run: Run, keep: Callable[[bytes], str], now_us: int) -> None:
+    """The camera crew's email to the 1st AD about the misfires, recorded by him as a
+    concern from outside ColdCheck, the email kept beside the database by its SHA-256."""
+    sha = keep(CREW_EMAIL)
+    run(
+        c.RecordOutsideConcern(
+            actor="dan",
+            channel=Channel.EMAIL,
+            said_at=now_us - 1,
+            text="Two misfires today and the guns left on the cart at lunch; the crew asks "
+            "for a safety meeting before tomorrow and the armorer on guns only.",
+            author="the camera crew",
+            attachments=(
+                Attachment(
+                    sha256=sha, filename="camera-crew-misfires.eml", media_type="message/rfc822"
+                ),
+            ),
+        )
+    )

@@ -54,7 +54,7 @@ def test_restore_asks_who_is_administrator_then_says_what_it_did(backup: Path) -
     assert code == 0, out
     text = " ".join(out.split())  # however wide the console is, lines may wrap
     for expected in (
-        "restored and verified: cold-creek, 120 events, 1 signed checkpoint(s)",
+        "restored and verified: cold-creek, 127 events, 1 signed checkpoint(s)",
         "schema: trigger grant_admin on events: in the backup but not made by the "
         "migrations; not restored",
         "not restored: tokens (1 row(s)): every session and device token is void after a "

@@ -117,7 +117,8 @@ def demo(ctx: typer.Context) -> None:
         day = today(ZoneInfo("America/Denver"))
         accounts = open_accounts(app)
         if seeded:
-            demo_story.seed(at_the_console(app, accounts, pid), day)
+            keep = app.attachments.put if app.attachments is not None else None
+            demo_story.seed(at_the_console(app, accounts, pid), day, keep, app.clock)
         demo_story.seed_accounts(accounts)
         if json_mode():
             emit(
