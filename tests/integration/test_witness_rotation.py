@@ -18,6 +18,7 @@ from coldcheck import envelope, tlog_proofs
 from coldcheck.domain import commands as c
 from coldcheck.domain import events as ev
 from coldcheck.ledger import CosignatureVerifier, SigningKey, TreeHead, open_note, parse_note
+from coldcheck.ledger.rotation import KeyRotation
 from coldcheck.ledger.witness_protocol import format_request
 from coldcheck.service import ColdCheck
 from coldcheck.store.witness import WitnessStore
@@ -141,6 +142,30 @@ def test_a_rotation_inconsistent_with_what_was_cosigned_is_refused_and_alarmed(
     assert [a.kind for a in witness.store.alarms()] == ["inconsistent"]
     assert witness.store.followed(r.origin) == []
     assert witness.store.vkey(r.origin) != r.app.log_key(PID).vkey()
+
+
+def test_a_second_rotation_from_the_retired_key_is_refused_and_alarmed(
+    rotated: tuple[Rotated, Witness],
+) -> None:
+    r, witness = rotated
+    witness.rotate(_body(r))
+    # Whoever else holds the old key signs a rotation of their own, to a key of theirs.
+    stored = next(r.app.store.read_events(PID, after=r.seq - 1, upto=r.seq))
+    _, rec = envelope.decode(stored.body)
+    assert isinstance(rec.event, ev.SigningKeyRotated)
+    theirs = KeyRotation.sign(
+        PID, r.seq, bytes.fromhex(rec.event.root), r.old, SigningKey.generate()
+    )
+    forged = dataclasses.replace(
+        rec.event,
+        new_key=theirs.new_key.hex(),
+        old_signature=theirs.old_signature.hex(),
+        new_signature=theirs.new_signature.hex(),
+    )
+    leaf = envelope.encode(PID, dataclasses.replace(rec, event=forged))
+    _refused(witness, _body(r, leaf), 403)
+    assert [a.kind for a in witness.store.alarms()] == ["rotation-from-retired"]
+    assert witness.store.vkey(r.origin) == r.app.log_key(PID).vkey(), "it stays with ours"
 
 
 def test_a_stale_old_size_is_409_and_a_malformed_request_400(

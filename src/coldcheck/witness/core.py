@@ -17,7 +17,9 @@ checkpoint. Alarms: `rotation-forged` (a statement whose signature fails: anyone
 one, so it says someone tried, not that the log did), `rotation-unproven` (both keys
 signed it, but the checkpoint the new key signed does not include it, or the rotation is
 at or below a size the old key had the witness cosign), `inconsistent`, `smaller` and
-`fork` as add-checkpoint's.
+`fork` as add-checkpoint's, and `rotation-from-retired` (a rotation both keys signed from
+a key the witness already followed a rotation away from: a second rotation by the retired
+key, which someone else holds; refused, the witness stays with the rotation it followed).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from coldcheck.ledger import (
     verify_inclusion,
 )
 from coldcheck.ledger.cosignature import CosignatureVerifier, cosign
-from coldcheck.ledger.rotation import RotationError
+from coldcheck.ledger.rotation import KeyRotation, RotationError
 from coldcheck.ledger.rotation_protocol import ProvenRotation, parse_rotate
 from coldcheck.ledger.witness_protocol import SIZE_TYPE, parse_request
 from coldcheck.store.witness import Cosigned, Followed, WitnessStore
@@ -187,6 +189,7 @@ class Witness:
         except RotationError as exc:
             raise Refusal(400, str(exc)) from None
         if rotation.old_key != key:
+            self._alarm_if_retired(head, owner, rec.seq, rotation, note)
             raise Refusal(403, "the rotation is not from the key this witness trusts for the log")
         try:
             rotation.check(owner, rec.seq, rotation.root, key)
@@ -201,6 +204,27 @@ class Witness:
         if rec.seq > head.size:
             raise Refusal(422, f"the rotation at #{rec.seq} is past the checkpoint's size")
         return rec.seq, rotation.new_key
+
+    def _alarm_if_retired(
+        self, head: TreeHead, owner: str, seq: int, rotation: KeyRotation, note: str
+    ) -> None:
+        """A rotation both keys signed from a key this witness already rotated away from:
+        the retired key signed a second rotation, so someone else holds it."""
+        retired = {
+            Ed25519Verifier.from_vkey(f.old_vkey).public_key
+            for f in self.store.followed(head.origin)
+        }
+        if rotation.old_key not in retired:
+            return
+        try:
+            rotation.check(owner, seq, rotation.root, rotation.old_key)
+        except RotationError:
+            return  # a forgery of a retired key's rotation: says nothing of the key
+        detail = (
+            f"a rotation at #{seq} signed by a key this witness rotated away from "
+            "(the retired key is in someone else's hands)"
+        )
+        self._alarm(head, "rotation-from-retired", detail, note)
 
     def _alarm_if_misfit(self, head: TreeHead, latest: Cosigned | None, note: str) -> None:
         if latest is None:
