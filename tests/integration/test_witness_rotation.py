@@ -23,6 +23,7 @@ from coldcheck.ledger.witness_protocol import format_request
 from coldcheck.service import ColdCheck
 from coldcheck.store.witness import WitnessStore
 from coldcheck.store.witnessed import NamedWitness
+from coldcheck.witness import client
 from coldcheck.witness.core import Refusal, Witness
 from coldcheck.witnessing import asking
 from support.service_db import PID, Databases, seed_demo
@@ -205,4 +206,24 @@ def test_the_log_proves_its_rotation_to_a_witness_process_by_itself(
         (later,) = asking.ask_production(app, PID)
         assert later.outcome == "cosigned"
         assert "rotation" not in later.detail
+
+
+def test_witness_submit_proves_the_rotation_too(backend: str, tmp_path: Path) -> None:
+    old, new = SigningKey.generate(), SigningKey.generate()
+    app = seed_demo(backend, old)
+    with witness_servers(tmp_path, "union") as (union,):
+        union.trust(app.log_key(PID))
+        cosigner = CosignatureVerifier.from_vkey(union.vkey)
+        client.submit(app, PID, union.url, cosigner)
+        app.rotate_key(new)
+        app.execute(PID, c.RaiseConcern(actor="lane", text="after the rotation"))
+        cosigned = client.submit(app, PID, union.url, cosigner)
+        head = TreeHead.parse(parse_note(cosigned).text)
+        assert head.size == app.signed_head(PID).size
+        store = WitnessStore(union.database)
+        try:
+            assert [f.new_vkey for f in store.followed(head.origin)] == [app.log_key(PID).vkey()]
+        finally:
+            store.close()
+    app.store.close()
     app.store.close()
