@@ -25,7 +25,7 @@ from coldcheck.store.witness import WitnessStore
 from coldcheck.store.witnessed import NamedWitness
 from coldcheck.witness import client
 from coldcheck.witness.core import Refusal, Witness
-from coldcheck.witnessing import asking
+from coldcheck.witnessing import asking, findings
 from support.service_db import PID, Databases, seed_demo
 from support.witness_servers import witness_servers
 
@@ -193,6 +193,12 @@ def test_the_log_proves_its_rotation_to_a_witness_process_by_itself(
         assert first.outcome == "cosigned", first.detail
         app.rotate_key(new)
         app.execute(PID, c.RaiseConcern(actor="lane", text="after the rotation"))
+        # What the witness holds is the old key's checkpoint: the log still reads it.
+        (named,) = rows.named(PID)
+        verifier = CosignatureVerifier.from_vkey(union.vkey)
+        held = findings.latest_of(app, named, verifier, app.log_key(PID).name)
+        assert held is not None
+        assert TreeHead.parse(parse_note(held).text).size < app.signed_head(PID).size
         (answer,) = asking.ask_production(app, PID)
         assert answer.outcome == "cosigned", answer.detail
         assert "key rotation" in answer.detail
