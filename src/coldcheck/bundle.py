@@ -6,7 +6,14 @@ Format (docs/bundle.md): {"format": "coldcheck-bundle/v1", "production": id,
 canonical JSON text that was hashed), "proof": [hex, …]}], "consistency": optional
 {"old": {signed checkpoint}, "proof": [hex, …]}, "witnessed": optional [{"checkpoint":
 C2SP note with witnesses' cosignature lines, "proof": [hex, …] from its size to the
-checkpoint's}]}.
+checkpoint's}]}, "rotations": optional [{"seq", "body" (the SigningKeyRotated event's
+canonical JSON text), "proof": [hex, …] (its inclusion in the checkpoint)}].
+
+Key history: `public_key` is the key the log was created under; each rotation in
+`rotations` (oldest first) must be from the key in force, signed by it and by the new key
+over the production, its seq and the root before it (ledger/rotation.py), and included in
+the checkpoint. Every signed checkpoint and cosigned note is checked with the key in force
+at its size (a rotation at seq s signs from size s on).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from coldcheck.ledger import (
     verify_consistency,
     verify_inclusion,
 )
+from coldcheck.ledger.rotation import KeyRotation, RotationError
 from coldcheck.ledger.tlog import log_verifier
 from coldcheck.ledger.witnessed import WitnessedError, cosigners
 
@@ -52,14 +60,16 @@ def build(
     tree = MerkleTree()
     bodies: dict[int, bytes] = {}
     wanted = set(seqs)
+    history = service.key_history(production_id)
+    rotated = [seq for seq, _ in history[1:]]
     for stored, _ in service.proven_events(production_id, upto=head.size):
         tree.append(leaf_hash(stored.body))
-        if stored.seq in wanted:
+        if stored.seq in wanted or stored.seq in rotated:
             bodies[stored.seq] = stored.body
     out: dict[str, Any] = {
         "format": FORMAT,
         "production": production_id,
-        "public_key": service.public_key().hex(),
+        "public_key": history[0][1].hex(),
         "checkpoint": head.to_dict(),
         "events": [
             {
@@ -71,6 +81,15 @@ def build(
             if seq in bodies
         ],
     }
+    if rotated:
+        out["rotations"] = [
+            {
+                "seq": seq,
+                "body": bodies[seq].decode(),
+                "proof": [h.hex() for h in tree.inclusion_proof(seq - 1, head.size)],
+            }
+            for seq in rotated
+        ]
     notes = witnessed(service, production_id, tree, head.size)
     if notes:
         out["witnessed"] = [
@@ -78,7 +97,7 @@ def build(
             for note in notes
         ]
     if since is not None:
-        _check_extends(since, head, out["public_key"], tree)
+        _check_extends(since, head, _key_at(history, since.size).hex(), tree)
         out["consistency"] = {
             "old": since.to_dict(),
             "proof": [h.hex() for h in tree.consistency_proof(since.size, head.size)],
@@ -122,6 +141,11 @@ def _check_extends(
         )
 
 
+def _key_at(history: Sequence[tuple[int, bytes]], size: int) -> bytes:
+    """The key in force at ``size`` (a rotation at seq s signs from size s on)."""
+    return [key for start, key in history if start <= size][-1]
+
+
 def dumps(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
 
@@ -135,6 +159,7 @@ class BundleReport:
     consistent_since: int | None = None
     witnessed: dict[str, int] = field(default_factory=dict)  # witness name: cosigned size
     problem: str = ""
+    history: tuple[tuple[int, bytes], ...] = ()  # (from size, key), the history walked
 
 
 class BundleError(Exception):
@@ -143,11 +168,12 @@ class BundleError(Exception):
 
 def verify_bundle(
     text: str | bytes,
-    trusted_key: bytes | None = None,
+    trusted_key: bytes | Sequence[bytes] | None = None,
     witnesses: Sequence[CosignatureVerifier] = (),
     quorum: int = 0,
 ) -> BundleReport:
-    """Check a bundle with nothing but itself (and, better, a public key you trust); with
+    """Check a bundle with nothing but itself (and, better, a public key you trust, or
+    several: the bundle's key history must start at one of them); with
     ``quorum``, at least that many of ``witnesses`` must have cosigned a checkpoint the
     bundle's extends."""
     report = BundleReport(ok=False)
@@ -161,7 +187,9 @@ def verify_bundle(
     return report
 
 
-def _verify(text: str | bytes, trusted_key: bytes | None, report: BundleReport) -> None:
+def _verify(
+    text: str | bytes, trusted_key: bytes | Sequence[bytes] | None, report: BundleReport
+) -> None:
     raw = text.encode() if isinstance(text, str) else text
     try:
         doc = parse_json(raw)
@@ -174,15 +202,21 @@ def _verify(text: str | bytes, trusted_key: bytes | None, report: BundleReport) 
         cp = SignedCheckpoint.from_dict(doc["checkpoint"])
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"checkpoint or public key malformed: {exc}") from None
-    if trusted_key is not None and key != trusted_key:
+    trusted = [trusted_key] if isinstance(trusted_key, bytes) else list(trusted_key or [])
+    if trusted_key is not None and key not in trusted:
         raise BundleError(
-            "the bundle's public key is not the key you trust "
-            f"(bundle {key_id_for(key)}, trusted {key_id_for(trusted_key)})"
+            "the bundle's public key (the key its history starts at) is not the key you "
+            f"trust (bundle {key_id_for(key)}, trusted "
+            + ", ".join(key_id_for(k) for k in trusted)
+            + ")"
         )
-    if not cp.verify(key):
-        raise BundleError(f"checkpoint signature does not verify (size {cp.size})")
     if cp.production != doc.get("production"):
         raise BundleError("the checkpoint is for another production")
+    history = _history(doc.get("rotations", []), key, cp)
+    report.history = history
+    key = _key_at(history, cp.size)
+    if not cp.verify(key):
+        raise BundleError(f"checkpoint signature does not verify (size {cp.size})")
     report.production, report.tree_size = cp.production, cp.size
     events = doc.get("events")
     if not isinstance(events, list):
@@ -190,7 +224,53 @@ def _verify(text: str | bytes, trusted_key: bytes | None, report: BundleReport) 
     for entry in events:
         _verify_event(entry, cp, report)
     if "consistency" in doc:
-        _verify_consistency(doc["consistency"], key, cp, report)
+        _verify_consistency(doc["consistency"], history, cp, report)
+
+
+def _history(entries: Any, first: bytes, cp: SignedCheckpoint) -> tuple[tuple[int, bytes], ...]:
+    """The key history from ``first`` through the bundle's rotations, each checked."""
+    if not isinstance(entries, list):
+        raise BundleError("rotations: a list of {seq, body, proof}")
+    history, key = [(0, first)], first
+    for entry in entries:
+        seq = entry.get("seq") if isinstance(entry, dict) else None
+        if not isinstance(seq, int) or isinstance(seq, bool) or not history[-1][0] < seq:
+            raise BundleError(f"rotations: seq {seq!r} is not after the rotation before it")
+        if seq > cp.size:
+            raise BundleError(f"rotations: #{seq} is outside the checkpoint (size {cp.size})")
+        body = entry.get("body")
+        proof = _hashes(entry.get("proof"), f"rotation #{seq}: inclusion proof")
+        try:
+            doc = parse_json(body.encode()) if isinstance(body, str) else None
+            if not isinstance(doc, dict) or doc.get("type") != "SigningKeyRotated":
+                raise ValueError("not a SigningKeyRotated event")
+            if (doc.get("production"), doc.get("seq")) != (cp.production, seq):
+                raise ValueError("its body names another place in the log")
+            data = doc["data"]
+            rotation = KeyRotation(
+                cp.production,
+                seq,
+                bytes.fromhex(data["root"]),
+                bytes.fromhex(data["old_key"]),
+                bytes.fromhex(data["new_key"]),
+                bytes.fromhex(data["old_signature"]),
+                bytes.fromhex(data["new_signature"]),
+            )
+            rotation.check(cp.production, seq, rotation.root, key)
+        except (RotationError, KeyError, TypeError, ValueError) as exc:
+            raise BundleError(
+                f"the key history is forged or broken: the rotation at #{seq} does not hold: {exc}"
+            ) from None
+        try:
+            verify_inclusion(leaf_hash(body.encode()), seq - 1, cp.size, proof, cp.root)
+        except ProofError as exc:
+            raise BundleError(
+                f"the key history is not the log's: the rotation at #{seq} is not in the "
+                f"checkpoint: {exc}"
+            ) from None
+        key = rotation.new_key
+        history.append((seq, key))
+    return tuple(history)
 
 
 def _hashes(values: Any, what: str) -> list[bytes]:
@@ -229,13 +309,18 @@ def _verify_event(entry: Any, cp: SignedCheckpoint, report: BundleReport) -> Non
     report.proven.append(seq)
 
 
-def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint, report: BundleReport) -> None:
+def _verify_consistency(
+    entry: Any,
+    history: Sequence[tuple[int, bytes]],
+    cp: SignedCheckpoint,
+    report: BundleReport,
+) -> None:
     try:
         old = SignedCheckpoint.from_dict(entry["old"])
         proof = _hashes(entry["proof"], "consistency proof")
     except (KeyError, TypeError, ValueError) as exc:
         raise BundleError(f"consistency section malformed: {exc}") from None
-    if not old.verify(key):
+    if not old.verify(_key_at(history, old.size)):
         raise BundleError("the earlier checkpoint's signature does not verify")
     try:
         verify_consistency(old.size, cp.size, old.root, cp.root, proof)
@@ -245,6 +330,13 @@ def _verify_consistency(entry: Any, key: bytes, cp: SignedCheckpoint, report: Bu
             f"checkpoint at size {old.size}: history was rewritten ({exc})"
         ) from None
     report.consistent_since = old.size
+
+
+def _note_size(note: str) -> int:
+    lines = note.split("\n")
+    if len(lines) < 2 or not lines[1].isdigit():
+        raise ValueError("a cosigned checkpoint names its size on its second line")
+    return int(lines[1])
 
 
 def _verify_witnessed(
@@ -263,18 +355,18 @@ def _verify_witnessed(
     origin = entries[0]["checkpoint"].split("\n")[0] if entries else ""
     if entries and not origin.endswith("/" + cp.production):
         raise BundleError(f"witnessed: checkpoints of {origin!r}, not of {cp.production}")
+    found: dict[str, int] = {}
     try:
-        found = (
-            cosigners(
-                log_verifier(origin, bytes.fromhex(doc["public_key"])),
-                cp.size,
-                cp.root,
-                ((e["checkpoint"], _hashes(e.get("proof"), "witnessed: proof")) for e in entries),
-                witnesses,
+        for e in entries:
+            # Each cosigned note is checked with the key in force at its own size.
+            at = _note_size(e["checkpoint"])
+            key = _key_at(report.history, at)
+            proof = _hashes(e.get("proof"), "witnessed: proof")
+            by = cosigners(
+                log_verifier(origin, key), cp.size, cp.root, [(e["checkpoint"], proof)], witnesses
             )
-            if entries
-            else {}
-        )
+            for name, size in by.items():
+                found[name] = max(found.get(name, 0), size)
     except (WitnessedError, ValueError) as exc:
         raise BundleError(f"witnessed: {exc}") from None
     report.witnessed = found

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from coldcheck import bundle
+from coldcheck import bundle, keyfiles
 from coldcheck.cli.context import console, ctx_of, handled, parse_time, styled, today
 from coldcheck.cli.output import emit, json_mode
 from coldcheck.domain.errors import IntegrityError, InvalidCommand
@@ -98,7 +98,10 @@ def verify_bundle(
     key: Annotated[
         str | None, typer.Option(help="The production's public key (hex) you trust.")
     ] = None,
-    key_file: Annotated[Path | None, typer.Option(help="Or the signing key file.")] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(help="Or the signing key file (its retired keys are trusted too)."),
+    ] = None,
     witness: Annotated[
         list[str] | None,
         typer.Option(help="A witness's cosigning vkey you trust (repeatable)."),
@@ -110,11 +113,15 @@ def verify_bundle(
     """Check a proof bundle with nothing else: no database, no server."""
     with handled():
         cosigners = _witnesses(witness or [], quorum)
-        trusted = None
+        trusted: bytes | list[bytes] | None = None
         if key:
             trusted = bytes.fromhex(key)
         elif key_file:
-            trusted = SigningKey.load(key_file).public_key_bytes()
+            # A log's key history starts at the key it was created under: the key in
+            # force, or one it rotated from (kept in retired-keys/).
+            trusted = [SigningKey.load(key_file).public_key_bytes()] + [
+                SigningKey.load(path).public_key_bytes() for _, path in keyfiles.retired(key_file)
+            ]
         try:
             text = file.read_bytes()
         except OSError as exc:

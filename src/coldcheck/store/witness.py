@@ -2,8 +2,12 @@
 trusts (origin and vkey), per log the latest checkpoint it cosigned, and the alarms it
 raised about checkpoints a log signed that do not fit what it cosigned before.
 
+A log that rotates its signing key and proves the rotation to the witness (witness/core.py)
+moves to the new vkey; every rotation followed is kept (`witness_rotations`: the old and
+new vkey and the event's bytes), so the key history stays with the witness.
+
 Apart from the log's tables on purpose: a witness is a different party with a different
-key, and runs wherever its operator chooses. Its three tables are made on first open
+key, and runs wherever its operator chooses. Its four tables are made on first open
 (`create_all`: no migrations yet, nothing to migrate from).
 
 The spec asks that checking the old size and storing the new checkpoint be one atomic
@@ -15,7 +19,7 @@ checked against no row, which a concurrent insert makes fail on the primary key)
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -49,6 +53,16 @@ alarms = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
     sa.Column("note", sa.Text, nullable=False),  # the checkpoint as submitted: evidence
 )
+rotations = sa.Table(
+    "witness_rotations",
+    _meta,
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),  # the rotation event's seq
+    sa.Column("old_vkey", sa.Text, nullable=False),
+    sa.Column("new_vkey", sa.Text, nullable=False),
+    sa.Column("leaf", sa.LargeBinary, nullable=False),  # the event as proven: evidence
+    sa.PrimaryKeyConstraint("origin", "seq"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +75,17 @@ class Cosigned:
 
 
 @dataclass(frozen=True, slots=True)
+class Followed:
+    """A key rotation the witness followed: from `old_vkey` to `new_vkey` at event `seq`."""
+
+    origin: str
+    seq: int
+    old_vkey: str
+    new_vkey: str
+    leaf: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Alarm:
     """A checkpoint the log signed that does not fit what the witness cosigned."""
 
@@ -70,6 +95,10 @@ class Alarm:
     kind: str
     detail: str
     note: str
+
+
+class _Lost(Exception):
+    """A compare-and-set found the row moved: the transaction rolls back."""
 
 
 class WitnessStore:
@@ -127,6 +156,58 @@ class WitnessStore:
         except sa.exc.IntegrityError:
             return False  # another request stored the log's first checkpoint meanwhile
 
+    def rotate(
+        self, origin: str, rotated: Sequence[Followed], checked: Cosigned | None, new: Cosigned
+    ) -> bool:
+        """Move the log along the rotations (oldest first) to the last one's new vkey and
+        store ``new`` as its latest, in one transaction, if its vkey is still the first
+        one's old vkey and its latest still ``checked``; whether it moved."""
+        values = {"size": new.size, "root": new.root, "note": new.note}
+        try:
+            with self._begin() as conn:
+                moved = conn.execute(
+                    sa.update(logs)
+                    .where(logs.c.origin == origin, logs.c.vkey == rotated[0].old_vkey)
+                    .values(vkey=rotated[-1].new_vkey)
+                )
+                if moved.rowcount != 1:
+                    raise _Lost
+                if checked is None:
+                    conn.execute(sa.insert(heads).values(origin=origin, **values))
+                else:
+                    moved = conn.execute(
+                        sa.update(heads)
+                        .where(heads.c.origin == origin, heads.c.size == checked.size)
+                        .where(heads.c.root == checked.root)
+                        .values(**values)
+                    )
+                    if moved.rowcount != 1:
+                        raise _Lost
+                for r in rotated:
+                    conn.execute(
+                        sa.insert(rotations).values(
+                            origin=origin,
+                            seq=r.seq,
+                            old_vkey=r.old_vkey,
+                            new_vkey=r.new_vkey,
+                            leaf=r.leaf,
+                        )
+                    )
+                return True
+        except (_Lost, sa.exc.IntegrityError):
+            return False  # another request moved the log meanwhile: rolled back
+
+    def followed(self, origin: str) -> list[Followed]:
+        """The key rotations the witness followed for the log, oldest first."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                sa.select(rotations).where(rotations.c.origin == origin).order_by(rotations.c.seq)
+            ).all()
+        return [
+            Followed(str(r.origin), int(r.seq), str(r.old_vkey), str(r.new_vkey), bytes(r.leaf))
+            for r in rows
+        ]
+
     def alarm(self, origin: str, at: int, kind: str, detail: str, note: str) -> None:
         """Record a checkpoint the log signed that does not fit what was cosigned."""
         with self._begin() as conn:
@@ -151,7 +232,7 @@ class WitnessStore:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except sa.exc.IntegrityError:
+        except (sa.exc.IntegrityError, _Lost):
             raise
         except sa.exc.SQLAlchemyError as exc:
             raise StorageError(f"the witness's database: {exc}") from exc

@@ -1,6 +1,7 @@
 """The witness over HTTP: `POST /add-checkpoint` (c2sp.org/tlog-witness), the latest
 cosigned checkpoint per log (`GET /<sha256 of the origin, hex>/checkpoint`), its alarms
-(`GET /alarms`) and its cosigning key (`GET /key`). No accounts: the protocol
+(`GET /alarms`), its cosigning key (`GET /key`), and `POST /rotate`: a log's key rotation
+proven to it (ledger/rotation_protocol.py). No accounts: the protocol
 authenticates a checkpoint by its log's signature alone.
 
 No `from __future__ import annotations` here: FastAPI reads the parameters' annotations
@@ -37,6 +38,13 @@ def create_witness_app(witness: Witness) -> FastAPI:
         body = await request.body()
         # Signing and the database are blocking work: off the event loop.
         return PlainTextResponse(await run_in_threadpool(witness.add_checkpoint, body))
+
+    @app.post("/rotate")
+    async def rotate(request: Request) -> Response:
+        """Follow a log's key rotation proven to it (ledger/rotation_protocol.py); cosign the new
+        key's checkpoint."""
+        body = await request.body()
+        return PlainTextResponse(await run_in_threadpool(witness.rotate, body))
 
     @app.get("/{origin_hash}/checkpoint")
     def checkpoint(origin_hash: str) -> Response:

@@ -10,6 +10,12 @@ witness last cosigned as the log keeps it, with the consistency proof from there
 witness that holds another size answers 409 with it, and the request is made once more
 from there. Every cosignature is checked against the witness's vkey before it is kept.
 
+After a key rotation a witness still trusts the old key and answers 403 to a checkpoint the
+new one signed: when the log holds a rotation after the size the witness cosigned, it is
+proven to the witness (`POST /rotate`, ledger/rotation_protocol.py: each rotation event's leaf and
+its inclusion in the checkpoint, and the consistency proof from that size), which then
+follows the log to the new key and cosigns.
+
 With several workers each runs the timer: a lease per witness (store/witnessed.py) lets
 one of them ask it at a time.
 """
@@ -31,6 +37,7 @@ from coldcheck.ledger import (
     open_note,
     parse_note,
 )
+from coldcheck.ledger.rotation_protocol import format_rotate
 from coldcheck.ledger.witness_protocol import format_request
 from coldcheck.store.witnessed import Answer, Cosignature, NamedWitness
 from coldcheck.witnessing import findings
@@ -47,10 +54,12 @@ class Unreachable(ColdCheckError):
     """The witness did not answer (refused connection, timeout, a network error)."""
 
 
-def post(url: str, body: str, timeout: float = TIMEOUT_S) -> tuple[int, str]:
-    """POST a request body to ``<url>/add-checkpoint``: the status and the answer's text."""
+def post(
+    url: str, body: str, timeout: float = TIMEOUT_S, path: str = "/add-checkpoint"
+) -> tuple[int, str]:
+    """POST a request body to ``<url><path>``: the status and the answer's text."""
     request = urllib.request.Request(  # noqa: S310 - a URL an administrator named
-        url.rstrip("/") + "/add-checkpoint", data=body.encode(), method="POST"
+        url.rstrip("/") + path, data=body.encode(), method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
@@ -96,14 +105,24 @@ def ask_production(service: ColdCheck, production_id: str) -> list[Answer]:
 def _ask(service: ColdCheck, witness: NamedWitness, note: str, head: TreeHead, old: int) -> Answer:
     pid, now_s = witness.production_id, service.clock() // 1_000_000
     verifier = CosignatureVerifier.from_vkey(witness.vkey)
+    rotating = False
     try:
-        for _ in range(2):
-            status, text = post(
-                witness.url, format_request(old, _proof(service, pid, old, head), note)
-            )
+        for _ in range(4):
+            if rotating:
+                body = rotation_request(service, pid, old, head, note)
+                status, text = post(witness.url, body, path="/rotate")
+            else:
+                body = format_request(old, _proof(service, pid, old, head), note)
+                status, text = post(witness.url, body)
             if status == 200:
                 kept = _keep(service, witness, verifier, note, text, head)
+                if rotating:
+                    kept += " after following the key rotation"
+                    log.info("witness %s of %s followed the key rotation", witness.name, pid)
                 return Answer(witness.name, now_s, head.size, "cosigned", kept, None, None)
+            if status == 403 and not rotating and rotations_after(service, pid, old):
+                rotating = True  # it trusts a key the log rotated away from: prove it
+                continue
             if status != 409 or not text.strip().isdigit() or int(text) > head.size:
                 break
             old = int(text)  # the size it cosigned: from there once more
@@ -124,6 +143,22 @@ def _ask(service: ColdCheck, witness: NamedWitness, note: str, head: TreeHead, o
     return Answer(
         witness.name, now_s, head.size, "refused", detail, found.first_inconsistent, found.note
     )
+
+
+def rotations_after(service: ColdCheck, production_id: str, old: int) -> list[int]:
+    """The seqs of the production's key rotations after size ``old``."""
+    return [seq for seq, _ in service.key_history(production_id)[1:] if seq > old]
+
+
+def rotation_request(
+    service: ColdCheck, production_id: str, old: int, head: TreeHead, note: str
+) -> str:
+    """The `POST /rotate` body proving the rotations after ``old`` in the checkpoint."""
+    proven = []
+    for seq in rotations_after(service, production_id, old):
+        inclusion = tlog_proofs.inclusion(service, production_id, seq, head.size)
+        proven.append((inclusion.body, inclusion.proof))
+    return format_rotate(old, proven, _proof(service, production_id, old, head), note)
 
 
 def _proof(service: ColdCheck, production_id: str, old: int, head: TreeHead) -> list[bytes]:

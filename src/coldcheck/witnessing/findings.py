@@ -23,7 +23,9 @@ from coldcheck.ledger import (
     NoteError,
     TreeHead,
     leaf_hash,
+    log_verifier,
     open_checkpoint,
+    parse_note,
 )
 from coldcheck.store.witnessed import NamedWitness
 
@@ -94,9 +96,13 @@ def latest_of(
     except (urllib.error.URLError, OSError, UnicodeDecodeError):
         return None
     try:
-        log_key = service.log_key(witness.production_id)
+        # Signed by the key in force at its size: a witness that cosigned before a key
+        # rotation holds a checkpoint of the old key.
+        size = TreeHead.parse(parse_note(note).text).size
+        in_force = [k for at, k in service.key_history(witness.production_id) if at <= size]
+        log_key = log_verifier(origin, in_force[-1])
         _, opened = open_checkpoint(note, [log_key, verifier], origin)
-    except NoteError:
+    except (NoteError, ValueError, IndexError):
         return None
     signers = {s.name for s in opened.signatures}
     return note if {log_key.name, verifier.name} <= signers else None
