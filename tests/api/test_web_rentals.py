@@ -79,6 +79,20 @@ def test_only_the_armorer_sees_the_page_or_posts_its_forms(api: Api) -> None:
     assert events == []
 
 
+def test_nothing_is_taken_for_granted_an_unchosen_field_is_named(api: Api) -> None:
+    for field, words in (
+        ("picked_up_by", "choose who collected them"),
+        ("supplier_id", "choose the rental house"),
+        ("item", "tick each item picked up"),
+        ("serials", "type each serial number the invoice lists"),
+    ):
+        r, events = _post(api, "/stock/rentals/pick-up", {**PICK_UP, field: ""})
+        assert r.status_code == 422, (field, r.text)
+        assert words in r.text
+        assert events == []
+        assert 'value="WPR-2026-0420"' in r.text  # what the form held, kept
+
+
 def test_a_weapon_not_on_the_invoice_is_refused_in_the_rules_words(api: Api) -> None:
     sent = {**PICK_UP, "serials": "SA-99999", "agreement": "<b>WPR-0420</b>"}
     r, events = _post(api, "/stock/rentals/pick-up", sent)
