@@ -38,6 +38,7 @@ PAGES = [
     "/stock/suppliers",
     "/stock/rounds",
     "/stock/boxes",
+    "/stock/rentals",
     "/stock/close",
     "/reports",
     "/reports?date=2021-10-20",

@@ -38,6 +38,7 @@ EVIDENCE = Page("/evidence", "Open the evidence register")
 DISPOSE = Page("/stock/dispose", "Dispose of an item")
 SUPPLIERS = Page("/stock/suppliers", "Open the suppliers")
 TRANSFERS = Page("/transfers", "Open the transfers")
+RENTALS = Page("/stock/rentals", "Open the rentals")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
         "RNT-7": Advice(
             "Return it to its rental house; a theft or loss is recorded with the police "
             "and ATF report numbers.",
-            DISPOSE,
+            RENTALS,
         ),
         "INS-1": Advice(
             "Ask the armorer to open the weapon, check the barrel and every chamber, and show you."

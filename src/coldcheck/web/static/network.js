@@ -105,7 +105,16 @@
   var sent = sessionStorage.getItem("coldcheck-sent");
   if (sent) {
     sessionStorage.removeItem("coldcheck-sent");
-    if (document.querySelector("[data-entries]")) { try { localStorage.removeItem(sent); } catch (e) { /* private mode */ } }
+    // Recorded: forget the form's draft from every page it was drawn on (a form refused
+    // and sent again was drawn on its own address, so the first draft is kept elsewhere).
+    if (document.querySelector("[data-entries]")) {
+      try {
+        var action = sent.slice(sent.lastIndexOf(":"));
+        Object.keys(localStorage).forEach(function (k) {
+          if (k.indexOf("coldcheck-draft:") === 0 && k.slice(k.lastIndexOf(":")) === action) { localStorage.removeItem(k); }
+        });
+      } catch (e) { /* private mode */ }
+    }
     var login = document.querySelector("form[action='/login']");
     if (login) { say(login, "Not sent: your session had ended, so nothing was recorded. Log in again: what you entered is kept and filled in again.", "not-sent"); }
   }
