@@ -127,7 +127,7 @@ def eventsourcing_appender(path: Path, cpu: CpuLog | None = None
     def run(n: int) -> float:
         start, cpu0 = time.perf_counter(), time.process_time()
         for _ in range(n):
-            weapon.inspect(barrel="clear", chambers=chambers, shown_to=["jack"])
+            weapon.inspect(barrel="clear", chambers=chambers, shown_to=["jack", "dan"])
             app.save(weapon)
         elapsed = time.perf_counter() - start
         if cpu is not None:

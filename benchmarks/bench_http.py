@@ -58,10 +58,10 @@ EMPTY6 = [{"content": "empty"}] * 6
 def _steps(item: str, inspect_only: bool = False) -> list[tuple[str, dict[str, Any]]]:
     if inspect_only:
         return [("inspect-item", {"item_id": item, "barrel": "clear", "chambers": EMPTY6,
-                                  "shown_to": ["jack"]})]
+                                  "shown_to": ["jack", "dan"]})]
     return [
         ("inspect-item", {"item_id": item, "barrel": "clear", "chambers": EMPTY6,
-                          "shown_to": ["jack"]}),
+                          "shown_to": ["jack", "dan"]}),
         ("issue-item", {"item_id": item, "recipient_id": "jack",
                         "scene_id": fixtures.SCENE, "recipient_pin": demo.DEMO_PIN}),
         ("return-item", {"item_id": item, "chambers": EMPTY6}),

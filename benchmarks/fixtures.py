@@ -81,7 +81,7 @@ def cycle(iid: str) -> tuple[c.Command, c.Command, c.Command]:
     """Inspect (shown clear to jack), issue to jack, take back: three commands, three events."""
     return (
         c.InspectItem(actor="rosa", item_id=iid, barrel=Barrel.CLEAR, chambers=EMPTY6,
-                      shown_to=("jack",)),
+                      shown_to=("jack", "dan")),
         c.IssueItem(actor="rosa", item_id=iid, recipient_id="jack", scene_id=SCENE,
                     recipient_acknowledged=True),
         c.ReturnItem(actor="rosa", item_id=iid, chambers=EMPTY6),

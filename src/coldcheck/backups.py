@@ -44,6 +44,9 @@ from coldcheck.store.schema import (
     studio_events,
     studio_links,
     studio_replicas,
+    studio_witness_alarms,
+    studio_witness_checkpoints,
+    studio_witnesses,
     tokens,
     witness_answers,
     witness_cosignatures,
@@ -89,6 +92,15 @@ RULES: dict[str, Rule] = {
     studio_events.name: Rule(Treatment.VOID, "a studio's copies are not restored"),
     studio_checkpoints.name: Rule(Treatment.VOID, "a studio's copies are not restored"),
     studio_alarms.name: Rule(Treatment.VOID, "a studio's alarms are not restored"),
+    studio_witnesses.name: Rule(
+        Treatment.VOID, "the witnesses a studio watches are not restored: `studio watch` again"
+    ),
+    studio_witness_alarms.name: Rule(
+        Treatment.VOID, "a studio's copies of witness alarms are not restored: polled again"
+    ),
+    studio_witness_checkpoints.name: Rule(
+        Treatment.VOID, "the witnesses' cosigned checkpoints are polled again"
+    ),
     studio_links.name: Rule(
         Treatment.VOID, "links to the studio are not restored: `coldcheck studio link` again"
     ),

@@ -20,6 +20,7 @@ from coldcheck.api.contract import DATE_REGEX, LIMITS, WHITESPACE, Date, NonBlan
 from coldcheck.api.schemas import BODIES, COMMANDS
 from coldcheck.domain import commands as c
 from coldcheck.domain.errors import InvalidCommand
+from coldcheck.domain.outside import Attachment, Channel
 from coldcheck.domain.validate import validate
 from coldcheck.domain.values import (
     AmmoType,
@@ -82,6 +83,9 @@ VALID: dict[type[c.Command], c.Command] = {
     c.HandInEvidence: c.HandInEvidence(
         actor="rosa", incident_id="incident-1", handed_in_by="h", what="w", found_where="f"
     ),
+    c.RecordOutsideConcern: c.RecordOutsideConcern(
+        actor="dan", channel=Channel.EMAIL, said_at=1, text="t", author="the camera crew"
+    ),
 }
 # What the record must hold before a valid command is valid: the incident it names.
 BEFORE: dict[type[c.Command], c.Command] = {c.HandInEvidence: VALID[c.ReportIncident]}
@@ -91,6 +95,9 @@ def _around(limits: dict[str, Any]) -> list[Any]:
     """Values at and just past each bound: numbers, or list lengths."""
     if "min_length" in limits:
         return [(), ("firearm",)] if limits["min_length"] == 1 else []
+    if "max_length" in limits:  # the attachments of an outside concern
+        one = Attachment(sha256="a" * 64, filename="f.eml", media_type="message/rfc822")
+        return [(one,) * limits["max_length"], (one,) * (limits["max_length"] + 1)]
     values = []
     for bound, step in (("ge", -1), ("le", 1)):
         if bound in limits:
@@ -101,6 +108,11 @@ def _around(limits: dict[str, Any]) -> list[Any]:
 def _field_adapter(slug: str, name: str) -> TypeAdapter[Any]:
     field = BODIES[slug].model_fields[name]
     return TypeAdapter(Annotated[field.annotation, *field.metadata])
+
+
+def _plain(value: Any) -> Any:
+    """A tuple's element as JSON has it: a dataclass as its fields, else its text."""
+    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) else str(value)
 
 
 def _the_api_takes(slug: str, name: str, value: Any) -> bool:
@@ -132,7 +144,7 @@ def test_each_bound_in_the_document_is_the_domains(
         if name in ("roles",):
             value = tuple(Role.CREW for _ in value)
         cmd = dataclasses.replace(VALID[cls], **{name: value})
-        plain = [str(v) for v in value] if isinstance(value, tuple) else value
+        plain = [_plain(v) for v in value] if isinstance(value, tuple) else value
         assert _the_domain_takes(planned, cmd) == _the_api_takes(SLUGS[cls], name, plain), (
             name,
             value,

@@ -50,6 +50,8 @@ PATH = {
     "seq": "1",
     "day": TODAY,
     "fmt": "pdf",
+    "transfer_id": "transfer-1",
+    "sha256": "0" * 64,
 }
 SLUG = {slug: cls.__name__ for slug, cls in COMMANDS.items()}
 

@@ -162,6 +162,18 @@ FIELDS: dict[str, list[str]] = {
         "picked_up_by",
     ],
     "/p/{pid}/stock/rentals/return": ["item_id", "supplier_id", "receiver", "reference", "pin"],
+    "/p/{pid}/transfers/dispatch": [
+        "from_location",
+        "to_location",
+        "item",
+        "lot-blk-45",
+        "carrier",
+        "waybill",
+        "pin",
+    ],
+    "/p/{pid}/transfers/{transfer_id}/receive": ["serial", "count-blk-45", "pin"],
+    "/p/{pid}/transfers/{transfer_id}/refuse": ["reason", "pin"],
+    "/p/{pid}/concerns/outside": ["channel", "said_at", "text", "author", "blocking", "original"],
     "/p/{pid}/people/add": ["person_id", "name", "roles"],
     "/p/{pid}/people/roles": ["person_id", "roles"],
     "/p/{pid}/people/authority": ["person_id", "authority", "action"],
@@ -269,6 +281,7 @@ IDS = {
     "concern_id": ["concern-1", "concern-3"],
     "incident_id": ["incident-1"],
     "evidence_id": ["evidence-1", "evidence-2", "evidence-9"],
+    "transfer_id": ["transfer-1", "transfer-9"],
 }
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)  # UTF-8 can send it
 ODD = st.one_of(

@@ -71,7 +71,10 @@ def test_an_issue_that_goes_through_is_one_handoff_sentence(api: Api) -> None:
     _in_plain_words(r.text)
     handed = f"Rosa Vega handed {re.escape(COLT1)} to Jack Reyes for sc-12 at [0-9]{{2}}:[0-9]{{2}}"
     assert re.search(handed, r.text), r.text
-    assert "loaded with 6 dummy rounds from dum-45, shown to Jack Reyes and Dan Ortiz." in r.text
+    assert (
+        "loaded with 6 dummy rounds from dum-45, shown to Jack Reyes and Dan Ortiz; Jack Reyes "
+        "confirmed it with their own PIN." in r.text
+    )
     assert "Rosa Vega inspected" not in r.text  # told once, with the issue
     assert "Nothing was recorded" not in r.text
 

@@ -238,7 +238,10 @@ def _scene_planned_and_approved(dan: Tablet, rosa: Tablet) -> None:
     page = dan.go("/scenes")
     page.get_by_label("Scene id").fill("sc-3")
     page.get_by_label("Title").fill("Street: the draw")
+    page.get_by_label("filming", exact=True).check()  # asked, never preset
     page.locator("fieldset", has_text="Items").get_by_label("colt-1").check()
+    page.locator('input[name="tier-colt-1"][value="hero"]').check()
+    page.locator('input[name="public_view"][value="no"]').check()
     page.locator("fieldset", has_text="Performers").get_by_label("Jack Reyes").check()
     page.get_by_label("dummy", exact=True).check()
     page.get_by_label("draw", exact=True).check()

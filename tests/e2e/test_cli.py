@@ -47,7 +47,7 @@ def test_demo_is_intact_and_answers_all_seven_questions(seeded: Path) -> None:
     assert code == 0, out
     assert "intact" in out
     answers = {
-        ("who-held", "colt-1"): "colt-1 was with location:truck-safe",
+        ("who-held", "colt-1"): "colt-1 was with location:ranch-safe",
         ("declared", "colt-1"): "shown to jack, dan",
         ("chambers", "colt-1", "--at", "2100-01-01 00:00"): "chamber 6: empty",
         ("trained", "mia"): "cross_draw: declined",
@@ -166,15 +166,19 @@ def test_verify_names_the_tampered_event(tmp_path: Path, monkeypatch: pytest.Mon
     assert cc("demo")[0] == 0
     db = sqlite3.connect(tmp_path / "coldcheck.db")
     db.execute("DROP TRIGGER events_no_update")
-    body = db.execute("SELECT body FROM events WHERE seq = 44").fetchone()[0]
-    flipped = bytes(body).replace(b"lane", b"lanf", 1)
-    assert flipped != body
-    db.execute("UPDATE events SET body = ? WHERE seq = 44", (flipped,))
+    # The first event after the set-up that names lane: one flipped letter in it.
+    seq, body = next(
+        (s, bytes(b))
+        for s, b in db.execute("SELECT seq, body FROM events WHERE seq > 40 ORDER BY seq")
+        if b'"lane"' in bytes(b)
+    )
+    flipped = body.replace(b'"lane"', b'"lanf"', 1)
+    db.execute("UPDATE events SET body = ? WHERE seq = ?", (flipped, seq))
     db.commit()
     db.close()
     code, out = cc("verify")
     assert code == 5
-    assert "first bad event #44" in out
+    assert f"first bad event #{seq}" in out
 
 
 def test_log_filters_and_rules_list(seeded: Path) -> None:

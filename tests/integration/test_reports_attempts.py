@@ -67,6 +67,7 @@ def test_item_person_and_whole_dossiers_list_their_attempts(app: ColdCheck) -> N
         7,
         8,
         10,
+        11,
     ]  # no section 9: no incident
 
 

@@ -139,7 +139,8 @@ def test_an_inspection_and_the_issue_it_clears_are_one_handoff_sentence(ready: H
     assert [r.type for r in records] == ["ItemInspected", "ItemIssued"]
     assert describe(ready.state, records) == [
         "Rosa Vega handed Colt .45 #2 (CC-0002) to Jack Reyes for sc-12 at 10:42, loaded "
-        "with 6 dummy rounds from dum-45, shown to Jack Reyes and Dan Hall."
+        "with 6 dummy rounds from dum-45, shown to Jack Reyes and Dan Hall; Jack Reyes "
+        "confirmed it with their own PIN."
     ]
 
 

@@ -57,6 +57,8 @@ Int = whole()
 Id = Annotated[StrictStr, Field(pattern=ID_REGEX)]
 # A scanned document's SHA-256, or nothing (validate.SHA256_RULE).
 Sha256 = Annotated[StrictStr, Field(pattern=f"{SHA256_REGEX}|^$")]
+# An original's name in the attachment store: never empty.
+StoredSha256 = Annotated[StrictStr, Field(pattern=SHA256_REGEX)]
 
 # Python's str.isspace() characters, which the domain's `.strip()` removes: a text made of
 # these alone is blank. (ECMA's \s and Rust's \s are each a different set.)
@@ -174,7 +176,7 @@ KINDS: dict[tuple[type, str], Any] = {
     (c.CloseDay, "date"): Date,
     (c.RaiseConcern, "text"): NonBlank,
     (c.RecordOutsideConcern, "text"): NonBlank,
-    (Attachment, "sha256"): Sha256,
+    (Attachment, "sha256"): StoredSha256,
     (Attachment, "filename"): NonBlank,
     (Attachment, "media_type"): NonBlank,
     (c.CorrectRecord, "correction"): NonBlank,

@@ -397,6 +397,8 @@ MAX_ATTACHMENTS = 20
 def _outside(cmd: c.RecordOutsideConcern) -> None:
     if not cmd.text.strip():
         raise InvalidCommand("text: give the concern's words, or a summary of them")
+    if cmd.said_at < 0:
+        raise InvalidCommand("said_at: a time in UTC microseconds, not negative")
     if len(cmd.attachments) > MAX_ATTACHMENTS:
         raise InvalidCommand(f"attachments: at most {MAX_ATTACHMENTS} originals")
     for i, a in enumerate(cmd.attachments, 1):

@@ -228,6 +228,11 @@ ADVICE: Mapping[str, Advice] = MappingProxyType(
             "plan; then approve it.",
             SCENES,
         ),
+        "OUT-1": Advice(
+            "Give the time it was said or sent as it was: not later than now, and not "
+            "before the production began.",
+            CONCERNS,
+        ),
         "CON-1": Advice(
             "A safety concern stops this until it is resolved: everyone it reached "
             "acknowledges it, then one of them records what was done.",

@@ -117,7 +117,7 @@ def test_a_firing_weapon_is_not_issued_to_a_rehearsal_without_both_reasons(
     planned: Harness, expect: Expect, steps: Steps
 ) -> None:
     stage_firing_rehearsal(planned, ("rosa", "the recoil on the mark"))
-    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack",))
+    steps.inspect(planned, "colt-1", (demo.DUMMY,) * 6, shown_to=("jack", "dan"))
     handoff = steps.issue("colt-1", "jack", "sc-20")
     refusal = expect.refused(planned, handoff, "RHR-3")
     assert (
