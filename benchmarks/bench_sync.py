@@ -229,7 +229,7 @@ def grow(app: ColdCheck, pid: str, total: int) -> None:
         batches.append(tx, pending, app.key, app.checkpoint_every)
     known.marks.add(pending.marks)
     app.committed.publish(pid, Known(state, pending.frontier, tx.head, pending.last_leaf,
-                                     known.marks), force=True)
+                                     known.marks, known.keys), force=True)
 
 
 def lock_waits(db: str, stop: threading.Event, seen: list[int],

@@ -137,7 +137,9 @@ def build_log(app: ColdCheck, total: int, per_tx: int = 10_000,
                 marks += pending.marks
         # After the commit, as execute does.
         known.marks.add(marks)
-        app.committed.publish(PID, Known(state, frontier, tx.head, last, known.marks), force=True)
+        app.committed.publish(
+            PID, Known(state, frontier, tx.head, last, known.marks, known.keys), force=True
+        )
         if progress:
             progress(seq)
 
