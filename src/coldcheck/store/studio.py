@@ -206,6 +206,17 @@ class StudioStore:
             ).all()
         return [StoredEvent(*(_as_bytes(x) for x in r)) for r in rows]
 
+    def of_type(self, production_id: str, event_type: str) -> list[StoredEvent]:
+        """Copied events of one type (a copy's key rotations), in seq order."""
+        with self.store.guarded(), self.store.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(*_EVENT_COLUMNS)
+                .where(studio_events.c.production_id == production_id)
+                .where(studio_events.c.type == event_type)
+                .order_by(studio_events.c.seq)
+            ).all()
+        return [StoredEvent(*(_as_bytes(x) for x in r)) for r in rows]
+
     def checkpoints(self, production_id: str, upto: int) -> list[SignedCheckpoint]:
         with self.store.guarded(), self.store.engine.connect() as conn:
             rows = conn.execute(

@@ -27,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coldcheck import envelope
+from coldcheck.domain import events as ev
 from coldcheck.domain.errors import ColdCheckError, InvalidCommand
 from coldcheck.ledger import (
     CosignatureVerifier,
@@ -35,6 +37,7 @@ from coldcheck.ledger import (
     log_verifier,
     open_checkpoint,
 )
+from coldcheck.store.studio import StudioStore
 from coldcheck.store.studio_watch import Watched, WitnessAlarm, WitnessCheckpoint
 
 if TYPE_CHECKING:
@@ -50,10 +53,21 @@ class Unreachable(ColdCheckError):
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """A copy the studio keeps: its production, and the key pinned on its first push."""
+    """A copy the studio keeps: its production, the key pinned now, and every key of the
+    copy's history with the size it is in force from (a checkpoint a witness cosigned
+    before a rotation is signed by the key in force then, not by the one pinned now)."""
 
     production_id: str
     pinned: Ed25519Verifier
+    keys: tuple[tuple[int, Ed25519Verifier], ...] = ()
+
+    def at(self, size: int) -> Ed25519Verifier:
+        """The log's key in force at `size`."""
+        found = self.pinned
+        for start, key in self.keys:
+            if start <= size:
+                found = key
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +99,34 @@ def _get(url: str) -> tuple[int, str]:
 
 def poll_all(service: ColdCheck) -> list[Polled]:
     """Poll every watched witness once."""
+    rows = service.studio_rows()
     copies = {
-        r.origin: Copy(r.production_id, log_verifier(r.origin, r.public_key))
-        for r in service.studio_rows().replicas()
+        r.origin: Copy(
+            r.production_id,
+            log_verifier(r.origin, r.public_key),
+            _keys(rows, r.production_id, r.origin, r.public_key),
+        )
+        for r in rows.replicas()
         if r.origin is not None and r.public_key is not None
     }
     return [poll(service, w, copies) for w in service.watch_rows().watched()]
+
+
+def _keys(
+    rows: StudioStore, production_id: str, origin: str, pinned: bytes
+) -> tuple[tuple[int, Ed25519Verifier], ...]:
+    """The copy's key history from its rotation events (each checked by the studio, both
+    signatures, before it was stored): the first key from size 0, each new one from its
+    rotation's seq."""
+    history: list[tuple[int, bytes]] = [(0, pinned)]
+    for stored in rows.of_type(production_id, "SigningKeyRotated"):
+        _, rec = envelope.decode(stored.body)
+        e = rec.event
+        if isinstance(e, ev.SigningKeyRotated):
+            if len(history) == 1:
+                history = [(0, bytes.fromhex(e.old_key))]
+            history.append((stored.seq, bytes.fromhex(e.new_key)))
+    return tuple((start, log_verifier(origin, key)) for start, key in history)
 
 
 def poll(service: ColdCheck, witness: Watched, copies: dict[str, Copy]) -> Polled:
@@ -163,7 +199,12 @@ def _checkpoint(
         return None
     if status != 200:
         raise Unreachable(f"the witness answered {status} for a checkpoint: {note.strip()[:200]}")
-    pid, pinned = copy.production_id, copy.pinned
+    pid = copy.production_id
+    try:
+        size = int(note.split("\n")[1])
+    except (IndexError, ValueError):
+        size = 0  # not a checkpoint at all: the pinned key refuses it below
+    pinned = copy.at(size)  # the key in force at the checkpoint's size
     try:
         head, opened = open_checkpoint(note, [pinned, verifier], origin)
         signers = {s.name for s in opened.signatures}
