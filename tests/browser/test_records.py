@@ -84,7 +84,8 @@ def test_a_correction_points_at_its_entry_and_shows_beneath_it(
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name="Record", exact=True
     ).click()
-    rosa_entry = page.locator("li.entry", has_text="Rosa Vega").last
+    # Her newest entry: still on the first page once the correction is added after it.
+    rosa_entry = page.locator("li.entry", has_text="Rosa Vega").first
     seq = (rosa_entry.get_attribute("id") or "e0")[1:]
     rosa_entry.get_by_role("link", name=f"Correct entry #{seq}").click()
     rosa_saw = page.get_by_label("What the entry got wrong, and what is right")

@@ -76,7 +76,7 @@ def seed(database_url: str, key_file: Path, day_closed: bool = True) -> None:
         if day_closed or not isinstance(cmd, c.CloseDay):
             app.execute(demo.PRODUCTION, cmd)
 
-    demo.seed(run, day)
+    demo.seed(run, day, wrap_up=False)  # the browser tests hand over every demo weapon
     demo.seed_accounts(Accounts(app.account_rows(), pin_pepper(app.key), app.clock, FAST_HASHER))
     app.store.close()
 
