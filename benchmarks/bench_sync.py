@@ -28,8 +28,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -62,7 +60,8 @@ from coldcheck.studio import protocol, push
 from coldcheck.studio.client import StudioClient
 from coldcheck.studio.ingest import Studio
 from support import postgres
-from support.server import _free_port, initialised, serving
+from support.server import initialised, serving
+from support.witness_servers import witness_servers
 
 SYNC_TITLE = "sync to the studio (PostgreSQL)"
 SYNC_TARGET = "≥ 0.5x raw insert"
@@ -325,34 +324,6 @@ def run_studio(ctx: Context, admin: str) -> Result:
                   status(r["one after another"] >= 1.0 and not logical), details)
 
 
-@contextlib.contextmanager
-def witness_server(folder: Path, vkey: str) -> Iterator[str]:
-    options = ["--database", f"sqlite:///{folder / 'witness.db'}",
-               "--key-file", str(folder / "witness.key")]
-    subprocess.run([sys.executable, "-m", "coldcheck", "witness", "trust", vkey, *options],  # noqa: S603
-                   check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    log = (folder / "witness.log").open("wb")
-    proc = subprocess.Popen(  # noqa: S603 - our own witness, on loopback
-        [sys.executable, "-m", "coldcheck", "witness", "serve", *options, "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/key", timeout=1).status_code == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the witness did not start: {folder / 'witness.log'}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
-
-
 def run_cosign(ctx: Context) -> Result:
     asks = 10 if ctx.quick else 300
     folder = ctx.workdir / "cosign"
@@ -370,8 +341,9 @@ def run_cosign(ctx: Context) -> Result:
         requests.append(format_request(old, proof, note))
         old = size
     figures: dict[str, list[float]] = {"ours": [], "GET /key (no work)": []}
-    with witness_server(folder, app.log_key(pid).vkey()) as url, \
-            httpx.Client(base_url=url, timeout=30) as client:
+    with witness_servers(folder, "witness") as (witness,), \
+            httpx.Client(base_url=witness.url, timeout=30) as client:
+        witness.trust(app.log_key(pid))
         client.get("/key")  # the connection made
         for request in requests:  # interleaved: a cosign, then a no-op
             start = time.perf_counter()

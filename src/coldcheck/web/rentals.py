@@ -83,12 +83,21 @@ def add_routes(web: APIRouter, site: Site) -> None:
                 sent = sent_values(form)
                 try:
                     cmd: c.Command = build(form)
-                    if signed:
-                        # Only someone who may send it spends their PIN's tries.
-                        gateway.check(service, pid, v.person_id, cmd, proof=v.proof)
+
+                    def by_pin(cmd: c.Command) -> c.Command:
                         pin = forms.text(form, "pin")
-                        cmd = attest.by_pin(site.accounts, v.state, cmd, pin, sender=v.person_id)
-                    done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
+                        return attest.by_pin(site.accounts, v.state, cmd, pin, sender=v.person_id)
+
+                    # The gateway asks for the PIN once the sender is permitted: only
+                    # someone who may send it spends their PIN's tries.
+                    done = gateway.submit(
+                        service,
+                        pid,
+                        v.person_id,
+                        cmd,
+                        attest=by_pin if signed else None,
+                        proof=v.proof,
+                    )
                 except ColdCheckError as exc:
                     status, _ = problems.classify(exc)
                     broken = exc.violations if isinstance(exc, Refused) else ()

@@ -59,11 +59,14 @@ def add_routes(web: APIRouter, site: Site) -> None:
             values.pop("pin", None)
             try:
                 cmd: c.Command = build(v)
-                # Only someone who may send it spends their PIN's tries.
-                gateway.check(service, pid, v.person_id, cmd, proof=v.proof)
-                pin = forms.text(form, "pin")
-                cmd = attest.by_pin(site.accounts, v.state, cmd, pin, sender=v.person_id)
-                done = gateway.submit(service, pid, v.person_id, cmd, proof=v.proof)
+
+                def by_pin(cmd: c.Command) -> c.Command:
+                    pin = forms.text(form, "pin")
+                    return attest.by_pin(site.accounts, v.state, cmd, pin, sender=v.person_id)
+
+                # The gateway asks for the PIN once the sender is permitted: only someone
+                # who may send it spends their PIN's tries.
+                done = gateway.submit(service, pid, v.person_id, cmd, attest=by_pin, proof=v.proof)
             except ColdCheckError as exc:
                 status, _ = problems.classify(exc)
                 return page(
