@@ -38,7 +38,14 @@ EXPECTED = {  # benchmark → the row ids it produces
     "verify": {"verify"},
     "proofs": {"proof-inclusion", "proof-consistency"},
     "projection": {"projection", "projection-memory"},
-    "reads": {"reads", "reads-page", "reads-state"},
+    "reads": {
+        "reads",
+        "reads-page",
+        "reads-state",
+        "reads-board",
+        "reads-board-100",
+        "reads-board-1000",
+    },
     "http": {
         "http-sqlite",
         "http-sqlite-saturation",
