@@ -62,7 +62,7 @@ def build(
     wanted = set(seqs)
     history = service.key_history(production_id)
     rotated = [seq for seq, _ in history[1:]]
-    for stored, _ in service.proven_events(production_id, upto=head.size):
+    for stored in service.proven_rows(production_id, upto=head.size):
         tree.append(leaf_hash(stored.body))
         if stored.seq in wanted or stored.seq in rotated:
             bodies[stored.seq] = stored.body

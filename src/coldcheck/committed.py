@@ -11,15 +11,27 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.lanes import Lanes
-from coldcheck.projection import MARK_EVERY, Known, audit, failed, fold, proven, tail_matches
+from coldcheck.projection import (
+    MARK_EVERY,
+    Known,
+    ReadEvents,
+    audit,
+    failed,
+    fold,
+    proven,
+    proven_rows,
+    tail_matches,
+)
 from coldcheck.store import Store, StoredEvent, WriteTx
 from coldcheck.store_log import StoreLog
 from coldcheck.verification import nothing_past_head
+
+T = TypeVar("T")
 
 
 class Committed:
@@ -87,14 +99,22 @@ class Committed:
         self, production_id: str, known: Known, after: int, end: int
     ) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
         """The stored events after `after` up to `end`, each re-proven against `known`."""
+        read = self._reading(production_id)
+        return self._refolding(production_id, proven(production_id, known, read, after, end))
+
+    def proven_rows(
+        self, production_id: str, known: Known, after: int, end: int
+    ) -> Iterator[StoredEvent]:
+        """`proven`, undecoded (projection.proven_rows)."""
+        read = self._reading(production_id)
+        return self._refolding(production_id, proven_rows(production_id, known, read, after, end))
+
+    def _reading(self, production_id: str) -> ReadEvents:
+        return lambda a, u: self.store.read_events(production_id, a, u)
+
+    def _refolding(self, production_id: str, found: Iterator[T]) -> Iterator[T]:
         try:
-            yield from proven(
-                production_id,
-                known,
-                lambda a, u: self.store.read_events(production_id, a, u),
-                after,
-                end,
-            )
+            yield from found
         except IntegrityError as exc:
             # Changed underneath this process: forget what it knew, and refold so that the
             # error names the first bad event, as verify would.

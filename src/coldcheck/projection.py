@@ -172,12 +172,14 @@ class ReadEvents(Protocol):
     def __call__(self, after: int, upto: int) -> Iterable[StoredEvent]: ...
 
 
-def proven(
+def proven_rows(
     production_id: str, known: Known, read: ReadEvents, after: int, end: int
-) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
-    """The stored events after `after` up to `end` (at most the known head), each proven
-    to be the event under the verified root, in order; IntegrityError at the first segment
-    that is not."""
+) -> Iterator[StoredEvent]:
+    """The stored rows after `after` up to `end` (at most the known head), each proven to
+    be the row under the verified root, in order; IntegrityError at the first segment that
+    is not. Undecoded: for callers that send or hash the rows' exact bytes (sync, proofs,
+    bundles), the typed decode is most of a read's cost and the root already proves the
+    bytes are the ones verified."""
     end = min(end, known.seq)
     if after >= end:
         return
@@ -200,13 +202,20 @@ def proven(
                 "`coldcheck verify`",
                 start + 1,
             )
-        for stored in segment:
-            owner, rec = envelope.decode(stored.body)
-            if owner != production_id or rec.seq != stored.seq:  # cannot pass the root
-                raise IntegrityError(
-                    f"event #{stored.seq} of {production_id} is out of place", stored.seq
-                )
-            yield stored, rec
+        yield from segment
+
+
+def proven(
+    production_id: str, known: Known, read: ReadEvents, after: int, end: int
+) -> Iterator[tuple[StoredEvent, ev.Recorded]]:
+    """`proven_rows`, each row with its decoded event."""
+    for stored in proven_rows(production_id, known, read, after, end):
+        owner, rec = envelope.decode(stored.body)
+        if owner != production_id or rec.seq != stored.seq:  # cannot pass the root
+            raise IntegrityError(
+                f"event #{stored.seq} of {production_id} is out of place", stored.seq
+            )
+        yield stored, rec
 
 
 def tail_matches(

@@ -191,6 +191,15 @@ class ColdCheck:
         end = known.seq if upto is None else min(upto, known.seq)
         return self.committed.proven(production_id, known, after, end)
 
+    def proven_rows(
+        self, production_id: str, after: int = 0, upto: int | None = None
+    ) -> Iterator[StoredEvent]:
+        """`proven_events`' rows alone, undecoded: for what sends or hashes the exact bytes
+        (sync, proofs, bundles)."""
+        known = self.committed.verified(production_id)
+        end = known.seq if upto is None else min(upto, known.seq)
+        return self.committed.proven_rows(production_id, known, after, end)
+
     def checkpoint(self, production_id: str) -> SignedCheckpoint:
         """Sign and store a checkpoint of the production's log as it stands now."""
         with self.lanes.lane(production_id).writer, self.store.writing(production_id) as tx:

@@ -82,7 +82,7 @@ def _tree(
         )
     tree = MerkleTree()
     bodies: dict[int, bytes] = {}
-    for stored, _ in service.proven_events(production_id, upto=size):
+    for stored in service.proven_rows(production_id, upto=size):
         tree.append(leaf_hash(stored.body))
         if stored.seq == keep:
             bodies[stored.seq] = stored.body

@@ -221,7 +221,10 @@ def _raised(s: State, r: ev.Recorded, e: ev.ConcernRaised) -> str:
 def _outside(s: State, r: ev.Recorded, e: ev.ConcernReceivedOutside) -> str:
     author = person(s, e.author_id) if e.author_id else (_quote(e.author) if e.author else "")
     by = f" from {author}" if author else ""
-    said = f"{s.local_date(e.said_at)} {s.local_time(e.said_at)}"
+    try:
+        said = f"{s.local_date(e.said_at)} {s.local_time(e.said_at)}"
+    except (ValueError, OverflowError, OSError):  # an instant no calendar holds
+        said = f"an instant out of the calendar's range ({e.said_at} µs after 1970)"
     kept = [_quote(a.filename) + f" (SHA-256 {a.sha256[:12]}…)" for a in e.attachments]
     attached = f"; attached: {listing(kept)}" if kept else ""
     return f"It was raised outside ColdCheck{by} by {e.channel} on {said}{attached}"

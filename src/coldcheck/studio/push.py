@@ -114,7 +114,7 @@ def batch(
     """The proven events after `after`, up to `upto`, as many as fit in `batch_bytes`."""
     events: list[StoredEvent] = []
     size = 0
-    for stored, _ in service.proven_events(pid, after, upto):
+    for stored in service.proven_rows(pid, after, upto):
         events.append(stored)
         size += len(stored.body) * 4 // 3 + 400  # its JSON: the body in base64, the columns
         if size >= batch_bytes or len(events) >= protocol.MAX_EVENTS:

@@ -71,7 +71,7 @@ def first_contradiction(
     """The first cosigned size the log of ``size`` events contradicts (None: none), and
     the largest cosigned size below it that it agrees with (0: none)."""
     tree = MerkleTree()
-    for stored, _ in service.proven_events(production_id, upto=size):
+    for stored in service.proven_rows(production_id, upto=size):
         tree.append(leaf_hash(stored.body))
     agrees = 0
     for at, root in sorted(cosigned):
