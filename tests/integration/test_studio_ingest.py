@@ -12,6 +12,7 @@ import pytest
 
 from coldcheck import tlog_proofs
 from coldcheck.domain import commands as c
+from coldcheck.domain.errors import Conflict
 from coldcheck.ledger import SignedCheckpoint, SigningKey, checkpoint_note, open_note
 from coldcheck.service import ColdCheck
 from coldcheck.store import SqlStore
@@ -219,3 +220,19 @@ def test_a_first_push_of_a_rotated_log_walks_its_history(
     planned.rotate_key(SigningKey.generate())
     studio.receive(PID, token, protocol.encode(whole(planned)))
     assert held(studio)[0] == planned.signed_head(PID).size
+
+
+def test_a_row_stored_twice_is_a_conflict_and_the_push_stores_nothing(
+    planned: ColdCheck, studio: Studio, token: str
+) -> None:
+    """The rows go in by COPY on PostgreSQL (the driver's own errors, mapped by the store)
+    and by executemany on SQLite: a row already there is a Conflict either way, and the
+    whole push's transaction is undone."""
+    size = planned.signed_head(PID).size
+    first = whole(planned, 0, size // 2)
+    studio.receive(PID, token, protocol.encode(first))
+    (replica,) = studio.rows.replicas()
+    with pytest.raises(Conflict), studio.rows.holding(PID) as tx:
+        # The stored batch again with the rest after it: the primary key refuses the first.
+        tx.store([*first.events, *whole(planned, size // 2).events], [], replica)
+    assert held(studio) == (size // 2, size // 2)
