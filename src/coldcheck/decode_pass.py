@@ -1,10 +1,11 @@
 """Verify's second pass: the typed decode of every stored body, in other processes.
 
-The structural checks (leaf hashes, roots, signatures, each row against its body's
-header) are a few microseconds an event; the typed decode of each event's data
-(`codec.from_data`) costs more than all of them together. So on a large log stored in a
-database file or server, verify splits them: this pass decodes chunks of seqs in worker
-processes while the structural pass runs in the caller, and each worker reads its own
+The structural checks (leaf hashes, running roots, checkpoint and head signatures) are
+a few microseconds an event; decoding each body (`envelope.decode`: the JSON, then
+`codec.from_data` for its type) and matching it with its row's columns costs more than
+all of them together. So on a large log stored in a database file or server, verify
+splits them: this pass decodes chunks of seqs in worker processes while the structural
+pass runs in the caller, and each worker reads its own
 rows from the database URL (the bodies are not pickled across). A worker answers the
 first seq in its chunk that does not decode, with the sentence the sequential verify
 would say of it, so the merge can name the same first bad event.
@@ -18,21 +19,43 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from coldcheck import envelope
+from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
+from coldcheck.store import StoredEvent
 from coldcheck.store.sql import SqlStore
 
 Unreadable = tuple[int, str]  # (seq, what verify says of it)
 
 
+def decoded(production_id: str, stored: StoredEvent) -> ev.Recorded:
+    """The stored body decoded; IntegrityError if it does not decode or does not say what
+    its row's columns say (the first checks of verify on each event)."""
+    try:
+        owner, rec = envelope.decode(stored.body)
+    except IntegrityError as exc:
+        raise IntegrityError(f"event #{stored.seq} is unreadable: {exc}", stored.seq) from exc
+    if (owner, rec.seq, rec.event_id, rec.type, rec.at, rec.actor) != (
+        production_id,
+        stored.seq,
+        stored.event_id,
+        stored.type,
+        stored.at,
+        stored.actor,
+    ):
+        raise IntegrityError(f"event #{stored.seq} does not match its own row", stored.seq)
+    return rec
+
+
 def first_unreadable(url: str, production_id: str, after: int, upto: int) -> Unreadable | None:
-    """The first event in seqs after..upto whose body does not decode, if any."""
+    """The first event in seqs after..upto whose body does not decode or does not match
+    its row, if any, and what verify says of it."""
     store = SqlStore(url)
     try:
         for stored in store.read_events(production_id, after=after, upto=upto):
             try:
-                envelope.decode(stored.body)
+                decoded(production_id, stored)
             except IntegrityError as exc:
-                return stored.seq, f"event #{stored.seq} is unreadable: {exc}"
+                return stored.seq, str(exc)
         return None
     finally:
         store.engine.dispose()

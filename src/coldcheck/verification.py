@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from coldcheck import envelope
-from coldcheck.decode_pass import DecodePass
+from coldcheck.decode_pass import DecodePass, decoded
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import Frontier, SignedCheckpoint, key_id_for, leaf_hash
@@ -62,11 +62,6 @@ def rotation_of(production_id: str, seq: int, e: ev.SigningKeyRotated) -> KeyRot
 
 class MissingEvent(IntegrityError):
     """A gap in the stored seqs: found before the row after the gap is decoded."""
-
-
-def unreadable(seq: int, exc: IntegrityError) -> IntegrityError:
-    """What verify says of a body that does not decode (the same from either pass)."""
-    return IntegrityError(f"event #{seq} is unreadable: {exc}", seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,27 +114,20 @@ class LogCheck:
     def event(self, stored: StoredEvent) -> ev.Recorded:
         """Check the next stored event; its decoded record."""
         self._next(stored)
-        try:
-            owner, rec = envelope.decode(stored.body)
-        except IntegrityError as exc:
-            raise unreadable(stored.seq, exc) from exc
-        header = (owner, rec.seq, rec.event_id, rec.type, rec.at, rec.actor)
-        self._chain(stored, header, rec.event)
+        rec = decoded(self.production_id, stored)
+        self._chain(stored, rec.event)
         return rec
 
     def frame(self, stored: StoredEvent) -> None:
-        """The checks of `event` but the typed decode of the body's data, which a second
-        pass makes (decode_pass.py); only a key rotation is decoded here, as its
-        signatures are part of the chain."""
+        """The checks of `event` but the decode of the body and its match with the row's
+        columns, which a second pass makes (decode_pass.py). Only a row that says it is a
+        key rotation is decoded here, as its signatures are part of the chain (a rotation
+        whose row says otherwise is a row mismatch the second pass names)."""
         self._next(stored)
-        try:
-            header = envelope.header(stored.body)
-            rotated = None
-            if header[3] == "SigningKeyRotated":
-                rotated = envelope.decode(stored.body)[1].event
-        except IntegrityError as exc:
-            raise unreadable(stored.seq, exc) from exc
-        self._chain(stored, header, rotated)
+        if stored.type == "SigningKeyRotated":
+            self._chain(stored, decoded(self.production_id, stored).event)
+        else:
+            self._chain(stored, None)
 
     def _next(self, stored: StoredEvent) -> None:
         expected = self.frontier.size + 1
@@ -148,18 +136,9 @@ class LogCheck:
                 f"event #{expected} is missing (next stored is #{stored.seq})", expected
             )
 
-    def _chain(self, stored: StoredEvent, header: envelope.Header, event: object) -> None:
-        """The checks after the decode: the row, the leaf, the root, the checkpoints."""
+    def _chain(self, stored: StoredEvent, event: ev.Event | None) -> None:
+        """The checks after the decode: the leaf, the root, the checkpoints."""
         frontier = self.frontier
-        if header != (
-            self.production_id,
-            stored.seq,
-            stored.event_id,
-            stored.type,
-            stored.at,
-            stored.actor,
-        ):
-            self._bad(stored.seq, f"event #{stored.seq} does not match its own row")
         lh = leaf_hash(stored.body)
         if lh != stored.leaf_hash:
             self._bad(stored.seq, f"event #{stored.seq} was altered (leaf hash differs)")
