@@ -74,6 +74,7 @@ class VerifyReport:
     first_bad_seq: int | None = None
     problem: str = ""
     keys: KeyHistory = ()  # the key history walked (when the log verifies)
+    vouched_size: int = 0  # events 1..this were vouched for, not re-checked (verify_since)
 
 
 class LogCheck:
