@@ -4,13 +4,14 @@ checkpoint the log still agrees with."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from coldcheck.ledger import MerkleTree, TreeHead, parse_note
+from coldcheck.ledger.checkpoint import SignedCheckpoint
 from coldcheck.ledger.cosignature import CosignatureVerifier
 from coldcheck.ledger.note import NoteError, open_note
-from coldcheck.ledger.tlog import open_checkpoint
 from coldcheck.store.witnessed import Cosignature
 from coldcheck.verify_since import Vouched
 
@@ -73,11 +74,15 @@ def vouched(service: ColdCheck, production_id: str) -> Vouched | None:
 
 
 def exported(service: ColdCheck, production_id: str, text: str, name: str) -> Vouched:
-    """The checkpoint exported in `text` (a C2SP note), under the log's key; ValueError
-    naming why it is not one."""
-    log_key = service.log_key(production_id)
-    head, _ = open_checkpoint(text, [log_key], log_key.name)
-    return Vouched(head.size, head.root, f"the checkpoint in {name}")
+    """The checkpoint `coldcheck checkpoint --export` wrote (`text`, its JSON), signed by
+    this deployment's key; ValueError naming why it vouches for nothing (one signed
+    before a key rotation is refused: export one again)."""
+    cp = SignedCheckpoint.from_dict(json.loads(text))
+    if cp.production != production_id:
+        raise ValueError(f"it is a checkpoint of {cp.production}")
+    if not cp.verify(service.public_key()):
+        raise ValueError("its signature does not hold under this deployment's key")
+    return Vouched(cp.size, cp.root, f"the checkpoint in {name}")
 
 
 def _latest_lines(cosignatures: Iterable[Cosignature]) -> list[str]:

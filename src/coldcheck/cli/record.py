@@ -33,7 +33,6 @@ from coldcheck.domain.rules import CATALOGUE
 from coldcheck.ledger import SigningKey, checkpoint_note
 from coldcheck.reports import board
 from coldcheck.service import ColdCheck
-from coldcheck.verify_since import verify_since
 
 RESTORE_STYLES = {OK: "green", RESET: "yellow", REFUSED: "bold red"}
 
@@ -245,7 +244,7 @@ def verify(
             if vouch is None:
                 report = app.verify(pid, progress)
             else:
-                report = verify_since(app.store, pid, app.key.public_key_bytes(), vouch, progress)
+                report = app.verify_since(pid, vouch, progress)
         if not report.ok:
             raise IntegrityError(
                 f"{pid}: first bad event #{report.first_bad_seq}: {report.problem}",
