@@ -12,6 +12,7 @@ from benchmarks import (
     bench_projection,
     bench_proofs,
     bench_reads,
+    bench_studio,
     bench_sync,
     bench_verify,
 )
@@ -26,6 +27,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "reads": bench_reads.run,
     "http": bench_http.run,
     "sync": bench_sync.run,
+    "studio_scale": bench_studio.run,
 }
 
 __all__ = ["BENCHMARKS"]
