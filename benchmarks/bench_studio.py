@@ -101,24 +101,40 @@ def _request(kind: str, item: str) -> tuple[str, dict[str, Any] | None]:
     """The path (under the production) and body of one request of this kind."""
     match kind:
         case "inspect-item":
-            return "commands/inspect-item", {"item_id": item, "barrel": "clear",
-                                             "chambers": EMPTY6, "shown_to": ["jack", "dan"]}
+            return "commands/inspect-item", {
+                "item_id": item,
+                "barrel": "clear",
+                "chambers": EMPTY6,
+                "shown_to": ["jack", "dan"],
+            }
         case "issue-item":
-            return "commands/issue-item", {"item_id": item, "recipient_id": "jack",
-                                           "scene_id": fixtures.SCENE,
-                                           "recipient_pin": demo.DEMO_PIN}
+            return "commands/issue-item", {
+                "item_id": item,
+                "recipient_id": "jack",
+                "scene_id": fixtures.SCENE,
+                "recipient_pin": demo.DEMO_PIN,
+            }
         case "return-item":
             return "commands/return-item", {"item_id": item, "chambers": EMPTY6}
         case "board":
             return "board", None
         case _:
-            return "commands/raise-concern", {"text": f"benchmark: {item} looked scuffed",
-                                              "item_id": item}
+            return "commands/raise-concern", {
+                "text": f"benchmark: {item} looked scuffed",
+                "item_id": item,
+            }
 
 
-async def _phase(base: str, headers: dict[str, str], clients: list[tuple[str, str]],
-                 steps: list[int], pace_s: float | None, duration_s: float, requests: int,
-                 health: bool = False) -> dict[str, Any]:
+async def _phase(
+    base: str,
+    headers: dict[str, str],
+    clients: list[tuple[str, str]],
+    steps: list[int],
+    pace_s: float | None,
+    duration_s: float,
+    requests: int,
+    health: bool = False,
+) -> dict[str, Any]:
     """Every client at once. Paced (`pace_s`): requests fall due for `duration_s`;
     otherwise `requests` back to back. Latencies in ms by (production, kind). `steps[n]`
     is where client n's weapon is in its inspect → issue → return cycle, carried from one
@@ -130,8 +146,9 @@ async def _phase(base: str, headers: dict[str, str], clients: list[tuple[str, st
     async def client(n: int, pid: str, item: str) -> None:
         rng = random.Random(n)  # noqa: S311 -- seeded gaps and mix of a load test
         limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120,
-                                     limits=limits) as http:
+        async with httpx.AsyncClient(
+            base_url=base, headers=headers, timeout=120, limits=limits
+        ) as http:
             await http.get("/api/v1/health")  # connect before the clock starts
             await gate.wait()
             due = start = time.perf_counter()
@@ -166,8 +183,7 @@ async def _phase(base: str, headers: dict[str, str], clients: list[tuple[str, st
     started = time.perf_counter()
     gate.set()
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=PHASE_LIMIT_S)
-    return {"latencies": latencies, "seconds": time.perf_counter() - started,
-            "failures": failures}
+    return {"latencies": latencies, "seconds": time.perf_counter() - started, "failures": failures}
 
 
 def _run_phase(ctx: Context, name: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -183,9 +199,13 @@ def _run_phase(ctx: Context, name: str, *args: Any, **kwargs: Any) -> dict[str, 
 
 
 def _summary(values: list[float], seconds: float) -> dict[str, float]:
-    return {"requests": len(values), "p50_ms": percentile(values, 50),
-            "p99_ms": percentile(values, 99), "max_ms": max(values),
-            "req_per_s": len(values) / seconds}
+    return {
+        "requests": len(values),
+        "p50_ms": percentile(values, 50),
+        "p99_ms": percentile(values, 99),
+        "max_ms": max(values),
+        "req_per_s": len(values) / seconds,
+    }
 
 
 def _figures(phase: dict[str, Any]) -> dict[str, Any]:
@@ -193,22 +213,30 @@ def _figures(phase: dict[str, Any]) -> dict[str, Any]:
     every = [x for xs in lat.values() for x in xs]
     kinds = sorted({k for _, k in lat})
     pids = sorted({p for p, _ in lat})
-    by_kind = {k: _summary([x for (_, kk), xs in lat.items() if kk == k for x in xs],
-                           phase["seconds"]) for k in kinds}
+    by_kind = {
+        k: _summary([x for (_, kk), xs in lat.items() if kk == k for x in xs], phase["seconds"])
+        for k in kinds
+    }
     by_pid = {p: [x for (pp, _), xs in lat.items() if pp == p for x in xs] for p in pids}
-    out: dict[str, Any] = {**_summary(every, phase["seconds"]), "by_kind": by_kind,
-                           "failures": len(phase["failures"]),
-                           "failure_samples": phase["failures"][:5]}
+    out: dict[str, Any] = {
+        **_summary(every, phase["seconds"]),
+        "by_kind": by_kind,
+        "failures": len(phase["failures"]),
+        "failure_samples": phase["failures"][:5],
+    }
     if len(by_pid) > 1:
         busiest = max(pids, key=lambda p: len(by_pid[p]))
         quietest = min(pids, key=lambda p: len(by_pid[p]))
         p99s = sorted(percentile(xs, 99) for xs in by_pid.values())
         out["isolation"] = {
-            "busiest": busiest, "busiest_requests": len(by_pid[busiest]),
+            "busiest": busiest,
+            "busiest_requests": len(by_pid[busiest]),
             "busiest_p99_ms": percentile(by_pid[busiest], 99),
-            "quietest": quietest, "quietest_requests": len(by_pid[quietest]),
+            "quietest": quietest,
+            "quietest_requests": len(by_pid[quietest]),
             "quietest_p99_ms": percentile(by_pid[quietest], 99),
-            "production_p99_ms_min": p99s[0], "production_p99_ms_median": p99s[len(p99s) // 2],
+            "production_p99_ms_min": p99s[0],
+            "production_p99_ms_median": p99s[len(p99s) // 2],
             "production_p99_ms_max": p99s[-1],
         }
         iso = out["isolation"]
@@ -235,24 +263,33 @@ def _pin() -> dict[str, Any]:
     """Server processes on core 0, this process on core 1; what was done, in words."""
     cores = sorted(os.sched_getaffinity(0))
     if len(cores) < 2:
-        return {"cores": cores, "pinned": False,
-                "why": "one core only: server and generator share it"}
+        return {
+            "cores": cores,
+            "pinned": False,
+            "why": "one core only: server and generator share it",
+        }
     server = _descendants(os.getpid())
     for pid in server:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(pid, {cores[SERVER_CORE]})
     os.sched_setaffinity(0, {cores[CLIENT_CORE]})
-    return {"cores": cores, "pinned": True, "server_core": cores[SERVER_CORE],
-            "server_pids": server, "generator_core": cores[CLIENT_CORE],
-            "postgresql": "not pinned"}
+    return {
+        "cores": cores,
+        "pinned": True,
+        "server_core": cores[SERVER_CORE],
+        "server_pids": server,
+        "generator_core": cores[CLIENT_CORE],
+        "postgresql": "not pinned",
+    }
 
 
 def _unpin(cores: list[int]) -> None:
     os.sched_setaffinity(0, set(cores))
 
 
-def _wrk(url: str, headers: dict[str, str], connections: int, seconds: int,
-         core: int | None) -> dict[str, Any]:
+def _wrk(
+    url: str, headers: dict[str, str], connections: int, seconds: int, core: int | None
+) -> dict[str, Any]:
     """Debian's wrk against `url` (closed loop, `connections` connections, one thread):
     its latency percentiles and requests/s, or why not."""
     wrk = shutil.which("wrk")
@@ -263,8 +300,13 @@ def _wrk(url: str, headers: dict[str, str], connections: int, seconds: int,
         cmd += ["-H", f"{name}: {value}"]
     if core is not None and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(core), *cmd]
-    out = subprocess.run([*cmd, url], capture_output=True, text=True, check=False,  # noqa: S603
-                         timeout=seconds + 60).stdout
+    out = subprocess.run(  # noqa: S603 - wrk, from PATH, on our own server
+        [*cmd, url],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=seconds + 60,
+    ).stdout
     figures: dict[str, Any] = {"connections": connections, "seconds": seconds}
     for pct, value, unit in re.findall(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\b", out, re.M):
         figures[f"p{pct}_ms"] = float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
@@ -285,8 +327,7 @@ def measure(ctx: Context, database_url: str, folder: Path) -> dict[str, Any]:
     ids = seed(database_url, folder / "signing.key", size["productions"], size["devices"])
     seeding_s = time.perf_counter() - t0
     ctx.log(f"studio_scale: seeded {len(ids)} productions in {seeding_s:.0f} s")
-    clients = [(pid, fixtures.item_id(d)) for pid in ids
-               for d in range(1, size["devices"] + 1)]
+    clients = [(pid, fixtures.item_id(d)) for pid in ids for d in range(1, size["devices"] + 1)]
     n = len(clients)
     steps = [0] * n
     with serving(database_url, folder, workers=2, prepared=True) as server:
@@ -294,31 +335,49 @@ def measure(ctx: Context, database_url: str, folder: Path) -> dict[str, Any]:
         pinning = _pin()
         try:
             base = server.base
-            paced = _run_phase(ctx, "paced", base, headers, clients, steps, size["pace_s"],
-                               size["duration_s"], 0)
-            paced_health = _run_phase(ctx, "health, paced", base, headers, clients,
-                                      size["pace_s"], size["duration_s"], 0, health=True)
+            paced = _run_phase(
+                ctx, "paced", base, headers, clients, steps, size["pace_s"], size["duration_s"], 0
+            )
+            paced_health = _run_phase(
+                ctx,
+                "health, paced",
+                base,
+                headers,
+                clients,
+                size["pace_s"],
+                size["duration_s"],
+                0,
+                health=True,
+            )
             per = 1 if ctx.quick else 3
             saturated = _run_phase(ctx, "saturation", base, headers, clients, steps, None, 0, per)
-            health = _run_phase(ctx, "health, saturation", base, headers, clients, steps, None, 0,
-                                per, health=True)
+            health = _run_phase(
+                ctx, "health, saturation", base, headers, clients, steps, None, 0, per, health=True
+            )
             wrk_s = 1 if ctx.quick else 10
             core = pinning.get("generator_core")
-            wrk = {"health": _wrk(f"{base}/api/v1/health", {}, n, wrk_s, core),
-                   "board": _wrk(f"{base}/api/v1/productions/{ids[0]}/board", headers, n,
-                                 wrk_s, core)}
+            wrk = {
+                "health": _wrk(f"{base}/api/v1/health", {}, n, wrk_s, core),
+                "board": _wrk(f"{base}/api/v1/productions/{ids[0]}/board", headers, n, wrk_s, core),
+            }
         finally:
             if pinning["pinned"]:
                 _unpin(pinning["cores"])
         verified = {pid: _verify(server, headers, pid) for pid in ids}
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
     return {
-        **size, "clients": n, "mix": dict(MIX), "server_workers": 2,
+        **size,
+        "clients": n,
+        "mix": dict(MIX),
+        "server_workers": 2,
         "connections": "one httpx connection per client; RLIMIT_NOFILE raised to "
-                       f"{hard} (from {soft})",
-        "seeding_s": seeding_s, "pinning": pinning,
-        "paced": _figures(paced), "paced_health": _figures(paced_health),
-        "saturation": _figures(saturated), "health_saturation": _figures(health),
+        f"{hard} (from {soft})",
+        "seeding_s": seeding_s,
+        "pinning": pinning,
+        "paced": _figures(paced),
+        "paced_health": _figures(paced_health),
+        "saturation": _figures(saturated),
+        "health_saturation": _figures(health),
         "wrk": wrk,
         "log_verifies": all(verified.values()),
         "not_verified": [pid for pid, ok in verified.items() if not ok],
@@ -326,46 +385,72 @@ def measure(ctx: Context, database_url: str, folder: Path) -> dict[str, Any]:
 
 
 def _verify(server: Server, headers: dict[str, str], pid: str) -> bool:
-    r = httpx.get(f"{server.base}/api/v1/productions/{pid}/verify", headers=headers,
-                  timeout=300)
+    r = httpx.get(f"{server.base}/api/v1/productions/{pid}/verify", headers=headers, timeout=300)
     return r.status_code == 200 and bool(r.json()["ok"])
 
 
 def _rows(f: dict[str, Any]) -> list[Result]:
     paced, ph = f["paced"], f["paced_health"]
     sat, hs = f["saturation"], f["health_saturation"]
-    failures = sum(f[k]["failures"] for k in ("paced", "paced_health", "saturation",
-                                               "health_saturation"))
+    failures = sum(
+        f[k]["failures"] for k in ("paced", "paced_health", "saturation", "health_saturation")
+    )
     clean = failures == 0 and f["log_verifies"]
     iso = paced.get("isolation")
     ok = paced["p99_ms"] < 25 and (iso is None or iso["ratio"] <= 2) and clean
-    name = (f"{f['productions']} productions x {f['devices']} devices on one PostgreSQL "
-            f"(1 command per {f['pace_s']:g} s each)")
+    name = (
+        f"{f['productions']} productions x {f['devices']} devices on one PostgreSQL "
+        f"(1 command per {f['pace_s']:g} s each)"
+    )
     details = {**f, "failures": failures}
     rows = [
-        Result("studio-scale", f"Studio scale, {name} (p99)", "ms", paced["p99_ms"],
-               {"GET /health p99, same pace": ph["p99_ms"]},
-               {"GET /health p99, same pace": paced["p99_ms"] / ph["p99_ms"]},
-               TARGET, status(ok) if clean else "failed", details),
+        Result(
+            "studio-scale",
+            f"Studio scale, {name} (p99)",
+            "ms",
+            paced["p99_ms"],
+            {"GET /health p99, same pace": ph["p99_ms"]},
+            {"GET /health p99, same pace": paced["p99_ms"] / ph["p99_ms"]},
+            TARGET,
+            status(ok) if clean else "failed",
+            details,
+        ),
     ]
     if iso is not None:
-        rows.append(Result(
-            "studio-scale-isolation",
-            f"Studio scale, busiest production's p99 ({iso['busiest_requests']} requests) "
-            f"vs the quietest's ({iso['quietest_requests']})", "ms", iso["busiest_p99_ms"],
-            {"quietest production p99": iso["quietest_p99_ms"]},
-            {"quietest production p99": iso["ratio"]},
-            "≤ 2x (no production slowed by another)",
-            status(iso["ratio"] <= 2) if clean else "failed",
-            iso))
-    rows.append(Result(
-        "studio-scale-saturation", f"Studio scale, {f['clients']} clients at saturation",
-        "req/s", sat["req_per_s"], {"GET /health": hs["req_per_s"]},
-        {"GET /health": sat["req_per_s"] / hs["req_per_s"]},
-        "— (throughput; p99 here is queueing: clients / throughput)",
-        "info" if clean else "failed",
-        {"p50_ms": sat["p50_ms"], "p99_ms": sat["p99_ms"], "by_kind": sat["by_kind"],
-         "health_p50_ms": hs["p50_ms"], "health_p99_ms": hs["p99_ms"], "wrk": f["wrk"]}))
+        rows.append(
+            Result(
+                "studio-scale-isolation",
+                f"Studio scale, busiest production's p99 ({iso['busiest_requests']} requests) "
+                f"vs the quietest's ({iso['quietest_requests']})",
+                "ms",
+                iso["busiest_p99_ms"],
+                {"quietest production p99": iso["quietest_p99_ms"]},
+                {"quietest production p99": iso["ratio"]},
+                "≤ 2x (no production slowed by another)",
+                status(iso["ratio"] <= 2) if clean else "failed",
+                iso,
+            )
+        )
+    rows.append(
+        Result(
+            "studio-scale-saturation",
+            f"Studio scale, {f['clients']} clients at saturation",
+            "req/s",
+            sat["req_per_s"],
+            {"GET /health": hs["req_per_s"]},
+            {"GET /health": sat["req_per_s"] / hs["req_per_s"]},
+            "— (throughput; p99 here is queueing: clients / throughput)",
+            "info" if clean else "failed",
+            {
+                "p50_ms": sat["p50_ms"],
+                "p99_ms": sat["p99_ms"],
+                "by_kind": sat["by_kind"],
+                "health_p50_ms": hs["p50_ms"],
+                "health_p99_ms": hs["p99_ms"],
+                "wrk": f["wrk"],
+            },
+        )
+    )
     return rows
 
 

@@ -1,6 +1,5 @@
 """The benchmarks, in the order the table lists them."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable
