@@ -69,6 +69,7 @@ FULL = {"productions": 100, "devices": 10, "pace_s": PACE_S, "duration_s": DURAT
 MIX = (("cycle", 0.6), ("board", 0.3), ("concern", 0.1))
 CYCLE = ("inspect-item", "issue-item", "return-item")
 SERVER_CORE, CLIENT_CORE = 0, 1
+KEEPALIVE_S = 4.0  # under the server's 5 s
 
 
 def production_id(p: int) -> str:
@@ -145,7 +146,12 @@ async def _phase(
 
     async def client(n: int, pid: str, item: str) -> None:
         rng = random.Random(n)  # noqa: S311 -- seeded gaps and mix of a load test
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        # The server closes a connection idle for 5 s (uvicorn's keep-alive); a tablet
+        # idle for longer (gaps of mean 10 s) would race that close with its next request.
+        # Dropping it after KEEPALIVE_S instead opens a new one, its connect in the latency.
+        limits = httpx.Limits(
+            max_connections=1, max_keepalive_connections=1, keepalive_expiry=KEEPALIVE_S
+        )
         async with httpx.AsyncClient(
             base_url=base, headers=headers, timeout=120, limits=limits
         ) as http:
@@ -171,10 +177,14 @@ async def _phase(
                     tail, body = _request(kind, item)
                     path = f"/api/v1/productions/{pid}/{tail}"
                 t0 = due if pace_s is not None else time.perf_counter()
-                r = await (http.get(path) if body is None else http.post(path, json=body))
+                try:
+                    r = await (http.get(path) if body is None else http.post(path, json=body))
+                    failure = "" if r.status_code == 200 else f"{r.status_code} {r.text[:200]}"
+                except httpx.TransportError as exc:
+                    failure = repr(exc)
                 latencies.setdefault((pid, kind), []).append((time.perf_counter() - t0) * 1e3)
-                if r.status_code != 200:
-                    failures.append(f"{pid} {kind} {item}: {r.status_code} {r.text[:200]}")
+                if failure:
+                    failures.append(f"{pid} {kind} {item}: {failure}")
                     if kind in CYCLE:
                         return  # the weapon's cycle is out of step: stop this client
 
@@ -370,7 +380,8 @@ def measure(ctx: Context, database_url: str, folder: Path) -> dict[str, Any]:
         "clients": n,
         "mix": dict(MIX),
         "server_workers": 2,
-        "connections": "one httpx connection per client; RLIMIT_NOFILE raised to "
+        "connections": "one httpx connection per client, dropped after "
+        f"{KEEPALIVE_S:g} s idle (the server closes at 5 s); RLIMIT_NOFILE raised to "
         f"{hard} (from {soft})",
         "seeding_s": seeding_s,
         "pinning": pinning,
