@@ -70,6 +70,21 @@ MIX = (("cycle", 0.6), ("board", 0.3), ("concern", 0.1))
 CYCLE = ("inspect-item", "issue-item", "return-item")
 SERVER_CORE, CLIENT_CORE = 0, 1
 KEEPALIVE_S = 4.0  # under the server's 5 s
+SKIPPED_ROWS = (  # what a run without PostgreSQL reports
+    (
+        "studio-scale",
+        "Studio scale, 100 productions x 10 devices on one PostgreSQL (p99)",
+        "ms",
+        TARGET,
+    ),
+    (
+        "studio-scale-isolation",
+        "Studio scale, busiest production's p99 vs the quietest's",
+        "ms",
+        "≤ 2x (no production slowed by another)",
+    ),
+    ("studio-scale-saturation", "Studio scale, 1,000 clients at saturation", "req/s", "—"),
+)
 
 
 def production_id(p: int) -> str:
@@ -466,10 +481,12 @@ def _rows(f: dict[str, Any]) -> list[Result]:
 
 
 def run(ctx: Context) -> list[Result]:
-    title = "Studio scale, 100 productions x 10 devices on one PostgreSQL (p99)"
     with _postgres(ctx) as admin:
         if admin is None:
-            return [Result.skipped("studio-scale", title, "ms", TARGET, "no PostgreSQL URL")]
+            return [
+                Result.skipped(row, title, unit, target, "no PostgreSQL URL")
+                for row, title, unit, target in SKIPPED_ROWS
+            ]
         server = postgres.Server(admin)
         db = server.create()
         try:
