@@ -1,6 +1,5 @@
 """The benchmarks, in the order the table lists them."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from benchmarks import (
     bench_projection,
     bench_proofs,
     bench_reads,
+    bench_studio,
     bench_sync,
     bench_verify,
 )
@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "reads": bench_reads.run,
     "http": bench_http.run,
     "sync": bench_sync.run,
+    "studio_scale": bench_studio.run,
 }
 
 __all__ = ["BENCHMARKS"]

@@ -4,11 +4,16 @@ checkpoint the log still agrees with."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from coldcheck.ledger import MerkleTree, TreeHead, parse_note
+from coldcheck.ledger.checkpoint import SignedCheckpoint
+from coldcheck.ledger.cosignature import CosignatureVerifier
+from coldcheck.ledger.note import NoteError, open_note
 from coldcheck.store.witnessed import Cosignature
+from coldcheck.verify_since import Vouched
 
 if TYPE_CHECKING:
     from coldcheck.service import ColdCheck
@@ -45,6 +50,39 @@ def witnessed(service: ColdCheck, production_id: str, tree: MerkleTree, size: in
         service.log_note(production_id, at, tree.root(at)) + "".join(_latest_lines(cs))
         for at, cs in sorted(by_size.items())
     ]
+
+
+def vouched(service: ColdCheck, production_id: str) -> Vouched | None:
+    """The largest checkpoint a witness of the production cosigned, its cosignature
+    checked under the witness's vkey as stored (None: no witness cosigned one that
+    checks)."""
+    if not service.keeps_witnesses:
+        return None
+    rows = service.witness_rows()
+    keys = {w.name: w.vkey for w in rows.named(production_id)}
+    for c in sorted(rows.cosignatures(production_id), key=lambda c: -c.tree_size):
+        if c.tree_size == 0 or c.witness not in keys:
+            continue
+        try:
+            verifier = CosignatureVerifier.from_vkey(keys[c.witness])
+            note = service.log_note(production_id, c.tree_size, c.root)
+            open_note(note + c.line, [verifier])
+        except (NoteError, ValueError):
+            continue  # not the witness's cosignature over that root: vouches for nothing
+        return Vouched(c.tree_size, c.root, f"witness {c.witness}")
+    return None
+
+
+def exported(service: ColdCheck, production_id: str, text: str, name: str) -> Vouched:
+    """The checkpoint `coldcheck checkpoint --export` wrote (`text`, its JSON), signed by
+    this deployment's key; ValueError naming why it vouches for nothing (one signed
+    before a key rotation is refused: export one again)."""
+    cp = SignedCheckpoint.from_dict(json.loads(text))
+    if cp.production != production_id:
+        raise ValueError(f"it is a checkpoint of {cp.production}")
+    if not cp.verify(service.public_key()):
+        raise ValueError("its signature does not hold under this deployment's key")
+    return Vouched(cp.size, cp.root, f"the checkpoint in {name}")
 
 
 def _latest_lines(cosignatures: Iterable[Cosignature]) -> list[str]:

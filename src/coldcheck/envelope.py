@@ -34,6 +34,22 @@ def encode(production_id: str, rec: Recorded) -> bytes:
     return canonical_json(doc)
 
 
+# What a row's columns repeat of its body: (production, seq, id, type, at, actor).
+Header = tuple[Any, Any, Any, Any, Any, Any]
+
+
+def header(body: bytes) -> Header:
+    """What a stored event's columns must repeat, without the typed decode of its data
+    (the costly part of `decode`, left to a second pass by verify); IntegrityError if
+    unreadable. Whatever it refuses, `decode` refuses too."""
+    try:
+        doc: dict[str, Any] = parse_json(body)
+        EVENT_TYPES[doc["type"]]
+        return doc["production"], doc["seq"], doc["id"], doc["type"], doc["at"], doc["actor"]
+    except Exception as exc:  # any malformation means the bytes were altered
+        raise IntegrityError(f"unreadable event: {exc}") from exc
+
+
 def decode(body: bytes) -> tuple[str, Recorded]:
     """The production id and recorded event in stored bytes; IntegrityError if unreadable."""
     try:

@@ -25,6 +25,8 @@ from coldcheck.store.studio_links import LinkStore
 from coldcheck.store.studio_watch import WatchStore
 from coldcheck.store.witnessed import WitnessRows
 from coldcheck.verification import Progress, VerifyReport, verify_log
+from coldcheck.verify_since import Vouched
+from coldcheck.verify_since import verify_since as since
 
 if TYPE_CHECKING:
     from coldcheck.service import ColdCheck
@@ -52,6 +54,13 @@ def verify(
     report names the first bad seq, if any."""
     key = public_key or service.key.public_key_bytes()
     return verify_log(service.store, production_id, key, progress)
+
+
+def verify_since(
+    service: ColdCheck, production_id: str, vouched: Vouched, progress: Progress | None = None
+) -> VerifyReport:
+    """Check only the events after a root someone vouches for (verify_since.py)."""
+    return since(service.store, production_id, service.key.public_key_bytes(), vouched, progress)
 
 
 def background_wal(service: ColdCheck) -> bool:

@@ -44,6 +44,7 @@ from coldcheck.store.studio_links import LinkStore
 from coldcheck.store.studio_watch import WatchStore
 from coldcheck.store.witnessed import WitnessRows
 from coldcheck.verification import KeyHistory, Progress, VerifyReport
+from coldcheck.verify_since import Vouched
 
 __all__ = ["Clock", "ColdCheck", "Outcome", "ReusedCommandId", "fingerprint", "utc_now_us"]
 
@@ -291,6 +292,11 @@ class ColdCheck:
         public_key: bytes | None = None,
     ) -> VerifyReport:
         return face.verify(self, production_id, progress, public_key)
+
+    def verify_since(
+        self, production_id: str, vouched: Vouched, progress: Progress | None = None
+    ) -> VerifyReport:
+        return face.verify_since(self, production_id, vouched, progress)
 
     @property
     def background_wal(self) -> bool:

@@ -26,15 +26,18 @@ names the first seq after the last root that still matched.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from coldcheck import envelope
+from coldcheck.decode_pass import DecodePass, decoded
 from coldcheck.domain import events as ev
 from coldcheck.domain.errors import IntegrityError
 from coldcheck.ledger import Frontier, SignedCheckpoint, key_id_for, leaf_hash
 from coldcheck.ledger.rotation import KeyRotation, RotationError
 from coldcheck.store import Head, Store, StoredEvent
+from coldcheck.store.sql import SqlStore
 
 Progress = Callable[[int, int], None]  # (events checked, events in all)
 # A log's signing keys, oldest first: (the size from which it signs, its public key).
@@ -57,6 +60,10 @@ def rotation_of(production_id: str, seq: int, e: ev.SigningKeyRotated) -> KeyRot
         raise RotationError(f"the rotation is malformed: {exc}") from None
 
 
+class MissingEvent(IntegrityError):
+    """A gap in the stored seqs: found before the row after the gap is decoded."""
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
     production_id: str
@@ -67,6 +74,7 @@ class VerifyReport:
     first_bad_seq: int | None = None
     problem: str = ""
     keys: KeyHistory = ()  # the key history walked (when the log verifies)
+    vouched_size: int = 0  # events 1..this were vouched for, not re-checked (verify_since)
 
 
 class LogCheck:
@@ -106,28 +114,37 @@ class LogCheck:
 
     def event(self, stored: StoredEvent) -> ev.Recorded:
         """Check the next stored event; its decoded record."""
-        frontier = self.frontier
-        expected = frontier.size + 1
+        self._next(stored)
+        rec = decoded(self.production_id, stored)
+        self._chain(stored, rec.event)
+        return rec
+
+    def frame(self, stored: StoredEvent) -> None:
+        """The checks of `event` but the decode of the body and its match with the row's
+        columns, which a second pass makes (decode_pass.py). Only a row that says it is a
+        key rotation is decoded here, as its signatures are part of the chain (a rotation
+        whose row says otherwise is a row mismatch the second pass names)."""
+        self._next(stored)
+        if stored.type == "SigningKeyRotated":
+            self._chain(stored, decoded(self.production_id, stored).event)
+        else:
+            self._chain(stored, None)
+
+    def _next(self, stored: StoredEvent) -> None:
+        expected = self.frontier.size + 1
         if stored.seq != expected:
-            self._bad(expected, f"event #{expected} is missing (next stored is #{stored.seq})")
-        try:
-            owner, rec = envelope.decode(stored.body)
-        except IntegrityError as exc:
-            raise IntegrityError(f"event #{stored.seq} is unreadable: {exc}", stored.seq) from exc
-        if (owner, rec.seq, rec.event_id, rec.type, rec.at, rec.actor) != (
-            self.production_id,
-            stored.seq,
-            stored.event_id,
-            stored.type,
-            stored.at,
-            stored.actor,
-        ):
-            self._bad(stored.seq, f"event #{stored.seq} does not match its own row")
+            raise MissingEvent(
+                f"event #{expected} is missing (next stored is #{stored.seq})", expected
+            )
+
+    def _chain(self, stored: StoredEvent, event: ev.Event | None) -> None:
+        """The checks after the decode: the leaf, the root, the checkpoints."""
+        frontier = self.frontier
         lh = leaf_hash(stored.body)
         if lh != stored.leaf_hash:
             self._bad(stored.seq, f"event #{stored.seq} was altered (leaf hash differs)")
-        if isinstance(rec.event, ev.SigningKeyRotated):
-            self._rotate(stored.seq, rec.event)
+        if isinstance(event, ev.SigningKeyRotated):
+            self._rotate(stored.seq, event)
         frontier.append(lh)
         root = frontier.root()
         if root != stored.root:
@@ -151,7 +168,6 @@ class LogCheck:
                 )
             self.last_good = frontier.size
             self.checked_checkpoints += 1
-        return rec
 
     def _unsigned(self, what: str) -> str:
         """What to say of a signed root that matches the log, but not its key."""
@@ -255,33 +271,109 @@ def nothing_past_head(store: Store, production_id: str, head: Head) -> None:
         )
 
 
+# Below this many events (or for a store with no database URL) the typed decode runs
+# in-process, in the same loop: starting worker processes costs more than it saves.
+PARALLEL_FROM = 20_000
+
+
 def verify_log(
-    store: Store, production_id: str, public_key: bytes, progress: Progress | None = None
+    store: Store,
+    production_id: str,
+    public_key: bytes,
+    progress: Progress | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> VerifyReport:
-    """Verify one production's log; the report names the first bad seq, if any."""
+    """Verify one production's log; the report names the first bad seq, if any.
+
+    On a large log in a database file or server, the typed decode of each body runs in
+    other processes (decode_pass.py) while this one makes the structural checks
+    (`LogCheck.frame`); the two first failures are merged to the one the sequential
+    check meets first, so the report is the same either way."""
     # This order (checkpoints, head, events up to it) is what makes a concurrent append
     # harmless: each checkpoint read is covered by the head read after it.
     checkpoints = store.checkpoints(production_id)
     head = store.head(production_id)
+    url = _database_url(store)
+    if url is None or head.seq < parallel_from:
+        return _sequential(store, production_id, public_key, checkpoints, head, progress)
+    decoding = DecodePass(url, production_id, head.seq)
+    report = _verify(store, production_id, public_key, checkpoints, head, progress, decoding)
+    if report is not None:
+        return report
+    # The decode pass found an event that does not decode before any structural failure:
+    # the sequential check stops there, with the same sentence and counts.
+    return _sequential(store, production_id, public_key, checkpoints, head, None)
+
+
+def _sequential(
+    store: Store,
+    production_id: str,
+    public_key: bytes,
+    checkpoints: list[SignedCheckpoint],
+    head: Head,
+    progress: Progress | None,
+) -> VerifyReport:
+    report = _verify(store, production_id, public_key, checkpoints, head, progress, None)
+    assert report is not None  # only a decode pass defers
+    return report
+
+
+def _database_url(store: Store) -> str | None:
+    """The URL a worker process can read the store's rows from (None: it cannot)."""
+    if not isinstance(store, SqlStore):
+        return None
+    if store.dialect == "sqlite" and store.engine.url.database in (None, "", ":memory:"):
+        return None
+    return store.url
+
+
+def _verify(
+    store: Store,
+    production_id: str,
+    public_key: bytes,
+    checkpoints: list[SignedCheckpoint],
+    head: Head,
+    progress: Progress | None,
+    decoding: DecodePass | None,
+) -> VerifyReport | None:
+    """The checks, in order; None if `decoding` found an undecodable event before the
+    first structural failure (which the sequential check would have stopped at)."""
     check = LogCheck(production_id, public_key, [])
+    # Where the structural pass stopped, against the seqs the decode pass names: an event
+    # that does not decode is met first below it, and at its row unless the row was
+    # found after a gap (the sequential check looks for the gap before decoding the row).
+    stopped: float = -math.inf
+    failure: IntegrityError | None = None
     try:
         check = LogCheck(production_id, store.public_key(production_id), checkpoints)
+        step = check.event if decoding is None else check.frame
         for stored in store.read_events(production_id, upto=head.seq):
-            check.event(stored)
+            stopped = stored.seq + 0.5
+            step(stored)
             if progress and stored.seq % 1000 == 0:
                 progress(stored.seq, head.seq)
+        stopped = math.inf
         check.finish(head)
         nothing_past_head(store, production_id, head)
         check_public_key(check.public_key, production_id, public_key)
+    except MissingEvent as exc:
+        stopped -= 0.5
+        failure = exc
     except IntegrityError as exc:
+        failure = exc
+    finally:
+        found = decoding.first(stopped if failure is not None else math.inf) if decoding else None
+    if found is not None and found[0] < (stopped if failure is not None else math.inf):
+        return None
+    if failure is not None:
         return VerifyReport(
             production_id,
             check.frontier.size,
             check.checked_checkpoints,
             check.frontier.root(),
             False,
-            exc.seq,
-            str(exc),
+            failure.seq,
+            str(failure),
         )
     if progress:
         progress(head.seq, head.seq)

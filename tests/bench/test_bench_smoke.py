@@ -53,6 +53,7 @@ EXPECTED = {  # benchmark → the row ids it produces
         "http-postgresql-saturation",
     },
     "sync": {"cosign", "sync", "studio"},
+    "studio_scale": {"studio-scale", "studio-scale-isolation", "studio-scale-saturation"},
 }
 
 

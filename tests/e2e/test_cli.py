@@ -261,3 +261,25 @@ def test_fitness_and_contacts_from_the_console(seeded: Path) -> None:
     )  # fmt: skip
     assert code != 0
     assert "Dan Ortiz works on the set as 1st AD" in out
+
+
+def test_verify_since_cosigned_refuses_with_the_reason_when_no_witness_cosigned(
+    seeded: Path,
+) -> None:
+    code, out = cc("verify", "--since-cosigned")
+    assert code != 0
+    assert "no witness" in out
+    assert "full `coldcheck verify`" in out
+
+
+def test_verify_from_an_exported_checkpoint_says_what_it_did_not_recheck(
+    seeded: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "checkpoint.txt"
+    code, out = cc("checkpoint", "--export", str(exported))
+    assert code == 0, out
+    code, out = cc("verify", "--from", str(exported))
+    assert code == 0, out
+    assert "intact" in out
+    assert "were not re-checked" in out
+    assert "the checkpoint in" in out

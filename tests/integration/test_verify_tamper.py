@@ -578,3 +578,100 @@ def test_verify_in_a_loop_while_another_thread_appends(seeded: Seeded, live: str
     assert verify_log(reader, PID, seeded.key.public_key_bytes()).ok
     reader.close()
     writer.store.close()
+
+
+# -- the decode pass in other processes names the same first bad event ---------------
+
+
+def _verify_split(url: str, seeded: Seeded, parallel: bool) -> VerifyReport:
+    store = open_store(url, migrate=False)
+    try:
+        return verify_log(
+            store, PID, seeded.key.public_key_bytes(), parallel_from=0 if parallel else 10**9
+        )
+    finally:
+        store.close()
+
+
+def _untyped(doc: dict[str, Any]) -> None:
+    """A change the structural pass cannot see: the data no longer decodes as its type."""
+    doc["data"] = {"no_such_field": 1}
+
+
+TAMPERS = (
+    "flip a body byte",
+    "flip a leaf hash byte",
+    "flip a root byte",
+    "event_id",
+    "type",
+    "at",
+    "actor",
+    "delete the row",
+    "data that does not decode, leaf rehashed",
+    "data that does not decode, tail rehashed",
+)
+
+
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_the_split_verify_reports_what_the_sequential_one_does(
+    seeded: Seeded, scratch: str, data: st.DataObject
+) -> None:
+    seq = data.draw(st.integers(1, seeded.head), label="seq")
+    tamper = data.draw(st.sampled_from(TAMPERS), label="tamper")
+    with _pristine(scratch) as path:
+        with raw(path) as conn:
+            body = _body(conn, seq)
+            flip = data.draw(st.integers(0, 31), label="position")
+            row = conn.one(
+                "SELECT event_id, type, at, actor, leaf_hash, root FROM events WHERE seq = ?",
+                (seq,),
+            )
+            if tamper == "flip a body byte":
+                changed = bytearray(body)
+                changed[flip % len(body)] ^= 0x01
+                conn.execute("UPDATE events SET body = ? WHERE seq = ?", (bytes(changed), seq))
+            elif tamper in ("flip a leaf hash byte", "flip a root byte"):
+                column = "leaf_hash" if tamper.startswith("flip a leaf") else "root"
+                digest = bytearray(row[4] if column == "leaf_hash" else row[5])
+                digest[flip] ^= 0x01
+                conn.execute(f"UPDATE events SET {column} = ? WHERE seq = ?", (digest, seq))
+            elif tamper in ("event_id", "type", "actor"):
+                conn.execute(
+                    f"UPDATE events SET {tamper} = ? WHERE seq = ?", (f"{tamper}-forged", seq)
+                )
+            elif tamper == "at":
+                conn.execute("UPDATE events SET at = at + 1 WHERE seq = ?", (seq,))
+            elif tamper == "delete the row":
+                conn.execute("DELETE FROM events WHERE seq = ?", (seq,))
+            else:
+                doc = parse_json(body)
+                _untyped(doc)
+                forged = canonical_json(doc)
+                conn.execute(
+                    "UPDATE events SET body = ?, leaf_hash = ? WHERE seq = ?",
+                    (forged, leaf_hash(forged), seq),
+                )
+                if tamper.endswith("tail rehashed"):
+                    _rehash_from(conn, seq)
+        sequential = _verify_split(path, seeded, parallel=False)
+        split = _verify_split(path, seeded, parallel=True)
+    assert not sequential.ok
+    assert split == sequential
+
+
+def test_the_decode_pass_names_an_event_before_the_next_signed_root(
+    seeded: Seeded, copy: str
+) -> None:
+    # The structural pass alone would only fail at the next checkpoint (the tail is
+    # rehashed); the event itself no longer decodes, and the split names it.
+    seq = seeded.issue_to_jack
+    with raw(copy) as conn:
+        doc = parse_json(_body(conn, seq))
+        _untyped(doc)
+        conn.execute("UPDATE events SET body = ? WHERE seq = ?", (canonical_json(doc), seq))
+        _rehash_from(conn, seq)
+    report = _verify_split(copy, seeded, parallel=True)
+    _assert_fails_at(report, seq)
+    assert "unreadable" in report.problem
+    assert report == _verify_split(copy, seeded, parallel=False)

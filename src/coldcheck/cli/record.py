@@ -14,7 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from coldcheck import backups
+from coldcheck import backups, cosigned
 from coldcheck import demo as demo_story
 from coldcheck.access import attest
 from coldcheck.access.identity import Proof
@@ -28,7 +28,7 @@ from coldcheck.codes import rule_markdown, rule_table
 from coldcheck.config import ENV_ADMIN_PASSWORD
 from coldcheck.domain import commands as c
 from coldcheck.domain.codec import to_data
-from coldcheck.domain.errors import IntegrityError, InvalidCommand
+from coldcheck.domain.errors import ColdCheckError, IntegrityError, InvalidCommand
 from coldcheck.domain.rules import CATALOGUE
 from coldcheck.ledger import SigningKey, checkpoint_note
 from coldcheck.reports import board
@@ -197,17 +197,54 @@ def log(
         console.print(table)
 
 
-def verify(ctx: typer.Context) -> None:
-    """Recompute the whole log and check its signatures; exit 5 naming the first bad seq."""
+def verify(
+    ctx: typer.Context,
+    since_cosigned: Annotated[
+        bool,
+        typer.Option(
+            help="Re-check only the events after the largest checkpoint a witness "
+            "cosigned (its cosignature checked under the witness's vkey)."
+        ),
+    ] = False,
+    from_: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Re-check only the events after this exported checkpoint "
+            "(`coldcheck checkpoint --export`), signed by the log's key.",
+        ),
+    ] = None,
+) -> None:
+    """Recompute the whole log and check its signatures; exit 5 naming the first bad seq.
+    With --since-cosigned or --from, only the events after a root someone vouches for."""
     with handled():
         cx = ctx_of(ctx)
         pid = cx.production_id()
         app = cx.app
+        vouch = None
+        if from_ is not None:
+            try:
+                vouch = cosigned.exported(app, pid, from_.read_text(), str(from_))
+            except (OSError, ValueError) as exc:
+                raise ColdCheckError(f"{from_} is not a checkpoint of {pid}: {exc}") from None
+        elif since_cosigned:
+            vouch = cosigned.vouched(app, pid)
+            if vouch is None:
+                raise ColdCheckError(
+                    f"no witness of {pid} has cosigned a checkpoint whose cosignature "
+                    "checks under its vkey: nothing vouches for a prefix (run a full "
+                    "`coldcheck verify`)"
+                )
         with Progress(console=err, transient=True, disable=json_mode()) as bar:
             task = bar.add_task("verifying", total=app.head_seq(pid) or 1)
-            report = app.verify(
-                pid, lambda done, total: bar.update(task, completed=done, total=total)
-            )
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            if vouch is None:
+                report = app.verify(pid, progress)
+            else:
+                report = app.verify_since(pid, vouch, progress)
         if not report.ok:
             raise IntegrityError(
                 f"{pid}: first bad event #{report.first_bad_seq}: {report.problem}",
@@ -224,6 +261,13 @@ def verify(ctx: typer.Context) -> None:
                 f"{report.root.hex()}",
             )
         )
+        if vouch is not None:
+            console.print(
+                f"events 1..{vouch.size} were not re-checked: only their stored leaf "
+                f"hashes were read, and they fold to the root {vouch.by} vouches for; "
+                f"events {vouch.size + 1}..{report.events} were checked in full, and "
+                f"{report.checkpoints} signed checkpoint(s) after #{vouch.size}"
+            )
 
 
 def checkpoint(
