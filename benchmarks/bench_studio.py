@@ -38,6 +38,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -211,14 +212,14 @@ async def _phase(
     return {"latencies": latencies, "seconds": time.perf_counter() - started, "failures": failures}
 
 
-def _run_phase(ctx: Context, name: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def _run_phase(ctx: Context, name: str, run: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
     # As in bench_http: the generator's garbage collections would pause every client at
     # once and be charged to the server; collect before, none during.
     ctx.log(f"studio_scale: {name}")
     gc.collect()
     gc.disable()
     try:
-        return asyncio.run(_phase(*args, **kwargs))
+        return asyncio.run(run)
     finally:
         gc.enable()
 
@@ -359,25 +360,23 @@ def measure(ctx: Context, database_url: str, folder: Path) -> dict[str, Any]:
         headers = server.login("rosa")
         pinning = _pin()
         try:
-            base = server.base
+            base, pace, duration = server.base, size["pace_s"], size["duration_s"]
+            per = 1 if ctx.quick else 3
             paced = _run_phase(
-                ctx, "paced", base, headers, clients, steps, size["pace_s"], size["duration_s"], 0
+                ctx, "paced", _phase(base, headers, clients, steps, pace, duration, 0)
             )
             paced_health = _run_phase(
                 ctx,
                 "health, paced",
-                base,
-                headers,
-                clients,
-                size["pace_s"],
-                size["duration_s"],
-                0,
-                health=True,
+                _phase(base, headers, clients, steps, pace, duration, 0, health=True),
             )
-            per = 1 if ctx.quick else 3
-            saturated = _run_phase(ctx, "saturation", base, headers, clients, steps, None, 0, per)
+            saturated = _run_phase(
+                ctx, "saturation", _phase(base, headers, clients, steps, None, 0, per)
+            )
             health = _run_phase(
-                ctx, "health, saturation", base, headers, clients, steps, None, 0, per, health=True
+                ctx,
+                "health, saturation",
+                _phase(base, headers, clients, steps, None, 0, per, health=True),
             )
             wrk_s = 1 if ctx.quick else 10
             core = pinning.get("generator_core")
